@@ -1,0 +1,4 @@
+/** The Postgres schema of Kiln: owned by the worker alone. */
+export * from "./accounts";
+export * from "./organizations";
+export * from "./gateways";

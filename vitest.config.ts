@@ -1,0 +1,48 @@
+/**
+ * `npm test`: the worker and the gateway in workerd against the real embedded Postgres,
+ * and Node-side tests (the local stack, the proxy, the smoke test of `npm start`).
+ */
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+import { findFreePort } from "./scripts/local/ports.ts";
+
+// Chosen once and kept in the environment, so that the global setup (which starts the
+// database) and the worker's bindings agree even if this file is evaluated again.
+process.env.KILN_TEST_DB_PORT ??= String(await findFreePort());
+process.env.KILN_TEST_DB_PROXY_PORT ??= String(await findFreePort());
+// The worker's required secret, read by the workers pool from the environment.
+process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.KILN_TEST_DB_PORT}/postgres`;
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: process.env.DATABASE_URL,
+                DB_WS_PROXY: `127.0.0.1:${process.env.KILN_TEST_DB_PROXY_PORT}`,
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "workerd",
+          include: ["worker/test/**/*.test.ts", "gateway-do/test/**/*.test.ts"],
+          globalSetup: ["./scripts/test/database-setup.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          include: ["scripts/test/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+    ],
+  },
+});

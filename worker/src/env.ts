@@ -1,0 +1,11 @@
+/** The Hono environment shared by every sub-app of the worker. */
+import type { Database } from "../../drizzle/client";
+
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    requestId: string;
+    /** The request's database, opened on first use and closed after the response. */
+    db: () => Database;
+  };
+}

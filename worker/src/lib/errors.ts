@@ -1,0 +1,73 @@
+/**
+ * Errors in one place: handlers throw `ApiError` (or Hono's `HTTPException`), and one
+ * `onError` turns every failure into `{ "error": { "code", "message" } }`.
+ */
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorHandler, NotFoundHandler } from "hono";
+import type { ZodError } from "zod";
+import type { AppEnv } from "../env";
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string[]> };
+}
+
+/** An error meant for the client: a status, a stable machine code and a sentence a person can act on. */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string[]>,
+  ) {
+    super(status, { message });
+  }
+}
+
+/** 400 naming the offending fields, from a failed zod validation. */
+export function validationError(error: ZodError, target: string): ApiError {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const path = issue.path.length > 0 ? issue.path.join(".") : target;
+    (fields[path] ??= []).push(issue.message);
+  }
+  const names = Object.keys(fields).join(", ");
+  return new ApiError(400, "invalid_request", `Invalid ${target}: check ${names}.`, fields);
+}
+
+const defaultCodes: Record<number, string> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "unprocessable",
+  429: "rate_limited",
+};
+
+/** The single error handler: 4xx as JSON for the client, 5xx logged with the request id. */
+export const onError: ErrorHandler<AppEnv> = (err, c) => {
+  const requestId = c.get("requestId");
+  if (err instanceof HTTPException && err.status < 500) {
+    const code = err instanceof ApiError ? err.code : (defaultCodes[err.status] ?? "error");
+    const body: ErrorBody = { error: { code, message: err.message || code.replaceAll("_", " ") } };
+    if (err instanceof ApiError && err.fields) body.error.fields = err.fields;
+    // Headers set on the exception's own response (e.g. Retry-After) are kept.
+    const headers = err.res?.headers;
+    return c.json(body, err.status, headers ? Object.fromEntries(headers) : undefined);
+  }
+  console.error(JSON.stringify({ level: "error", requestId, method: c.req.method, path: c.req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+  const status = err instanceof HTTPException ? err.status : 500;
+  const body: ErrorBody = {
+    error: { code: "internal", message: `Something went wrong on our side. Quote request id ${requestId} when reporting it.` },
+  };
+  return c.json(body, status as ContentfulStatusCode);
+};
+
+export const onNotFound: NotFoundHandler<AppEnv> = (c) => {
+  const body: ErrorBody = { error: { code: "not_found", message: `No route for ${c.req.method} ${c.req.path}.` } };
+  return c.json(body, 404);
+};

@@ -1,0 +1,37 @@
+/** `/gw/{orgId}/…`: forwards HTTP and WebSocket requests to the organization's GatewayDO. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { getServerByName } from "partyserver";
+import { validationError } from "../lib/errors";
+import { ErrorSchema, createApp, jsonResponse } from "../lib/openapi";
+
+const OrgParams = z.object({
+  orgId: z.uuid().openapi({ param: { name: "orgId", in: "path" }, description: "Organization id." }),
+});
+
+export const gateway = createApp();
+
+// Forwarding takes any path below the org, so the route is plain Hono; the document
+// describes the gateway's endpoints.
+gateway.openAPIRegistry.registerPath(
+  createRoute({
+    method: "get",
+    path: "/{orgId}/ping",
+    tags: ["gateway"],
+    summary: "Ping the organization's gateway",
+    request: { params: OrgParams },
+    responses: {
+      200: jsonResponse(
+        z.object({ pong: z.literal(true), org: z.string(), connections: z.number().int() }).openapi("GatewayPing"),
+        "The gateway answers with the number of WebSocket connections it holds.",
+      ),
+      400: jsonResponse(ErrorSchema, "The organization id is not a UUID."),
+    },
+  }),
+);
+
+gateway.all("/:orgId/*", async (c) => {
+  const params = OrgParams.safeParse({ orgId: c.req.param("orgId") });
+  if (!params.success) throw validationError(params.error, "path");
+  const stub = await getServerByName(c.env.GATEWAY, params.data.orgId);
+  return stub.fetch(c.req.raw);
+});

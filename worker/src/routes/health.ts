@@ -1,0 +1,43 @@
+/** `GET /api/health`: is the worker up, and can it reach its database? */
+import { createRoute, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import { createApp, jsonResponse } from "../lib/openapi";
+
+const HealthSchema = z
+  .object({
+    status: z.enum(["ok", "degraded"]),
+    database: z.object({
+      reachable: z.boolean(),
+      latencyMs: z.number().openapi({ description: "Round trip of `select 1`, in milliseconds." }),
+      error: z.string().optional(),
+    }),
+    time: z.string().openapi({ description: "Server time, ISO 8601." }),
+  })
+  .openapi("Health");
+
+const route = createRoute({
+  method: "get",
+  path: "/health",
+  tags: ["health"],
+  summary: "Report whether the API and its database are up",
+  responses: {
+    200: jsonResponse(HealthSchema, "The API and its database are up."),
+    503: jsonResponse(HealthSchema, "The database cannot be reached."),
+  },
+});
+
+export const health = createApp().openapi(route, async (c) => {
+  const started = performance.now();
+  const time = new Date().toISOString();
+  try {
+    await c.var.db().execute(sql`select 1`);
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    return c.json({ status: "ok" as const, database: { reachable: true, latencyMs }, time }, 200);
+  } catch (error) {
+    const latencyMs = Math.round(performance.now() - started);
+    console.error(JSON.stringify({ level: "error", requestId: c.var.requestId, msg: "database unreachable", error: String(error) }));
+    // The cause stays in the log: it can name hosts and users.
+    const message = `The database cannot be reached; the worker log has the cause under request id ${c.var.requestId}.`;
+    return c.json({ status: "degraded" as const, database: { reachable: false, latencyMs, error: message }, time }, 503);
+  }
+});
