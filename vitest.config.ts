@@ -1,8 +1,10 @@
 /**
  * `npm test`: the worker and the gateway in workerd against the real embedded Postgres,
- * and Node-side tests (the local stack, the proxy, the smoke test of `npm start`).
+ * the web app's components in happy-dom, and Node-side tests (the database proxy, the
+ * smoke tests of `npm start` on embedded and on real Postgres).
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 import { findFreePort } from "./scripts/local/ports.ts";
 
@@ -10,6 +12,8 @@ import { findFreePort } from "./scripts/local/ports.ts";
 // database) and the worker's bindings agree even if this file is evaluated again.
 process.env.KILN_TEST_DB_PORT ??= String(await findFreePort());
 process.env.KILN_TEST_DB_PROXY_PORT ??= String(await findFreePort());
+// No internet here: don't let the workers pool fetch the `request.cf` template.
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 // The worker's required secret, read by the workers pool from the environment.
 process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.KILN_TEST_DB_PORT}/postgres`;
 
@@ -35,10 +39,20 @@ export default defineConfig({
         },
       },
       {
+        plugins: [react()],
+        test: {
+          name: "web",
+          include: ["web/test/**/*.test.tsx"],
+          environment: "happy-dom",
+        },
+      },
+      {
         test: {
           name: "node",
           include: ["scripts/test/**/*.test.ts"],
           environment: "node",
+          // Each smoke test runs a whole stack: one at a time on a 2-core machine.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
         },

@@ -41,6 +41,11 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   }
   configureDriver(config.wsProxy);
   const pool = new Pool({ connectionString: config.databaseUrl, max: 1 });
+  // A connection that drops (often while the pool ends) emits "error"; unheard, that event
+  // would be an uncaught exception. Queries in flight still reject on their own.
+  const onConnectionError = (error: Error) => console.warn(`database connection error: ${error.message}`);
+  pool.on("error", onConnectionError);
+  pool.on("connect", (client) => client.on("error", onConnectionError));
   return {
     db: drizzle({ client: pool, schema }),
     close: () => pool.end(),
