@@ -19,6 +19,7 @@ process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env
 
 export default defineConfig({
   test: {
+    reporters: ["default", "./scripts/test/summary-reporter.ts"],
     projects: [
       {
         plugins: [

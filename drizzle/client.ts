@@ -3,7 +3,7 @@
  * production (Neon) and locally (embedded or real Postgres behind a WebSocket proxy).
  * Workers cannot share I/O objects between requests, so a client lives for one request.
  */
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { Pool, neonConfig, type PoolClient } from "@neondatabase/serverless";
 import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
 import * as schema from "./schema";
 
@@ -45,7 +45,7 @@ export function createDatabase(config: DatabaseConfig): DatabaseHandle {
   // would be an uncaught exception. Queries in flight still reject on their own.
   const onConnectionError = (error: Error) => console.warn(`database connection error: ${error.message}`);
   pool.on("error", onConnectionError);
-  pool.on("connect", (client) => client.on("error", onConnectionError));
+  pool.on("connect", (client: PoolClient) => client.on("error", onConnectionError));
   return {
     db: drizzle({ client: pool, schema }),
     close: () => pool.end(),

@@ -58,7 +58,7 @@ describe("database proxy in front of the embedded Postgres", () => {
 
   it("refuses to reach any address but its database", async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${proxy.port}/v2?address=127.0.0.1:22`);
-    const closed = await new Promise<CloseEvent>((resolve) => ws.addEventListener("close", resolve));
+    const closed = await new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", resolve));
     expect(closed.code).toBe(1008);
     expect(closed.reason).toContain(postgres.address);
   });
