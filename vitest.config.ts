@@ -6,6 +6,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
+import { generateJwtPrivateKey } from "./scripts/local/jwt-key.ts";
 import { findFreePort } from "./scripts/local/ports.ts";
 
 // Chosen once and kept in the environment, so that the global setup (which starts the
@@ -16,6 +17,7 @@ process.env.KILN_TEST_DB_PROXY_PORT ??= String(await findFreePort());
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 // The worker's required secret, read by the workers pool from the environment.
 process.env.DATABASE_URL = `postgres://postgres:postgres@127.0.0.1:${process.env.KILN_TEST_DB_PORT}/postgres`;
+process.env.JWT_PRIVATE_KEY ??= await generateJwtPrivateKey();
 
 export default defineConfig({
   test: {
@@ -28,6 +30,9 @@ export default defineConfig({
             miniflare: {
               bindings: {
                 DATABASE_URL: process.env.DATABASE_URL,
+                JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY,
+                KILN_ENV: "test",
+                EMAIL_PROVIDER: "outbox",
                 DB_WS_PROXY: `127.0.0.1:${process.env.KILN_TEST_DB_PROXY_PORT}`,
               },
             },

@@ -4,7 +4,8 @@
  * Workers cannot share I/O objects between requests, so a client lives for one request.
  */
 import { Pool, neonConfig, type PoolClient } from "@neondatabase/serverless";
-import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import { drizzle, type NeonDatabase, type NeonQueryResultHKT } from "drizzle-orm/neon-serverless";
+import type { PgDatabase } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
 export interface DatabaseConfig {
@@ -18,6 +19,9 @@ export interface DatabaseConfig {
 }
 
 export type Database = NeonDatabase<typeof schema>;
+
+/** A database or a transaction on it: what helpers that take part in a transaction accept. */
+export type Executor = PgDatabase<NeonQueryResultHKT, typeof schema>;
 
 export interface DatabaseHandle {
   db: Database;

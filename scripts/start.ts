@@ -14,6 +14,7 @@ import { migrateDatabase } from "../drizzle/migrate";
 import { isNeonUrl, readLocalConfig, type LocalConfig } from "./local/config";
 import { startDbProxy, type DbProxy } from "./local/db-proxy";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./local/embedded-postgres";
+import { loadOrCreateJwtPrivateKey } from "./local/jwt-key";
 import { findFreePort, isPortFree } from "./local/ports";
 
 const root = resolve(import.meta.dirname, "..");
@@ -94,12 +95,23 @@ async function startWorker(config: LocalConfig, db: { databaseUrl: string; wsPro
     "--inspector-port", String(await findFreePort()),
     "--persist-to", join(config.dataDir, "wrangler"),
     "--var", `DB_WS_PROXY:${db.wsProxy}`,
+    "--var", "KILN_ENV:development",
+    "--var", "EMAIL_PROVIDER:outbox",
+    "--var", `APP_URL:http://localhost:${config.webPort}`,
     "--show-interactive-dev-session=false",
   ];
   const child = spawn(process.execPath, args, {
     cwd: root,
     detached: true, // its own process group, so stopping it stops workerd too
-    env: { ...process.env, DATABASE_URL: db.databaseUrl, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", FORCE_COLOR: "0" },
+    env: {
+      ...process.env,
+      // Secrets reach `wrangler dev` through its environment.
+      DATABASE_URL: db.databaseUrl,
+      JWT_PRIVATE_KEY: await loadOrCreateJwtPrivateKey(config.dataDir),
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      FORCE_COLOR: "0",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   for (const stream of [child.stdout, child.stderr]) {

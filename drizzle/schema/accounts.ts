@@ -82,8 +82,10 @@ export const sessions = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
     tokenHash: text("token_hash").notNull(),
-    /** False while a second factor is still owed (password accepted, TOTP pending). */
+    /** False while a second factor is still owed (first factor accepted, TOTP pending). */
     fullyAuthenticated: boolean("fully_authenticated").notNull().default(true),
+    /** How the session was opened: `password`, `magic_link`, `oauth:github`, … */
+    method: text("method").notNull(),
     ip: text("ip"),
     userAgent: text("user_agent"),
     createdAt: createdAt(),

@@ -120,10 +120,12 @@ function relaySerialized(ws: WebSocket, tcp: Socket, lock: SessionLock): void {
   let awaitingReady = 0; // requests sent whose ReadyForQuery has not come back
   let awaitingSslByte = false;
   let inTransaction = false;
+  let terminated = false; // the client said goodbye and will close the WebSocket itself
 
   const end = () => {
     lock.release(session);
-    closeBoth(ws, tcp);
+    if (terminated) tcp.destroy();
+    else closeBoth(ws, tcp);
   };
   const flush = () => {
     held = true;
@@ -134,8 +136,12 @@ function relaySerialized(ws: WebSocket, tcp: Socket, lock: SessionLock): void {
   ws.on("message", (data) => {
     const chunk = toBuffer(data);
     for (const message of fromClient.push(chunk)) {
-      // Terminate expects no answer: end the session here rather than queue for the lock.
-      if (message.type === "X") return end();
+      // Terminate expects no answer: end the database session here rather than queue for
+      // the lock, and leave closing the WebSocket to the client, which does it next.
+      if (message.type === "X") {
+        terminated = true;
+        return end();
+      }
       if (message.type === "ssl") awaitingSslByte = true;
       // The startup packet, a simple Query and a Sync each end with one ReadyForQuery.
       else if (message.type === "" || message.type === "Q" || message.type === "S") awaitingReady++;

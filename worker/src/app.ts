@@ -1,21 +1,33 @@
 /** The worker's Hono app: middleware, the resource sub-apps, the OpenAPI document. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
+import { authenticate } from "./auth/middleware";
 import type { AppEnv } from "./env";
 import { database } from "./lib/database";
 import { onError, onNotFound } from "./lib/errors";
+import { requireSameOrigin, strictCors } from "./lib/origin";
+import { limitBody, requireJson } from "./lib/request-guards";
+import { auth } from "./routes/auth";
+import { devMailbox } from "./routes/dev-mailbox";
 import { docs } from "./routes/docs";
 import { gateway } from "./routes/gateway";
 import { health } from "./routes/health";
+import { me } from "./routes/me";
 
 export const app = new OpenAPIHono<AppEnv>();
 
 app.use(requestId());
-app.use("/api/*", database);
+app.use("/api/*", database, strictCors, requireSameOrigin, limitBody, requireJson, authenticate);
 
 app.route("/api", health);
+app.route("/api/auth", auth);
+app.route("/api", me);
 app.route("/api/docs", docs);
+app.route("/api/dev/mailbox", devMailbox);
 app.route("/gw", gateway);
+
+app.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "__Host-kiln_session" });
+app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer", description: "An API key, `kiln_…`" });
 
 app.doc31("/api/openapi.json", {
   openapi: "3.1.0",
@@ -24,6 +36,7 @@ app.doc31("/api/openapi.json", {
     version: "0.1.0",
     description: "Accounts, organizations, projects and the gateways of Kiln's collaborative whiteboard.",
   },
+  security: [{ session: [] }, { apiKey: [] }],
 });
 
 app.onError(onError);

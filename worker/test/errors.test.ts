@@ -26,13 +26,12 @@ describe("errors and request ids", () => {
   it("turns ApiError into its status, code and message, with headers kept", async () => {
     const app = new Hono<AppEnv>().use(requestId());
     app.get("/limited", () => {
-      const error = new ApiError(429, "rate_limited", "Too many attempts; try again in 30 seconds.");
-      error.res?.headers.set("retry-after", "30");
-      throw error;
+      throw new ApiError(429, "rate_limited", "Too many attempts; try again in 30 seconds.", undefined, { "retry-after": "30" });
     });
     app.onError(onError);
     const res = await app.request("/limited");
     expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("30");
     expect(await res.json<ErrorBody>()).toEqual({ error: { code: "rate_limited", message: "Too many attempts; try again in 30 seconds." } });
   });
 

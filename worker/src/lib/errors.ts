@@ -19,9 +19,17 @@ export class ApiError extends HTTPException {
     readonly code: string,
     message: string,
     readonly fields?: Record<string, string[]>,
+    /** Extra response headers, e.g. Retry-After. */
+    readonly headers?: Record<string, string>,
   ) {
     super(status, { message });
   }
+}
+
+/** 429 with Retry-After, for rate limits and lockouts. */
+export function tooManyRequests(code: string, message: string, retryAfterSeconds: number): ApiError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new ApiError(429, code, message, undefined, { "retry-after": String(seconds) });
 }
 
 /** 400 naming the offending fields, from a failed zod validation. */
@@ -48,16 +56,16 @@ const defaultCodes: Record<number, string> = {
   429: "rate_limited",
 };
 
-/** The single error handler: 4xx as JSON for the client, 5xx logged with the request id. */
+/** The single error handler: client errors as JSON, crashes logged with the request id and hidden. */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = c.get("requestId");
-  if (err instanceof HTTPException && err.status < 500) {
+  // ApiErrors are deliberate, whatever their status (e.g. 503 email_unavailable): say them.
+  if (err instanceof ApiError || (err instanceof HTTPException && err.status < 500)) {
     const code = err instanceof ApiError ? err.code : (defaultCodes[err.status] ?? "error");
     const body: ErrorBody = { error: { code, message: err.message || code.replaceAll("_", " ") } };
     if (err instanceof ApiError && err.fields) body.error.fields = err.fields;
-    // Headers set on the exception's own response (e.g. Retry-After) are kept.
-    const headers = err.res?.headers;
-    return c.json(body, err.status, headers ? Object.fromEntries(headers) : undefined);
+    const headers = err instanceof ApiError ? err.headers : undefined;
+    return c.json(body, err.status, headers);
   }
   console.error(JSON.stringify({ level: "error", requestId, method: c.req.method, path: c.req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined }));
   const status = err instanceof HTTPException ? err.status : 500;

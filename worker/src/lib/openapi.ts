@@ -27,3 +27,14 @@ export const ErrorSchema = z
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {
   return { content: { "application/json": { schema } }, description };
 }
+
+/** A required JSON request body: another content type is refused rather than read as empty. */
+export function jsonBody<T extends z.ZodType>(schema: T) {
+  return { content: { "application/json": { schema } }, required: true };
+}
+
+/** Responses every authenticated route can give, for the document. */
+export const authErrors = {
+  401: jsonResponse(ErrorSchema, "Not signed in, or the API key is invalid."),
+  403: jsonResponse(ErrorSchema, "Not allowed."),
+};

@@ -1,0 +1,55 @@
+/** zod schemas shared by the account routes. */
+import { z } from "@hono/zod-openapi";
+import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
+
+/** Trimmed and lower-cased before it is checked, so one address is one account. */
+export const EmailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: "Enter a valid email address." }).max(254))
+  .openapi({ example: "ada@example.com" });
+
+/** 8 to 256 characters (not bytes) of anything; never truncated. */
+export const PasswordSchema = z
+  .string()
+  .refine((p) => [...p].length >= PASSWORD_MIN, { message: `Use at least ${PASSWORD_MIN} characters.` })
+  .refine((p) => [...p].length <= PASSWORD_MAX, { message: `Use at most ${PASSWORD_MAX} characters.` })
+  .openapi({ example: "correct horse battery staple" });
+
+export const NameSchema = z.string().trim().min(1).max(100);
+
+export const PublicUserSchema = z
+  .object({
+    id: z.uuid(),
+    email: z.string(),
+    name: z.string(),
+    emailVerified: z.boolean(),
+    avatarUrl: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("User");
+
+export type PublicUser = z.infer<typeof PublicUserSchema>;
+
+/** What a client may see of a user row. */
+export function publicUser(user: { id: string; email: string; name: string; emailVerifiedAt: Date | null; avatarUrl: string | null; createdAt: Date }): PublicUser {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    emailVerified: user.emailVerifiedAt !== null,
+    avatarUrl: user.avatarUrl,
+    createdAt: user.createdAt.toISOString(),
+  };
+}
+
+/** The answer to every way of signing in: done, or a second factor owed. */
+export const SignInResultSchema = z
+  .discriminatedUnion("status", [
+    z.object({ status: z.literal("signed_in"), user: PublicUserSchema }),
+    z.object({ status: z.literal("mfa_required") }),
+  ])
+  .openapi("SignInResult");
+
+export type SignInResult = z.infer<typeof SignInResultSchema>;

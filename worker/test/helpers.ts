@@ -1,0 +1,99 @@
+/** Helpers for API tests in workerd: a client that keeps its cookie, sign-up, the dev mailbox. */
+import { SELF } from "cloudflare:test";
+import { expect } from "vitest";
+
+export const ORIGIN = "http://kiln.test";
+
+export interface Client {
+  /** `name=value` of the session cookie, kept from the last response that set it. */
+  cookie?: string;
+  /** Sent as cf-connecting-ip: rate limits count per address, so each test client has its own. */
+  ip: string;
+  /** An API key to send as `Authorization: Bearer`. */
+  bearer?: string;
+}
+
+export interface ApiError {
+  error: { code: string; message: string; fields?: Record<string, string[]> };
+}
+
+let ipCounter = 0;
+
+/** A fresh client with its own address (documentation range, never contacted: it is only a header). */
+export function newClient(): Client {
+  ipCounter++;
+  const n = (Date.now() + ipCounter) % 65_000;
+  return { ip: `198.51.${n >> 8}.${n & 255}` };
+}
+
+/** Calls the API as a browser on ORIGIN would, keeping the session cookie in `client`. */
+export async function call(
+  client: Client,
+  path: string,
+  options: { method?: string; body?: unknown; headers?: Record<string, string>; origin?: string | null } = {},
+): Promise<Response> {
+  const method = options.method ?? (options.body === undefined ? "GET" : "POST");
+  const headers: Record<string, string> = { "cf-connecting-ip": client.ip, ...options.headers };
+  if (client.cookie) headers.cookie = client.cookie;
+  if (client.bearer) headers.authorization = `Bearer ${client.bearer}`;
+  if (options.origin !== null && method !== "GET") headers.origin = options.origin ?? ORIGIN;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const res = await SELF.fetch(`${ORIGIN}${path}`, { method, headers, body, redirect: "manual" });
+  const setCookie = res.headers.get("set-cookie");
+  const session = setCookie && /(__Host-kiln_session|kiln_session)=([^;]*)/.exec(setCookie);
+  if (session) client.cookie = session[2] ? `${session[1]}=${session[2]}` : undefined;
+  return res;
+}
+
+/** Calls and checks the status, returning the parsed body. */
+export async function expectJson<T>(res: Response | Promise<Response>, status: number): Promise<T> {
+  const response = await res;
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+export function uniqueEmail(tag = "user"): string {
+  return `${tag}-${crypto.randomUUID().slice(0, 8)}@kiln.test`;
+}
+
+export interface SignedUp {
+  client: Client;
+  email: string;
+  password: string;
+  user: { id: string; email: string; name: string; emailVerified: boolean };
+}
+
+/** Signs up a new user and returns their signed-in client. */
+export async function signUp(options: { email?: string; password?: string; name?: string } = {}): Promise<SignedUp> {
+  const client = newClient();
+  const email = options.email ?? uniqueEmail();
+  const password = options.password ?? `pw-${crypto.randomUUID()}`;
+  const body = await expectJson<{ user: SignedUp["user"] }>(call(client, "/api/auth/signup", { body: { email, password, name: options.name } }), 201);
+  return { client, email, password, user: body.user };
+}
+
+export interface MailMessage {
+  to: string;
+  subject: string;
+  text: string;
+  createdAt: string;
+}
+
+/** The dev mailbox's messages to `email`, newest first. */
+export async function mailbox(email: string): Promise<MailMessage[]> {
+  const res = await SELF.fetch(`${ORIGIN}/api/dev/mailbox/messages?to=${encodeURIComponent(email)}`);
+  return ((await res.json()) as { messages: MailMessage[] }).messages;
+}
+
+/** The `token` query parameter of the first link in the newest email to `email` whose subject matches. */
+export async function tokenFromEmail(email: string, subject: RegExp): Promise<string> {
+  const message = (await mailbox(email)).find((m) => subject.test(m.subject));
+  expect(message, `no email to ${email} matching ${subject}`).toBeDefined();
+  const link = /https?:\/\/\S+/.exec(message!.text)![0];
+  return new URL(link).searchParams.get("token")!;
+}
