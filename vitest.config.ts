@@ -13,6 +13,7 @@ import { findFreePort } from "./scripts/local/ports.ts";
 // database) and the worker's bindings agree even if this file is evaluated again.
 process.env.KILN_TEST_DB_PORT ??= String(await findFreePort());
 process.env.KILN_TEST_DB_PROXY_PORT ??= String(await findFreePort());
+process.env.KILN_TEST_OIDC_PORT ??= String(await findFreePort());
 // No internet here: don't let the workers pool fetch the `request.cf` template.
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
 // The worker's required secret, read by the workers pool from the environment.
@@ -33,6 +34,11 @@ export default defineConfig({
                 JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY,
                 KILN_ENV: "test",
                 EMAIL_PROVIDER: "outbox",
+                // The OpenID Connect provider started by scripts/test/oidc-setup.ts.
+                OIDC_ISSUER: `http://127.0.0.1:${process.env.KILN_TEST_OIDC_PORT}`,
+                OIDC_CLIENT_ID: "kiln-test",
+                OIDC_CLIENT_SECRET: "kiln-test-secret",
+                OIDC_NAME: "Test SSO",
                 DB_WS_PROXY: `127.0.0.1:${process.env.KILN_TEST_DB_PROXY_PORT}`,
               },
             },
@@ -41,7 +47,7 @@ export default defineConfig({
         test: {
           name: "workerd",
           include: ["worker/test/**/*.test.ts", "gateway-do/test/**/*.test.ts"],
-          globalSetup: ["./scripts/test/database-setup.ts"],
+          globalSetup: ["./scripts/test/database-setup.ts", "./scripts/test/oidc-setup.ts"],
         },
       },
       {

@@ -13,6 +13,7 @@ import { docs } from "./routes/docs";
 import { gateway } from "./routes/gateway";
 import { health } from "./routes/health";
 import { me } from "./routes/me";
+import { oauth } from "./routes/oauth";
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -21,6 +22,7 @@ app.use("/api/*", database, strictCors, requireSameOrigin, limitBody, requireJso
 
 app.route("/api", health);
 app.route("/api/auth", auth);
+app.route("/api/auth", oauth);
 app.route("/api", me);
 app.route("/api/docs", docs);
 app.route("/api/dev/mailbox", devMailbox);
