@@ -188,7 +188,8 @@ async function main(): Promise<void> {
   });
   await running.vite.listen();
 
-  console.log(`\n  ➜  Kiln is running at http://localhost:${config.webPort}  (Ctrl-C to stop)\n`);
+  console.log(`\n  ➜  Kiln is running at http://localhost:${config.webPort}  (Ctrl-C to stop)`);
+  console.log(`     Emails (sign-in links, invitations) land in http://localhost:${config.webPort}/api/dev/mailbox\n`);
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));
