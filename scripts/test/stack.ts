@@ -17,8 +17,12 @@ export interface RunningStack {
   /** The URL `npm start` printed. */
   url: string;
   output: () => string;
-  /** Ctrl-C: SIGINT to the whole process group, as a terminal sends it; resolves once npm has exited. */
-  stop(): Promise<void>;
+  /**
+   * Ctrl-C by default: SIGINT to the whole process group, as a terminal sends it. With
+   * `{ signal: "SIGTERM", group: false }`: a process manager stopping npm alone.
+   * Resolves once npm has exited.
+   */
+  stop(options?: { signal?: NodeJS.Signals; group?: boolean }): Promise<void>;
 }
 
 /** Free ports for one stack. */
@@ -40,8 +44,8 @@ export function startStack(env: Record<string, string>, timeoutMs = 120_000): Pr
   const child = spawn("npm", ["start"], { cwd: root, env: { ...inherited, ...env }, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGINT");
+  const stop = async ({ signal = "SIGINT" as NodeJS.Signals, group = true } = {}) => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(group ? -child.pid! : child.pid!, signal);
     await exited;
   };
   return new Promise((resolvePromise, reject) => {

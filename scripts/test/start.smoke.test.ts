@@ -99,6 +99,16 @@ describe("npm start", () => {
     expect(found[0]!.name).toBe("Persisted");
   });
 
+  it("stops every process when npm alone gets SIGTERM, as from a process manager", async () => {
+    await stack.stop({ signal: "SIGTERM", group: false });
+    // Give the stack's own shutdown a moment after npm itself has exited.
+    const deadline = Date.now() + 15_000;
+    const busy = async () => (await Promise.all(Object.values(ports).map((p) => isPortFree(Number(p))))).some((free) => !free);
+    while ((await busy()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await busy()).toBe(false);
+    stack = await startStack(env());
+  });
+
   it("names the port that is taken and how to choose another", async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, "127.0.0.1", resolve));
