@@ -1,0 +1,90 @@
+/**
+ * The event pipeline, pure over a Y.Doc: validate the envelope and the payload (the owning
+ * module's zod schema), check the permission, let the reducer check and plan, then apply
+ * its change in one Yjs transaction and hand back the update to persist and broadcast.
+ */
+import * as Y from "yjs";
+import { z } from "zod";
+import { isAllowed } from "../permissions/permission";
+import { type Actor, EventError, type ModuleDefinition } from "../modules/kit";
+import { eventSpecs as registeredSpecs, modules as registeredModules } from "../modules/registry";
+
+export const EnvelopeSchema = z.looseObject({
+  type: z.string().max(80).regex(/^[a-z0-9-]+:[a-z0-9-]+$/, "Event types look like module:action."),
+  requestId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits and _ . : - only."),
+});
+
+export interface EventFailure {
+  code: string;
+  message: string;
+  fields?: Record<string, string[]>;
+}
+
+export type EventOutcome =
+  | { ok: true; requestId: string; type: string; update: Uint8Array | null; followUps: { type: string; [field: string]: unknown }[] }
+  | { ok: false; requestId: string | null; type: string | null; error: EventFailure };
+
+function fieldsOf(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) (fields[issue.path.join(".") || "event"] ??= []).push(issue.message);
+  return fields;
+}
+
+export interface PipelineOptions {
+  now?: number;
+  newId?: () => string;
+  /** The transaction origin, so listeners can tell server events from client edits. */
+  origin?: unknown;
+  specs?: typeof registeredSpecs;
+  modules?: readonly ModuleDefinition[];
+}
+
+/** Runs one event from `actor` against `doc`. Never throws for bad input: it answers. */
+export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: PipelineOptions = {}): EventOutcome {
+  const envelope = EnvelopeSchema.safeParse(raw);
+  const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" && envelope.success ? envelope.data.requestId : null;
+  if (!envelope.success) {
+    return { ok: false, requestId, type: null, error: { code: "invalid_event", message: "An event needs a type (module:action) and a requestId.", fields: fieldsOf(envelope.error) } };
+  }
+  const { type, requestId: id, ...payload } = envelope.data;
+  const fail = (code: string, message: string, fields?: Record<string, string[]>): EventOutcome => ({ ok: false, requestId: id, type, error: { code, message, ...(fields ? { fields } : {}) } });
+
+  const spec = (options.specs ?? registeredSpecs).get(type);
+  if (!spec) return fail("unknown_event", `No module handles "${type}".`);
+  const parsed = spec.schema.safeParse(payload);
+  if (!parsed.success) return fail("invalid_payload", `Invalid ${type}: check ${Object.keys(fieldsOf(parsed.error)).join(", ")}.`, fieldsOf(parsed.error));
+  const needed = spec.permission(parsed.data);
+  if (!isAllowed(actor.grants, needed)) return fail("forbidden", `You lack the permission ${needed}.`);
+
+  const followUps: { type: string; [field: string]: unknown }[] = [];
+  let change: () => void;
+  try {
+    change = spec.reduce(
+      {
+        doc,
+        actor,
+        now: options.now ?? Date.now(),
+        newId: options.newId ?? (() => crypto.randomUUID()),
+        can: (permission) => isAllowed(actor.grants, permission),
+        emit: (event) => followUps.push(event),
+        modules: options.modules ?? registeredModules,
+      },
+      parsed.data,
+    );
+  } catch (error) {
+    if (error instanceof EventError) return fail(error.code, error.message);
+    throw error;
+  }
+
+  let update: Uint8Array | null = null;
+  const capture = (u: Uint8Array) => {
+    update = update ? Y.mergeUpdates([update, u]) : u;
+  };
+  doc.on("update", capture);
+  try {
+    doc.transact(change, options.origin ?? "event");
+  } finally {
+    doc.off("update", capture);
+  }
+  return { ok: true, requestId: id, type, update, followUps };
+}

@@ -1,0 +1,71 @@
+/** core-graph: nodes (their data belongs to the module of their kind) and typed edges. */
+import type * as Y from "yjs";
+import { type ModuleDefinition, type ReduceContext, EventError, collection, defineEvent } from "../kit";
+import { ConnectSchema, DeleteNodesSchema, DisconnectSchema, type EdgeRecord, type NodeRecord } from "./schema";
+
+export const CORE_GRAPH = "core-graph";
+
+export const nodesOf = (doc: Y.Doc) => collection<NodeRecord>(doc, CORE_GRAPH, "nodes");
+export const edgesOf = (doc: Y.Doc) => collection<EdgeRecord>(doc, CORE_GRAPH, "edges");
+
+/** The node, or a not_found refusal. */
+export function requireNode(doc: Y.Doc, nodeId: string): NodeRecord {
+  const node = nodesOf(doc).get(nodeId);
+  if (!node) throw new EventError("not_found", `There is no node ${nodeId} in this project.`);
+  return node;
+}
+
+/** The record of a new node, for a module creating a node of its kind. */
+export function newNode(ctx: ReduceContext, kind: NodeRecord["kind"], id = ctx.newId()): NodeRecord {
+  return { id, kind, createdBy: ctx.actor.userId, createdAt: ctx.now };
+}
+
+/** Deletes nodes with their edges and every module's data about them (modules passed by the registry). */
+export function deleteNodes(doc: Y.Doc, nodeIds: readonly string[], modules: readonly { onNodeDeleted?: (doc: Y.Doc, id: string) => void }[]): void {
+  const doomed = new Set(nodeIds);
+  const edges = edgesOf(doc);
+  for (const [id, edge] of edges) if (doomed.has(edge.from) || doomed.has(edge.to)) edges.delete(id);
+  for (const id of doomed) {
+    for (const module of modules) module.onNodeDeleted?.(doc, id);
+    nodesOf(doc).delete(id);
+  }
+}
+
+export const coreGraph: ModuleDefinition = {
+  name: CORE_GRAPH,
+  dependencies: [],
+  collections: ["nodes", "edges"],
+  permissions: ["core-graph:[node:*]:delete", "core-graph:[node:*]:connect", "core-graph:[edge:*]:delete"],
+  events: {
+    connect: defineEvent({
+      schema: ConnectSchema,
+      permission: (p) => `core-graph:[node:${p.from}]:update`,
+      reduce: (ctx, p) => {
+        requireNode(ctx.doc, p.from);
+        requireNode(ctx.doc, p.to);
+        if (p.from === p.to) throw new EventError("invalid_edge", "A node cannot be connected to itself.");
+        for (const edge of edgesOf(ctx.doc).values()) {
+          if (edge.from === p.from && edge.to === p.to && edge.kind === p.kind) throw new EventError("conflict", "These nodes are already connected this way.");
+        }
+        const edge: EdgeRecord = { id: ctx.newId(), kind: p.kind, from: p.from, to: p.to, createdBy: ctx.actor.userId, createdAt: ctx.now };
+        return () => edgesOf(ctx.doc).set(edge.id, edge);
+      },
+    }),
+    disconnect: defineEvent({
+      schema: DisconnectSchema,
+      permission: (p) => `core-graph:[edge:${p.edgeId}]:delete`,
+      reduce: (ctx, p) => {
+        if (!edgesOf(ctx.doc).has(p.edgeId)) throw new EventError("not_found", `There is no edge ${p.edgeId}.`);
+        return () => edgesOf(ctx.doc).delete(p.edgeId);
+      },
+    }),
+    "delete-nodes": defineEvent({
+      schema: DeleteNodesSchema,
+      permission: () => "core-graph:delete",
+      reduce: (ctx, p) => {
+        for (const id of p.nodeIds) requireNode(ctx.doc, id);
+        return () => deleteNodes(ctx.doc, p.nodeIds, ctx.modules);
+      },
+    }),
+  },
+};

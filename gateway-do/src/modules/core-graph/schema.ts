@@ -1,0 +1,27 @@
+/** core-graph: the nodes of a project and the typed edges between them. */
+import { z } from "zod";
+
+export const NODE_KINDS = ["note", "chat", "group"] as const;
+export const EDGE_KINDS = ["references", "depends-on", "owned-by", "relates-to"] as const;
+
+export const IdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Use letters, digits, - and _ only.");
+
+export interface NodeRecord {
+  id: string;
+  kind: (typeof NODE_KINDS)[number];
+  createdBy: string;
+  createdAt: number;
+}
+
+export interface EdgeRecord {
+  id: string;
+  kind: (typeof EDGE_KINDS)[number];
+  from: string;
+  to: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export const ConnectSchema = z.strictObject({ from: IdSchema, to: IdSchema, kind: z.enum(EDGE_KINDS) });
+export const DisconnectSchema = z.strictObject({ edgeId: IdSchema });
+export const DeleteNodesSchema = z.strictObject({ nodeIds: z.array(IdSchema).min(1).max(500) });

@@ -1,0 +1,50 @@
+/** notes: a note node whose body is collaborative markdown that permitted clients edit directly. */
+import { z } from "zod";
+import * as Y from "yjs";
+import { newNode, nodesOf } from "../core-graph";
+import { IdSchema } from "../core-graph/schema";
+import { type ModuleDefinition, collection, defineEvent } from "../kit";
+import { placeNode } from "../whiteboard";
+import { requireView } from "../whiteboard/placements";
+
+export const NOTES = "notes";
+/** Root map of note bodies, by node id: the editable texts of this module. */
+export const BODIES = `${NOTES}/bodies`;
+
+export const bodiesOf = (doc: Y.Doc) => collection<Y.Text>(doc, NOTES, "bodies");
+
+export const CreateNoteSchema = z.strictObject({
+  /** Where to put the note, if on a view. */
+  viewId: IdSchema.optional(),
+  x: z.number().finite().min(-1e7).max(1e7).default(0),
+  y: z.number().finite().min(-1e7).max(1e7).default(0),
+  width: z.number().finite().min(8).max(1e5).optional(),
+  height: z.number().finite().min(8).max(1e5).optional(),
+  text: z.string().max(100_000).default(""),
+});
+
+export const notes: ModuleDefinition = {
+  name: NOTES,
+  dependencies: ["core-graph", "whiteboard"],
+  collections: ["bodies"],
+  permissions: ["notes:create", "notes:[note:*]:edit"],
+  editableTexts: [{ path: [BODIES, "*"], permission: (path) => `notes:[note:${path[1]}]:edit` }],
+  onNodeDeleted(doc, nodeId) {
+    bodiesOf(doc).delete(nodeId);
+  },
+  events: {
+    create: defineEvent({
+      schema: CreateNoteSchema,
+      permission: () => "notes:create",
+      reduce: (ctx, p) => {
+        if (p.viewId) requireView(ctx.doc, p.viewId);
+        const node = newNode(ctx, "note");
+        return () => {
+          nodesOf(ctx.doc).set(node.id, node);
+          bodiesOf(ctx.doc).set(node.id, new Y.Text(p.text));
+          if (p.viewId) placeNode(ctx.doc, { viewId: p.viewId, nodeId: node.id, x: p.x, y: p.y, width: p.width, height: p.height });
+        };
+      },
+    }),
+  },
+};

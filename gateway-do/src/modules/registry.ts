@@ -1,0 +1,41 @@
+/**
+ * The one registry of gateway modules, loaded in dependency order. The gateway looks events
+ * and editable texts up here; web/ registers its views for the same modules.
+ */
+import { chats } from "./chats";
+import { coreGraph } from "./core-graph";
+import type { EditableText, EventSpec, ModuleDefinition } from "./kit";
+import { notes } from "./notes";
+import { roles } from "./roles";
+import { tabs } from "./tabs";
+import { whiteboard } from "./whiteboard";
+
+/** Orders modules so each comes after its dependencies; throws on a missing one or a cycle. */
+export function sortByDependencies(modules: readonly ModuleDefinition[]): ModuleDefinition[] {
+  const byName = new Map(modules.map((m) => [m.name, m]));
+  const sorted: ModuleDefinition[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (m: ModuleDefinition, chain: string[]) => {
+    if (state.get(m.name) === "done") return;
+    if (state.get(m.name) === "visiting") throw new Error(`module dependency cycle: ${[...chain, m.name].join(" → ")}`);
+    state.set(m.name, "visiting");
+    for (const dep of m.dependencies) {
+      const d = byName.get(dep);
+      if (!d) throw new Error(`module ${m.name} needs ${dep}, which is not loaded`);
+      visit(d, [...chain, m.name]);
+    }
+    state.set(m.name, "done");
+    sorted.push(m);
+  };
+  for (const m of modules) visit(m, []);
+  return sorted;
+}
+
+export const modules = sortByDependencies([coreGraph, whiteboard, notes, chats, tabs, roles]);
+
+/** Every event type, `{module}:{action}`, to its spec. */
+export const eventSpecs: ReadonlyMap<string, EventSpec> = new Map(
+  modules.flatMap((m) => Object.entries(m.events).map(([action, spec]) => [`${m.name}:${action}`, spec] as const)),
+);
+
+export const editableTexts: readonly EditableText[] = modules.flatMap((m) => m.editableTexts ?? []);

@@ -1,0 +1,218 @@
+/**
+ * whiteboard: several views per project; in each, node positions, sizes, z-order, groups
+ * (children sit relative to their group, so they move with it), lock/unlock, hide, and
+ * free shapes (rectangle, ellipse, arrow, text label).
+ */
+import type * as Y from "yjs";
+import { deleteNodes, newNode, nodesOf, requireNode } from "../core-graph";
+import { type ModuleDefinition, EventError, defineEvent } from "../kit";
+import {
+  DEFAULT_SIZE,
+  GROUP_PADDING,
+  WHITEBOARD,
+  absolutePosition,
+  placementKey,
+  placementsIn,
+  placementsOf,
+  requirePlacement,
+  requireUnlocked,
+  requireView,
+  shapesOf,
+  updatePlacement,
+  viewsOf,
+  zRange,
+} from "./placements";
+import {
+  AddShapeSchema,
+  ArrangeSchema,
+  CreateViewSchema,
+  DeleteShapesSchema,
+  DeleteViewSchema,
+  GroupSchema,
+  MoveSchema,
+  PlaceSchema,
+  RenameViewSchema,
+  ResizeSchema,
+  SetFlagSchema,
+  UngroupSchema,
+  UpdateShapeSchema,
+  type Placement,
+  type ShapeRecord,
+} from "./schema";
+
+const viewPermission = (action: string) => (p: { viewId: string }) => `whiteboard:[view:${p.viewId}]:${action}`;
+
+/** Places a node on a view (for modules creating nodes of their kind). */
+export function placeNode(doc: Y.Doc, p: { viewId: string; nodeId: string; x: number; y: number; width?: number; height?: number }): void {
+  const z = zRange(doc, p.viewId).max + 1;
+  const placement: Placement = { viewId: p.viewId, nodeId: p.nodeId, x: p.x, y: p.y, width: p.width ?? DEFAULT_SIZE.width, height: p.height ?? DEFAULT_SIZE.height, z, parent: null, locked: false, hidden: false };
+  placementsOf(doc).set(placementKey(p.viewId, p.nodeId), placement);
+}
+
+export const whiteboard: ModuleDefinition = {
+  name: WHITEBOARD,
+  dependencies: ["core-graph"],
+  collections: ["views", "placements", "shapes"],
+  permissions: ["whiteboard:create", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move"],
+  seed(doc, now) {
+    viewsOf(doc).set("main", { id: "main", name: "Board", createdBy: "kiln", createdAt: now });
+  },
+  onNodeDeleted(doc, nodeId) {
+    const placements = placementsOf(doc);
+    // Children of a deleted group keep their place on the board: free them first, while the
+    // group's position is still there to add up, then remove the node's own placements.
+    const freed = [...placements.entries()].filter(([, p]) => p.parent === nodeId).map(([key, p]) => [key, { ...p, ...absolutePosition(doc, p), parent: null }] as const);
+    for (const [key, p] of freed) placements.set(key, p);
+    for (const [key, p] of [...placements.entries()]) if (p.nodeId === nodeId) placements.delete(key);
+  },
+  events: {
+    "create-view": defineEvent({
+      schema: CreateViewSchema,
+      permission: () => "whiteboard:create",
+      reduce: (ctx, p) => {
+        const view = { id: ctx.newId(), name: p.name, createdBy: ctx.actor.userId, createdAt: ctx.now };
+        return () => viewsOf(ctx.doc).set(view.id, view);
+      },
+    }),
+    "rename-view": defineEvent({
+      schema: RenameViewSchema,
+      permission: viewPermission("update"),
+      reduce: (ctx, p) => {
+        const view = requireView(ctx.doc, p.viewId);
+        return () => viewsOf(ctx.doc).set(view.id, { ...view, name: p.name });
+      },
+    }),
+    "delete-view": defineEvent({
+      schema: DeleteViewSchema,
+      permission: viewPermission("delete"),
+      reduce: (ctx, p) => {
+        requireView(ctx.doc, p.viewId);
+        if (viewsOf(ctx.doc).size === 1) throw new EventError("last_view", "A project keeps at least one view.");
+        return () => {
+          for (const placement of placementsIn(ctx.doc, p.viewId)) placementsOf(ctx.doc).delete(placementKey(p.viewId, placement.nodeId));
+          for (const [id, shape] of shapesOf(ctx.doc)) if (shape.viewId === p.viewId) shapesOf(ctx.doc).delete(id);
+          viewsOf(ctx.doc).delete(p.viewId);
+        };
+      },
+    }),
+    place: defineEvent({
+      schema: PlaceSchema,
+      permission: viewPermission("move"),
+      reduce: (ctx, p) => {
+        requireView(ctx.doc, p.viewId);
+        requireNode(ctx.doc, p.nodeId);
+        if (placementsOf(ctx.doc).has(placementKey(p.viewId, p.nodeId))) throw new EventError("conflict", `Node ${p.nodeId} is already on this view.`);
+        return () => placeNode(ctx.doc, p);
+      },
+    }),
+    move: defineEvent({
+      schema: MoveSchema,
+      permission: viewPermission("move"),
+      reduce: (ctx, p) => {
+        const placements = p.moves.map((m) => ({ placement: requireUnlocked(ctx.doc, p.viewId, m.nodeId), m }));
+        return () => {
+          for (const { placement, m } of placements) updatePlacement(ctx.doc, placement, { x: m.x, y: m.y });
+        };
+      },
+    }),
+    resize: defineEvent({
+      schema: ResizeSchema,
+      permission: viewPermission("move"),
+      reduce: (ctx, p) => {
+        const placement = requireUnlocked(ctx.doc, p.viewId, p.nodeId);
+        return () => updatePlacement(ctx.doc, placement, { width: p.width, height: p.height });
+      },
+    }),
+    arrange: defineEvent({
+      schema: ArrangeSchema,
+      permission: viewPermission("move"),
+      reduce: (ctx, p) => {
+        const placements = p.nodeIds.map((id) => requirePlacement(ctx.doc, p.viewId, id));
+        const { min, max } = zRange(ctx.doc, p.viewId);
+        return () =>
+          placements.forEach((placement, i) => updatePlacement(ctx.doc, placement, { z: p.to === "front" ? max + 1 + i : min - placements.length + i }));
+      },
+    }),
+    "set-locked": defineEvent({
+      schema: SetFlagSchema,
+      permission: viewPermission("update"),
+      reduce: (ctx, p) => {
+        const placements = p.nodeIds.map((id) => requirePlacement(ctx.doc, p.viewId, id));
+        return () => placements.forEach((placement) => updatePlacement(ctx.doc, placement, { locked: p.value }));
+      },
+    }),
+    "set-hidden": defineEvent({
+      schema: SetFlagSchema,
+      permission: viewPermission("update"),
+      reduce: (ctx, p) => {
+        const placements = p.nodeIds.map((id) => requirePlacement(ctx.doc, p.viewId, id));
+        return () => placements.forEach((placement) => updatePlacement(ctx.doc, placement, { hidden: p.value }));
+      },
+    }),
+    group: defineEvent({
+      schema: GroupSchema,
+      permission: viewPermission("move"),
+      reduce: (ctx, p) => {
+        const children = p.nodeIds.map((id) => requireUnlocked(ctx.doc, p.viewId, id));
+        const parent = children[0]!.parent;
+        if (children.some((c) => c.parent !== parent)) throw new EventError("invalid_group", "Group nodes that sit in the same group (or none).");
+        const left = Math.min(...children.map((c) => c.x)) - GROUP_PADDING;
+        const top = Math.min(...children.map((c) => c.y)) - GROUP_PADDING;
+        const right = Math.max(...children.map((c) => c.x + c.width)) + GROUP_PADDING;
+        const bottom = Math.max(...children.map((c) => c.y + c.height)) + GROUP_PADDING;
+        const group = newNode(ctx, "group");
+        const z = Math.min(...children.map((c) => c.z)) - 1;
+        return () => {
+          nodesOf(ctx.doc).set(group.id, group);
+          const placement: Placement = { viewId: p.viewId, nodeId: group.id, x: left, y: top, width: right - left, height: bottom - top, z, parent, locked: false, hidden: false };
+          placementsOf(ctx.doc).set(placementKey(p.viewId, group.id), placement);
+          for (const c of children) updatePlacement(ctx.doc, c, { parent: group.id, x: c.x - left, y: c.y - top });
+        };
+      },
+    }),
+    ungroup: defineEvent({
+      schema: UngroupSchema,
+      permission: viewPermission("move"),
+      reduce: (ctx, p) => {
+        const node = requireNode(ctx.doc, p.groupId);
+        if (node.kind !== "group") throw new EventError("invalid_group", `Node ${p.groupId} is not a group.`);
+        requireUnlocked(ctx.doc, p.viewId, p.groupId);
+        // The group node goes; deleting it frees its children at their absolute positions.
+        return () => deleteNodes(ctx.doc, [p.groupId], ctx.modules);
+      },
+    }),
+    "add-shape": defineEvent({
+      schema: AddShapeSchema,
+      permission: viewPermission("update"),
+      reduce: (ctx, p) => {
+        requireView(ctx.doc, p.viewId);
+        const shape: ShapeRecord = { id: ctx.newId(), ...p, z: zRange(ctx.doc, p.viewId).max + 1, locked: false };
+        return () => shapesOf(ctx.doc).set(shape.id, shape);
+      },
+    }),
+    "update-shape": defineEvent({
+      schema: UpdateShapeSchema,
+      permission: (p) => `whiteboard:[shape:${p.shapeId}]:update`,
+      reduce: (ctx, p) => {
+        const shape = shapesOf(ctx.doc).get(p.shapeId);
+        if (!shape) throw new EventError("not_found", `There is no shape ${p.shapeId}.`);
+        const { shapeId, ...changes } = p;
+        const moving = Object.keys(changes).some((k) => k !== "locked");
+        if (shape.locked && moving) throw new EventError("locked", "This shape is locked: unlock it first.");
+        return () => shapesOf(ctx.doc).set(shapeId, { ...shape, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
+      },
+    }),
+    "delete-shapes": defineEvent({
+      schema: DeleteShapesSchema,
+      permission: () => "whiteboard:delete",
+      reduce: (ctx, p) => {
+        for (const id of p.shapeIds) {
+          const shape = shapesOf(ctx.doc).get(id);
+          if (!shape) throw new EventError("not_found", `There is no shape ${id}.`);
+          if (shape.locked) throw new EventError("locked", `Shape ${id} is locked: unlock it first.`);
+        }
+        return () => p.shapeIds.forEach((id) => shapesOf(ctx.doc).delete(id));
+      },
+    }),
+  },
+};

@@ -1,0 +1,77 @@
+/** whiteboard: views of the graph, where each node sits in them, groups and free shapes. */
+import { z } from "zod";
+import { IdSchema } from "../core-graph/schema";
+
+export interface ViewRecord {
+  id: string;
+  name: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+/** A node's place in one view. Inside a group, x and y are relative to the group. */
+export interface Placement {
+  viewId: string;
+  nodeId: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  z: number;
+  parent: string | null;
+  locked: boolean;
+  hidden: boolean;
+}
+
+export const SHAPE_KINDS = ["rectangle", "ellipse", "arrow", "text"] as const;
+
+export interface ShapeRecord {
+  id: string;
+  viewId: string;
+  kind: (typeof SHAPE_KINDS)[number];
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  z: number;
+  text: string;
+  color: string;
+  locked: boolean;
+}
+
+const Coord = z.number().finite().min(-1e7).max(1e7);
+const Size = z.number().finite().min(8).max(1e5);
+const Name = z.string().trim().min(1).max(100);
+const NodeIds = z.array(IdSchema).min(1).max(500);
+
+export const CreateViewSchema = z.strictObject({ name: Name });
+export const RenameViewSchema = z.strictObject({ viewId: IdSchema, name: Name });
+export const DeleteViewSchema = z.strictObject({ viewId: IdSchema });
+export const PlaceSchema = z.strictObject({ viewId: IdSchema, nodeId: IdSchema, x: Coord, y: Coord, width: Size.optional(), height: Size.optional() });
+export const MoveSchema = z.strictObject({ viewId: IdSchema, moves: z.array(z.strictObject({ nodeId: IdSchema, x: Coord, y: Coord })).min(1).max(500) });
+export const ResizeSchema = z.strictObject({ viewId: IdSchema, nodeId: IdSchema, width: Size, height: Size });
+export const ArrangeSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, to: z.enum(["front", "back"]) });
+export const SetFlagSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, value: z.boolean() });
+export const GroupSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds });
+export const UngroupSchema = z.strictObject({ viewId: IdSchema, groupId: IdSchema });
+export const AddShapeSchema = z.strictObject({
+  viewId: IdSchema,
+  kind: z.enum(SHAPE_KINDS),
+  x: Coord,
+  y: Coord,
+  width: Size,
+  height: Size,
+  text: z.string().max(2000).default(""),
+  color: z.string().regex(/^#[0-9a-f]{6}$/i).default("#57534e"),
+});
+export const UpdateShapeSchema = z.strictObject({
+  shapeId: IdSchema,
+  x: Coord.optional(),
+  y: Coord.optional(),
+  width: Size.optional(),
+  height: Size.optional(),
+  text: z.string().max(2000).optional(),
+  color: z.string().regex(/^#[0-9a-f]{6}$/i).optional(),
+  locked: z.boolean().optional(),
+});
+export const DeleteShapesSchema = z.strictObject({ shapeIds: z.array(IdSchema).min(1).max(500) });

@@ -1,0 +1,279 @@
+/** The modules' events through the pipeline, on a plain Y.Doc: no Durable Object needed. */
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { runEvent, type EventOutcome } from "../src/events/pipeline";
+import { chatsOf, messagesOf, readMarkersOf } from "../src/modules/chats";
+import { edgesOf, nodesOf } from "../src/modules/core-graph";
+import type { Actor } from "../src/modules/kit";
+import { bodiesOf } from "../src/modules/notes";
+import { eventSpecs, modules } from "../src/modules/registry";
+import { customGrants } from "../src/modules/roles";
+import { activeTabsOf, tabsOf } from "../src/modules/tabs";
+import { absolutePosition, placementKey, placementsOf, shapesOf, viewsOf } from "../src/modules/whiteboard/placements";
+import { grantsFor } from "../src/permissions/roles";
+
+const admin: Actor = { userId: "admin", grants: ["*:*"] };
+const member: Actor = { userId: "member", grants: grantsFor({ userId: "member", orgRole: "member", projectRole: "member", customGrants: [], hasCustomRoles: false }, "members") };
+const other: Actor = { ...member, userId: "other" };
+const viewer: Actor = { userId: "viewer", grants: ["*:read"] };
+const nobody: Actor = { userId: "nobody", grants: [] };
+
+function project(): Y.Doc {
+  const doc = new Y.Doc();
+  for (const m of modules) m.seed?.(doc, 0);
+  return doc;
+}
+
+let counter = 0;
+function run(doc: Y.Doc, actor: Actor, type: string, payload: Record<string, unknown> = {}): EventOutcome {
+  return runEvent(doc, { type, requestId: `r${++counter}`, ...payload }, actor, { newId: () => `id${++counter}` });
+}
+
+function ok(outcome: EventOutcome): Extract<EventOutcome, { ok: true }> {
+  if (!outcome.ok) throw new Error(`${outcome.type} refused: ${outcome.error.code} ${outcome.error.message}`);
+  return outcome;
+}
+
+function createNote(doc: Y.Doc, actor = member, x = 0, y = 0): string {
+  ok(run(doc, actor, "notes:create", { viewId: "main", x, y, text: "hello" }));
+  return [...nodesOf(doc).keys()].at(-1)!;
+}
+
+const state = (doc: Y.Doc) => Y.encodeStateAsUpdate(doc);
+
+describe("the pipeline", () => {
+  it("refuses malformed envelopes, unknown types and bad payloads, naming the fields, and changes nothing", () => {
+    const doc = project();
+    const before = state(doc);
+    for (const raw of [null, "x", 42, [], {}, { type: "notes:create" }, { type: "Notes Create", requestId: "r" }, { type: "notes:create", requestId: "" }]) {
+      const outcome = runEvent(doc, raw, admin);
+      expect(outcome.ok).toBe(false);
+      if (!outcome.ok) expect(outcome.error.code).toBe("invalid_event");
+    }
+    const unknown = run(doc, admin, "nope:nothing");
+    expect(!unknown.ok && unknown.error.code).toBe("unknown_event");
+    const bad = run(doc, admin, "notes:create", { viewId: "main", x: "left", extra: true });
+    expect(!bad.ok && bad.error).toMatchObject({ code: "invalid_payload" });
+    expect(!bad.ok && Object.keys(bad.error.fields ?? {}).sort()).toEqual(["", "x"].map((k) => k || "event").sort());
+    expect(state(doc)).toEqual(before);
+  });
+
+  it("checks the permission before the reducer runs", () => {
+    const doc = project();
+    const before = state(doc);
+    const refused = run(doc, viewer, "notes:create", { viewId: "main" });
+    expect(!refused.ok && refused.error).toMatchObject({ code: "forbidden", message: "You lack the permission notes:create." });
+    expect(state(doc)).toEqual(before);
+  });
+
+  it("writes nothing when a reducer refuses", () => {
+    const doc = project();
+    createNote(doc);
+    const before = state(doc);
+    const refused = run(doc, member, "whiteboard:move", { viewId: "main", moves: [{ nodeId: [...nodesOf(doc).keys()][0], x: 1, y: 1 }, { nodeId: "ghost", x: 2, y: 2 }] });
+    expect(!refused.ok && refused.error.code).toBe("not_found");
+    expect(state(doc)).toEqual(before);
+  });
+
+  it("returns the update of the transaction, which rebuilds the change elsewhere", () => {
+    const doc = project();
+    const replica = new Y.Doc();
+    Y.applyUpdate(replica, state(doc));
+    const outcome = ok(run(doc, member, "notes:create", { viewId: "main", text: "synced" }));
+    Y.applyUpdate(replica, outcome.update!);
+    const id = [...nodesOf(replica).keys()][0]!;
+    expect(bodiesOf(replica).get(id)!.toString()).toBe("synced");
+  });
+});
+
+/** One valid payload per event type, given a project with a note `n`, a chat and so on. */
+function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
+  const n = createNote(doc, admin);
+  const n2 = createNote(doc, admin, 400, 0);
+  ok(run(doc, admin, "chats:create", { title: "Talk" }));
+  const chatId = [...chatsOf(doc).keys()][0]!;
+  ok(run(doc, admin, "chats:send", { chatId, text: "hi" }));
+  const messageId = [...messagesOf(doc).keys()][0]!;
+  ok(run(doc, admin, "tabs:open", { kind: "view", target: "main", title: "Board" }));
+  const tabId = [...tabsOf(doc).keys()][0]!;
+  ok(run(doc, admin, "roles:create-role", { name: "Viewer", permissions: ["*:read"] }));
+  ok(run(doc, admin, "whiteboard:add-shape", { viewId: "main", kind: "rectangle", x: 0, y: 0, width: 50, height: 50 }));
+  return {
+    "core-graph:connect": { from: n, to: n2, kind: "references" },
+    "core-graph:disconnect": { edgeId: "missing" },
+    "core-graph:delete-nodes": { nodeIds: [n2] },
+    "whiteboard:create-view": { name: "Second" },
+    "whiteboard:rename-view": { viewId: "main", name: "Renamed" },
+    "whiteboard:delete-view": { viewId: "main" },
+    "whiteboard:place": { viewId: "main", nodeId: n, x: 0, y: 0 },
+    "whiteboard:move": { viewId: "main", moves: [{ nodeId: n, x: 5, y: 5 }] },
+    "whiteboard:resize": { viewId: "main", nodeId: n, width: 300, height: 200 },
+    "whiteboard:arrange": { viewId: "main", nodeIds: [n], to: "front" },
+    "whiteboard:set-locked": { viewId: "main", nodeIds: [n], value: true },
+    "whiteboard:set-hidden": { viewId: "main", nodeIds: [n], value: true },
+    "whiteboard:group": { viewId: "main", nodeIds: [n, n2] },
+    "whiteboard:ungroup": { viewId: "main", groupId: n },
+    "whiteboard:add-shape": { viewId: "main", kind: "ellipse", x: 0, y: 0, width: 40, height: 40 },
+    "whiteboard:update-shape": { shapeId: [...shapesOf(doc).keys()][0], text: "label" },
+    "whiteboard:delete-shapes": { shapeIds: [...shapesOf(doc).keys()] },
+    "notes:create": { viewId: "main" },
+    "chats:create": { title: "Another" },
+    "chats:send": { chatId, text: "hello" },
+    "chats:edit-message": { messageId, text: "edited" },
+    "chats:delete-message": { messageId },
+    "chats:mark-read": { chatId, messageId },
+    "chats:resolve": { chatId, resolved: true },
+    "tabs:open": { kind: "view", target: "main", title: "Again" },
+    "tabs:rename": { tabId, title: "Renamed" },
+    "tabs:close": { tabId },
+    "tabs:reorder": { tabIds: [tabId] },
+    "tabs:activate": { tabId },
+    "roles:create-role": { name: "Editor", permissions: ["notes:edit"] },
+    "roles:update-role": { roleId: [...customRoles(doc)][0], name: "Reader" },
+    "roles:delete-role": { roleId: [...customRoles(doc)][0] },
+    "roles:assign": { userId: "member", roleIds: [...customRoles(doc)] },
+  };
+}
+
+function customRoles(doc: Y.Doc): string[] {
+  return [...doc.getMap("roles/roles").keys()];
+}
+
+describe("every module's events", () => {
+  it("are refused to an actor without permissions and reach the reducer for one with them", () => {
+    const fixtures = samplePayloads(project());
+    expect(Object.keys(fixtures).sort()).toEqual([...eventSpecs.keys()].sort());
+    for (const [type] of Object.entries(fixtures)) {
+      const doc = project();
+      const payload = samplePayloads(doc)[type]!;
+      const denied = run(doc, nobody, type, payload);
+      expect(!denied.ok && denied.error.code, type).toBe("forbidden");
+      const allowed = run(doc, admin, type, payload);
+      if (!allowed.ok) expect(allowed.error.code, `${type}: ${allowed.error.message}`).not.toMatch(/forbidden|invalid_payload|unknown_event/);
+    }
+  });
+
+  it("keep role management for admins", () => {
+    const doc = project();
+    const refused = run(doc, member, "roles:create-role", { name: "Sneaky", permissions: ["*:*"] });
+    expect(!refused.ok && refused.error.code).toBe("forbidden");
+    ok(run(doc, admin, "roles:create-role", { name: "Viewer", permissions: ["*:read"] }));
+    ok(run(doc, admin, "roles:assign", { userId: "u1", roleIds: customRoles(doc) }));
+    expect(customGrants(doc, "u1")).toEqual({ grants: ["*:read"], hasCustomRoles: true });
+    const badPermission = run(doc, admin, "roles:create-role", { name: "Bad", permissions: ["everything"] });
+    expect(!badPermission.ok && badPermission.error.code).toBe("invalid_payload");
+  });
+});
+
+describe("core-graph", () => {
+  it("connects nodes with typed edges and drops a deleted node's edges, body and placements", () => {
+    const doc = project();
+    const a = createNote(doc);
+    const b = createNote(doc);
+    ok(run(doc, member, "core-graph:connect", { from: a, to: b, kind: "depends-on" }));
+    expect([...edgesOf(doc).values()]).toMatchObject([{ from: a, to: b, kind: "depends-on", createdBy: "member" }]);
+    const again = run(doc, member, "core-graph:connect", { from: a, to: b, kind: "depends-on" });
+    expect(!again.ok && again.error.code).toBe("conflict");
+    ok(run(doc, member, "core-graph:delete-nodes", { nodeIds: [b] }));
+    expect(edgesOf(doc).size).toBe(0);
+    expect(bodiesOf(doc).has(b)).toBe(false);
+    expect(placementsOf(doc).has(placementKey("main", b))).toBe(false);
+    expect(nodesOf(doc).has(a)).toBe(true);
+  });
+});
+
+describe("whiteboard", () => {
+  it("moves, resizes and refuses to move a locked node", () => {
+    const doc = project();
+    const n = createNote(doc);
+    ok(run(doc, member, "whiteboard:move", { viewId: "main", moves: [{ nodeId: n, x: 100, y: 50 }] }));
+    ok(run(doc, member, "whiteboard:resize", { viewId: "main", nodeId: n, width: 320, height: 240 }));
+    expect(placementsOf(doc).get(placementKey("main", n))).toMatchObject({ x: 100, y: 50, width: 320, height: 240 });
+    ok(run(doc, member, "whiteboard:set-locked", { viewId: "main", nodeIds: [n], value: true }));
+    const locked = run(doc, member, "whiteboard:move", { viewId: "main", moves: [{ nodeId: n, x: 0, y: 0 }] });
+    expect(!locked.ok && locked.error.code).toBe("locked");
+  });
+
+  it("moves a group's children with it and frees them where they are on ungroup", () => {
+    const doc = project();
+    const a = createNote(doc, member, 100, 100);
+    const b = createNote(doc, member, 500, 300);
+    ok(run(doc, member, "whiteboard:group", { viewId: "main", nodeIds: [a, b] }));
+    const groupId = placementsOf(doc).get(placementKey("main", a))!.parent!;
+    expect(nodesOf(doc).get(groupId)!.kind).toBe("group");
+    ok(run(doc, member, "whiteboard:move", { viewId: "main", moves: [{ nodeId: groupId, x: 0, y: 0 }] }));
+    const after = absolutePosition(doc, placementsOf(doc).get(placementKey("main", b))!);
+    expect(after).toEqual({ x: 500 - 76, y: 300 - 76 }); // the group moved from (76,76) to (0,0)
+    ok(run(doc, member, "whiteboard:ungroup", { viewId: "main", groupId }));
+    expect(placementsOf(doc).get(placementKey("main", b))).toMatchObject({ parent: null, x: 424, y: 224 });
+    expect(nodesOf(doc).has(groupId)).toBe(false);
+  });
+
+  it("keeps several views, orders by z, hides, and manages shapes", () => {
+    const doc = project();
+    ok(run(doc, member, "whiteboard:create-view", { name: "Plan" }));
+    expect([...viewsOf(doc).values()].map((v) => v.name).sort()).toEqual(["Board", "Plan"]);
+    const a = createNote(doc);
+    const b = createNote(doc);
+    ok(run(doc, member, "whiteboard:arrange", { viewId: "main", nodeIds: [a], to: "front" }));
+    expect(placementsOf(doc).get(placementKey("main", a))!.z).toBeGreaterThan(placementsOf(doc).get(placementKey("main", b))!.z);
+    ok(run(doc, member, "whiteboard:set-hidden", { viewId: "main", nodeIds: [b], value: true }));
+    expect(placementsOf(doc).get(placementKey("main", b))!.hidden).toBe(true);
+    ok(run(doc, member, "whiteboard:add-shape", { viewId: "main", kind: "text", x: 0, y: 0, width: 120, height: 30, text: "Milestone" }));
+    const shapeId = [...shapesOf(doc).keys()][0]!;
+    ok(run(doc, member, "whiteboard:update-shape", { shapeId, locked: true }));
+    const refused = run(doc, member, "whiteboard:delete-shapes", { shapeIds: [shapeId] });
+    expect(!refused.ok && refused.error.code).toBe("locked");
+    ok(run(doc, member, "whiteboard:delete-view", { viewId: "main" }));
+    const last = run(doc, member, "whiteboard:delete-view", { viewId: [...viewsOf(doc).keys()][0] });
+    expect(!last.ok && last.error.code).toBe("last_view");
+  });
+});
+
+describe("tabs", () => {
+  it("opens, renames, reorders, activates per user and closes tabs", () => {
+    const doc = project();
+    ok(run(doc, member, "tabs:open", { kind: "view", target: "main", title: "Board" }));
+    ok(run(doc, member, "tabs:open", { kind: "app", target: "c1/jupyterlab", title: "Jupyter" }));
+    const [t1, t2] = [...tabsOf(doc).values()].sort((a, b) => a.order - b.order).map((t) => t.id);
+    ok(run(doc, member, "tabs:reorder", { tabIds: [t2, t1] }));
+    expect(tabsOf(doc).get(t2!)!.order).toBe(0);
+    const partial = run(doc, member, "tabs:reorder", { tabIds: [t1] });
+    expect(!partial.ok && partial.error.code).toBe("invalid_order");
+    ok(run(doc, other, "tabs:activate", { tabId: t1 }));
+    expect(activeTabsOf(doc).get("other")).toBe(t1);
+    expect(activeTabsOf(doc).get("member")).toBe(t2);
+    ok(run(doc, member, "tabs:close", { tabId: t1 }));
+    expect(activeTabsOf(doc).has("other")).toBe(false);
+  });
+});
+
+describe("chats", () => {
+  it("sends messages, lets only the author edit or delete, tracks reads and resolves", () => {
+    const doc = project();
+    const n = createNote(doc);
+    ok(run(doc, member, "chats:create", { title: "About the note", anchorNodeId: n }));
+    const chatId = [...chatsOf(doc).keys()][0]!;
+    ok(run(doc, member, "chats:send", { chatId, text: "First" }));
+    const messageId = [...messagesOf(doc).keys()][0]!;
+    const notMine = run(doc, other, "chats:edit-message", { messageId, text: "hijack" });
+    expect(!notMine.ok && notMine.error.code).toBe("forbidden");
+    ok(run(doc, member, "chats:edit-message", { messageId, text: "First, edited" }));
+    expect(messagesOf(doc).get(messageId)).toMatchObject({ text: "First, edited", editedAt: expect.any(Number) });
+    ok(run(doc, other, "chats:mark-read", { chatId, messageId }));
+    expect(readMarkersOf(doc).get(`${chatId}/other`)!.messageId).toBe(messageId);
+    ok(run(doc, member, "chats:delete-message", { messageId }));
+    expect(messagesOf(doc).get(messageId)).toMatchObject({ deleted: true, text: "" });
+    ok(run(doc, other, "chats:resolve", { chatId, resolved: true }));
+    ok(run(doc, member, "core-graph:delete-nodes", { nodeIds: [n] }));
+    expect(chatsOf(doc).get(chatId)).toMatchObject({ resolved: true, anchorNodeId: null });
+  });
+
+  it("puts a chat on the board as its own node", () => {
+    const doc = project();
+    ok(run(doc, member, "chats:create", { title: "Standup", board: { viewId: "main", x: 10, y: 10 } }));
+    const chat = [...chatsOf(doc).values()][0]!;
+    expect(nodesOf(doc).get(chat.nodeId!)!.kind).toBe("chat");
+    expect(placementsOf(doc).get(placementKey("main", chat.nodeId!))).toMatchObject({ x: 10, y: 10 });
+  });
+});
