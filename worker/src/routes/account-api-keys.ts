@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { apiKeys } from "../../../drizzle/schema";
-import { API_KEY_PREFIX, requireAuth } from "../auth/middleware";
+import { API_KEY_PREFIX, requireSession } from "../auth/middleware";
 import { NameSchema } from "../auth/schemas";
 import { apiKeyScopes } from "../auth/scopes";
 import { hashToken, randomToken } from "../auth/tokens";
@@ -83,12 +83,12 @@ function publicApiKey(key: typeof apiKeys.$inferSelect): z.infer<typeof ApiKeySc
 export const accountApiKeys = createApp()
   .openapi(listRoute, async (c) => {
     // account:write, not read: a key must not even list keys (sessions only).
-    const { user } = requireAuth(c, "account:write");
+    const { user } = requireSession(c);
     const rows = await c.var.db().select().from(apiKeys).where(eq(apiKeys.userId, user.id)).orderBy(desc(apiKeys.createdAt));
     return c.json({ apiKeys: rows.map(publicApiKey) }, 200);
   })
   .openapi(createKeyRoute, async (c) => {
-    const { user } = requireAuth(c, "account:write");
+    const { user } = requireSession(c);
     const { name, scopes, expiresInDays } = c.req.valid("json");
     const db = c.var.db();
     await enforceRateLimits(db, [{ key: `api-key-create:user:${user.id}`, limit: 20, windowSeconds: 3600 }]);
@@ -112,7 +112,7 @@ export const accountApiKeys = createApp()
     return c.json({ apiKey: publicApiKey(created), key }, 201);
   })
   .openapi(revokeRoute, async (c) => {
-    const { user } = requireAuth(c, "account:write");
+    const { user } = requireSession(c);
     const { id } = c.req.valid("param");
     const revoked = await c.var.db().transaction(async (tx) => {
       const [row] = await tx

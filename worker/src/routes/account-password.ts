@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { passwords } from "../../../drizzle/schema";
 import { voidEmailTokens } from "../auth/email-tokens";
-import { requireAuth } from "../auth/middleware";
+import { requireSession } from "../auth/middleware";
 import { hashPassword } from "../auth/password";
 import { reauthenticate } from "../auth/reauth";
 import { PasswordSchema } from "../auth/schemas";
@@ -35,9 +35,8 @@ const changeRoute = createRoute({
 });
 
 export const accountPassword = createApp().openapi(changeRoute, async (c) => {
-  // requireAuth refuses pending sessions, so a password-less account still proved its second factor.
-  const auth = requireAuth(c, "account:write");
-  if (auth.kind !== "session") throw new ApiError(403, "insufficient_scope", "Only a browser session can change credentials.");
+  // requireSession refuses pending sessions, so a password-less account still proved its second factor.
+  const auth = requireSession(c);
   const { currentPassword, newPassword } = c.req.valid("json");
   const { user, session } = auth;
   const db = c.var.db();

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, gt, ne } from "drizzle-orm";
 import { sessions } from "../../../drizzle/schema";
-import { requireAuth } from "../auth/middleware";
+import { requireSession } from "../auth/middleware";
 import { clearSessionCookie } from "../auth/sessions";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
@@ -45,13 +45,6 @@ const revokeOthersRoute = createRoute({
   summary: "Sign out every session but this one",
   responses: { 200: jsonResponse(z.object({ revoked: z.int() }).openapi("SessionsRevoked"), "How many were signed out."), ...authErrors },
 });
-
-/** The session of the request: every route here is for sessions only (account:write). */
-function requireSession(c: Parameters<typeof requireAuth>[0]) {
-  const auth = requireAuth(c, "account:write");
-  if (auth.kind !== "session") throw new ApiError(403, "insufficient_scope", "Only a browser session can manage sessions.");
-  return auth;
-}
 
 export const accountSessions = createApp()
   .openapi(listRoute, async (c) => {

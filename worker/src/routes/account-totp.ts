@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import { totp } from "../../../drizzle/schema";
-import { requireAuth } from "../auth/middleware";
+import { requireSession } from "../auth/middleware";
 import { reauthenticate } from "../auth/reauth";
 import { TotpCodeSchema } from "../auth/schemas";
 import { consumeTotpCode, findTotp } from "../auth/second-factor";
@@ -83,7 +83,7 @@ async function hashAll(codes: string[]): Promise<string[]> {
 
 export const accountTotp = createApp()
   .openapi(setupRoute, async (c) => {
-    const { user } = requireAuth(c, "account:write");
+    const { user } = requireSession(c);
     const db = c.var.db();
     await enforceRateLimits(db, [{ key: `totp-setup:user:${user.id}`, limit: 10, windowSeconds: 3600 }]);
     const secret = newTotpSecret();
@@ -102,8 +102,7 @@ export const accountTotp = createApp()
     return c.json({ secret, otpauthUri: totpUri(secret, user.email) }, 200);
   })
   .openapi(enableRoute, async (c) => {
-    const auth = requireAuth(c, "account:write");
-    if (auth.kind !== "session") throw new ApiError(403, "insufficient_scope", "Only a browser session can change credentials.");
+    const auth = requireSession(c);
     const { code } = c.req.valid("json");
     const db = c.var.db();
     await enforceRateLimits(db, [{ key: `totp-enable:user:${auth.user.id}`, limit: 10, windowSeconds: 600 }]);
@@ -128,7 +127,7 @@ export const accountTotp = createApp()
     return c.json({ recoveryCodes }, 200);
   })
   .openapi(disableRoute, async (c) => {
-    const { user } = requireAuth(c, "account:write");
+    const { user } = requireSession(c);
     const proof = c.req.valid("json");
     const db = c.var.db();
     if (!(await findTotp(db, user.id, "enabled"))) throw notOn();
@@ -140,7 +139,7 @@ export const accountTotp = createApp()
     return c.body(null, 204);
   })
   .openapi(recoveryCodesRoute, async (c) => {
-    const { user } = requireAuth(c, "account:write");
+    const { user } = requireSession(c);
     const { code } = c.req.valid("json");
     const db = c.var.db();
     if (!(await findTotp(db, user.id, "enabled"))) throw notOn();

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import { users } from "../../../drizzle/schema";
 import { consumeEmailToken, emailTokenError, issueEmailToken } from "../auth/email-tokens";
-import { requireAuth } from "../auth/middleware";
+import { requireSession } from "../auth/middleware";
 import { EmailTokenSchema } from "../auth/schemas";
 import { clientIp } from "../auth/sessions";
 import { sendEmail } from "../email/sender";
@@ -65,7 +65,7 @@ export const authEmail = createApp()
     return c.json({ email, emailVerified: true as const }, 200);
   })
   .openapi(resendRoute, async (c) => {
-    const { user } = requireAuth(c, "account:write");
+    const { user } = requireSession(c);
     const db = c.var.db();
     await enforceRateLimits(db, [
       { key: `verify-email-resend:user:${user.id}`, limit: 5, windowSeconds: 3600 },

@@ -1,7 +1,7 @@
 /** `/api/auth/totp`: the second step of signing in, for accounts with TOTP. */
 import { createRoute, z } from "@hono/zod-openapi";
 import { clearFailedAttempts, assertNotLocked, recordFailedAttempt } from "../auth/lockout";
-import { requireAuth } from "../auth/middleware";
+import { requireSession } from "../auth/middleware";
 import { RecoveryCodeSchema, SignInResultSchema, TotpCodeSchema, publicUser } from "../auth/schemas";
 import { consumeRecoveryCode, consumeTotpCode, findTotp } from "../auth/second-factor";
 import { clientIp, completeSession } from "../auth/sessions";
@@ -32,8 +32,7 @@ const totpRoute = createRoute({
 });
 
 export const authTotp = createApp().openapi(totpRoute, async (c) => {
-  const auth = requireAuth(c, "account:write", { allowPending: true });
-  if (auth.kind !== "session") throw new ApiError(403, "insufficient_scope", "Only a browser session can sign in.");
+  const auth = requireSession(c, { allowPending: true });
   if (auth.session.fullyAuthenticated) throw new ApiError(409, "not_pending", "You are already signed in.");
   const body = c.req.valid("json");
   const { user, session } = auth;
