@@ -1,6 +1,11 @@
 /** Helpers for API tests in workerd: a client that keeps its cookie, sign-up, the dev mailbox. */
-import { SELF } from "cloudflare:test";
+import { SELF, env } from "cloudflare:test";
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateHOTP, generateTOTP } from "@oslojs/otp";
+import { asc, eq } from "drizzle-orm";
 import { expect } from "vitest";
+import { createDatabase } from "../../drizzle/client";
+import { auditLog } from "../../drizzle/schema";
 
 export const ORIGIN = "http://kiln.test";
 
@@ -96,4 +101,38 @@ export async function tokenFromEmail(email: string, subject: RegExp): Promise<st
   expect(message, `no email to ${email} matching ${subject}`).toBeDefined();
   const link = /https?:\/\/\S+/.exec(message!.text)![0];
   return new URL(link).searchParams.get("token")!;
+}
+
+/** A database handle for tests that arrange or check rows directly; close it after use. */
+export function openDatabase() {
+  return createDatabase({ databaseUrl: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
+}
+
+/** Runs `fn` on a fresh database handle and closes it. */
+export async function withDatabase<T>(fn: (db: ReturnType<typeof openDatabase>["db"]) => Promise<T>): Promise<T> {
+  const { db, close } = openDatabase();
+  try {
+    return await fn(db);
+  } finally {
+    await close();
+  }
+}
+
+/** The audit actions recorded about `targetId`, oldest first. */
+export async function auditActions(targetId: string): Promise<string[]> {
+  const rows = await withDatabase((db) => db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.targetId, targetId)).orderBy(asc(auditLog.id)));
+  return rows.map((r) => r.action);
+}
+
+/** The code of a given 30-second step (the current one by default), as an authenticator app shows it. */
+export function totpCode(secret: string, stepOffset = 0): string {
+  const key = decodeBase32IgnorePadding(secret);
+  if (stepOffset === 0) return generateTOTP(key, 30, 6);
+  return generateHOTP(key, BigInt(Math.floor(Date.now() / 30_000) + stepOffset), 6);
+}
+
+/** Waits out the end of a 30-second step when it is near, so codes computed here match the server's step. */
+export async function awayFromStepEdge(marginMs = 3000): Promise<void> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }

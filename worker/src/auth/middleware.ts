@@ -70,3 +70,11 @@ export function requireAuth(c: Context<AppEnv>, scope: Scope, options: { allowPe
   }
   return auth;
 }
+
+/** A signed-in browser session (never an API key): for credentials, sessions and API keys. */
+export function requireSession(c: Context<AppEnv>, options: { allowPending?: boolean } = {}): Extract<Auth, { kind: "session" }> {
+  const auth = requireAuth(c, "account:write", options);
+  // requireAuth already refuses keys for account:write; this narrows the type and keeps it so.
+  if (auth.kind !== "session") throw new ApiError(403, "insufficient_scope", "Only a signed-in browser session can do this, not an API key.");
+  return auth;
+}

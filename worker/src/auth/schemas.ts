@@ -53,3 +53,19 @@ export const SignInResultSchema = z
   .openapi("SignInResult");
 
 export type SignInResult = z.infer<typeof SignInResultSchema>;
+
+/** The token of an emailed link, as the web app copies it from the URL. */
+export const EmailTokenSchema = z.string().min(1).max(200).openapi({ example: "q8V…43 characters…" });
+
+/** A 6-digit code from an authenticator app (spaces ignored). */
+export const TotpCodeSchema = z
+  .string()
+  .transform((code) => code.replace(/\s/g, ""))
+  .pipe(z.string().regex(/^\d{6}$/, { message: "Enter the 6-digit code from your authenticator app." }))
+  .openapi({ example: "123456" });
+
+/** A recovery code as printed (`xxxx-xxxx-xxxx-xxxx`); case, spaces and dashes ignored. */
+export const RecoveryCodeSchema = z.string().min(1).max(64).openapi({ example: "abcd-efgh-ijkl-mnop" });
+
+/** An answer that only says the request was taken (no hint whether an account exists). */
+export const AcceptedSchema = z.object({ status: z.literal("accepted") }).openapi("Accepted");

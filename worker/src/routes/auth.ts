@@ -6,7 +6,7 @@ import { issueEmailToken } from "../auth/email-tokens";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
 import { EmailSchema, NameSchema, PasswordSchema, SignInResultSchema, publicUser } from "../auth/schemas";
 import { clearSessionCookie, clientIp, readSessionToken, startSession } from "../auth/sessions";
-import { finishSignIn } from "../auth/sign-in";
+import { finishSignIn, hasTotp } from "../auth/sign-in";
 import { hashToken } from "../auth/tokens";
 import { emails } from "../email/templates";
 import { trySendEmail } from "../email/sender";
@@ -119,7 +119,10 @@ export const auth = createApp()
     }
     const result = await db.transaction(async (tx) => {
       const changes: Partial<typeof users.$inferInsert> = {};
-      if (user.failedLoginCount > 0 || user.lockedUntil) Object.assign(changes, { failedLoginCount: 0, lockedUntil: null });
+      // With TOTP the sign-in is not over: the count stands until the code is right, or a
+      // known password would reset the lockout between batches of guessed codes.
+      const clearFailures = (user.failedLoginCount > 0 || user.lockedUntil) && !(await hasTotp(tx, user.id));
+      if (clearFailures) Object.assign(changes, { failedLoginCount: 0, lockedUntil: null });
       if (Object.keys(changes).length > 0) await tx.update(users).set(changes).where(eq(users.id, user.id));
       if (check.needsRehash) await tx.update(passwords).set({ hash: await hashPassword(password), updatedAt: new Date() }).where(eq(passwords.userId, user.id));
       await audit(c, tx, { action: "user.login", targetType: "user", targetId: user.id, actorUserId: user.id, data: { method: "password" } });

@@ -1,0 +1,76 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { magicLinks, users } from "../../drizzle/schema";
+import { type ApiError, auditActions, call, expectJson, mailbox, newClient, signUp, tokenFromEmail, uniqueEmail, withDatabase } from "./helpers";
+
+async function requestLink(email: string, client = newClient()): Promise<string> {
+  await expectJson(call(client, "/api/auth/magic-link/request", { body: { email } }), 202);
+  return tokenFromEmail(email, /Your Kiln sign-in link/);
+}
+
+describe("magic-link sign-in", () => {
+  it("signs an existing user in once, with a 15-minute link", async () => {
+    const { email, user } = await signUp();
+    const token = await requestLink(email);
+    const [message] = await mailbox(email);
+    expect(message!.text).toMatch(/http:\/\/kiln\.test\/magic-link\?token=[A-Za-z0-9_-]{43}/);
+    const [row] = await withDatabase((db) => db.select().from(magicLinks).where(and(eq(magicLinks.email, email), eq(magicLinks.purpose, "login"))));
+    const lifetime = row!.expiresAt.getTime() - row!.createdAt.getTime();
+    expect(lifetime).toBeGreaterThan(14 * 60_000);
+    expect(lifetime).toBeLessThanOrEqual(15 * 60_000 + 1000);
+
+    const client = newClient();
+    const result = await expectJson<{ status: string; user: { id: string; emailVerified: boolean } }>(call(client, "/api/auth/magic-link/verify", { body: { token } }), 200);
+    expect(result).toMatchObject({ status: "signed_in", user: { id: user.id, emailVerified: true } });
+    await expectJson(call(client, "/api/me"), 200);
+    const again = await expectJson<ApiError>(call(newClient(), "/api/auth/magic-link/verify", { body: { token } }), 400);
+    expect(again.error.code).toBe("token_used");
+    expect(await auditActions(user.id)).toEqual(expect.arrayContaining(["auth.magic_link_requested", "user.login"]));
+  });
+
+  it("creates a verified account for an unknown email only when the link is used", async () => {
+    const email = uniqueEmail("new");
+    const token = await requestLink(email);
+    expect(await withDatabase((db) => db.select().from(users).where(eq(users.email, email)))).toHaveLength(0);
+    const client = newClient();
+    const result = await expectJson<{ status: string; user: { email: string; emailVerified: boolean } }>(call(client, "/api/auth/magic-link/verify", { body: { token } }), 200);
+    expect(result).toMatchObject({ status: "signed_in", user: { email, emailVerified: true } });
+    const me = await expectJson<{ user: { id: string; email: string } }>(call(client, "/api/me"), 200);
+    expect(me.user.email).toBe(email);
+    expect(await auditActions(me.user.id)).toEqual(["user.signup", "user.login"]);
+  });
+
+  it("answers the same for known and unknown addresses", async () => {
+    const { email } = await signUp();
+    const known = await call(newClient(), "/api/auth/magic-link/request", { body: { email } });
+    const unknown = await call(newClient(), "/api/auth/magic-link/request", { body: { email: uniqueEmail("x") } });
+    expect([known.status, unknown.status]).toEqual([202, 202]);
+    expect(await known.json()).toEqual(await unknown.json());
+  });
+
+  it("lets only one of two simultaneous uses of a link through", async () => {
+    const token = await requestLink(uniqueEmail("race"));
+    const results = await Promise.all([0, 1].map(() => call(newClient(), "/api/auth/magic-link/verify", { body: { token } })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 400]);
+  });
+
+  it("refuses an expired link", async () => {
+    const email = uniqueEmail("expired");
+    const token = await requestLink(email);
+    await withDatabase((db) => db.update(magicLinks).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(magicLinks.email, email)));
+    const error = await expectJson<ApiError>(call(newClient(), "/api/auth/magic-link/verify", { body: { token } }), 400);
+    expect(error.error.code).toBe("token_expired");
+    expect(await withDatabase((db) => db.select().from(users).where(eq(users.email, email)))).toHaveLength(0);
+  });
+
+  it("rate-limits requests per email and per address, with Retry-After", async () => {
+    const email = uniqueEmail("ml-rl");
+    for (let i = 0; i < 5; i++) await expectJson(call(newClient(), "/api/auth/magic-link/request", { body: { email } }), 202);
+    const perEmail = await call(newClient(), "/api/auth/magic-link/request", { body: { email } });
+    expect(perEmail.status).toBe(429);
+    expect(Number(perEmail.headers.get("retry-after"))).toBeGreaterThan(0);
+    const client = newClient();
+    for (let i = 0; i < 10; i++) await expectJson(call(client, "/api/auth/magic-link/request", { body: { email: uniqueEmail("m") } }), 202);
+    expect((await call(client, "/api/auth/magic-link/request", { body: { email: uniqueEmail("m") } })).status).toBe(429);
+  });
+});
