@@ -28,6 +28,24 @@ describe("magic-link sign-in", () => {
     expect(await auditActions(user.id)).toEqual(expect.arrayContaining(["auth.magic_link_requested", "user.login"]));
   });
 
+  it("takes an unconfirmed account back from whoever registered the address: their password and sessions go", async () => {
+    const squatter = await signUp();
+    const token = await requestLink(squatter.email);
+    const owner = newClient();
+    const result = await expectJson<{ user: { id: string; emailVerified: boolean } }>(call(owner, "/api/auth/magic-link/verify", { body: { token } }), 200);
+    expect(result.user).toMatchObject({ id: squatter.user.id, emailVerified: true });
+    await expectJson(call(squatter.client, "/api/me"), 401);
+    await expectJson(call(newClient(), "/api/auth/login", { body: { email: squatter.email, password: squatter.password } }), 401);
+    await expectJson(call(owner, "/api/me"), 200);
+  });
+
+  it("keeps the password of an account whose email was already confirmed", async () => {
+    const { email, password, user } = await signUp();
+    await withDatabase((db) => db.update(users).set({ emailVerifiedAt: new Date() }).where(eq(users.id, user.id)));
+    await expectJson(call(newClient(), "/api/auth/magic-link/verify", { body: { token: await requestLink(email) } }), 200);
+    await expectJson(call(newClient(), "/api/auth/login", { body: { email, password } }), 200);
+  });
+
   it("creates a verified account for an unknown email only when the link is used", async () => {
     const email = uniqueEmail("new");
     const token = await requestLink(email);

@@ -1,14 +1,13 @@
 /**
  * From a provider's identity to a Kiln user. Accounts are linked only through a verified
- * email. Linking to an account whose own email was never confirmed wipes its password and
- * sessions first: whoever registered that address without owning it loses the account
- * (the pre-registration takeover).
+ * email; linking to an account whose own email was never confirmed claims it (auth/claim.ts).
  */
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { Executor } from "../../../drizzle/client";
-import { oauthAccounts, passwords, users } from "../../../drizzle/schema";
-import { revokeOtherSessions, type User } from "../auth/sessions";
+import { oauthAccounts, users } from "../../../drizzle/schema";
+import { claimAccount } from "../auth/claim";
+import type { User } from "../auth/sessions";
 import type { AppEnv } from "../env";
 import { audit } from "../lib/audit";
 import { type Identity, OAuthError } from "./identity";
@@ -27,11 +26,7 @@ export async function userForIdentity(c: Context<AppEnv>, tx: Executor, provider
   }
   const email = identity.email;
   let [user] = await tx.select().from(users).where(eq(users.email, email));
-  if (user && !user.emailVerifiedAt) {
-    await tx.delete(passwords).where(eq(passwords.userId, user.id));
-    await revokeOtherSessions(tx, user.id);
-    [user] = await tx.update(users).set({ emailVerifiedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, user.id)).returning();
-  }
+  if (user) user = await claimAccount(tx, user);
   if (!user) {
     [user] = await tx
       .insert(users)

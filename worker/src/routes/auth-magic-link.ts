@@ -1,7 +1,8 @@
 /** `/api/auth/magic-link`: sign in (or sign up) with a single-use link emailed to the address. */
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { users } from "../../../drizzle/schema";
+import { claimAccount } from "../auth/claim";
 import { consumeEmailToken, emailTokenError, issueEmailToken } from "../auth/email-tokens";
 import { AcceptedSchema, EmailSchema, EmailTokenSchema, SignInResultSchema } from "../auth/schemas";
 import { clientIp } from "../auth/sessions";
@@ -72,12 +73,13 @@ export const authMagicLink = createApp()
     const result = await db.transaction(async (tx) => {
       const link = await consumeEmailToken(tx, "login", token);
       if (!link) throw await emailTokenError(tx, "login", token);
-      const verified = { emailVerifiedAt: sql`coalesce(${users.emailVerifiedAt}, now())`, updatedAt: new Date() };
-      // An account may have been created for this address since the link was sent: use it.
-      let [user] = await tx.update(users).set(verified).where(eq(users.email, link.email)).returning();
+      // An account may have been created for this address since the link was sent: use it,
+      // claimed from whoever may have registered the address without owning it.
+      let [user] = await tx.select().from(users).where(eq(users.email, link.email)).for("update");
       if (link.userId && user?.id !== link.userId) {
         throw new ApiError(400, "token_invalid", "This link is for an address the account no longer uses.");
       }
+      if (user) user = await claimAccount(tx, user);
       if (!user) {
         const [created] = await tx
           .insert(users)
@@ -87,8 +89,9 @@ export const authMagicLink = createApp()
         if (created) {
           await audit(c, tx, { action: "user.signup", targetType: "user", targetId: created.id, actorUserId: created.id, data: { method: "magic_link" } });
         }
-        // Lost a race with another sign-up of this address: theirs is the account.
-        [user] = created ? [created] : await tx.update(users).set(verified).where(eq(users.email, link.email)).returning();
+        // Lost a race with another sign-up of this address: theirs is the account, claimed.
+        const [raced] = created ? [created] : await tx.select().from(users).where(eq(users.email, link.email));
+        user = raced && (await claimAccount(tx, raced));
       }
       if (!user) throw new ApiError(409, "conflict", "This account is being created by another request. Try the link again.");
       await audit(c, tx, { action: "user.login", targetType: "user", targetId: user.id, actorUserId: user.id, data: { method: "magic_link" } });
