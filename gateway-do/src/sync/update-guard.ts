@@ -11,15 +11,17 @@ import type { EditableText } from "../modules/kit";
 
 export type GuardResult = { ok: true; texts: { path: string[]; permission: string }[] } | { ok: false; reason: string };
 
+type SharedType = Parameters<typeof Y.findRootTypeKey>[0];
+
 /** The path of a type from its root map (root name, then map keys), or null inside an array. */
-export function pathOf(type: Y.AbstractType<unknown>): string[] | null {
+export function pathOf(type: SharedType): string[] | null {
   const path: string[] = [];
-  let current: Y.AbstractType<unknown> = type;
+  let current = type;
   while (current._item) {
     const item: Y.Item = current._item;
     if (item.parentSub === null) return null;
     path.unshift(item.parentSub);
-    current = item.parent as Y.AbstractType<unknown>;
+    current = item.parent as SharedType;
   }
   path.unshift(Y.findRootTypeKey(current));
   return path;
@@ -30,7 +32,7 @@ function matches(pattern: readonly string[], path: readonly string[]): boolean {
 }
 
 /** Content a client may put into an editable text. */
-function isTextContent(content: Y.AbstractContent): boolean {
+function isTextContent(content: Y.Item["content"]): boolean {
   return content instanceof Y.ContentString || content instanceof Y.ContentFormat || content instanceof Y.ContentEmbed;
 }
 
@@ -48,7 +50,7 @@ export function checkClientUpdate(doc: Y.Doc, update: Uint8Array, editable: read
   } catch {
     return { ok: false, reason: "The update is not a Yjs update." };
   }
-  const touched = new Map<Y.AbstractType<unknown>, { path: string[]; permission: string }>();
+  const touched = new Map<Y.Text, { path: string[]; permission: string }>();
   /** Items of this update, per client, with the text they go into. */
   const local = new Map<number, { clock: number; length: number; text: Y.Text }[]>();
 

@@ -1,0 +1,109 @@
+/**
+ * Project docs in the Durable Object's SQLite: an append-only log of Yjs updates per project,
+ * compacted now and then into a snapshot split into chunks (a SQLite value is at most 2 MB).
+ * Loading applies the snapshot, then the updates logged after it. Writes are synchronous;
+ * the DO's output gate holds replies until they are durable, so an acknowledged event is
+ * never lost, even if the process dies right after.
+ */
+import * as Y from "yjs";
+
+/** Below the 2 MB limit with room to spare. */
+export const CHUNK_BYTES = 1_500_000;
+
+/** The part of the DO's `SqlStorage` this uses (so tests and tools can stand in). */
+export interface Sql {
+  exec<T extends Record<string, SqlStorageValue>>(query: string, ...bindings: unknown[]): { toArray(): T[]; one(): T };
+}
+type SqlStorageValue = ArrayBuffer | string | number | null;
+
+export interface CompactionPolicy {
+  /** Compact once this many updates are logged since the snapshot… */
+  maxUpdates: number;
+  /** …or once they add up to this many bytes. */
+  maxBytes: number;
+}
+
+export const DEFAULT_POLICY: CompactionPolicy = { maxUpdates: 500, maxBytes: 4_000_000 };
+
+export class DocStore {
+  constructor(
+    private readonly sql: Sql,
+    private readonly transaction: <T>(fn: () => T) => T,
+  ) {
+    sql.exec(`create table if not exists doc_updates (
+      seq integer primary key autoincrement,
+      project text not null,
+      data blob not null
+    )`);
+    sql.exec("create index if not exists doc_updates_project on doc_updates (project, seq)");
+    sql.exec(`create table if not exists doc_snapshots (
+      project text not null,
+      chunk integer not null,
+      data blob not null,
+      upto_seq integer not null,
+      primary key (project, chunk)
+    )`);
+  }
+
+  /** Builds the project's doc from storage; a project never stored loads empty (`fresh`). */
+  load(project: string): { doc: Y.Doc; fresh: boolean } {
+    const doc = new Y.Doc();
+    const chunks = this.sql.exec<{ data: ArrayBuffer; upto_seq: number }>("select data, upto_seq from doc_snapshots where project = ? order by chunk", project).toArray();
+    const uptoSeq = chunks[0]?.upto_seq ?? 0;
+    if (chunks.length > 0) Y.applyUpdate(doc, concat(chunks.map((c) => new Uint8Array(c.data))), "storage");
+    const updates = this.sql.exec<{ data: ArrayBuffer }>("select data from doc_updates where project = ? and seq > ? order by seq", project, uptoSeq).toArray();
+    if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates.map((u) => new Uint8Array(u.data))), "storage");
+    return { doc, fresh: chunks.length === 0 && updates.length === 0 };
+  }
+
+  /** Appends one update to the project's log. */
+  append(project: string, update: Uint8Array): void {
+    this.sql.exec("insert into doc_updates (project, data) values (?, ?)", project, update);
+  }
+
+  /** Updates and bytes logged since the last snapshot. */
+  pending(project: string): { updates: number; bytes: number } {
+    const upto = this.sql.exec<{ upto: number | null }>("select max(upto_seq) as upto from doc_snapshots where project = ?", project).one().upto ?? 0;
+    const row = this.sql.exec<{ n: number; bytes: number | null }>("select count(*) as n, sum(length(data)) as bytes from doc_updates where project = ? and seq > ?", project, upto).one();
+    return { updates: row.n, bytes: row.bytes ?? 0 };
+  }
+
+  /** True when the log has grown past the policy. */
+  needsCompaction(project: string, policy: CompactionPolicy = DEFAULT_POLICY): boolean {
+    const { updates, bytes } = this.pending(project);
+    return updates >= policy.maxUpdates || bytes >= policy.maxBytes;
+  }
+
+  /** Replaces snapshot and log with one snapshot of `doc`, in one transaction. */
+  compact(project: string, doc: Y.Doc): { chunks: number; bytes: number } {
+    const state = Y.encodeStateAsUpdate(doc);
+    return this.transaction(() => {
+      const last = this.sql.exec<{ seq: number | null }>("select max(seq) as seq from doc_updates where project = ?", project).one().seq ?? 0;
+      this.sql.exec("delete from doc_snapshots where project = ?", project);
+      let chunk = 0;
+      for (let offset = 0; offset < state.length || chunk === 0; offset += CHUNK_BYTES) {
+        this.sql.exec("insert into doc_snapshots (project, chunk, data, upto_seq) values (?, ?, ?, ?)", project, chunk++, state.subarray(offset, offset + CHUNK_BYTES), last);
+      }
+      this.sql.exec("delete from doc_updates where project = ? and seq <= ?", project, last);
+      return { chunks: chunk, bytes: state.length };
+    });
+  }
+
+  /** Forgets a project (deleted by the worker). */
+  drop(project: string): void {
+    this.transaction(() => {
+      this.sql.exec("delete from doc_updates where project = ?", project);
+      this.sql.exec("delete from doc_snapshots where project = ?", project);
+    });
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
