@@ -1,0 +1,86 @@
+/**
+ * The gateway's WebSocket protocol. Binary frames are the Yjs protocols as y-websocket frames
+ * them (a varuint message type, then the payload): 0 = sync (y-protocols/sync), 1 = awareness.
+ * Text frames are JSON: the client's events and the gateway's acks and notices.
+ */
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import type * as Y from "yjs";
+import { z } from "zod";
+
+export const MESSAGE_SYNC = 0;
+export const MESSAGE_AWARENESS = 1;
+
+/** A decoded binary frame, or why it could not be read. */
+export type BinaryFrame =
+  | { kind: "sync-step1"; stateVector: Uint8Array }
+  | { kind: "update"; update: Uint8Array }
+  | { kind: "awareness"; update: Uint8Array }
+  | { kind: "invalid"; reason: string };
+
+/** Reads a binary frame without applying anything. */
+export function decodeFrame(data: Uint8Array): BinaryFrame {
+  try {
+    const decoder = decoding.createDecoder(data);
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_AWARENESS) return { kind: "awareness", update: decoding.readVarUint8Array(decoder) };
+    if (type !== MESSAGE_SYNC) return { kind: "invalid", reason: `unknown message type ${type}` };
+    const syncType = decoding.readVarUint(decoder);
+    const payload = decoding.readVarUint8Array(decoder);
+    if (syncType === syncProtocol.messageYjsSyncStep1) return { kind: "sync-step1", stateVector: payload };
+    if (syncType === syncProtocol.messageYjsSyncStep2 || syncType === syncProtocol.messageYjsUpdate) return { kind: "update", update: payload };
+    return { kind: "invalid", reason: `unknown sync message ${syncType}` };
+  } catch {
+    return { kind: "invalid", reason: "not a Yjs protocol frame" };
+  }
+}
+
+function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder();
+  write(encoder);
+  return encoding.toUint8Array(encoder);
+}
+
+/** Sync step 1: the server's state vector, asking the client for what the server lacks. */
+export const syncStep1 = (doc: Y.Doc) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep1(e, doc);
+  });
+
+/** Sync step 2: what the client lacks, given its state vector. */
+export const syncStep2 = (doc: Y.Doc, stateVector?: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeSyncStep2(e, doc, stateVector);
+  });
+
+/** An incremental document update. */
+export const updateFrame = (update: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_SYNC);
+    syncProtocol.writeUpdate(e, update);
+  });
+
+/** Awareness states of the given clients. */
+export const awarenessFrame = (awareness: awarenessProtocol.Awareness, clients: number[]) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MESSAGE_AWARENESS);
+    encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
+  });
+
+/** What a client may send as text. */
+export const ClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("event"), event: z.unknown() }),
+  z.object({ type: z.literal("ping") }),
+]);
+
+/** What the gateway sends as text. */
+export type ServerMessage =
+  | { type: "ack"; requestId: string; ok: true }
+  | { type: "ack"; requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } }
+  | { type: "rejected-update"; reason: string }
+  | { type: "pong"; org: string; connections: number }
+  | { type: "error"; error: { code: string; message: string } };
