@@ -7,12 +7,21 @@ import { database } from "./lib/database";
 import { onError, onNotFound } from "./lib/errors";
 import { requireSameOrigin, strictCors } from "./lib/origin";
 import { limitBody, requireJson } from "./lib/request-guards";
+import { auditLogRoutes } from "./routes/audit-log";
 import { auth } from "./routes/auth";
+import { connect } from "./routes/connect";
 import { devMailbox } from "./routes/dev-mailbox";
 import { docs } from "./routes/docs";
 import { gateway } from "./routes/gateway";
 import { health } from "./routes/health";
+import { invitationRoutes } from "./routes/invitations";
+import { jwks } from "./routes/jwks";
 import { me } from "./routes/me";
+import { orgMembers } from "./routes/org-members";
+import { orgs } from "./routes/orgs";
+import { projectMembers } from "./routes/project-members";
+import { projectRoutes } from "./routes/projects";
+import { userRoutes } from "./routes/users";
 
 export const app = new OpenAPIHono<AppEnv>();
 
@@ -22,9 +31,18 @@ app.use("/api/*", database, strictCors, requireSameOrigin, limitBody, requireJso
 app.route("/api", health);
 app.route("/api/auth", auth);
 app.route("/api", me);
+app.route("/api", orgs);
+app.route("/api", orgMembers);
+app.route("/api", invitationRoutes);
+app.route("/api", projectRoutes);
+app.route("/api", projectMembers);
+app.route("/api", connect);
+app.route("/api", userRoutes);
+app.route("/api", auditLogRoutes);
 app.route("/api/docs", docs);
 app.route("/api/dev/mailbox", devMailbox);
 app.route("/gw", gateway);
+app.route("/.well-known", jwks);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "__Host-kiln_session" });
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer", description: "An API key, `kiln_…`" });
