@@ -22,12 +22,11 @@ export interface SocketState {
   roles: { org: OrgRole; project: ProjectRole | null };
 }
 
-export interface SyncResult {
-  applied: boolean;
-  version: number;
-  /** Sockets closed because the snapshot took their access away. */
-  closed: number;
-}
+/** What a push did: applied (closing `closed` sockets), or refused and why. Never thrown, so the caller decides. */
+export type SyncResult =
+  | { applied: true; version: number; closed: number }
+  | { applied: false; reason: "stale"; version: number }
+  | { applied: false; reason: "invalid"; message: string };
 
 /** WebSocket close codes: the token is missing, invalid or expired; the user may not (or no longer) be here. */
 export const CLOSE_UNAUTHENTICATED = 4001;
@@ -63,10 +62,12 @@ export class GatewayDO extends Server<Env> {
    * snapshot than the stored one is ignored. Closes the sockets it no longer admits.
    */
   syncMembership(input: unknown): SyncResult {
-    const snapshot = MembershipSnapshotSchema.parse(input);
-    if (snapshot.org !== this.name) throw new Error(`snapshot for org ${snapshot.org} sent to the gateway of ${this.name}`);
+    const parsed = MembershipSnapshotSchema.safeParse(input);
+    if (!parsed.success) return { applied: false, reason: "invalid", message: parsed.error.message };
+    const snapshot = parsed.data;
+    if (snapshot.org !== this.name) return { applied: false, reason: "invalid", message: `snapshot for org ${snapshot.org} sent to the gateway of ${this.name}` };
     const stored = storedVersion(this.ctx.storage.sql);
-    if (stored !== null && snapshot.version < stored) return { applied: false, version: stored, closed: 0 };
+    if (stored !== null && snapshot.version < stored) return { applied: false, reason: "stale", version: stored };
     this.ctx.storage.transactionSync(() => writeMembership(this.ctx.storage.sql, snapshot));
     this.#snapshot = snapshot;
     let closed = 0;

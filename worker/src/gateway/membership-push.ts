@@ -48,7 +48,9 @@ export async function pushMembership(c: Context<AppEnv>, orgId: string): Promise
   try {
     const snapshot = await readMembershipSnapshot(c.var.db(), orgId);
     const gateway = await getServerByName(c.env.GATEWAY, orgId);
-    await gateway.syncMembership(snapshot);
+    const result = await gateway.syncMembership(snapshot);
+    // A stale push lost to a newer one, which is fine; an invalid one is a bug worth hearing of.
+    if (!result.applied && result.reason === "invalid") throw new Error(result.message);
     return true;
   } catch (error) {
     console.error(JSON.stringify({ level: "error", requestId: c.var.requestId, msg: "membership push failed", orgId, error: String(error) }));
