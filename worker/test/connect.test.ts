@@ -31,6 +31,8 @@ describe("the gateway handoff", () => {
     expect(jwks.keys).toHaveLength(1);
     expect(jwks.keys[0]).toMatchObject({ kty: "EC", crv: "P-256", alg: "ES256", use: "sig", kid: expect.any(String) });
     expect(jwks.keys[0]).not.toHaveProperty("d");
+    const doc = await (await SELF.fetch("http://kiln.test/api/openapi.json")).json<{ paths: Record<string, unknown> }>();
+    expect(doc.paths).toHaveProperty(["/.well-known/jwks.json", "get"]);
   });
 
   it("hands out a 5-minute ES256 token naming user, org, project and roles, verifiable with the JWKS", async () => {

@@ -8,6 +8,7 @@
  * And the database is exactly as before.
  */
 import { sql } from "drizzle-orm";
+import { SELF } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { apiKeyScopes } from "../src/auth/scopes";
 import { type ApiError, type Client, call, mailbox, newClient, signUp } from "./helpers";
@@ -80,6 +81,16 @@ async function expectRefused(client: Client, route: Route, ids: Ids, project: st
 }
 
 describe("tenant isolation", () => {
+  it("covers every org, project, invitation and user route in the OpenAPI document", async () => {
+    const doc = await (await SELF.fetch("http://kiln.test/api/openapi.json")).json<{ paths: Record<string, Record<string, unknown>> }>();
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => /^\/api\/(orgs|invitations|users)\b/.test(path))
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
+    const placeholders: Ids = { org: "{org}", open: "{project}", secret: "{project}", owner: "{user}", admin: "{user}", member: "{user}", invitation: "{id}" };
+    const tested = routes.map((r) => `${r.method} ${r.path(placeholders, "{project}").split("?")[0]}`).filter((r) => r !== "GET /api/me");
+    expect([...tested].sort()).toEqual([...documented].sort());
+  });
+
   it("refuses every route to expired sessions, revoked keys, outsiders, non-members of a project and plain members, changing nothing", async () => {
     const fx = await fixture();
     const { ids } = fx;

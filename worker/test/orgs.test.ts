@@ -1,6 +1,8 @@
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
-import { type ApiError, call, expectJson, mailbox, signUp, tokenFromEmail } from "./helpers";
+import { app } from "../src/app";
+import { type ApiError, ORIGIN, call, expectJson, mailbox, signUp, tokenFromEmail } from "./helpers";
 import { type Org, auditActions, createOrg, joinOrg, orgState, orgWithRoles, withDb } from "./org-helpers";
 
 interface Member {
@@ -186,5 +188,21 @@ describe("invitations", () => {
     expect(await orgState(org.id)).toEqual(before);
     expect(await mailbox(email)).toEqual([]);
     await expectJson(call(owner.client, `/api/orgs/${org.id}/invitations`, { body: { email, role: "owner" } }), 201);
+  });
+
+  it("keeps no invitation when its email cannot be sent", async () => {
+    const { client } = await signUp();
+    const org = await createOrg(client);
+    const email = `unsent-${crypto.randomUUID().slice(0, 8)}@kiln.test`;
+    // The HTTP provider without its API key fails to send, as a provider outage would.
+    const res = await app.request(
+      `${ORIGIN}/api/orgs/${org.id}/invitations`,
+      { method: "POST", headers: { cookie: client.cookie!, origin: ORIGIN, "content-type": "application/json", "cf-connecting-ip": client.ip }, body: JSON.stringify({ email, role: "member" }) },
+      { ...env, EMAIL_PROVIDER: "http", EMAIL_API_KEY: undefined },
+    );
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as ApiError).error.code).toBe("email_unavailable");
+    expect((await expectJson<{ invitations: unknown[] }>(call(client, `/api/orgs/${org.id}/invitations`), 200)).invitations).toEqual([]);
+    expect(await auditActions(org.id)).toEqual(["org.create", "org.invitation.create", "org.invitation.revoke"]);
   });
 });

@@ -81,11 +81,10 @@ export async function requireManagedProject(db: Executor, orgId: string, project
   return place;
 }
 
-/** True for Postgres' unique-violation error, however drizzle wraps it. */
+/** True for Postgres' unique-violation error, however deep drizzle wraps it (`cause`). */
 export function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error || (typeof e === "object" && e !== null); e = (e as { cause?: unknown }).cause) {
+  for (let e = error, depth = 0; typeof e === "object" && e !== null && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
     if ((e as { code?: unknown }).code === "23505") return true;
-    if (!(e as { cause?: unknown }).cause) break;
   }
   return false;
 }
