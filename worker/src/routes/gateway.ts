@@ -29,6 +29,27 @@ gateway.openAPIRegistry.registerPath(
   }),
 );
 
+gateway.openAPIRegistry.registerPath(
+  createRoute({
+    method: "get",
+    path: "/{orgId}/projects/{project}/ws",
+    tags: ["gateway"],
+    summary: "Open a project on the organization's gateway (WebSocket)",
+    description:
+      "Send `Upgrade: websocket` with `?token=` from `POST /api/orgs/{org}/projects/{project}/connect`. " +
+      "A missing, invalid or expired token is closed with 4001; a user without access (or who loses it) with 4003.",
+    security: [],
+    request: {
+      params: OrgParams.extend({ project: z.uuid().openapi({ param: { name: "project", in: "path" }, description: "Project id." }) }),
+      query: z.object({ token: z.string().openapi({ param: { name: "token", in: "query" }, description: "The gateway token." }) }),
+    },
+    responses: {
+      101: { description: "Switching to the WebSocket protocol." },
+      404: jsonResponse(ErrorSchema, "Not a project socket path."),
+    },
+  }),
+);
+
 gateway.all("/:orgId/*", async (c) => {
   const params = OrgParams.safeParse({ orgId: c.req.param("orgId") });
   if (!params.success) throw validationError(params.error, "path");

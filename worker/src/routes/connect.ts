@@ -1,0 +1,57 @@
+/** `POST /api/orgs/{org}/projects/{project}/connect`: a short-lived token and the URL to open the project's gateway socket. */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { requireAuth } from "../auth/middleware";
+import type { AppEnv } from "../env";
+import { ensureGatewayAllocation } from "../gateway/allocation";
+import { pushMembership } from "../gateway/membership-push";
+import { signGatewayToken } from "../gateway/token";
+import { audit } from "../lib/audit";
+import { ErrorSchema, authErrors, createApp, jsonResponse } from "../lib/openapi";
+import { requireVisibleProject } from "../orgs/membership";
+import { ProjectParams } from "../orgs/schemas";
+
+const ConnectSchema = z
+  .object({
+    url: z.string().openapi({ example: "wss://kiln.example/gw/0d6c…/projects/5f1e…/ws" }),
+    token: z.string().openapi({ description: "Append as `?token=` to the URL. ES256 JWT, audience `kiln-gateway`; keys at /.well-known/jwks.json." }),
+    expiresAt: z.string(),
+  })
+  .openapi("GatewayConnect");
+
+const connectRoute = createRoute({
+  method: "post",
+  path: "/orgs/{org}/projects/{project}/connect",
+  tags: ["gateway"],
+  summary: "Get a 5-minute token to open a project on the org's gateway",
+  description: "Needs the `gateway:connect` scope for API keys. Pins the org to a gateway on first use.",
+  request: { params: ProjectParams },
+  responses: { 200: jsonResponse(ConnectSchema, "Open `url?token=…` as a WebSocket before `expiresAt`."), ...authErrors, 404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it.") },
+});
+
+/** The app's public origin: APP_URL, else the request's own. */
+function appOrigin(c: Context<AppEnv>): URL {
+  return new URL(c.env.APP_URL || new URL(c.req.url).origin);
+}
+
+export const connect = createApp().openapi(connectRoute, async (c) => {
+  const auth = requireAuth(c, "gateway:connect");
+  const { org, project } = c.req.valid("param");
+  const origin = appOrigin(c);
+  const place = await c.var.db().transaction(async (tx) => {
+    const place = await requireVisibleProject(tx, org, project, auth.user.id);
+    const { gatewayId, allocated } = await ensureGatewayAllocation(tx, org, origin.hostname);
+    if (allocated) await audit(c, tx, { orgId: org, action: "gateway.allocate", targetType: "gateway", targetId: gatewayId });
+    return place;
+  });
+  // The gateway admits only whom its own copy of the membership names: make sure it has one.
+  await pushMembership(c, org);
+  const { token, expiresAt } = await signGatewayToken(c.env.JWT_PRIVATE_KEY, {
+    sub: auth.user.id,
+    org,
+    project,
+    roles: { org: place.orgRole, project: place.projectRole },
+  });
+  const ws = origin.protocol === "https:" ? "wss:" : "ws:";
+  return c.json({ url: `${ws}//${origin.host}/gw/${org}/projects/${project}/ws`, token, expiresAt: expiresAt.toISOString() }, 200);
+});

@@ -1,0 +1,118 @@
+/** `/api/orgs`: create, list, read, rename and delete organizations. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { asc, eq } from "drizzle-orm";
+import { organizations, organizationsMembers } from "../../../drizzle/schema";
+import { requireAuth } from "../auth/middleware";
+import { NameSchema } from "../auth/schemas";
+import { pushMembership } from "../gateway/membership-push";
+import { audit } from "../lib/audit";
+import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { lockOrgMember, refuse, requireOrgMember } from "../orgs/membership";
+import { OrgParams, OrgSchema } from "../orgs/schemas";
+
+const OrgNameSchema = z.strictObject({ name: NameSchema }).openapi("OrgName");
+const notFound = { 404: jsonResponse(ErrorSchema, "No such organization, or you are not a member of it.") };
+
+const createOrgRoute = createRoute({
+  method: "post",
+  path: "/orgs",
+  tags: ["orgs"],
+  summary: "Create an organization; you become its owner",
+  request: { body: jsonBody(OrgNameSchema) },
+  responses: { 201: jsonResponse(OrgSchema, "The new organization."), 400: jsonResponse(ErrorSchema, "Invalid name."), ...authErrors },
+});
+
+const listOrgsRoute = createRoute({
+  method: "get",
+  path: "/orgs",
+  tags: ["orgs"],
+  summary: "The organizations you belong to, with your role",
+  responses: { 200: jsonResponse(z.object({ orgs: z.array(OrgSchema) }).openapi("OrgList"), "Your organizations, by name."), ...authErrors },
+});
+
+const getOrgRoute = createRoute({
+  method: "get",
+  path: "/orgs/{org}",
+  tags: ["orgs"],
+  summary: "One of your organizations",
+  request: { params: OrgParams },
+  responses: { 200: jsonResponse(OrgSchema, "The organization."), ...authErrors, ...notFound },
+});
+
+const renameOrgRoute = createRoute({
+  method: "patch",
+  path: "/orgs/{org}",
+  tags: ["orgs"],
+  summary: "Rename an organization (admins and owners)",
+  request: { params: OrgParams, body: jsonBody(OrgNameSchema) },
+  responses: { 200: jsonResponse(OrgSchema, "The renamed organization."), 400: jsonResponse(ErrorSchema, "Invalid name."), ...authErrors, ...notFound },
+});
+
+const deleteOrgRoute = createRoute({
+  method: "delete",
+  path: "/orgs/{org}",
+  tags: ["orgs"],
+  summary: "Delete an organization with its projects, members and invitations (owners)",
+  request: { params: OrgParams },
+  responses: { 204: { description: "Deleted; its gateway closes every connection." }, ...authErrors, ...notFound },
+});
+
+function orgView(org: { id: string; name: string; createdAt: Date }, role: z.infer<typeof OrgSchema>["role"]): z.infer<typeof OrgSchema> {
+  return { id: org.id, name: org.name, role, createdAt: org.createdAt.toISOString() };
+}
+
+export const orgs = createApp()
+  .openapi(createOrgRoute, async (c) => {
+    const auth = requireAuth(c, "orgs:write");
+    const { name } = c.req.valid("json");
+    const org = await c.var.db().transaction(async (tx) => {
+      const [org] = await tx.insert(organizations).values({ name, createdBy: auth.user.id }).returning();
+      await tx.insert(organizationsMembers).values({ orgId: org!.id, userId: auth.user.id, role: "owner" });
+      await audit(c, tx, { orgId: org!.id, action: "org.create", targetType: "org", targetId: org!.id, data: { name } });
+      return org!;
+    });
+    await pushMembership(c, org.id);
+    return c.json(orgView(org, "owner"), 201);
+  })
+  .openapi(listOrgsRoute, async (c) => {
+    const auth = requireAuth(c, "orgs:read");
+    const rows = await c.var
+      .db()
+      .select({ org: organizations, role: organizationsMembers.role })
+      .from(organizationsMembers)
+      .innerJoin(organizations, eq(organizations.id, organizationsMembers.orgId))
+      .where(eq(organizationsMembers.userId, auth.user.id))
+      .orderBy(asc(organizations.name), asc(organizations.id));
+    return c.json({ orgs: rows.map((r) => orgView(r.org, r.role)) }, 200);
+  })
+  .openapi(getOrgRoute, async (c) => {
+    const auth = requireAuth(c, "orgs:read");
+    const { org, role } = await requireOrgMember(c.var.db(), c.req.valid("param").org, auth.user.id);
+    return c.json(orgView(org, role), 200);
+  })
+  .openapi(renameOrgRoute, async (c) => {
+    const auth = requireAuth(c, "orgs:write");
+    const { org: orgId } = c.req.valid("param");
+    const { name } = c.req.valid("json");
+    const result = await c.var.db().transaction(async (tx) => {
+      const { org, role } = await lockOrgMember(tx, orgId, auth.user.id);
+      refuse(role === "member" ? { status: 403, code: "forbidden", message: "Only the organization's admins and owners may rename it." } : null);
+      const [renamed] = await tx.update(organizations).set({ name }).where(eq(organizations.id, orgId)).returning();
+      await audit(c, tx, { orgId, action: "org.rename", targetType: "org", targetId: orgId, data: { from: org.name, to: name } });
+      return orgView(renamed!, role);
+    });
+    return c.json(result, 200);
+  })
+  .openapi(deleteOrgRoute, async (c) => {
+    const auth = requireAuth(c, "orgs:write");
+    const { org: orgId } = c.req.valid("param");
+    await c.var.db().transaction(async (tx) => {
+      const { org, role } = await lockOrgMember(tx, orgId, auth.user.id);
+      refuse(role !== "owner" ? { status: 403, code: "owner_required", message: "Only an owner may delete the organization." } : null);
+      await tx.delete(organizations).where(eq(organizations.id, orgId));
+      // The org's own audit entries go with it (ON DELETE CASCADE), so this one is kept outside it.
+      await audit(c, tx, { orgId: null, action: "org.delete", targetType: "org", targetId: orgId, data: { name: org.name } });
+    });
+    await pushMembership(c, orgId);
+    return c.body(null, 204);
+  });

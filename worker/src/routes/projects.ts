@@ -1,0 +1,139 @@
+/** `/api/orgs/{org}/projects`: create, list, read, change and delete an org's projects. */
+import { createRoute, z } from "@hono/zod-openapi";
+import { and, asc, eq } from "drizzle-orm";
+import { projects, projectsMembers } from "../../../drizzle/schema";
+import { requireAuth } from "../auth/middleware";
+import { pushMembership } from "../gateway/membership-push";
+import { audit } from "../lib/audit";
+import { ApiError } from "../lib/errors";
+import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { canSeeProject } from "../orgs/access";
+import { isUniqueViolation, requireManagedProject, requireOrgMember, requireVisibleProject } from "../orgs/membership";
+import { OrgParams, ProjectNameSchema, ProjectParams, ProjectSchema, VisibilitySchema } from "../orgs/schemas";
+
+const notFound = { 404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it.") };
+const nameTaken = { 409: jsonResponse(ErrorSchema, "The organization has a project with this name.") };
+
+const createProjectRoute = createRoute({
+  method: "post",
+  path: "/orgs/{org}/projects",
+  tags: ["projects"],
+  summary: "Create a project (any member); you become its admin",
+  request: { params: OrgParams, body: jsonBody(z.strictObject({ name: ProjectNameSchema, visibility: VisibilitySchema }).openapi("ProjectCreate")) },
+  responses: { 201: jsonResponse(ProjectSchema, "The new project."), ...authErrors, ...notFound, ...nameTaken },
+});
+
+const listProjectsRoute = createRoute({
+  method: "get",
+  path: "/orgs/{org}/projects",
+  tags: ["projects"],
+  summary: "The org's projects you may see",
+  request: { params: OrgParams },
+  responses: { 200: jsonResponse(z.object({ projects: z.array(ProjectSchema) }).openapi("ProjectList"), "Projects, by name."), ...authErrors, ...notFound },
+});
+
+const getProjectRoute = createRoute({
+  method: "get",
+  path: "/orgs/{org}/projects/{project}",
+  tags: ["projects"],
+  summary: "A project you may see",
+  request: { params: ProjectParams },
+  responses: { 200: jsonResponse(ProjectSchema, "The project."), ...authErrors, ...notFound },
+});
+
+const ProjectChangeSchema = z
+  .strictObject({ name: ProjectNameSchema.optional(), visibility: VisibilitySchema.optional() })
+  .refine((v) => v.name !== undefined || v.visibility !== undefined, { message: "Give a name, a visibility or both." })
+  .openapi("ProjectChange");
+
+const changeProjectRoute = createRoute({
+  method: "patch",
+  path: "/orgs/{org}/projects/{project}",
+  tags: ["projects"],
+  summary: "Rename a project or change its visibility (project admins, org admins and owners)",
+  request: { params: ProjectParams, body: jsonBody(ProjectChangeSchema) },
+  responses: { 200: jsonResponse(ProjectSchema, "The changed project."), ...authErrors, ...notFound, ...nameTaken },
+});
+
+const deleteProjectRoute = createRoute({
+  method: "delete",
+  path: "/orgs/{org}/projects/{project}",
+  tags: ["projects"],
+  summary: "Delete a project (project admins, org admins and owners)",
+  request: { params: ProjectParams },
+  responses: { 204: { description: "Deleted; its gateway connections close." }, ...authErrors, ...notFound },
+});
+
+function projectView(project: typeof projects.$inferSelect, role: z.infer<typeof ProjectSchema>["role"]): z.infer<typeof ProjectSchema> {
+  return { id: project.id, orgId: project.orgId, name: project.name, visibility: project.visibility, role, createdAt: project.createdAt.toISOString() };
+}
+
+const nameTakenError = (name: string) => new ApiError(409, "project_name_taken", `The organization already has a project named "${name}".`);
+
+export const projectRoutes = createApp()
+  .openapi(createProjectRoute, async (c) => {
+    const auth = requireAuth(c, "projects:write");
+    const { org } = c.req.valid("param");
+    const { name, visibility } = c.req.valid("json");
+    const project = await c.var.db().transaction(async (tx) => {
+      await requireOrgMember(tx, org, auth.user.id);
+      const [project] = await tx.insert(projects).values({ orgId: org, name, visibility, createdBy: auth.user.id }).onConflictDoNothing({ target: [projects.orgId, projects.name] }).returning();
+      if (!project) throw nameTakenError(name);
+      await tx.insert(projectsMembers).values({ projectId: project.id, userId: auth.user.id, role: "admin" });
+      await audit(c, tx, { orgId: org, action: "project.create", targetType: "project", targetId: project.id, data: { name, visibility } });
+      return project;
+    });
+    await pushMembership(c, org);
+    return c.json(projectView(project, "admin"), 201);
+  })
+  .openapi(listProjectsRoute, async (c) => {
+    const auth = requireAuth(c, "projects:read");
+    const { org } = c.req.valid("param");
+    const db = c.var.db();
+    const { role: orgRole } = await requireOrgMember(db, org, auth.user.id);
+    const rows = await db
+      .select({ project: projects, role: projectsMembers.role })
+      .from(projects)
+      .leftJoin(projectsMembers, and(eq(projectsMembers.projectId, projects.id), eq(projectsMembers.userId, auth.user.id)))
+      .where(eq(projects.orgId, org))
+      .orderBy(asc(projects.name), asc(projects.id));
+    const visible = rows.filter((r) => canSeeProject(orgRole, r.project.visibility, r.role));
+    return c.json({ projects: visible.map((r) => projectView(r.project, r.role)) }, 200);
+  })
+  .openapi(getProjectRoute, async (c) => {
+    const auth = requireAuth(c, "projects:read");
+    const { org, project } = c.req.valid("param");
+    const place = await requireVisibleProject(c.var.db(), org, project, auth.user.id);
+    return c.json(projectView(place.project, place.projectRole), 200);
+  })
+  .openapi(changeProjectRoute, async (c) => {
+    const auth = requireAuth(c, "projects:write");
+    const { org, project: projectId } = c.req.valid("param");
+    const change = c.req.valid("json");
+    let updated: z.infer<typeof ProjectSchema>;
+    try {
+      updated = await c.var.db().transaction(async (tx) => {
+        const place = await requireManagedProject(tx, org, projectId, auth.user.id);
+        const [row] = await tx.update(projects).set(change).where(eq(projects.id, projectId)).returning();
+        const from = { name: place.project.name, visibility: place.project.visibility };
+        await audit(c, tx, { orgId: org, action: "project.update", targetType: "project", targetId: projectId, data: { from, to: change } });
+        return projectView(row!, place.projectRole);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw nameTakenError(change.name ?? "");
+      throw error;
+    }
+    if (change.visibility) await pushMembership(c, org);
+    return c.json(updated, 200);
+  })
+  .openapi(deleteProjectRoute, async (c) => {
+    const auth = requireAuth(c, "projects:write");
+    const { org, project: projectId } = c.req.valid("param");
+    await c.var.db().transaction(async (tx) => {
+      const place = await requireManagedProject(tx, org, projectId, auth.user.id);
+      await tx.delete(projects).where(eq(projects.id, projectId));
+      await audit(c, tx, { orgId: org, action: "project.delete", targetType: "project", targetId: projectId, data: { name: place.project.name } });
+    });
+    await pushMembership(c, org);
+    return c.body(null, 204);
+  });

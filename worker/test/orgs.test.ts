@@ -1,0 +1,208 @@
+import { env } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { app } from "../src/app";
+import { type ApiError, ORIGIN, call, expectJson, mailbox, signUp, tokenFromEmail } from "./helpers";
+import { type Org, auditActions, createOrg, joinOrg, orgState, orgWithRoles, withDb } from "./org-helpers";
+
+interface Member {
+  user: { id: string; email: string; name: string };
+  role: string;
+}
+
+async function members(client: Parameters<typeof call>[0], orgId: string): Promise<Record<string, string>> {
+  const body = await expectJson<{ members: Member[] }>(call(client, `/api/orgs/${orgId}/members`), 200);
+  return Object.fromEntries(body.members.map((m) => [m.user.id, m.role]));
+}
+
+describe("organizations", () => {
+  it("makes the creator owner, lists mine with my role, renames and deletes", async () => {
+    const { client, user } = await signUp();
+    const org = await createOrg(client, "  Acme  ");
+    expect(org).toMatchObject({ name: "Acme", role: "owner" });
+    const other = await createOrg(client, "Beta");
+    const list = await expectJson<{ orgs: Org[] }>(call(client, "/api/orgs"), 200);
+    expect(list.orgs.map((o) => [o.name, o.role])).toEqual([["Acme", "owner"], ["Beta", "owner"]]);
+    expect(await expectJson<Org>(call(client, `/api/orgs/${org.id}`), 200)).toEqual(org);
+    expect(await members(client, org.id)).toEqual({ [user.id]: "owner" });
+
+    const renamed = await expectJson<Org>(call(client, `/api/orgs/${org.id}`, { method: "PATCH", body: { name: "Acme Corp" } }), 200);
+    expect(renamed.name).toBe("Acme Corp");
+    const me = await expectJson<{ orgs: { name: string }[] }>(call(client, "/api/me"), 200);
+    expect(me.orgs.map((o) => o.name)).toEqual(["Acme Corp", "Beta"]);
+
+    expect((await call(client, `/api/orgs/${other.id}`, { method: "DELETE" })).status).toBe(204);
+    await expectJson(call(client, `/api/orgs/${other.id}`), 404);
+    expect(await auditActions(org.id)).toEqual(["org.create", "org.rename"]);
+    // The delete is audited outside the org, whose own log went with it.
+    const deleted = await withDb(async (db) => (await db.execute(sql`select org_id, action, target_id from audit_log where target_id = ${other.id} and action = 'org.delete'`)).rows);
+    expect(deleted).toEqual([{ org_id: null, action: "org.delete", target_id: other.id }]);
+  });
+
+  it("lets admins rename but only owners delete", async () => {
+    const { org, owner, admin, member } = await orgWithRoles();
+    await expectJson(call(admin.client, `/api/orgs/${org.id}`, { method: "PATCH", body: { name: "By admin" } }), 200);
+    const refused = await expectJson<ApiError>(call(member.client, `/api/orgs/${org.id}`, { method: "PATCH", body: { name: "By member" } }), 403);
+    expect(refused.error.code).toBe("forbidden");
+    const notOwner = await expectJson<ApiError>(call(admin.client, `/api/orgs/${org.id}`, { method: "DELETE" }), 403);
+    expect(notOwner.error.code).toBe("owner_required");
+    expect((await expectJson<Org>(call(owner.client, `/api/orgs/${org.id}`), 200)).name).toBe("By admin");
+  });
+});
+
+describe("members and roles", () => {
+  it("lets admins change roles, but only owners grant or take away owner", async () => {
+    const { org, owner, admin, member } = await orgWithRoles();
+    const other = await joinOrg(owner.client, org.id, "member");
+    await expectJson(call(admin.client, `/api/orgs/${org.id}/members/${member.user.id}`, { method: "PATCH", body: { role: "admin" } }), 200);
+    const grant = await expectJson<ApiError>(call(admin.client, `/api/orgs/${org.id}/members/${other.user.id}`, { method: "PATCH", body: { role: "owner" } }), 403);
+    expect(grant.error.code).toBe("owner_required");
+    const takeAway = await expectJson<ApiError>(call(admin.client, `/api/orgs/${org.id}/members/${owner.user.id}`, { method: "PATCH", body: { role: "admin" } }), 403);
+    expect(takeAway.error.code).toBe("owner_required");
+    const plain = await expectJson<ApiError>(call(other.client, `/api/orgs/${org.id}/members/${admin.user.id}`, { method: "PATCH", body: { role: "member" } }), 403);
+    expect(plain.error.code).toBe("forbidden");
+    await expectJson(call(owner.client, `/api/orgs/${org.id}/members/${other.user.id}`, { method: "PATCH", body: { role: "owner" } }), 200);
+    expect(await members(owner.client, org.id)).toEqual({
+      [owner.user.id]: "owner",
+      [admin.user.id]: "admin",
+      [member.user.id]: "admin",
+      [other.user.id]: "owner",
+    });
+    const missing = await expectJson<ApiError>(call(owner.client, `/api/orgs/${org.id}/members/${crypto.randomUUID()}`, { method: "PATCH", body: { role: "admin" } }), 404);
+    expect(missing.error.code).toBe("member_not_found");
+  });
+
+  it("never leaves an org without an owner: the last one cannot leave, be removed or be demoted", async () => {
+    const { org, owner, admin } = await orgWithRoles();
+    const before = await orgState(org.id);
+    const demote = await expectJson<ApiError>(call(owner.client, `/api/orgs/${org.id}/members/${owner.user.id}`, { method: "PATCH", body: { role: "admin" } }), 409);
+    expect(demote.error).toMatchObject({ code: "last_owner", message: expect.stringContaining("last owner cannot be demoted") });
+    const leave = await expectJson<ApiError>(call(owner.client, `/api/orgs/${org.id}/members/${owner.user.id}`, { method: "DELETE" }), 409);
+    expect(leave.error.message).toContain("last owner cannot leave");
+    expect((await expectJson<ApiError>(call(admin.client, `/api/orgs/${org.id}/members/${owner.user.id}`, { method: "DELETE" }), 403)).error.code).toBe("owner_required");
+    expect(await orgState(org.id)).toEqual(before);
+
+    // With a second owner, the first may go.
+    await expectJson(call(owner.client, `/api/orgs/${org.id}/members/${admin.user.id}`, { method: "PATCH", body: { role: "owner" } }), 200);
+    expect((await call(owner.client, `/api/orgs/${org.id}/members/${owner.user.id}`, { method: "DELETE" })).status).toBe(204);
+    await expectJson(call(owner.client, `/api/orgs/${org.id}`), 404);
+    const last = await expectJson<ApiError>(call(admin.client, `/api/orgs/${org.id}/members/${admin.user.id}`, { method: "DELETE" }), 409);
+    expect(last.error.code).toBe("last_owner");
+  });
+
+  it("keeps one owner when two owners demote each other at the same time", async () => {
+    const { org, owner, admin } = await orgWithRoles();
+    await expectJson(call(owner.client, `/api/orgs/${org.id}/members/${admin.user.id}`, { method: "PATCH", body: { role: "owner" } }), 200);
+    const [a, b] = await Promise.all([
+      call(owner.client, `/api/orgs/${org.id}/members/${admin.user.id}`, { method: "PATCH", body: { role: "member" } }),
+      call(admin.client, `/api/orgs/${org.id}/members/${owner.user.id}`, { method: "PATCH", body: { role: "member" } }),
+    ]);
+    // Serialized on the org's row: the second sees it has just been demoted and may no longer demote.
+    expect([a.status, b.status].sort()).toEqual([200, 403]);
+    const roles = Object.values(await members(a.status === 200 ? owner.client : admin.client, org.id));
+    expect(roles.filter((r) => r === "owner")).toHaveLength(1);
+  });
+
+  it("lets admins remove others and anyone leave; removal also takes them out of the org's projects", async () => {
+    const { org, owner, admin, member } = await orgWithRoles();
+    const project = await expectJson<{ id: string }>(call(owner.client, `/api/orgs/${org.id}/projects`, { body: { name: "P", visibility: "members" } }), 201);
+    await expectJson(call(owner.client, `/api/orgs/${org.id}/projects/${project.id}/members/${member.user.id}`, { method: "PUT", body: { role: "member" } }), 200);
+    const plain = await joinOrg(owner.client, org.id, "member");
+    expect((await expectJson<ApiError>(call(plain.client, `/api/orgs/${org.id}/members/${member.user.id}`, { method: "DELETE" }), 403)).error.code).toBe("forbidden");
+    expect((await call(admin.client, `/api/orgs/${org.id}/members/${member.user.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await call(plain.client, `/api/orgs/${org.id}/members/${plain.user.id}`, { method: "DELETE" })).status).toBe(204);
+    expect(Object.keys(await members(owner.client, org.id)).sort()).toEqual([owner.user.id, admin.user.id].sort());
+    const state = (await orgState(org.id)) as { projectMembers: { user_id: string }[] };
+    expect(state.projectMembers.map((m) => m.user_id)).toEqual([owner.user.id]);
+    await expectJson(call(member.client, `/api/orgs/${org.id}/projects/${project.id}`), 404);
+    expect(await auditActions(org.id)).toEqual(expect.arrayContaining(["org.member.remove", "org.member.leave"]));
+  });
+});
+
+describe("invitations", () => {
+  it("emails a single-use 7-day link that the invited address accepts, case-insensitively", async () => {
+    const { client: owner, user: ownerUser } = await signUp({ name: "Olga" });
+    const org = await createOrg(owner, "Invites Inc");
+    const invitee = await signUp();
+    const invitation = await expectJson<{ id: string; email: string; role: string; expiresAt: string; invitedBy: string }>(
+      call(owner, `/api/orgs/${org.id}/invitations`, { body: { email: invitee.email.toUpperCase(), role: "admin" } }),
+      201,
+    );
+    expect(invitation).toMatchObject({ email: invitee.email, role: "admin", invitedBy: ownerUser.id });
+    const days = (Date.parse(invitation.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(6.99);
+    expect(days).toBeLessThanOrEqual(7);
+    const [message] = await mailbox(invitee.email);
+    expect(message?.subject).toBe("Olga invited you to Invites Inc on Kiln");
+    expect(message?.text).toMatch(/http:\/\/kiln\.test\/invitations\/accept\?token=[A-Za-z0-9_-]{43}\b/);
+    const token = await tokenFromEmail(invitee.email, /invited you/);
+    const stored = await withDb(async (db) => (await db.execute<{ token_hash: string }>(sql`select token_hash from invitations where id = ${invitation.id}`)).rows[0]!.token_hash);
+    expect(stored).toMatch(/^[0-9a-f]{64}$/);
+    expect(stored).not.toContain(token);
+
+    const pending = await expectJson<{ invitations: { id: string }[] }>(call(owner, `/api/orgs/${org.id}/invitations`), 200);
+    expect(pending.invitations.map((i) => i.id)).toEqual([invitation.id]);
+
+    // Someone else holding the link cannot use it.
+    const stranger = await signUp();
+    const mismatch = await expectJson<ApiError>(call(stranger.client, "/api/invitations/accept", { body: { token } }), 403);
+    expect(mismatch.error.code).toBe("invitation_email_mismatch");
+
+    const accepted = await expectJson<{ org: Org }>(call(invitee.client, "/api/invitations/accept", { body: { token } }), 200);
+    expect(accepted.org).toMatchObject({ id: org.id, role: "admin" });
+    const again = await expectJson<ApiError>(call(invitee.client, "/api/invitations/accept", { body: { token } }), 409);
+    expect(again.error.code).toBe("invitation_used");
+    expect((await expectJson<{ invitations: unknown[] }>(call(owner, `/api/orgs/${org.id}/invitations`), 200)).invitations).toEqual([]);
+    expect(await auditActions(org.id)).toEqual(["org.create", "org.invitation.create", "org.invitation.accept"]);
+  });
+
+  it("refuses expired, unknown and revoked invitations with a clear error", async () => {
+    const { client: owner } = await signUp();
+    const org = await createOrg(owner);
+    const invitee = await signUp();
+    const created = await expectJson<{ id: string }>(call(owner, `/api/orgs/${org.id}/invitations`, { body: { email: invitee.email, role: "member" } }), 201);
+    const token = await tokenFromEmail(invitee.email, /invited you/);
+    await withDb((db) => db.execute(sql`update invitations set expires_at = now() - interval '1 minute' where id = ${created.id}`));
+    const expired = await expectJson<ApiError>(call(invitee.client, "/api/invitations/accept", { body: { token } }), 410);
+    expect(expired.error).toMatchObject({ code: "invitation_expired", message: expect.stringContaining("expired") });
+    expect((await expectJson<ApiError>(call(invitee.client, "/api/invitations/accept", { body: { token: "nope" } }), 404)).error.code).toBe("invitation_not_found");
+
+    await expectJson(call(owner, `/api/orgs/${org.id}/invitations`, { body: { email: invitee.email, role: "member" } }), 201);
+    const second = await expectJson<{ invitations: { id: string }[] }>(call(owner, `/api/orgs/${org.id}/invitations`), 200);
+    expect(second.invitations).toHaveLength(1);
+    const fresh = await tokenFromEmail(invitee.email, /invited you/);
+    expect((await call(owner, `/api/orgs/${org.id}/invitations/${second.invitations[0]!.id}`, { method: "DELETE" })).status).toBe(204);
+    await expectJson(call(owner, `/api/orgs/${org.id}/invitations/${second.invitations[0]!.id}`, { method: "DELETE" }), 404);
+    await expectJson(call(invitee.client, "/api/invitations/accept", { body: { token: fresh } }), 404);
+    await expectJson(call(invitee.client, `/api/orgs/${org.id}`), 404);
+  });
+
+  it("lets only admins invite, only owners invite owners, and not someone already in", async () => {
+    const { org, owner, admin, member } = await orgWithRoles();
+    const email = `new-${crypto.randomUUID().slice(0, 8)}@kiln.test`;
+    const before = await orgState(org.id);
+    expect((await expectJson<ApiError>(call(member.client, `/api/orgs/${org.id}/invitations`, { body: { email, role: "member" } }), 403)).error.code).toBe("forbidden");
+    expect((await expectJson<ApiError>(call(admin.client, `/api/orgs/${org.id}/invitations`, { body: { email, role: "owner" } }), 403)).error.code).toBe("owner_required");
+    expect((await expectJson<ApiError>(call(admin.client, `/api/orgs/${org.id}/invitations`, { body: { email: member.email, role: "admin" } }), 409)).error.code).toBe("already_member");
+    expect((await expectJson<ApiError>(call(member.client, `/api/orgs/${org.id}/invitations`), 403)).error.code).toBe("forbidden");
+    expect(await orgState(org.id)).toEqual(before);
+    expect(await mailbox(email)).toEqual([]);
+    await expectJson(call(owner.client, `/api/orgs/${org.id}/invitations`, { body: { email, role: "owner" } }), 201);
+  });
+
+  it("keeps no invitation when its email cannot be sent", async () => {
+    const { client } = await signUp();
+    const org = await createOrg(client);
+    const email = `unsent-${crypto.randomUUID().slice(0, 8)}@kiln.test`;
+    // The HTTP provider without its API key fails to send, as a provider outage would.
+    const res = await app.request(
+      `${ORIGIN}/api/orgs/${org.id}/invitations`,
+      { method: "POST", headers: { cookie: client.cookie!, origin: ORIGIN, "content-type": "application/json", "cf-connecting-ip": client.ip }, body: JSON.stringify({ email, role: "member" }) },
+      { ...env, EMAIL_PROVIDER: "http", EMAIL_API_KEY: undefined },
+    );
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as ApiError).error.code).toBe("email_unavailable");
+    expect((await expectJson<{ invitations: unknown[] }>(call(client, `/api/orgs/${org.id}/invitations`), 200)).invitations).toEqual([]);
+    expect(await auditActions(org.id)).toEqual(["org.create", "org.invitation.create", "org.invitation.revoke"]);
+  });
+});
