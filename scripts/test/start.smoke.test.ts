@@ -63,16 +63,38 @@ describe("npm start", () => {
     }
   });
 
-  it("proxies gateway WebSockets to the organization's Durable Object", async () => {
-    const org = crypto.randomUUID();
-    const ws = new WebSocket(`${stack.url.replace("http", "ws")}/gw/${org}/ws`);
+  it("hands a signed-in member a gateway token and proxies the project's WebSocket", async () => {
+    // As the web app does: sign up, create an organization and a project, ask to connect.
+    let cookie = "";
+    const api = async (path: string, body?: unknown) => {
+      const res = await fetch(`${stack.url}${path}`, {
+        method: body === undefined ? "GET" : "POST",
+        headers: { origin: stack.url, "content-type": "application/json", cookie },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const session = /kiln_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "");
+      if (session) cookie = `kiln_session=${session[1]}`;
+      expect(res.ok, `${path}: ${res.status}`).toBe(true);
+      return (await res.json()) as Record<string, string>;
+    };
+    await api("/api/auth/signup", { email: `smoke-${crypto.randomUUID()}@kiln.test`, password: "smoke test password" });
+    const org = await api("/api/orgs", { name: "Smoke" });
+    const project = await api(`/api/orgs/${org.id}/projects`, { name: "Board", visibility: "members" });
+    const connect = await api(`/api/orgs/${org.id}/projects/${project.id}/connect`, {});
+    expect(connect.url).toBe(`ws://localhost:${ports.KILN_WEB_PORT}/gw/${org.id}/projects/${project.id}/ws`);
+
+    const ws = new WebSocket(`${connect.url}?token=${connect.token}`);
     await new Promise((resolve, reject) => {
       ws.addEventListener("open", resolve);
       ws.addEventListener("error", reject);
     });
-    const reply = new Promise<string>((resolve) => ws.addEventListener("message", (e) => resolve(String(e.data))));
+    const pong = new Promise<string>((resolve) =>
+      ws.addEventListener("message", (e) => {
+        if (typeof e.data === "string" && e.data.includes("pong")) resolve(e.data);
+      }),
+    );
     ws.send("ping");
-    expect(JSON.parse(await reply)).toEqual({ type: "pong", org, connections: 1 });
+    expect(JSON.parse(await pong)).toEqual({ type: "pong", org: org.id, connections: 1 });
     ws.close();
   });
 
