@@ -87,13 +87,16 @@ export const invitations = pgTable(
   (t) => [uniqueIndex("invitations_token_hash_key").on(t.tokenHash), index("invitations_org_idx").on(t.orgId)],
 );
 
-/** Every mutation, who did it and from where. Append-only. */
+/**
+ * Every mutation, who did it and from where. Append-only, and without foreign keys: the
+ * history of an organization or a user outlives them.
+ */
 export const auditLog = pgTable(
   "audit_log",
   {
     id: bigserial("id", { mode: "number" }).primaryKey(),
-    orgId: uuid("org_id").references(() => organizations.id, { onDelete: "cascade" }),
-    actorUserId: uuid("actor_user_id").references(() => users.id, { onDelete: "set null" }),
+    orgId: uuid("org_id"),
+    actorUserId: uuid("actor_user_id"),
     action: text("action").notNull(),
     targetType: text("target_type").notNull(),
     targetId: text("target_id"),

@@ -34,9 +34,10 @@ describe("organizations", () => {
     expect((await call(client, `/api/orgs/${other.id}`, { method: "DELETE" })).status).toBe(204);
     await expectJson(call(client, `/api/orgs/${other.id}`), 404);
     expect(await auditActions(org.id)).toEqual(["org.create", "org.rename"]);
-    // The delete is audited outside the org, whose own log went with it.
+    // The deleted org's history stays, its deletion included.
+    expect(await auditActions(other.id)).toEqual(["org.create", "org.delete"]);
     const deleted = await withDb(async (db) => (await db.execute(sql`select org_id, action, target_id from audit_log where target_id = ${other.id} and action = 'org.delete'`)).rows);
-    expect(deleted).toEqual([{ org_id: null, action: "org.delete", target_id: other.id }]);
+    expect(deleted).toEqual([{ org_id: other.id, action: "org.delete", target_id: other.id }]);
   });
 
   it("lets admins rename but only owners delete", async () => {

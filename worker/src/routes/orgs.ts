@@ -110,8 +110,8 @@ export const orgs = createApp()
       const { org, role } = await lockOrgMember(tx, orgId, auth.user.id);
       refuse(role !== "owner" ? { status: 403, code: "owner_required", message: "Only an owner may delete the organization." } : null);
       await tx.delete(organizations).where(eq(organizations.id, orgId));
-      // The org's own audit entries go with it (ON DELETE CASCADE), so this one is kept outside it.
-      await audit(c, tx, { orgId: null, action: "org.delete", targetType: "org", targetId: orgId, data: { name: org.name } });
+      // The audit log has no foreign keys: the org's history, this entry included, outlives it.
+      await audit(c, tx, { orgId, action: "org.delete", targetType: "org", targetId: orgId, data: { name: org.name } });
     });
     await pushMembership(c, orgId);
     return c.body(null, 204);
