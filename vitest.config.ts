@@ -33,6 +33,8 @@ export default defineConfig({
                 DATABASE_URL: process.env.DATABASE_URL,
                 JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY,
                 KILN_ENV: "test",
+                // Unload idle project docs at the first alarm, so tests can watch it happen.
+                GATEWAY_IDLE_MS: "0",
                 EMAIL_PROVIDER: "outbox",
                 // The OpenID Connect provider started by scripts/test/oidc-setup.ts.
                 OIDC_ISSUER: `http://127.0.0.1:${process.env.KILN_TEST_OIDC_PORT}`,

@@ -3,9 +3,19 @@
  * It keeps the org's membership as the worker pushes it (SQLite), admits WebSockets to
  * `/gw/{org}/projects/{project}/ws?token=…` only with a valid gateway token for a member
  * who may see the project, and closes their sockets at once when a push takes that away.
- * It will hold the org's project documents, events, permissions and containers.
+ * Each project's doc lives in a ProjectRoom (sync/project-room.ts), loaded on demand and
+ * unloaded when idle; events run through the module pipeline and land in the event log.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import type { EventOutcome } from "./events/pipeline";
+import { CLOSE_RATE_LIMITED, CLOSE_TOO_BIG, MAX_FRAME_BYTES, MAX_REFUSALS, RateLimiter } from "./limits";
+import type { Actor } from "./modules/kit";
+import { customGrants } from "./modules/roles";
+import { grantsFor } from "./permissions/roles";
+import { DocStore } from "./storage/doc-store";
+import { EventLog, type EventLogEntry } from "./storage/event-log";
+import { ClientMessageSchema, type ServerMessage } from "./sync/protocol";
+import { ProjectRoom } from "./sync/project-room";
 import { type TokenCheck, parseSocketPath, verifyGatewayToken } from "./auth";
 import { type MembershipSnapshot, MembershipSnapshotSchema, type OrgRole, type ProjectRole, accessDeniedReason, projectAccess } from "./membership";
 import { migrateMembership, readMembership, storedVersion, writeMembership } from "./membership-store";
@@ -32,6 +42,12 @@ export type SyncResult =
 export const CLOSE_UNAUTHENTICATED = 4001;
 export const CLOSE_FORBIDDEN = 4003;
 
+/** How often the alarm looks for idle projects and logs to compact. */
+export const ALARM_INTERVAL_MS = 30_000;
+
+/** What an event sent over HTTP answers: the same as a WebSocket ack. */
+export type EventAck = { requestId: string | null; ok: true } | { requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } };
+
 export class GatewayDO extends Server<Env> {
   // Idle sockets hibernate: the object can leave memory while clients stay connected.
   static override options = { hibernate: true };
@@ -40,10 +56,73 @@ export class GatewayDO extends Server<Env> {
   readonly #pendingChecks = new Map<string, TokenCheck>();
   /** Cache of the stored snapshot; rebuilt from SQLite after eviction. */
   #snapshot: MembershipSnapshot | undefined;
+  readonly #docs: DocStore;
+  readonly #eventLog: EventLog;
+  /** Loaded project docs; rebuilt from storage on demand (after hibernation, too). */
+  readonly #rooms = new Map<string, ProjectRoom>();
+  /** Per-connection event budgets (in memory: a fresh budget after hibernation is harmless). */
+  readonly #limiters = new Map<string, RateLimiter>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrateMembership(ctx.storage.sql);
+    this.#docs = new DocStore(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn));
+    this.#eventLog = new EventLog(ctx.storage.sql);
+  }
+
+  /** The project's room, loading its doc if needed, and keeping the alarm that unloads it set. */
+  #room(project: string): ProjectRoom {
+    let room = this.#rooms.get(project);
+    if (!room) {
+      // Only sockets admitted to this project (a socket refused at connect carries no state).
+      const peers = () => [...this.getConnections<SocketState>(`project:${project}`)].filter((c) => c.state?.project === project);
+      room = new ProjectRoom(project, this.#docs, peers);
+      this.#rooms.set(project, room);
+      void this.#scheduleAlarm();
+    }
+    return room;
+  }
+
+  async #scheduleAlarm(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ALARM_INTERVAL_MS);
+  }
+
+  /** The actor for a member in a project: built-in roles from the membership, custom roles from the doc. */
+  #actor(userId: string, roles: SocketState["roles"], project: string, room: ProjectRoom): Actor {
+    const visibility = this.membership().projects.find((p) => p.id === project)?.visibility ?? "members";
+    const custom = customGrants(room.doc, userId);
+    return { userId, grants: grantsFor({ userId, orgRole: roles.org, projectRole: roles.project, customGrants: custom.grants, hasCustomRoles: custom.hasCustomRoles }, visibility) };
+  }
+
+  /** Runs one event in a project and records it in the event log. */
+  #runEvent(userId: string, roles: SocketState["roles"], project: string, raw: unknown): EventOutcome {
+    const room = this.#room(project);
+    const outcome = room.runEvent(this.#actor(userId, roles, project, room), raw);
+    this.#eventLog.append({
+      userId,
+      project,
+      type: outcome.type,
+      requestId: outcome.requestId,
+      ok: outcome.ok,
+      errorCode: outcome.ok ? null : outcome.error.code,
+      errorMessage: outcome.ok ? null : outcome.error.message,
+    });
+    return outcome;
+  }
+
+  /**
+   * An event sent over HTTP (RPC from the worker, which authenticated the caller). The
+   * gateway checks access against its own copy of the membership, as for a socket.
+   */
+  applyEvent(project: string, userId: string, event: unknown): EventAck {
+    const access = projectAccess(this.membership(), userId, project);
+    if (!access.ok) return { requestId: null, ok: false, error: { code: "forbidden", message: accessDeniedReason(access.reason, false) } };
+    return toAck(this.#runEvent(userId, access.roles, project, event));
+  }
+
+  /** A page of the org's event log, newest first (RPC; the worker checks the caller is an org admin). */
+  eventLog(options: { before?: number; limit: number }): { entries: EventLogEntry[]; nextBefore: number | null } {
+    return this.#eventLog.page(options);
   }
 
   /** What the gateway reports about itself. */
@@ -117,6 +196,7 @@ export class GatewayDO extends Server<Env> {
       return;
     }
     connection.setState({ userId, project, roles: access.roles });
+    this.#room(project).join(connection);
   }
 
   override onRequest(request: Request): Response {
@@ -125,11 +205,69 @@ export class GatewayDO extends Server<Env> {
     return Response.json({ error: { code: "not_found", message: `The gateway has no ${request.method} ${action ?? ""}.` } }, { status: 404 });
   }
 
-  override onMessage(connection: Connection, message: WSMessage): void {
-    if (message === "ping") {
-      connection.send(JSON.stringify({ type: "pong", ...this.status() }));
+  override onMessage(connection: Connection<SocketState>, message: WSMessage): void {
+    const state = connection.state;
+    if (!state) return; // refused at connect, closing
+    const size = typeof message === "string" ? message.length : message.byteLength;
+    if (size > MAX_FRAME_BYTES) {
+      connection.close(CLOSE_TOO_BIG, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       return;
     }
-    connection.send(JSON.stringify({ type: "error", error: { code: "unknown_message", message: "The gateway only answers \"ping\" for now." } }));
+    const send = (m: ServerMessage) => connection.send(JSON.stringify(m));
+    const room = this.#room(state.project);
+    if (typeof message !== "string") {
+      const bytes = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+      const notice = room.receive(connection, this.#actor(state.userId, state.roles, state.project, room), bytes);
+      if (notice) send(notice);
+      return;
+    }
+    if (message === "ping") return send({ type: "pong", ...this.status() });
+    let parsed: ReturnType<typeof ClientMessageSchema.safeParse>;
+    try {
+      parsed = ClientMessageSchema.safeParse(JSON.parse(message));
+    } catch {
+      return send({ type: "error", error: { code: "invalid_json", message: "Text frames must be JSON." } });
+    }
+    if (!parsed.success) return send({ type: "error", error: { code: "unknown_message", message: 'Send {"type":"event","event":{…}} or {"type":"ping"}.' } });
+    if (parsed.data.type === "ping") return send({ type: "pong", ...this.status() });
+    const limiter = this.#limiters.get(connection.id) ?? new RateLimiter();
+    this.#limiters.set(connection.id, limiter);
+    const budget = limiter.take();
+    if (!budget.allowed) {
+      if (budget.refusals >= MAX_REFUSALS) return connection.close(CLOSE_RATE_LIMITED, "too many events: slow down and reconnect");
+      const requestId = (parsed.data.event as { requestId?: unknown } | null)?.requestId;
+      return send({ type: "ack", requestId: typeof requestId === "string" ? requestId : null, ok: false, error: { code: "rate_limited", message: "Too many events: slow down." } });
+    }
+    send({ type: "ack", ...toAck(this.#runEvent(state.userId, state.roles, state.project, parsed.data.event)) } as ServerMessage);
   }
+
+  override onClose(connection: Connection<SocketState>): void {
+    this.#limiters.delete(connection.id);
+    const project = connection.state?.project;
+    if (project) this.#rooms.get(project)?.leave(connection.id);
+  }
+
+  /** Compacts grown logs and unloads projects nobody has used for a while. */
+  override async onAlarm(): Promise<void> {
+    const now = Date.now();
+    const idleMs = Number(this.env.GATEWAY_IDLE_MS || 60_000);
+    for (const [project, room] of this.#rooms) {
+      room.compactIfDue();
+      const connected = [...this.getConnections(`project:${project}`)].length > 0;
+      if (!connected && now - room.lastActive >= idleMs) {
+        room.unload();
+        this.#rooms.delete(project);
+      }
+    }
+    if (this.#rooms.size > 0) await this.ctx.storage.setAlarm(now + ALARM_INTERVAL_MS);
+  }
+
+  /** Project ids whose docs are in memory (for tests and diagnostics). */
+  loadedProjects(): string[] {
+    return [...this.#rooms.keys()];
+  }
+}
+
+function toAck(outcome: EventOutcome): EventAck {
+  return outcome.ok ? { requestId: outcome.requestId, ok: true } : { requestId: outcome.requestId, ok: false, error: outcome.error };
 }

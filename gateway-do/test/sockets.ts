@@ -19,9 +19,16 @@ export async function openSocket(org: string, project: string, token?: string): 
   return ws;
 }
 
-/** The next JSON message on the socket. */
+/** The next JSON (text) message on the socket; binary Yjs frames are skipped. */
 export function nextMessage<T = Record<string, unknown>>(ws: WebSocket): Promise<T> {
-  return new Promise((resolve) => ws.addEventListener("message", (e) => resolve(JSON.parse(e.data as string) as T), { once: true }));
+  return new Promise((resolve) => {
+    const listener = (e: MessageEvent) => {
+      if (typeof e.data !== "string") return;
+      ws.removeEventListener("message", listener);
+      resolve(JSON.parse(e.data) as T);
+    };
+    ws.addEventListener("message", listener);
+  });
 }
 
 /** Resolves when the server closes the socket, with its code and reason; rejects after `ms`. */

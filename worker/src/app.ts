@@ -21,6 +21,7 @@ import { connect } from "./routes/connect";
 import { devMailbox } from "./routes/dev-mailbox";
 import { docs } from "./routes/docs";
 import { gateway } from "./routes/gateway";
+import { gatewayEvents } from "./routes/gateway-events";
 import { health } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
 import { jwks } from "./routes/jwks";
@@ -35,7 +36,11 @@ import { userRoutes } from "./routes/users";
 export const app = new OpenAPIHono<AppEnv>();
 
 app.use(requestId());
-app.use("/api/*", database, strictCors, requireSameOrigin, limitBody, requireJson, authenticate);
+const apiChain = [database, strictCors, requireSameOrigin, limitBody, requireJson, authenticate] as const;
+app.use("/api/*", ...apiChain);
+// The gateway's HTTP endpoints are authenticated here; everything else under /gw goes to the DO.
+app.use("/gw/:org/projects/:project/events", ...apiChain);
+app.use("/gw/:org/event-log", ...apiChain);
 
 app.route("/api", health);
 app.route("/api/auth", auth);
@@ -59,6 +64,7 @@ app.route("/api", userRoutes);
 app.route("/api", auditLogRoutes);
 app.route("/api/docs", docs);
 app.route("/api/dev/mailbox", devMailbox);
+app.route("/gw", gatewayEvents);
 app.route("/gw", gateway);
 app.route("/.well-known", jwks);
 

@@ -3,8 +3,7 @@
  * role, their project role and the custom roles assigned to them in that project.
  */
 
-export type OrgRole = "owner" | "admin" | "member";
-export type ProjectRole = "admin" | "member";
+import type { OrgRole, ProjectRole, ProjectVisibility } from "../membership";
 
 /** The everyday actions of a project member; managing roles is left to admins. */
 const MEMBER_ACTIONS = ["read", "create", "update", "delete", "edit", "move", "send", "open"];
@@ -33,14 +32,9 @@ export interface Member {
  * `org`-visible project without a project role acts as a project member, unless custom
  * roles are assigned to them there: then those roles alone apply (a "viewer" role, say).
  */
-export function grantsFor(member: Member, projectVisibility: "org" | "members"): string[] {
+export function grantsFor(member: Member, projectVisibility: ProjectVisibility): string[] {
   const grants = [...builtInRoles[`org:${member.orgRole}`], ...member.customGrants];
   if (member.projectRole) grants.push(...builtInRoles[`project:${member.projectRole}`]);
   else if (projectVisibility === "org" && !member.hasCustomRoles) grants.push(...builtInRoles["project:member"]);
   return grants;
-}
-
-/** True when the member may open the project at all. */
-export function canSeeProject(member: Pick<Member, "orgRole" | "projectRole" | "hasCustomRoles">, visibility: "org" | "members"): boolean {
-  return member.orgRole !== "member" || member.projectRole !== null || visibility === "org" || member.hasCustomRoles;
 }

@@ -61,6 +61,13 @@ export class DocStore {
     this.sql.exec("insert into doc_updates (project, data) values (?, ?)", project, update);
   }
 
+  /** Bytes stored for the project: snapshot and log together (close to the doc's encoded size). */
+  size(project: string): number {
+    const snapshot = this.sql.exec<{ bytes: number | null }>("select sum(length(data)) as bytes from doc_snapshots where project = ?", project).one().bytes ?? 0;
+    const log = this.sql.exec<{ bytes: number | null }>("select sum(length(data)) as bytes from doc_updates where project = ?", project).one().bytes ?? 0;
+    return snapshot + log;
+  }
+
   /** Updates and bytes logged since the last snapshot. */
   pending(project: string): { updates: number; bytes: number } {
     const upto = this.sql.exec<{ upto: number | null }>("select max(upto_seq) as upto from doc_snapshots where project = ?", project).one().upto ?? 0;

@@ -10,6 +10,7 @@ import { type EventOutcome, runEvent } from "../events/pipeline";
 import type { Actor } from "../modules/kit";
 import { editableTexts, modules } from "../modules/registry";
 import { isAllowed } from "../permissions/permission";
+import { MAX_DOC_BYTES } from "../limits";
 import type { DocStore } from "../storage/doc-store";
 import { awarenessFrame, decodeFrame, syncStep1, syncStep2, updateFrame, type ServerMessage } from "./protocol";
 import { checkClientUpdate } from "./update-guard";
@@ -26,6 +27,8 @@ export class ProjectRoom {
   /** Awareness client ids announced over each connection, removed when it leaves. */
   readonly #presence = new Map<string, Set<number>>();
   lastActive = Date.now();
+  /** Bytes stored for this project, kept current as updates are appended. */
+  bytes: number;
 
   constructor(
     readonly project: string,
@@ -36,6 +39,7 @@ export class ProjectRoom {
     const { doc, fresh } = store.load(project);
     this.doc = doc;
     if (fresh) this.#seed();
+    this.bytes = store.size(project);
     this.awareness = new awarenessProtocol.Awareness(doc);
     // The server has no presence of its own, and its timer would keep the object awake.
     this.awareness.setLocalState(null);
@@ -51,6 +55,16 @@ export class ProjectRoom {
     }, "seed");
     this.doc.off("update", collect);
     if (updates.length > 0) this.store.append(this.project, Y.mergeUpdates(updates));
+  }
+
+  /** Stores an update before anyone hears of it. */
+  #persist(update: Uint8Array): void {
+    this.store.append(this.project, update);
+    this.bytes += update.length;
+  }
+
+  #full(): boolean {
+    return this.bytes >= MAX_DOC_BYTES;
   }
 
   #broadcast(data: Uint8Array, except?: string): void {
@@ -70,9 +84,16 @@ export class ProjectRoom {
     this.lastActive = Date.now();
     const frame = decodeFrame(data);
     switch (frame.kind) {
-      case "sync-step1":
-        peer.send(syncStep2(this.doc, frame.stateVector));
+      case "sync-step1": {
+        let reply: Uint8Array;
+        try {
+          reply = syncStep2(this.doc, frame.stateVector);
+        } catch {
+          return { type: "error", error: { code: "invalid_frame", message: "The state vector could not be read." } };
+        }
+        peer.send(reply);
         return null;
+      }
       case "update":
         return this.#clientUpdate(peer, actor, frame.update);
       case "awareness":
@@ -88,9 +109,22 @@ export class ProjectRoom {
     const denied = check.texts.find((t) => !isAllowed(actor.grants, t.permission));
     if (denied) return { type: "rejected-update", reason: `You lack the permission ${denied.permission}.` };
     if (check.texts.length === 0) return null; // nothing new for the server
-    this.store.append(this.project, update);
-    Y.applyUpdate(this.doc, update, peer.id);
-    this.#broadcast(updateFrame(update), peer.id);
+    if (this.#full()) return { type: "rejected-update", reason: `This project is full (${MAX_DOC_BYTES / 1024 / 1024} MB): delete something first.` };
+    // Store what Yjs integrated, never the client's raw bytes: a malformed update that got
+    // past the guard fails here, before anything is stored or sent.
+    let applied: Uint8Array | null = null;
+    const capture = (u: Uint8Array) => (applied = applied ? Y.mergeUpdates([applied, u]) : u);
+    this.doc.on("update", capture);
+    try {
+      Y.applyUpdate(this.doc, update, peer.id);
+    } catch {
+      return { type: "rejected-update", reason: "The update could not be read: resync." };
+    } finally {
+      this.doc.off("update", capture);
+    }
+    if (!applied) return null;
+    this.#persist(applied);
+    this.#broadcast(updateFrame(applied), peer.id);
     return null;
   }
 
@@ -116,9 +150,13 @@ export class ProjectRoom {
   /** Runs an event; a change is stored, then sent to every connection (the sender included). */
   runEvent(actor: Actor, raw: unknown): EventOutcome {
     this.lastActive = Date.now();
+    if (this.#full()) {
+      const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" ? (raw as { requestId: string }).requestId : null;
+      return { ok: false, requestId, type: null, error: { code: "doc_too_large", message: `This project is full (${MAX_DOC_BYTES / 1024 / 1024} MB): delete something first.` } };
+    }
     const outcome = runEvent(this.doc, raw, actor);
     if (outcome.ok && outcome.update) {
-      this.store.append(this.project, outcome.update);
+      this.#persist(outcome.update);
       this.#broadcast(updateFrame(outcome.update));
     }
     return outcome;
@@ -136,7 +174,7 @@ export class ProjectRoom {
   /** Compacts storage when its log has grown (run from the alarm). */
   compactIfDue(): boolean {
     if (!this.store.needsCompaction(this.project)) return false;
-    this.store.compact(this.project, this.doc);
+    this.bytes = this.store.compact(this.project, this.doc).bytes;
     return true;
   }
 

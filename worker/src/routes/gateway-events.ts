@@ -1,0 +1,104 @@
+/**
+ * The gateway's HTTP side for API keys and scripts: `POST /gw/{org}/projects/{project}/events`
+ * runs one event as the WebSocket does, and `GET /gw/{org}/event-log` pages the org's event
+ * log for its admins. The worker authenticates the caller and checks Postgres; the gateway
+ * checks again against its own copy of the membership.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { getServerByName } from "partyserver";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { requireAuth } from "../auth/middleware";
+import { clientIp } from "../auth/sessions";
+import { pushMembership } from "../gateway/membership-push";
+import { ApiError } from "../lib/errors";
+import { ErrorSchema, authErrors, createApp, jsonResponse } from "../lib/openapi";
+import { enforceRateLimits } from "../lib/rate-limit";
+import { requireOrgRole, requireVisibleProject } from "../orgs/membership";
+
+const Params = z.object({
+  org: z.uuid().openapi({ param: { name: "org", in: "path" } }),
+  project: z.uuid().openapi({ param: { name: "project", in: "path" } }),
+});
+
+const EventSchema = z
+  .looseObject({ type: z.string().openapi({ example: "notes:create" }), requestId: z.string().openapi({ example: "req-1" }) })
+  .openapi("GatewayEvent", { description: "`type` is `module:action`; the other fields are the module's payload." });
+
+const AckSchema = z.object({ requestId: z.string().nullable(), ok: z.literal(true) }).openapi("EventAck");
+
+/** HTTP status for an event refusal, by its code. */
+const STATUS: Record<string, ContentfulStatusCode> = {
+  invalid_event: 400,
+  invalid_payload: 400,
+  unknown_event: 400,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 409,
+  last_view: 409,
+  doc_too_large: 413,
+  rate_limited: 429,
+};
+
+const eventRoute = createRoute({
+  method: "post",
+  path: "/{org}/projects/{project}/events",
+  tags: ["gateway"],
+  summary: "Send an event to a project (as the WebSocket does), for API keys and scripts",
+  request: { params: Params, body: { content: { "application/json": { schema: EventSchema } }, required: true } },
+  responses: {
+    200: jsonResponse(AckSchema, "Applied and stored."),
+    400: jsonResponse(ErrorSchema, "Malformed event, unknown type or invalid payload (fields named)."),
+    ...authErrors,
+    404: jsonResponse(ErrorSchema, "No such project, or something the event names does not exist."),
+    409: jsonResponse(ErrorSchema, "The event conflicts with the current state (e.g. locked)."),
+  },
+});
+
+const EntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  userId: z.string(),
+  project: z.string(),
+  type: z.string().nullable(),
+  requestId: z.string().nullable(),
+  ok: z.boolean(),
+  errorCode: z.string().nullable(),
+  errorMessage: z.string().nullable(),
+});
+
+const logRoute = createRoute({
+  method: "get",
+  path: "/{org}/event-log",
+  tags: ["gateway"],
+  summary: "The organization's event log, newest first (org admins)",
+  request: {
+    params: Params.pick({ org: true }),
+    query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+  },
+  responses: { 200: jsonResponse(z.object({ entries: z.array(EntrySchema), nextBefore: z.number().int().nullable() }).openapi("EventLogPage"), "A page."), ...authErrors },
+});
+
+export const gatewayEvents = createApp()
+  .openapi(eventRoute, async (c) => {
+    const auth = requireAuth(c, "projects:write");
+    const { org, project } = c.req.valid("param");
+    const db = c.var.db();
+    await enforceRateLimits(db, [{ key: `events:user:${auth.user.id}:${clientIp(c) ?? "unknown"}`, limit: 600, windowSeconds: 60 }]);
+    await requireVisibleProject(db, org, project, auth.user.id);
+    const gateway = await getServerByName(c.env.GATEWAY, org);
+    let ack = await gateway.applyEvent(project, auth.user.id, c.req.valid("json"));
+    // Postgres admits the caller but the gateway's copy does not: it missed a push. Repair, retry once.
+    if (!ack.ok && ack.error.code === "forbidden" && ack.requestId === null && (await pushMembership(c, org))) {
+      ack = await gateway.applyEvent(project, auth.user.id, c.req.valid("json"));
+    }
+    if (ack.ok) return c.json({ requestId: ack.requestId, ok: true as const }, 200);
+    throw new ApiError(STATUS[ack.error.code] ?? 422, ack.error.code, ack.error.message, ack.error.fields);
+  })
+  .openapi(logRoute, async (c) => {
+    const auth = requireAuth(c, "orgs:read");
+    const { org } = c.req.valid("param");
+    await requireOrgRole(c.var.db(), org, auth.user.id, "admin");
+    const gateway = await getServerByName(c.env.GATEWAY, org);
+    return c.json(await gateway.eventLog(c.req.valid("query")), 200);
+  });
