@@ -207,7 +207,8 @@ export class GatewayDO extends Server<Env> {
 
   override onMessage(connection: Connection<SocketState>, message: WSMessage): void {
     const state = connection.state;
-    if (!state) return; // refused at connect, closing
+    // Refused at connect, or closed by us while its frames were still in flight.
+    if (!state || connection.readyState !== WebSocket.OPEN) return;
     const size = typeof message === "string" ? message.length : message.byteLength;
     if (size > MAX_FRAME_BYTES) {
       connection.close(CLOSE_TOO_BIG, `frames are limited to ${MAX_FRAME_BYTES} bytes`);

@@ -196,6 +196,33 @@ describe("project docs on the gateway", () => {
   });
 });
 
+describe("limits", () => {
+  it("closes a connection that sends a frame over the size limit", async () => {
+    const { org, people, projects } = await orgWithProjects();
+    const client = await TestClient.open(org, projects.a, people.alice);
+    client.ws.send(new Uint8Array(1024 * 1024 + 1));
+    await client.until(() => client.closedWith !== null, "close");
+    expect(client.closedWith).toEqual({ code: 1009, reason: "frames are limited to 1048576 bytes" });
+  });
+
+  it("answers a burst of events beyond the budget with rate_limited, then closes if it goes on", async () => {
+    const { org, people, projects } = await orgWithProjects();
+    const client = await TestClient.open(org, projects.a, people.alice);
+    for (let i = 0; i < 60; i++) client.ws.send(JSON.stringify({ type: "event", event: { type: "tabs:open", requestId: `burst-${i}`, kind: "view", target: "main", title: `T${i}` } }));
+    await client.until(() => client.messages.filter((m) => m.type === "ack").length === 60, "60 acks");
+    const acks = client.messages.filter((m) => m.type === "ack") as { ok: boolean; error?: { code: string } }[];
+    expect(acks.filter((a) => a.ok).length).toBeGreaterThanOrEqual(40);
+    expect(acks.filter((a) => !a.ok).every((a) => a.error?.code === "rate_limited")).toBe(true);
+    expect(acks.some((a) => !a.ok)).toBe(true);
+    for (let i = 0; i < 200 && !client.closedWith; i++) client.ws.send(JSON.stringify({ type: "event", event: { type: "tabs:open", requestId: `more-${i}`, kind: "view", target: "main", title: "x" } }));
+    await client.until(() => client.closedWith !== null, "close after persistent excess");
+    expect(client.closedWith).toEqual({ code: 4029, reason: "too many events: slow down and reconnect" });
+    const other = await TestClient.open(org, projects.a, people.bob);
+    expect((await other.event("tabs:open", { kind: "view", target: "main", title: "still served" })).ok).toBe(true);
+    other.close();
+  });
+});
+
 /** Deterministic pseudo-random numbers, so a failing fuzz run can be replayed. */
 function random(seed: number) {
   return () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);

@@ -68,7 +68,14 @@ export class ProjectRoom {
   }
 
   #broadcast(data: Uint8Array, except?: string): void {
-    for (const peer of this.peers()) if (peer.id !== except) peer.send(data);
+    for (const peer of this.peers()) {
+      if (peer.id === except) continue;
+      try {
+        peer.send(data);
+      } catch {
+        // Closing as we send: it will not need this update.
+      }
+    }
   }
 
   /** A new connection: ask for what it has that we lack, and show it who is here. */
