@@ -248,11 +248,13 @@ export class GatewayDO extends Server<Env> {
     if (project) this.#rooms.get(project)?.leave(connection.id);
   }
 
-  /** Compacts grown logs and unloads projects nobody has used for a while. */
+  /** Runs modules' periodic work, compacts grown logs and unloads projects nobody has used for a while. */
   override async onAlarm(): Promise<void> {
     const now = Date.now();
     const idleMs = Number(this.env.GATEWAY_IDLE_MS || 60_000);
+    const members = new Set(this.membership().members.map((m) => m.userId));
     for (const [project, room] of this.#rooms) {
+      room.runPeriodic(members, now);
       room.compactIfDue();
       const connected = [...this.getConnections(`project:${project}`)].length > 0;
       if (!connected && now - room.lastActive >= idleMs) {

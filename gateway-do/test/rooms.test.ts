@@ -196,6 +196,26 @@ describe("project docs on the gateway", () => {
   });
 });
 
+describe("periodic work", () => {
+  it("drops the custom roles of people who left the organization at the alarm", async () => {
+    const { org, people, projects } = await orgWithProjects();
+    const admin = await TestClient.open(org, projects.a, people.owner, owner);
+    await admin.event("roles:create-role", { name: "Viewer", permissions: ["*:read"] });
+    const roleId = [...admin.doc.getMap("roles/roles").keys()][0]!;
+    await admin.event("roles:assign", { userId: people.viewer, roleIds: [roleId] });
+    await admin.event("roles:assign", { userId: people.bob, roleIds: [roleId] });
+    const assignments = () => [...admin.doc.getMap("roles/assignments").keys()].sort();
+    await admin.until(() => assignments().length === 2, "assignments");
+    const stub = (await getServerByName(env.GATEWAY, org)) as DurableObjectStub<GatewayDO>;
+    const current = await runInDurableObject(stub, (instance) => instance.membership());
+    expect(await pushSnapshot({ ...current, version: nextVersion(), members: current.members.filter((m) => m.userId !== people.viewer) })).toMatchObject({ applied: true });
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    await admin.until(() => assignments().length === 1, "the leaver's role dropped");
+    expect(assignments()).toEqual([people.bob]);
+    admin.close();
+  });
+});
+
 describe("limits", () => {
   it("closes a connection that sends a frame over the size limit", async () => {
     const { org, people, projects } = await orgWithProjects();

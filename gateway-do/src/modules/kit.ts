@@ -80,6 +80,15 @@ export interface ModuleDefinition {
   onNodeDeleted?: (doc: Y.Doc, nodeId: string) => void;
   /** Fills a brand-new project doc (e.g. a first view). */
   seed?: (doc: Y.Doc, now: number) => void;
+  /** Periodic work, run from the gateway's alarm on loaded projects: a change to make, or null. */
+  periodic?: (ctx: PeriodicContext) => Change | null;
+}
+
+export interface PeriodicContext {
+  doc: Y.Doc;
+  now: number;
+  /** User ids of the organization's current members. */
+  members: ReadonlySet<string>;
 }
 
 /** The root map `{module}/{collection}` of a doc. */

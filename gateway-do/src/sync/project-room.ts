@@ -178,6 +178,21 @@ export class ProjectRoom {
     this.#broadcast(awarenessFrame(this.awareness, clients), peerId);
   }
 
+  /** Runs the modules' periodic work in one transaction; the change is stored, then sent. */
+  runPeriodic(members: ReadonlySet<string>, now = Date.now()): boolean {
+    const changes = modules.map((m) => m.periodic?.({ doc: this.doc, now, members }) ?? null).filter((c) => c !== null);
+    if (changes.length === 0) return false;
+    let update: Uint8Array | null = null;
+    const capture = (u: Uint8Array) => (update = update ? Y.mergeUpdates([update, u]) : u);
+    this.doc.on("update", capture);
+    this.doc.transact(() => changes.forEach((change) => change()), "periodic");
+    this.doc.off("update", capture);
+    if (!update) return false;
+    this.#persist(update);
+    this.#broadcast(updateFrame(update));
+    return true;
+  }
+
   /** Compacts storage when its log has grown (run from the alarm). */
   compactIfDue(): boolean {
     if (!this.store.needsCompaction(this.project)) return false;

@@ -38,6 +38,11 @@ export const roles: ModuleDefinition = {
   dependencies: [],
   collections: ["roles", "assignments"],
   permissions: [MANAGE],
+  // People who left the organization keep no custom roles in its projects.
+  periodic: ({ doc, members }) => {
+    const gone = [...assignmentsOf(doc).keys()].filter((userId) => !members.has(userId));
+    return gone.length > 0 ? () => gone.forEach((userId) => assignmentsOf(doc).delete(userId)) : null;
+  },
   events: {
     "create-role": defineEvent({
       schema: z.strictObject({ name: Name, permissions: Permissions }),
