@@ -3,7 +3,7 @@
  * sync, events and acks, per-project isolation, editable texts, read-only roles,
  * presence, persistence across a restart, idle unloading, and a fuzz of bad frames.
  */
-import { abortAllDurableObjects, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { getServerByName } from "partyserver";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
@@ -178,6 +178,21 @@ describe("project docs on the gateway", () => {
     expect(noteIds(after)).toHaveLength(expected);
     expect([...bodiesOf(after.doc).values()].map((t) => t.toString())).toContain("typed n0");
     after.close();
+  });
+
+  it("keeps its sockets through hibernation and rebuilds the project from storage", async () => {
+    const { org, people, projects } = await orgWithProjects();
+    const alice = await TestClient.open(org, projects.a, people.alice);
+    const bob = await TestClient.open(org, projects.a, people.bob);
+    await alice.event("notes:create", { viewId: "main", text: "before sleep" });
+    const stub = (await getServerByName(env.GATEWAY, org)) as DurableObjectStub<GatewayDO>;
+    await evictDurableObject(stub, { webSockets: "hibernate" });
+    // Same sockets, fresh object: the next event loads the doc again and reaches both.
+    expect((await alice.event("notes:create", { viewId: "main", text: "after sleep" })).ok).toBe(true);
+    await bob.until(() => noteIds(bob).length === 2, "bob sees the note made after hibernation");
+    expect([...bodiesOf(bob.doc).values()].map((t) => t.toString()).sort()).toEqual(["after sleep", "before sleep"]);
+    alice.close();
+    bob.close();
   });
 
   it("unloads a project nobody uses at the alarm and reloads it on demand", async () => {
