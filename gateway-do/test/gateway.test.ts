@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { signGatewayToken } from "../../worker/src/gateway/token";
 import { parsePrivateJwk } from "../src/auth";
 import type { MembershipSnapshot } from "../src/membership";
-import { closed, nextVersion, openSocket, ping, pushSnapshot, storedSnapshot } from "./sockets";
+import { closed, nextMessage, nextVersion, openSocket, ping, pushSnapshot, storedSnapshot } from "./sockets";
 
 const uuid = () => crypto.randomUUID();
 
@@ -73,9 +73,12 @@ describe("GatewayDO through /gw/{orgId}", () => {
     const { org, people, projects, snapshot } = orgFixture();
     await pushSnapshot(snapshot);
     const ws = await openSocket(org, projects.open, await tokenFor(org, projects.open, people.member));
-    const reply = new Promise((resolve) => ws.addEventListener("message", (e) => resolve(JSON.parse(e.data as string)), { once: true }));
+    const notJson = nextMessage(ws);
     ws.send("hello");
-    expect(await reply).toMatchObject({ type: "error", error: { code: "unknown_message" } });
+    expect(await notJson).toMatchObject({ type: "error", error: { code: "invalid_json" } });
+    const unknown = nextMessage(ws);
+    ws.send(JSON.stringify({ type: "dance" }));
+    expect(await unknown).toMatchObject({ type: "error", error: { code: "unknown_message" } });
     ws.close(1000, "done");
   });
 

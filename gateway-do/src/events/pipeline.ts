@@ -3,11 +3,12 @@
  * module's zod schema), check the permission, let the reducer check and plan, then apply
  * its change in one Yjs transaction and hand back the update to persist and broadcast.
  */
-import * as Y from "yjs";
+import type * as Y from "yjs";
 import { z } from "zod";
 import { isAllowed } from "../permissions/permission";
 import { type Actor, EventError, type ModuleDefinition } from "../modules/kit";
 import { eventSpecs as registeredSpecs, modules as registeredModules } from "../modules/registry";
+import { captureUpdate } from "../sync/capture";
 
 export const EnvelopeSchema = z.looseObject({
   type: z.string().max(80).regex(/^[a-z0-9-]+:[a-z0-9-]+$/, "Event types look like module:action."),
@@ -76,15 +77,6 @@ export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: Pipeli
     throw error;
   }
 
-  let update: Uint8Array | null = null;
-  const capture = (u: Uint8Array) => {
-    update = update ? Y.mergeUpdates([update, u]) : u;
-  };
-  doc.on("update", capture);
-  try {
-    doc.transact(change, options.origin ?? "event");
-  } finally {
-    doc.off("update", capture);
-  }
+  const update = captureUpdate(doc, () => doc.transact(change, options.origin ?? "event"));
   return { ok: true, requestId: id, type, update, followUps };
 }

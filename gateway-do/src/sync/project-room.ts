@@ -13,6 +13,7 @@ import { isAllowed } from "../permissions/permission";
 import { MAX_DOC_BYTES } from "../limits";
 import type { DocStore } from "../storage/doc-store";
 import { awarenessFrame, decodeFrame, syncStep1, syncStep2, updateFrame, type ServerMessage } from "./protocol";
+import { captureUpdate } from "./capture";
 import { checkClientUpdate } from "./update-guard";
 
 /** The side of a connection the room needs. */
@@ -47,14 +48,8 @@ export class ProjectRoom {
   }
 
   #seed(): void {
-    const updates: Uint8Array[] = [];
-    const collect = (u: Uint8Array) => updates.push(u);
-    this.doc.on("update", collect);
-    this.doc.transact(() => {
-      for (const m of modules) m.seed?.(this.doc, Date.now());
-    }, "seed");
-    this.doc.off("update", collect);
-    if (updates.length > 0) this.store.append(this.project, Y.mergeUpdates(updates));
+    const update = captureUpdate(this.doc, () => this.doc.transact(() => modules.forEach((m) => m.seed?.(this.doc, Date.now())), "seed"));
+    if (update) this.store.append(this.project, update);
   }
 
   /** Stores an update before anyone hears of it. */
@@ -119,15 +114,11 @@ export class ProjectRoom {
     if (this.#full()) return { type: "rejected-update", reason: `This project is full (${MAX_DOC_BYTES / 1024 / 1024} MB): delete something first.` };
     // Store what Yjs integrated, never the client's raw bytes: a malformed update that got
     // past the guard fails here, before anything is stored or sent.
-    let applied: Uint8Array | null = null;
-    const capture = (u: Uint8Array) => (applied = applied ? Y.mergeUpdates([applied, u]) : u);
-    this.doc.on("update", capture);
+    let applied: Uint8Array | null;
     try {
-      Y.applyUpdate(this.doc, update, peer.id);
+      applied = captureUpdate(this.doc, () => Y.applyUpdate(this.doc, update, peer.id));
     } catch {
       return { type: "rejected-update", reason: "The update could not be read: resync." };
-    } finally {
-      this.doc.off("update", capture);
     }
     if (!applied) return null;
     this.#persist(applied);
@@ -182,11 +173,7 @@ export class ProjectRoom {
   runPeriodic(members: ReadonlySet<string>, now = Date.now()): boolean {
     const changes = modules.map((m) => m.periodic?.({ doc: this.doc, now, members }) ?? null).filter((c) => c !== null);
     if (changes.length === 0) return false;
-    let update: Uint8Array | null = null;
-    const capture = (u: Uint8Array) => (update = update ? Y.mergeUpdates([update, u]) : u);
-    this.doc.on("update", capture);
-    this.doc.transact(() => changes.forEach((change) => change()), "periodic");
-    this.doc.off("update", capture);
+    const update = captureUpdate(this.doc, () => this.doc.transact(() => changes.forEach((change) => change()), "periodic"));
     if (!update) return false;
     this.#persist(update);
     this.#broadcast(updateFrame(update));

@@ -22,7 +22,7 @@ export type Session = typeof sessions.$inferSelect;
 export type User = typeof users.$inferSelect;
 
 /** Cookies may drop `Secure` only for plain-http localhost (local development). */
-function isLocalHttp(c: Context<AppEnv>): boolean {
+export function isLocalHttp(c: Context<AppEnv>): boolean {
   const url = new URL(c.req.url);
   return url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname);
 }

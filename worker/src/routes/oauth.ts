@@ -8,7 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { generateCodeVerifier, generateState } from "arctic";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { clientIp } from "../auth/sessions";
+import { clientIp, isLocalHttp } from "../auth/sessions";
 import { finishSignIn } from "../auth/sign-in";
 import { randomToken } from "../auth/tokens";
 import type { AppEnv } from "../env";
@@ -71,11 +71,6 @@ const callbackRoute = createRoute({
   },
   responses: { 302: { description: "Into the app when signed in; to /login?error=… otherwise." } },
 });
-
-function isLocalHttp(c: Context<AppEnv>): boolean {
-  const url = new URL(c.req.url);
-  return url.protocol === "http:" && ["localhost", "127.0.0.1"].includes(url.hostname);
-}
 
 function readFlow(c: Context<AppEnv>): Flow | null {
   const raw = getCookie(c, FLOW_COOKIE);
