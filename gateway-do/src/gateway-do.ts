@@ -42,6 +42,10 @@ export type SyncResult =
 export const CLOSE_UNAUTHENTICATED = 4001;
 export const CLOSE_FORBIDDEN = 4003;
 
+/** How long a request id is remembered, so a retried event is answered, not run again. */
+export const DEDUPE_WINDOW_MS = 10 * 60_000;
+/** Follow-up events may emit follow-ups, this deep at most. */
+export const MAX_FOLLOW_UP_DEPTH = 4;
 /** How often the alarm looks for idle projects and logs to compact. */
 export const ALARM_INTERVAL_MS = 30_000;
 
@@ -94,9 +98,23 @@ export class GatewayDO extends Server<Env> {
     return { userId, grants: grantsFor({ userId, orgRole: roles.org, projectRole: roles.project, customGrants: custom.grants, hasCustomRoles: custom.hasCustomRoles }, visibility) };
   }
 
-  /** Runs one event in a project and records it in the event log. */
-  #runEvent(userId: string, roles: SocketState["roles"], project: string, raw: unknown): EventOutcome {
+  /**
+   * Runs one event in a project and records it in the event log, then the follow-up events
+   * its reducer emitted (each its own transaction and log entry). A request id already
+   * answered for this user and project recently gets the same answer again without running
+   * twice: a client retrying after a reconnect cannot apply an event twice.
+   */
+  #runEvent(userId: string, roles: SocketState["roles"], project: string, raw: unknown, depth = 0): EventOutcome {
     const room = this.#room(project);
+    const requestId = (raw as { requestId?: unknown } | null)?.requestId;
+    if (typeof requestId === "string" && depth === 0) {
+      const earlier = this.#eventLog.find(userId, project, requestId, Date.now() - DEDUPE_WINDOW_MS);
+      if (earlier) {
+        return earlier.ok
+          ? { ok: true, requestId, type: earlier.type ?? "", update: null, followUps: [] }
+          : { ok: false, requestId, type: earlier.type, error: { code: earlier.errorCode ?? "refused", message: earlier.errorMessage ?? "" } };
+      }
+    }
     const outcome = room.runEvent(this.#actor(userId, roles, project, room), raw);
     this.#eventLog.append({
       userId,
@@ -107,6 +125,9 @@ export class GatewayDO extends Server<Env> {
       errorCode: outcome.ok ? null : outcome.error.code,
       errorMessage: outcome.ok ? null : outcome.error.message,
     });
+    if (outcome.ok && depth < MAX_FOLLOW_UP_DEPTH) {
+      outcome.followUps.forEach((event, i) => this.#runEvent(userId, roles, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, depth + 1));
+    }
     return outcome;
   }
 

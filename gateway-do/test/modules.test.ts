@@ -42,6 +42,18 @@ function createNote(doc: Y.Doc, actor = member, x = 0, y = 0): string {
 const state = (doc: Y.Doc) => Y.encodeStateAsUpdate(doc);
 
 describe("the pipeline", () => {
+  it("hands back the follow-up events a reducer emits, for the gateway to run after the commit", async () => {
+    const { z } = await import("zod");
+    const { defineEvent } = await import("../src/modules/kit");
+    const specs = new Map([
+      ["test:ping", defineEvent({ schema: z.object({}), permission: () => "test:ping", reduce: (ctx) => (ctx.emit({ type: "test:pong", n: 1 }), () => ctx.doc.getMap("test").set("pinged", true)) })],
+    ]);
+    const doc = new Y.Doc();
+    const outcome = runEvent(doc, { type: "test:ping", requestId: "r" }, admin, { specs });
+    expect(outcome.ok && outcome.followUps).toEqual([{ type: "test:pong", n: 1 }]);
+    expect(doc.getMap("test").get("pinged")).toBe(true);
+  });
+
   it("refuses malformed envelopes, unknown types and bad payloads, naming the fields, and changes nothing", () => {
     const doc = project();
     const before = state(doc);

@@ -78,6 +78,24 @@ describe("project docs on the gateway", () => {
     for (const c of [inA, inB, probe]) c.close();
   });
 
+  it("answers a retried request id with the first answer instead of running it twice", async () => {
+    const { org, people, projects } = await orgWithProjects();
+    const alice = await TestClient.open(org, projects.a, people.alice);
+    const event = { type: "notes:create", requestId: "retry-1", viewId: "main", text: "once" };
+    alice.ws.send(JSON.stringify({ type: "event", event }));
+    alice.ws.send(JSON.stringify({ type: "event", event }));
+    await alice.until(() => alice.messages.filter((m) => m.requestId === "retry-1").length === 2, "two acks");
+    expect(alice.messages.filter((m) => m.requestId === "retry-1").map((m) => m.ok)).toEqual([true, true]);
+    const fresh = await TestClient.open(org, projects.a, people.bob);
+    expect(noteIds(fresh)).toHaveLength(1);
+    // Another user's request id is theirs alone.
+    const bob = await TestClient.open(org, projects.a, people.bob);
+    bob.ws.send(JSON.stringify({ type: "event", event }));
+    await bob.until(() => bob.messages.some((m) => m.requestId === "retry-1"), "bob's ack");
+    await fresh.until(() => noteIds(fresh).length === 2, "bob's note");
+    for (const c of [alice, fresh, bob]) c.close();
+  });
+
   it("answers every bad event with an error ack and leaves the doc as it was", async () => {
     const { org, people, projects } = await orgWithProjects();
     const alice = await TestClient.open(org, projects.a, people.alice);

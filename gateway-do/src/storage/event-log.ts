@@ -28,6 +28,15 @@ export class EventLog {
       error_code text,
       error_message text
     )`);
+    sql.exec("create index if not exists event_log_request on event_log (user_id, project, request_id)");
+  }
+
+  /** The outcome recorded for this user's request id in the project since `since` (ms), if any. */
+  find(userId: string, project: string, requestId: string, since: number): Pick<EventLogEntry, "ok" | "errorCode" | "errorMessage" | "type"> | null {
+    const row = this.sql
+      .exec<Row>("select * from event_log where user_id = ? and project = ? and request_id = ? and at >= ? order by id desc limit 1", userId, project, requestId, since)
+      .toArray()[0];
+    return row ? { ok: row.ok === 1, errorCode: row.error_code, errorMessage: row.error_message, type: row.type } : null;
   }
 
   /** Records one event's outcome. */
