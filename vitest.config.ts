@@ -48,6 +48,8 @@ export default defineConfig({
         ],
         test: {
           name: "workerd",
+          // Generous for a loaded 2-core CI machine; a real hang still fails.
+          testTimeout: 30_000,
           include: ["worker/test/**/*.test.ts", "gateway-do/test/**/*.test.ts"],
           globalSetup: ["./scripts/test/database-setup.ts", "./scripts/test/oidc-setup.ts"],
         },

@@ -109,6 +109,10 @@ export class GatewayDO extends Server<Env> {
     const requestId = (raw as { requestId?: unknown } | null)?.requestId;
     if (typeof requestId === "string" && depth === 0) {
       const earlier = this.#eventLog.find(userId, project, requestId, Date.now() - DEDUPE_WINDOW_MS);
+      const type = (raw as { type?: unknown }).type;
+      if (earlier && earlier.type !== type) {
+        return { ok: false, requestId, type: typeof type === "string" ? type : null, error: { code: "request_id_reused", message: `Request id ${requestId} was used for another event: use a new id per event.` } };
+      }
       if (earlier) {
         return earlier.ok
           ? { ok: true, requestId, type: earlier.type ?? "", update: null, followUps: [] }

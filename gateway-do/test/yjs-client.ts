@@ -77,7 +77,7 @@ export class TestClient {
   }
 
   /** Waits until `check()` holds (polling), failing after `ms`. */
-  async until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  async until(check: () => boolean, what: string, ms = 20_000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!check()) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);

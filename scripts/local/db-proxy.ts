@@ -51,6 +51,7 @@ class SessionLock {
 /** Starts the proxy; resolves once it listens. */
 export async function startDbProxy(options: DbProxyOptions): Promise<DbProxy> {
   const lock = new SessionLock();
+  const target = splitHostPort(options.target);
   const http: Server = createServer((_req, res) => {
     res.writeHead(426, { "content-type": "text/plain" }).end("Kiln database proxy: connect with a WebSocket.\n");
   });
@@ -58,11 +59,12 @@ export async function startDbProxy(options: DbProxyOptions): Promise<DbProxy> {
 
   wss.on("connection", (ws, req) => {
     const address = new URL(req.url ?? "/", "http://proxy").searchParams.get("address");
-    if (address !== options.target) {
+    const [host, port] = splitHostPort(address ?? "");
+    // Compared as parts: clients may write an IPv6 host with or without brackets.
+    if (host !== target[0] || port !== target[1]) {
       ws.close(1008, `this proxy only reaches ${options.target}`);
       return;
     }
-    const [host, port] = splitHostPort(address);
     const tcp = createConnection({ host, port });
     tcp.setNoDelay(true);
     if (options.serialize) relaySerialized(ws, tcp, lock);
@@ -85,9 +87,10 @@ export async function startDbProxy(options: DbProxyOptions): Promise<DbProxy> {
   };
 }
 
-function splitHostPort(address: string): [string, number] {
+/** `host:port` to its parts; an IPv6 host comes bracketed (`[::1]:5432`) and leaves without them. */
+export function splitHostPort(address: string): [string, number] {
   const i = address.lastIndexOf(":");
-  return [address.slice(0, i), Number(address.slice(i + 1))];
+  return [address.slice(0, i).replace(/^\[(.*)\]$/, "$1"), Number(address.slice(i + 1))];
 }
 
 function toBuffer(data: WebSocket.RawData): Buffer {

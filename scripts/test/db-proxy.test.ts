@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type DatabaseConfig } from "../../drizzle/client";
-import { startDbProxy, type DbProxy } from "../local/db-proxy";
+import { splitHostPort, startDbProxy, type DbProxy } from "../local/db-proxy";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../local/embedded-postgres";
 
 let postgres: EmbeddedPostgres;
@@ -61,5 +61,13 @@ describe("database proxy in front of the embedded Postgres", () => {
     const closed = await new Promise<{ code: number; reason: string }>((resolve) => ws.addEventListener("close", resolve));
     expect(closed.code).toBe(1008);
     expect(closed.reason).toContain(postgres.address);
+  });
+});
+
+describe("addresses", () => {
+  it("splits host and port, IPv6 included", () => {
+    expect(splitHostPort("127.0.0.1:5432")).toEqual(["127.0.0.1", 5432]);
+    expect(splitHostPort("[::1]:54320")).toEqual(["::1", 54320]);
+    expect(splitHostPort("db.internal:6543")).toEqual(["db.internal", 6543]);
   });
 });

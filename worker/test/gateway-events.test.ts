@@ -29,11 +29,14 @@ describe("POST /gw/{org}/projects/{project}/events", () => {
     const { org, owner } = await orgWithRoles();
     const project = await createProject(owner.client, org.id, "org");
     const path = eventsPath(org.id, project.id);
-    const invalid = await expectJson<ApiError>(call(owner.client, path, { body: { type: "notes:create", requestId: "r", x: "left" } }), 400);
+    const invalid = await expectJson<ApiError>(call(owner.client, path, { body: { type: "notes:create", requestId: "r1", x: "left" } }), 400);
     expect(invalid.error).toMatchObject({ code: "invalid_payload", fields: { x: expect.any(Array) } });
-    expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "nope:never", requestId: "r" } }), 400)).error.code).toBe("unknown_event");
-    expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "whiteboard:rename-view", requestId: "r", viewId: "ghost", name: "x" } }), 404)).error.code).toBe("not_found");
-    expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "whiteboard:delete-view", requestId: "r", viewId: "main" } }), 409)).error.code).toBe("last_view");
+    expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "nope:never", requestId: "r2" } }), 400)).error.code).toBe("unknown_event");
+    expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "whiteboard:rename-view", requestId: "r3", viewId: "ghost", name: "x" } }), 404)).error.code).toBe("not_found");
+    expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "whiteboard:delete-view", requestId: "r4", viewId: "main" } }), 409)).error.code).toBe("last_view");
+    // A request id names one event: a retry gets the same answer, another event is refused.
+    expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "whiteboard:delete-view", requestId: "r4", viewId: "main" } }), 409)).error.code).toBe("last_view");
+    expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "notes:create", requestId: "r4", viewId: "main" } }), 409)).error.code).toBe("request_id_reused");
   });
 
   it("refuses outsiders, members-only projects they are not in, and keys without the scope", async () => {

@@ -34,6 +34,7 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  request_id_reused: 409,
   locked: 409,
   last_view: 409,
   doc_too_large: 413,
