@@ -95,6 +95,14 @@ describe("npm start", () => {
     );
     ws.send("ping");
     expect(JSON.parse(await pong)).toEqual({ type: "pong", org: org.id, connections: 1 });
+    // An event through wrangler dev's gateway: validated, applied, stored, acknowledged.
+    const ack = new Promise<string>((resolve) =>
+      ws.addEventListener("message", (e) => {
+        if (typeof e.data === "string" && e.data.includes('"ack"')) resolve(e.data);
+      }),
+    );
+    ws.send(JSON.stringify({ type: "event", event: { type: "notes:create", requestId: "smoke-1", viewId: "main", text: "hello" } }));
+    expect(JSON.parse(await ack)).toEqual({ type: "ack", requestId: "smoke-1", ok: true });
     ws.close();
   });
 
