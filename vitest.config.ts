@@ -35,6 +35,8 @@ export default defineConfig({
                 KILN_ENV: "test",
                 // Unload idle project docs at the first alarm, so tests can watch it happen.
                 GATEWAY_IDLE_MS: "0",
+                // Small enough for a test to fill a project.
+                GATEWAY_MAX_DOC_BYTES: "2000000",
                 EMAIL_PROVIDER: "outbox",
                 // The OpenID Connect provider started by scripts/test/oidc-setup.ts.
                 OIDC_ISSUER: `http://127.0.0.1:${process.env.KILN_TEST_OIDC_PORT}`,

@@ -80,7 +80,7 @@ export class GatewayDO extends Server<Env> {
     if (!room) {
       // Only sockets admitted to this project (a socket refused at connect carries no state).
       const peers = () => [...this.getConnections<SocketState>(`project:${project}`)].filter((c) => c.state?.project === project);
-      room = new ProjectRoom(project, this.#docs, peers);
+      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined);
       this.#rooms.set(project, room);
       void this.#scheduleAlarm();
     }

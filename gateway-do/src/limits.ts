@@ -1,7 +1,7 @@
 /** Limits every connection lives with: frame size, events per second, document size. */
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
-/** A project doc refuses events that would grow it past this. */
+/** A project doc refuses events once it has grown past this (GATEWAY_MAX_DOC_BYTES overrides). */
 export const MAX_DOC_BYTES = 64 * 1024 * 1024;
 /** Sustained events per second per connection, and the burst allowed above it. */
 export const EVENTS_PER_SECOND = 20;

@@ -250,6 +250,23 @@ describe("periodic work", () => {
 });
 
 describe("limits", () => {
+  it("refuses events and edits once a project's doc is full, and keeps serving reads", async () => {
+    const { org, people, projects } = await orgWithProjects();
+    const alice = await TestClient.open(org, projects.a, people.alice);
+    const big = "x".repeat(90_000);
+    let refused: Awaited<ReturnType<TestClient["event"]>> | undefined;
+    for (let i = 0; i < 40 && !refused; i++) {
+      const ack = await alice.event("notes:create", { viewId: "main", text: big });
+      if (!ack.ok) refused = ack;
+    }
+    expect(refused?.error).toMatchObject({ code: "doc_too_large", message: "This project is full (2 MB): delete something first." });
+    bodiesOf(alice.doc).get(noteIds(alice)[0]!)!.insert(0, "more");
+    await alice.until(() => alice.messages.some((m) => m.type === "rejected-update" && String(m.reason).includes("full")), "edit refused");
+    const reader = await TestClient.open(org, projects.a, people.bob);
+    expect(noteIds(reader).length).toBe(noteIds(alice).length);
+    for (const c of [alice, reader]) c.close();
+  });
+
   it("closes a connection that sends a frame over the size limit", async () => {
     const { org, people, projects } = await orgWithProjects();
     const client = await TestClient.open(org, projects.a, people.alice);

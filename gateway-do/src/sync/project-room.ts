@@ -36,6 +36,8 @@ export class ProjectRoom {
     private readonly store: DocStore,
     /** The connections currently in this project. */
     private readonly peers: () => Iterable<RoomPeer>,
+    /** Past this many stored bytes, events and edits are refused. */
+    private readonly maxBytes = MAX_DOC_BYTES,
   ) {
     const { doc, fresh } = store.load(project);
     this.doc = doc;
@@ -59,7 +61,11 @@ export class ProjectRoom {
   }
 
   #full(): boolean {
-    return this.bytes >= MAX_DOC_BYTES;
+    return this.bytes >= this.maxBytes;
+  }
+
+  #fullMessage(): string {
+    return `This project is full (${Math.round(this.maxBytes / 1024 / 1024)} MB): delete something first.`;
   }
 
   #broadcast(data: Uint8Array, except?: string): void {
@@ -111,7 +117,7 @@ export class ProjectRoom {
     const denied = check.texts.find((t) => !isAllowed(actor.grants, t.permission));
     if (denied) return { type: "rejected-update", reason: `You lack the permission ${denied.permission}.` };
     if (check.texts.length === 0) return null; // nothing new for the server
-    if (this.#full()) return { type: "rejected-update", reason: `This project is full (${MAX_DOC_BYTES / 1024 / 1024} MB): delete something first.` };
+    if (this.#full()) return { type: "rejected-update", reason: this.#fullMessage() };
     // Store what Yjs integrated, never the client's raw bytes: a malformed update that got
     // past the guard fails here, before anything is stored or sent.
     let applied: Uint8Array | null;
@@ -150,7 +156,7 @@ export class ProjectRoom {
     this.lastActive = Date.now();
     if (this.#full()) {
       const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" ? (raw as { requestId: string }).requestId : null;
-      return { ok: false, requestId, type: null, error: { code: "doc_too_large", message: `This project is full (${MAX_DOC_BYTES / 1024 / 1024} MB): delete something first.` } };
+      return { ok: false, requestId, type: null, error: { code: "doc_too_large", message: this.#fullMessage() } };
     }
     const outcome = runEvent(this.doc, raw, actor);
     if (outcome.ok && outcome.update) {
