@@ -8,6 +8,9 @@ export type FieldErrors = Record<string, string[]>;
 
 /** A failed API call: the HTTP status, the API's stable code, a sentence for a person. */
 export class ApiError extends Error {
+  /** When (epoch ms) the request may be tried again, from Retry-After; null without one. */
+  readonly retryAt: number | null;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -18,6 +21,7 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = "ApiError";
+    this.retryAt = retryAfter === null ? null : Date.now() + retryAfter * 1000;
   }
 
   /** The first message about one input, if the API named it. */

@@ -3,16 +3,12 @@ import type { ApiError } from "../api/client";
 
 /** Seconds left before a rate-limited or locked request may be tried again; 0 when it may. */
 export function useRetryWait(error: ApiError | null | undefined): number {
+  const until = error?.retryAt ?? null;
   const [now, setNow] = useState(() => Date.now());
-  const [until, setUntil] = useState<number | null>(null);
-
-  useEffect(() => {
-    setUntil(error?.retryAfter ? Date.now() + error.retryAfter * 1000 : null);
-    setNow(Date.now());
-  }, [error]);
 
   useEffect(() => {
     if (until === null) return;
+    setNow(Date.now());
     const timer = setInterval(() => {
       const t = Date.now();
       setNow(t);
@@ -21,7 +17,10 @@ export function useRetryWait(error: ApiError | null | undefined): number {
     return () => clearInterval(timer);
   }, [until]);
 
-  return until === null ? 0 : Math.max(0, Math.ceil((until - now) / 1000));
+  if (until === null) return 0;
+  // `now` may predate the error until the first tick: count from when it arrived at the earliest.
+  const from = Math.max(now, until - (error?.retryAfter ?? 0) * 1000);
+  return Math.max(0, Math.ceil((until - from) / 1000));
 }
 
 /** "42 s", "3 min 05 s", "1 h 02 min". */
