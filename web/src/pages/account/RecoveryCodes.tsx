@@ -12,13 +12,13 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () =
       <p className="muted">
         If you lose your phone, each of these signs you in once in place of a code. <strong>This is the only time they are shown.</strong>
       </p>
-      <ol className="codes" data-testid="recovery-codes">
+      <ul className="codes" data-testid="recovery-codes">
         {codes.map((code) => (
           <li key={code}>
             <code>{code}</code>
           </li>
         ))}
-      </ol>
+      </ul>
       <div className="actions">
         <CopyButton text={text} label="Copy codes" />
         <a className="button small" href={href} download="kiln-recovery-codes.txt">
