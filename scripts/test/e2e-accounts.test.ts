@@ -41,7 +41,10 @@ async function newPage(colorScheme: "light" | "dark" = "light"): Promise<Page> {
 }
 
 async function screenshot(page: Page, name: string, fullPage = false) {
-  if (shots) await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
+  if (!shots) return;
+  // The top bar is sticky: from the top, so a full-page shot has it in its place.
+  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
 }
 
 async function signUp(page: Page, person: { name: string; email: string }) {
@@ -91,6 +94,7 @@ describe("accounts, organizations and projects in the browser", () => {
     await screenshot(page, "login");
     await page.getByRole("link", { name: "Create an account" }).click();
     await page.getByRole("heading", { name: "Create your Kiln account" }).waitFor();
+    await page.getByTestId("database-status").getByText(/^Healthy/).waitFor();
     await screenshot(page, "signup");
     if (shots) {
       const dark = await newPage("dark");
@@ -142,9 +146,9 @@ describe("accounts, organizations and projects in the browser", () => {
     await adaPage.goto(orgUrl);
     await adaPage.getByLabel("Name", { exact: true }).fill("Roadmap");
     await adaPage.getByRole("button", { name: "Create project" }).click();
-    await adaPage.getByRole("link", { name: "Open" }).waitFor();
+    await adaPage.getByRole("link", { name: "Open Roadmap" }).waitFor();
     await adaPage.getByLabel("Name", { exact: true }).fill("Experiments");
-    await adaPage.getByLabel("Only its members (and org admins)", { exact: true }).check();
+    await adaPage.getByLabel("Only the project's members", { exact: true }).check();
     await adaPage.getByRole("button", { name: "Create project" }).click();
     await adaPage.getByText("Experiments").waitFor();
     await screenshot(adaPage, "org");
@@ -156,7 +160,7 @@ describe("accounts, organizations and projects in the browser", () => {
     await screenshot(adaPage, "org-audit-log");
 
     await adaPage.goto(orgUrl);
-    await adaPage.locator("li", { hasText: "Roadmap" }).getByRole("link", { name: "Open" }).click();
+    await adaPage.getByRole("link", { name: "Open Roadmap" }).click();
     await adaPage.getByText("Board", { exact: true }).waitFor();
     expect(adaPage.url()).toMatch(/\/orgs\/[0-9a-f-]{36}\/projects\/[0-9a-f-]{36}$/);
     await adaPage.getByRole("navigation", { name: "Breadcrumb" }).getByText("Roadmap").waitFor();
@@ -164,6 +168,17 @@ describe("accounts, organizations and projects in the browser", () => {
     await adaPage.goto(`${stack.url}/`);
     await adaPage.getByRole("link", { name: /Acme Research/ }).waitFor();
     await screenshot(adaPage, "orgs");
+    if (shots) {
+      await adaPage.setViewportSize({ width: 1920, height: 1080 });
+      await adaPage.goto(orgUrl);
+      await adaPage.getByText("Experiments").waitFor();
+      await screenshot(adaPage, "org-1920");
+      await adaPage.emulateMedia({ colorScheme: "dark" });
+      await adaPage.waitForTimeout(500); // the buttons' colour transitions
+      await screenshot(adaPage, "org-1920-dark");
+      await adaPage.emulateMedia({ colorScheme: "light" });
+      await adaPage.setViewportSize({ width: 1280, height: 720 });
+    }
   });
 
   it("enrols Ada in TOTP with the secret shown next to the QR code", async () => {

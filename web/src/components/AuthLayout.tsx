@@ -1,9 +1,11 @@
 import type { ReactNode } from "react";
 import { Link } from "react-router";
 import { HealthCard } from "./HealthCard";
+import { useDocumentTitle } from "./use-document-title";
 
 /** The signed-out pages: what Kiln is on one side, the form on the other. */
 export function AuthLayout({ title, children, footer }: { title: string; children: ReactNode; footer?: ReactNode }) {
+  useDocumentTitle(title);
   return (
     <div className="auth">
       <aside className="auth-aside">

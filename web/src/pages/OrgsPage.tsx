@@ -6,12 +6,14 @@ import { Field } from "../components/Field";
 import { formatDate } from "../components/format";
 import { PageMessage } from "../components/PageMessage";
 import { useAction } from "../components/use-action";
+import { useDocumentTitle } from "../components/use-document-title";
 import { useResource } from "../components/use-resource";
 import { useMe, useSession } from "../session/session";
 
 /** `/`: the organizations you belong to; create one. */
 export function OrgsPage() {
   const me = useMe();
+  useDocumentTitle("Organizations");
   const { resource } = useResource(() => listOrgs().then((r) => r.orgs), []);
   return (
     <main id="main" className="page">

@@ -1,6 +1,7 @@
 import { Link, useParams } from "react-router";
 import { getOrg, getProject } from "../api/orgs";
 import { ProjectEditor } from "../board/ProjectEditor";
+import { useDocumentTitle } from "../components/use-document-title";
 import { useResource } from "../components/use-resource";
 
 /** `/orgs/:org/projects/:project`: the whiteboard, under a thin breadcrumb. */
@@ -9,6 +10,7 @@ export function ProjectPage() {
   // For the breadcrumb's names only: the editor checks access itself when it connects.
   const { resource } = useResource(() => Promise.all([getOrg(org), getProject(org, project)]), [org, project]);
   const names = resource.status === "ready" ? { org: resource.data[0].name, project: resource.data[1].name } : null;
+  useDocumentTitle(names?.project ?? "Project");
   return (
     <main id="main" className="board-page">
       <nav aria-label="Breadcrumb" className="breadcrumb board-crumbs">

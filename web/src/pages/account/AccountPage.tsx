@@ -1,3 +1,4 @@
+import { useDocumentTitle } from "../../components/use-document-title";
 import { ApiKeysSection } from "./ApiKeysSection";
 import { PasswordSection } from "./PasswordSection";
 import { ProfileSection } from "./ProfileSection";
@@ -6,6 +7,7 @@ import { TotpSection } from "./TotpSection";
 
 /** `/account`: profile, password, two-factor, sessions, API keys. */
 export function AccountPage() {
+  useDocumentTitle("Account");
   return (
     <main id="main" className="page">
       <div className="page-head">

@@ -2,6 +2,7 @@ import { Link, NavLink, Outlet, useOutletContext, useParams } from "react-router
 import { getOrg } from "../../api/orgs";
 import type { Org } from "../../api/types";
 import { PageMessage } from "../../components/PageMessage";
+import { useDocumentTitle } from "../../components/use-document-title";
 import { useResource } from "../../components/use-resource";
 
 export interface OrgContext {
@@ -17,6 +18,7 @@ export const useOrg = () => useOutletContext<OrgContext>();
 export function OrgLayout() {
   const { org: orgId = "" } = useParams();
   const { resource } = useResource(() => getOrg(orgId), [orgId]);
+  useDocumentTitle(resource.status === "ready" ? resource.data.name : "Organization");
 
   if (resource.status === "loading") {
     return (

@@ -98,7 +98,7 @@ function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
         </span>
       </Link>
       <div className="row-actions">
-        <Link to={href} className="button small primary">
+        <Link to={href} className="button small" aria-label={`Open ${project.name}`}>
           Open
         </Link>
         {canManage && (
@@ -144,8 +144,9 @@ function CreateProjectForm({ orgId, onCreated }: { orgId: string; onCreated: (pr
             <input type="radio" name="visibility" value="org" checked={visibility === "org"} onChange={() => setVisibility("org")} /> Everyone in the organization
           </label>
           <label>
-            <input type="radio" name="visibility" value="members" checked={visibility === "members"} onChange={() => setVisibility("members")} /> Only its members (and org admins)
+            <input type="radio" name="visibility" value="members" checked={visibility === "members"} onChange={() => setVisibility("members")} /> Only the project's members
           </label>
+          <p className="hint">Org admins and owners see every project.</p>
         </fieldset>
         {!error?.field("name") && <ErrorMessage error={error} />}
         <button type="submit" className="button primary" disabled={pending || !name.trim()}>
