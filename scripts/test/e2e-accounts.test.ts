@@ -43,7 +43,7 @@ async function newPage(colorScheme: "light" | "dark" = "light"): Promise<Page> {
 async function screenshot(page: Page, name: string, fullPage = false) {
   if (!shots) return;
   // The top bar is sticky: from the top, so a full-page shot has it in its place.
-  if (fullPage) await page.evaluate(() => window.scrollTo(0, 0));
+  if (fullPage) await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
 }
 

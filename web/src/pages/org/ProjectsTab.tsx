@@ -132,6 +132,7 @@ function CreateProjectForm({ orgId, onCreated }: { orgId: string; onCreated: (pr
     if (!outcome.ok) return;
     onCreated(outcome.value);
     setName("");
+    setVisibility("org");
   };
   return (
     <section className="card side" aria-labelledby="new-project-title">
