@@ -1,0 +1,159 @@
+import { useState, type FormEvent } from "react";
+import { Link } from "react-router";
+import { createProject, deleteProject, listProjects, updateProject } from "../../api/orgs";
+import type { Project, Visibility } from "../../api/types";
+import { ConfirmButton } from "../../components/ConfirmButton";
+import { ErrorMessage } from "../../components/ErrorMessage";
+import { Field } from "../../components/Field";
+import { formatDate } from "../../components/format";
+import { PageMessage } from "../../components/PageMessage";
+import { useAction } from "../../components/use-action";
+import { useResource } from "../../components/use-resource";
+import { useOrg } from "./OrgLayout";
+
+const byName = (a: Project, b: Project) => a.name.localeCompare(b.name);
+
+/** The org's projects: open, create, rename, delete. */
+export function ProjectsTab() {
+  const { org, isAdmin } = useOrg();
+  const { resource, set } = useResource(() => listProjects(org.id).then((r) => r.projects), [org.id]);
+  const action = useAction();
+
+  const rename = (project: Project, name: string) =>
+    action.run(async () => {
+      const updated = await updateProject(org.id, project.id, { name });
+      set((list) => list.map((p) => (p.id === project.id ? updated : p)).sort(byName));
+    });
+  const remove = (project: Project) =>
+    void action.run(async () => {
+      await deleteProject(org.id, project.id);
+      set((list) => list.filter((p) => p.id !== project.id));
+    });
+
+  return (
+    <div className="columns">
+      <section aria-labelledby="projects-title" aria-busy={resource.status === "loading"}>
+        <h2 id="projects-title" className="section-title">
+          Projects
+        </h2>
+        <ErrorMessage error={action.error} />
+        {resource.status === "loading" && <PageMessage busy title="Loading projects…" />}
+        {resource.status === "error" && <ErrorMessage error={resource.error} />}
+        {resource.status === "ready" &&
+          (resource.data.length === 0 ? (
+            <div className="empty">
+              <h3>No projects yet</h3>
+              <p>A project is one whiteboard. Create the first one for {org.name}.</p>
+            </div>
+          ) : (
+            <ul className="rows">
+              {resource.data.map((project) => (
+                <ProjectRow key={project.id} project={project} canManage={isAdmin || project.role === "admin"} onRename={rename} onDelete={remove} />
+              ))}
+            </ul>
+          ))}
+      </section>
+      <CreateProjectForm orgId={org.id} onCreated={(p) => set((list) => [...list, p].sort(byName))} />
+    </div>
+  );
+}
+
+interface RowProps {
+  project: Project;
+  canManage: boolean;
+  onRename: (project: Project, name: string) => Promise<{ ok: boolean }>;
+  onDelete: (project: Project) => void;
+}
+
+function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(project.name);
+  const href = `/orgs/${project.orgId}/projects/${project.id}`;
+  if (editing) {
+    const save = async (event: FormEvent) => {
+      event.preventDefault();
+      if (name.trim() === project.name || (await onRename(project, name.trim())).ok) setEditing(false);
+    };
+    return (
+      <li className="row">
+        <form className="inline-form" onSubmit={(e) => void save(e)} onKeyDown={(e) => e.key === "Escape" && setEditing(false)}>
+          <Field label={`New name for ${project.name}`} className="inline" autoFocus required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+          <button type="submit" className="button small primary" disabled={!name.trim()}>
+            Save
+          </button>
+          <button type="button" className="button small" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </form>
+      </li>
+    );
+  }
+  return (
+    <li className="row">
+      <Link to={href} className="row-main">
+        <span className="row-title">{project.name}</span>
+        <span className="row-meta">
+          {project.visibility === "org" ? "Everyone in the organization" : "Members only"} · created {formatDate(project.createdAt)}
+          {project.role && ` · you are ${project.role}`}
+        </span>
+      </Link>
+      <div className="row-actions">
+        <Link to={href} className="button small" aria-label={`Open ${project.name}`}>
+          Open
+        </Link>
+        {canManage && (
+          <>
+            <button
+              type="button"
+              className="button small"
+              aria-label={`Rename ${project.name}`}
+              onClick={() => {
+                setName(project.name);
+                setEditing(true);
+              }}
+            >
+              Rename
+            </button>
+            <ConfirmButton label="Delete" accessibleLabel={`Delete ${project.name}`} question={`Delete “${project.name}” and its board?`} onConfirm={() => onDelete(project)} />
+          </>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function CreateProjectForm({ orgId, onCreated }: { orgId: string; onCreated: (project: Project) => void }) {
+  const [name, setName] = useState("");
+  const [visibility, setVisibility] = useState<Visibility>("org");
+  const { run, pending, error } = useAction();
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const outcome = await run(() => createProject(orgId, { name: name.trim(), visibility }));
+    if (!outcome.ok) return;
+    onCreated(outcome.value);
+    setName("");
+    setVisibility("org");
+  };
+  return (
+    <section className="card side" aria-labelledby="new-project-title">
+      <h2 id="new-project-title">New project</h2>
+      <form onSubmit={(e) => void submit(e)} className="stack">
+        <Field label="Name" name="project-name" required maxLength={100} placeholder="Q3 experiments" value={name} onChange={(e) => setName(e.target.value)} error={error?.field("name")} />
+        <fieldset className="choices">
+          <legend>Who sees it</legend>
+          <label>
+            <input type="radio" name="visibility" value="org" checked={visibility === "org"} onChange={() => setVisibility("org")} /> Everyone in the organization
+          </label>
+          <label>
+            <input type="radio" name="visibility" value="members" checked={visibility === "members"} onChange={() => setVisibility("members")} /> Only the project's members
+          </label>
+          <p className="hint">Org admins and owners see every project.</p>
+        </fieldset>
+        {!error?.field("name") && <ErrorMessage error={error} />}
+        <button type="submit" className="button primary" disabled={pending || !name.trim()}>
+          {pending ? "Creating…" : "Create project"}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+import { Route, Routes } from "react-router";
+import { AppShell } from "./components/AppShell";
+import { AcceptInvitationPage } from "./pages/AcceptInvitationPage";
+import { AccountPage } from "./pages/account/AccountPage";
+import { ForgotPasswordPage } from "./pages/auth/ForgotPasswordPage";
+import { LoginPage } from "./pages/auth/LoginPage";
+import { MagicLinkPage } from "./pages/auth/MagicLinkPage";
+import { ResetPasswordPage } from "./pages/auth/ResetPasswordPage";
+import { SignupPage } from "./pages/auth/SignupPage";
+import { VerifyEmailPage } from "./pages/auth/VerifyEmailPage";
+import { NotFoundPage } from "./pages/NotFoundPage";
+import { AuditLogTab } from "./pages/org/AuditLogTab";
+import { MembersTab } from "./pages/org/MembersTab";
+import { OrgLayout } from "./pages/org/OrgLayout";
+import { ProjectsTab } from "./pages/org/ProjectsTab";
+import { OrgsPage } from "./pages/OrgsPage";
+import { ProjectPage } from "./pages/ProjectPage";
+import { RequireAuth } from "./session/RequireAuth";
+
+/** Every page of the app. Signed-out pages first; the rest need a session. */
+export function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/signup" element={<SignupPage />} />
+      <Route path="/magic-link" element={<MagicLinkPage />} />
+      <Route path="/verify-email" element={<VerifyEmailPage />} />
+      <Route path="/forgot-password" element={<ForgotPasswordPage />} />
+      <Route path="/reset-password" element={<ResetPasswordPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <AppShell />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<OrgsPage />} />
+        <Route path="/account" element={<AccountPage />} />
+        <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
+        <Route path="/orgs/:org" element={<OrgLayout />}>
+          <Route index element={<ProjectsTab />} />
+          <Route path="members" element={<MembersTab />} />
+          <Route path="audit-log" element={<AuditLogTab />} />
+        </Route>
+        <Route path="/orgs/:org/projects/:project" element={<ProjectPage />} />
+        <Route path="*" element={<NotFoundPage />} />
+      </Route>
+    </Routes>
+  );
+}

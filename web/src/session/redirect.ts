@@ -1,0 +1,13 @@
+/** Where to go after signing in: a path inside this app only, never another site. */
+export function safeRedirect(value: string | null | undefined): string {
+  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
+  return value;
+}
+
+/** `/login?redirect=…` for the page a signed-out visitor asked for. */
+export function loginPath(from: string, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams(extra);
+  if (from && from !== "/") params.set("redirect", from);
+  const query = params.toString();
+  return query ? `/login?${query}` : "/login";
+}
