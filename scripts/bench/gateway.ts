@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Api, type ApiUser, type GatewayTicket } from "./api";
 import { buildProjectDoc, writeProjectDoc } from "./project-docs";
 import { startPeer } from "./peers";
+import { startProfiler } from "./profile";
 import { type ColdLoadResult, coldTable, scaleTable } from "./report";
 import { type ScaleResult, type ScaleSettings, coldLoad, runKilnScale, runPeerScale } from "./scenarios";
 import { startBenchStack } from "./stack";
@@ -23,6 +24,8 @@ const FAN_OUT_ITERATIONS: Record<number, number> = { 10: 60, 50: 40, 200: 30 };
 const SETTINGS: Omit<ScaleSettings, "fanOutIterations"> = { gapMs: 20, sustainedMs: 8_000, kilnPerClientPerSecond: 19 };
 const COLD_SIZES = [1_000, 10_000] as const;
 const COLD_COPIES = 3;
+/** `-- --profile`: a CPU profile of the worker during the largest Kiln run, printed at the end. */
+const PROFILE = process.argv.includes("--profile");
 
 const started = performance.now();
 const stamp = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s`;
@@ -128,11 +131,14 @@ async function main(): Promise<void> {
   log("cold loads measured");
 
   const results: ScaleResult[] = [];
+  let profile: string[] = [];
   for (const n of CLIENT_COUNTS) {
     const project = scaleProjects.get(n)!;
     const tickets: GatewayTicket[] = [];
     for (let u = 0; u < Math.ceil(n / CLIENTS_PER_USER); u++) tickets.push(await ticket(people[u]!, project));
+    const profiler = PROFILE && n === Math.max(...CLIENT_COUNTS) ? await startProfiler(stack.inspectorPort) : null;
     results.push(await runKilnScale(n, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, { ...SETTINGS, fanOutIterations: FAN_OUT_ITERATIONS[n]! }, progress));
+    if (profiler) profile = await profiler.stop();
   }
   for (const kind of ["y-websocket", "hocuspocus"] as const) {
     const peer = await startPeer(kind);
@@ -147,6 +153,7 @@ async function main(): Promise<void> {
   console.log();
   console.log(coldTable(cold));
   console.log();
+  if (profile.length > 0) console.log(`Worker CPU profile, Kiln with ${Math.max(...CLIENT_COUNTS)} clients (self time):\n${profile.join("\n")}\n`);
 }
 
 main()

@@ -21,6 +21,8 @@ export interface BenchStack {
   /** `http://127.0.0.1:<port>` of the worker. */
   url: string;
   dataDir: string;
+  /** wrangler's DevTools inspector port (for profiling the worker). */
+  inspectorPort: number;
   /** Folder of the Durable Objects' SQLite files. */
   doStorageDir: string;
   /** Stops `wrangler dev` (and workerd), keeping the data. */
@@ -55,14 +57,16 @@ export async function startBenchStack(dataDir: string, log: (line: string) => vo
     const port = await findFreePort();
     const url = `http://127.0.0.1:${port}`;
     const jwtKey = await loadOrCreateJwtPrivateKey(dataDir);
+    const inspectorPort = await findFreePort();
     const startWorker = async () => {
-      worker = await spawnWrangler({ port, dataDir, db, jwtKey, log });
+      worker = await spawnWrangler({ port, inspectorPort, dataDir, db, jwtKey, log });
       await waitForHealth(url, worker);
     };
     await startWorker();
     return {
       url,
       dataDir,
+      inspectorPort,
       doStorageDir: join(dataDir, "wrangler/v3/do/kiln-GatewayDO"),
       stopWorker: async () => {
         await stopProcessGroup(worker);
@@ -78,14 +82,14 @@ export async function startBenchStack(dataDir: string, log: (line: string) => vo
   }
 }
 
-async function spawnWrangler(options: { port: number; dataDir: string; db: { databaseUrl: string; wsProxy: string }; jwtKey: string; log: (line: string) => void }): Promise<ChildProcess> {
+async function spawnWrangler(options: { port: number; inspectorPort: number; dataDir: string; db: { databaseUrl: string; wsProxy: string }; jwtKey: string; log: (line: string) => void }): Promise<ChildProcess> {
   const wrangler = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
   await mkdir(join(root, "web/dist"), { recursive: true }); // the assets folder wrangler.toml names
   const args = [
     wrangler, "dev",
     "--ip", "127.0.0.1",
     "--port", String(options.port),
-    "--inspector-port", String(await findFreePort()),
+    "--inspector-port", String(options.inspectorPort),
     "--persist-to", join(options.dataDir, "wrangler"),
     "--var", `DB_WS_PROXY:${options.db.wsProxy}`,
     "--var", "KILN_ENV:development",
