@@ -55,8 +55,10 @@ function cleanup(): Promise<void> {
   })();
   return cleaning;
 }
+let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
+    interrupted = true;
     console.log(`\n${signal}: stopping everything…`);
     void cleanup().then(() => process.exit(130));
   });
@@ -156,10 +158,12 @@ async function main(): Promise<void> {
   if (profile.length > 0) console.log(`Worker CPU profile, Kiln with ${Math.max(...CLIENT_COUNTS)} clients (self time):\n${profile.join("\n")}\n`);
 }
 
-main()
-  .then(() => cleanup())
-  .catch(async (error: unknown) => {
-    console.error(`\n✖ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    await cleanup();
-    process.exit(1);
-  });
+/** Reports an error, stops everything and exits 1 (unless a signal is already doing that). */
+async function fail(error: unknown): Promise<void> {
+  if (interrupted) return; // the signal handler stops everything and exits; what fails meanwhile does not matter
+  console.error(`\n✖ ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  await cleanup();
+  process.exit(1);
+}
+process.on("unhandledRejection", (error) => void fail(error));
+main().then(() => cleanup(), fail);

@@ -67,13 +67,18 @@ export async function measureFanOut(clients: BenchClient[], write: FanOutWrite, 
         if (pending.size === 0) done();
       };
     });
-    const rtt = write.send(writer, seq);
+    // Settled into a value at once, so a failure is not an unhandled rejection while we wait for the readers.
+    const rtt = write.send(writer, seq).then(
+      (ms) => ({ ms }),
+      (error: unknown) => ({ error }),
+    );
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([allSeen, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs)))]);
     clearTimeout(timer);
     const ack = await Promise.race([rtt, new Promise<null>((resolve) => setTimeout(() => resolve(null), options.timeoutMs))]);
+    if (ack && "error" in ack) throw ack.error;
     if (pending.size > 0) incomplete++;
-    const roundTrip = ack ?? echoMs;
+    const roundTrip = ack?.ms ?? echoMs;
     if (roundTrip !== null) roundTrips.push(roundTrip);
     for (const client of clients) client.onApplied = null;
     options.progress(i + 1);
