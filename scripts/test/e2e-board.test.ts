@@ -44,7 +44,7 @@ async function openAs(session: string, path: string): Promise<Page> {
 }
 
 /** Where a node sits on the board (its flow position, whatever the zoom). */
-const position = (page: Page) => page.locator(".react-flow__node-note").first().evaluate((el) => (el as HTMLElement).style.transform);
+const position = (page: Page) => page.locator(".react-flow__node-note").first().evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
 
 let ada: Page;
 let ben: Page;

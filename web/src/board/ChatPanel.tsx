@@ -27,7 +27,7 @@ export function ChatPanel({ names }: { names: ReadonlyMap<string, string> }) {
             </button>
           </header>
           <ul className="chat-list">
-            {chats.length === 0 && <li className="muted">No chats yet. Start one here, from a note, or with the 💬 tool.</li>}
+            {chats.length === 0 && <li className="muted">No chats yet. Start one here, from a note, or with the Chat tool.</li>}
             {chats.map((c) => (
               <li key={c.id}>
                 <button type="button" onClick={() => store.openChat(c.id)}>

@@ -11,6 +11,7 @@ import { GatewayProvider } from "../gateway/provider";
 import { Canvas } from "./Canvas";
 import { ChatPanel } from "./ChatPanel";
 import type { EdgeKind } from "./flow-model";
+import { Icon } from "./Icon";
 import { fetchMe, fetchMemberNames } from "./people";
 import { colorFor } from "./presence";
 import { BoardStore } from "./store";
@@ -87,7 +88,7 @@ function EditorLayout({ names }: { names: Map<string, string> }) {
           {status === "online" ? "Online" : status === "connecting" ? "Connecting…" : status === "offline" ? "Offline" : "No access"}
         </span>
         <button type="button" className="panel-toggle" aria-pressed={panel} onClick={() => setPanel(!panel)}>
-          💬 Chats{unread > 0 ? <b className="badge">{unread}</b> : null}
+          <Icon name="chat" /> Chats{unread > 0 ? <b className="badge">{unread}</b> : null}
         </button>
       </header>
       {status === "offline" && (

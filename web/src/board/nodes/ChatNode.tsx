@@ -1,6 +1,7 @@
 /** A chat placed on the board: its title, latest messages, unread count; opens in the side panel. */
 import type { NodeProps } from "@xyflow/react";
 import type { GraphFlowNode } from "../flow-model";
+import { Icon } from "../Icon";
 import { useBoard, useBoardStore } from "../store-context";
 import { NodeFrame } from "./NodeFrame";
 
@@ -12,7 +13,8 @@ export function ChatNode({ id, data, selected }: NodeProps<GraphFlowNode<"chat">
   return (
     <NodeFrame id={id} kind="chat" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>
       <header>
-        <span className="node-title">💬 {data.title}</span>
+        <Icon name="chat" />
+        <span className="node-title">{data.title}</span>
         {unread > 0 && <b className="badge">{unread}</b>}
       </header>
       <ul className="chat-preview">

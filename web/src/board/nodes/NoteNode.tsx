@@ -4,6 +4,7 @@ import { useEffect, useRef } from "react";
 import { bodiesOf } from "../../../../gateway-do/src/modules/notes";
 import type { GraphFlowNode } from "../flow-model";
 import { useBoard, useBoardStore } from "../store-context";
+import { Icon } from "../Icon";
 import { bindTextarea } from "../text-binding";
 import { openChatFor } from "./open-chat";
 import { NodeFrame } from "./NodeFrame";
@@ -25,9 +26,10 @@ export function NoteNode({ id, data, selected }: NodeProps<GraphFlowNode<"note">
     <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>
       <header className="node-handle">
         <span className="node-title">Note</span>
-        {data.locked && <span title="Locked">🔒</span>}
+        {data.locked && <Icon name="lock" title="Locked" />}
         <button type="button" className="node-chip nodrag" title={chat ? "Open the chat about this note" : "Start a chat about this note"} onClick={() => void openChatFor(store, id)}>
-          💬{unread > 0 ? <b>{unread}</b> : chat ? "" : "+"}
+          <Icon name="chat" />
+          {unread > 0 ? <b>{unread}</b> : chat ? "" : "+"}
         </button>
       </header>
       <textarea
