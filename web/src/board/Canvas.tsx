@@ -115,6 +115,7 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStart={onNodeDragStart}
+        onNodeDrag={(e) => "clientX" in e && store.setPresence({ cursor: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) })}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         connectionMode={ConnectionMode.Loose}
