@@ -25,22 +25,18 @@ interface Row {
 interface Recorder {
   frames_: number[];
   recording: boolean;
-  requestAnimationFrame(callback: (t: number) => void): number;
   benchResult?: { nodes: number; renderedNodes: number; buildDocMs: number; firstRenderMs: number };
 }
 
 /** Drags the pane across the screen and measures the frames painted meanwhile. */
 async function pan(page: Page): Promise<{ fps: number; p95: number }> {
-  await page.evaluate(() => {
-    const w = globalThis as unknown as Recorder;
-    w.frames_ = [];
-    w.recording = true;
-    const tick = (t: number) => {
-      w.frames_.push(t);
-      if (w.recording) w.requestAnimationFrame(tick);
-    };
-    w.requestAnimationFrame(tick);
-  });
+  // A string, not a function: tsx's helpers (__name) do not exist in the page.
+  await page.evaluate(`(() => {
+    window.frames_ = [];
+    window.recording = true;
+    const tick = (t) => { window.frames_.push(t); if (window.recording) requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+  })()`);
   const start = performance.now();
   await page.mouse.move(900, 600);
   await page.mouse.down();

@@ -29,6 +29,8 @@ import { useShortcuts } from "./use-shortcuts";
 const DRAG = Symbol("drag");
 const RESIZE = Symbol("resize-live");
 const round = (n: number) => Math.round(n);
+/** At module scope: a new function each render would redraw every minimap node. */
+const minimapColor = (n: BoardFlowNode) => (n.type === "note" ? "#fde68a" : n.type === "chat" ? "#bfdbfe" : n.type === "group" ? "transparent" : "#d6d3d1");
 
 export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
   const store = useBoardStore();
@@ -141,7 +143,7 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
         proOptions={{ hideAttribution: true }}
       >
         <Background gap={24} size={1.5} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={(n) => (n.type === "note" ? "#fde68a" : n.type === "chat" ? "#bfdbfe" : n.type === "group" ? "transparent" : "#d6d3d1")} />
+        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} />
         <Controls showInteractive={false} />
         <Cursors />
       </ReactFlow>

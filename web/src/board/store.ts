@@ -121,7 +121,10 @@ export class BoardStore {
     this.#unwatch?.();
     const { doc, awareness } = this.connection;
     const onDoc = () => this.#changed("doc");
-    const onAwareness = () => this.#changed("peers");
+    // Our own presence (a cursor moving) changes nothing on our screen.
+    const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      if ([...added, ...updated, ...removed].some((id) => id !== doc.clientID)) this.#changed("peers");
+    };
     doc.on("update", onDoc);
     awareness.on("change", onAwareness);
     this.#unwatch = () => {
