@@ -1,8 +1,132 @@
-/** Placeholder: the whiteboard editor replaces this file (web/src/board/ is its folder). */
+/**
+ * The project editor at /orgs/:org/projects/:project: connects to the project's gateway,
+ * and lays out the tab bar, the toolbar, the whiteboard, the chats panel, presence and the
+ * connection state.
+ */
+import "@xyflow/react/dist/style.css";
+import "./board.css";
+import { ReactFlowProvider } from "@xyflow/react";
+import { useEffect, useState } from "react";
+import { GatewayProvider } from "../gateway/provider";
+import { Canvas } from "./Canvas";
+import { ChatPanel } from "./ChatPanel";
+import type { EdgeKind } from "./flow-model";
+import { Icon } from "./Icon";
+import { fetchMe, fetchMemberNames } from "./people";
+import { colorFor } from "./presence";
+import { BoardStore } from "./store";
+import { BoardContext, useBoard } from "./store-context";
+import { TabBar } from "./TabBar";
+import { Toasts } from "./Toasts";
+import { Toolbar } from "./Toolbar";
+import { useBoardActions } from "./use-board-actions";
+
+type Loading = { kind: "loading" } | { kind: "signed-out" } | { kind: "error"; message: string } | { kind: "ready"; store: BoardStore; names: Map<string, string> };
+
 export function ProjectEditor({ orgId, projectId }: { orgId: string; projectId: string }) {
+  const [state, setState] = useState<Loading>({ kind: "loading" });
+
+  useEffect(() => {
+    let cancelled = false;
+    let cleanup = () => {};
+    void Promise.all([fetchMe(), fetchMemberNames(orgId)]).then(
+      ([me, names]) => {
+        if (cancelled) return;
+        if (!me) return setState({ kind: "signed-out" });
+        const provider = new GatewayProvider({ org: orgId, project: projectId });
+        const store = new BoardStore(provider, { userId: me.id, name: me.name, color: colorFor(me.id) });
+        const online = () => provider.reconnectNow();
+        window.addEventListener("online", online);
+        cleanup = () => {
+          window.removeEventListener("online", online);
+          store.destroy();
+          provider.destroy();
+        };
+        setState({ kind: "ready", store, names });
+      },
+      (error: unknown) => !cancelled && setState({ kind: "error", message: error instanceof Error ? error.message : String(error) }),
+    );
+    return () => {
+      cancelled = true;
+      cleanup();
+    };
+  }, [orgId, projectId]);
+
+  if (state.kind === "loading") return <p className="board-message">Opening the project…</p>;
+  if (state.kind === "signed-out") return <p className="board-message">You are signed out. <a href="/">Sign in</a> to open this project.</p>;
+  if (state.kind === "error") return <p className="board-message error" role="alert">{state.message}</p>;
   return (
-    <section className="board-placeholder" data-org={orgId} data-project={projectId}>
-      Board
-    </section>
+    <BoardContext.Provider value={state.store}>
+      <ReactFlowProvider>
+        <EditorLayout names={state.names} />
+      </ReactFlowProvider>
+    </BoardContext.Provider>
+  );
+}
+
+function EditorLayout({ names }: { names: Map<string, string> }) {
+  const actions = useBoardActions();
+  const [edgeKind, setEdgeKind] = useState<EdgeKind>("relates-to");
+  const [panel, setPanel] = useState(true);
+  const status = useBoard((s) => s.status);
+  const denied = useBoard((s) => s.deniedReason);
+  const openChat = useBoard((s) => s.openChatId);
+  const unread = useBoard((s) => [...s.unread.values()].reduce((a, b) => a + b, 0));
+  useEffect(() => {
+    if (openChat) setPanel(true);
+  }, [openChat]);
+  return (
+    <div className="editor">
+      <header className="editor-top">
+        <a className="brand" href="/">
+          <img src="/favicon.svg" alt="" width={22} height={22} /> Kiln
+        </a>
+        <TabBar />
+        <Presence />
+        <span className={`status status-${status}`} data-testid="connection-status" title={denied ?? undefined}>
+          <span className="dot" aria-hidden="true" />
+          {status === "online" ? "Online" : status === "connecting" ? "Connecting…" : status === "offline" ? "Offline" : "No access"}
+        </span>
+        <button type="button" className="panel-toggle" aria-pressed={panel} onClick={() => setPanel(!panel)}>
+          <Icon name="chat" /> Chats{unread > 0 ? <b className="badge">{unread}</b> : null}
+        </button>
+      </header>
+      {status === "offline" && (
+        <div className="banner banner-offline" role="status">
+          You are offline. Note text you type is kept and syncs when the connection is back; other changes wait until then. Reconnecting…
+        </div>
+      )}
+      {status === "denied" && (
+        <div className="banner banner-denied" role="alert">
+          {denied ?? "You have no access to this project."}
+        </div>
+      )}
+      <Toolbar actions={actions} edgeKind={edgeKind} onEdgeKind={setEdgeKind} />
+      <div className="editor-body">
+        <Canvas edgeKind={edgeKind} />
+        {panel && <ChatPanel names={names} />}
+      </div>
+      <Toasts />
+    </div>
+  );
+}
+
+/** Who else is in the project, as coloured initials. */
+function Presence() {
+  const peers = useBoard((s) => s.peers);
+  const me = useBoard((s) => s.me);
+  const views = useBoard((s) => s.views);
+  const people = [...new Map(peers.map((p) => [p.userId, p])).values()];
+  return (
+    <ul className="presence" aria-label="People here">
+      <li className="avatar" style={{ background: me.color }} title={`${me.name} (you)`}>
+        {me.name.slice(0, 1).toUpperCase()}
+      </li>
+      {people.map((p) => (
+        <li key={p.userId} className="avatar" style={{ background: p.color }} title={`${p.name} — ${views.find((v) => v.id === p.view)?.name ?? "elsewhere"}`} data-testid="peer-avatar">
+          {p.name.slice(0, 1).toUpperCase()}
+        </li>
+      ))}
+    </ul>
   );
 }

@@ -1,0 +1,153 @@
+/**
+ * The whiteboard itself: xyflow bound to the board store. Drags are local and shared live
+ * through awareness, then sent as one `whiteboard:move` on drop; connecting two handles
+ * sends `core-graph:connect`; the other people's cursors are drawn in flow coordinates.
+ */
+import {
+  Background,
+  ConnectionMode,
+  Controls,
+  MiniMap,
+  type Connection,
+  MarkerType,
+  type EdgeChange,
+  type NodeChange,
+  type OnNodeDrag,
+  ReactFlow,
+  useReactFlow,
+} from "@xyflow/react";
+import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from "react";
+import { connectCommand, moveCommand } from "./commands";
+import { ContextMenu, type MenuState } from "./ContextMenu";
+import { Cursors } from "./Cursors";
+import type { BoardFlowEdge, BoardFlowNode, EdgeKind } from "./flow-model";
+import { nodeTypes } from "./registry";
+import { useBoard, useBoardStore } from "./store-context";
+import { useBoardActions } from "./use-board-actions";
+import { useShortcuts } from "./use-shortcuts";
+
+const DRAG = Symbol("drag");
+const RESIZE = Symbol("resize-live");
+const round = (n: number) => Math.round(n);
+/** At module scope: a new function each render would redraw every minimap node. */
+const minimapColor = (n: BoardFlowNode) => (n.type === "note" ? "#fde68a" : n.type === "chat" ? "#bfdbfe" : n.type === "group" ? "transparent" : "#d6d3d1");
+
+export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
+  const store = useBoardStore();
+  const nodes = useBoard((s) => s.nodes);
+  const edges = useBoard((s) => s.edges);
+  const viewId = useBoard((s) => s.viewId);
+  const flow = useReactFlow();
+  const actions = useBoardActions();
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  const dragFrom = useRef(new Map<string, { x: number; y: number }>());
+  useShortcuts(actions);
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<BoardFlowNode>[]) => {
+      let selection: Set<string> | null = null;
+      const dragged: { id: string; x: number; y: number }[] = [];
+      for (const change of changes) {
+        if (change.type === "position" && change.position) {
+          store.positions.set(change.id, { ...change.position, owner: change.dragging ? DRAG : RESIZE });
+          if (change.dragging) dragged.push({ id: change.id, x: round(change.position.x), y: round(change.position.y) });
+        } else if (change.type === "dimensions" && change.dimensions) {
+          if (change.resizing) store.sizes.set(change.id, { ...change.dimensions, owner: RESIZE });
+          else store.measured.set(change.id, change.dimensions);
+        } else if (change.type === "select") {
+          selection ??= new Set(store.selected);
+          if (change.selected) selection.add(change.id);
+          else selection.delete(change.id);
+        }
+      }
+      if (dragged.length > 0) store.setPresence({ drag: dragged });
+      if (selection) store.setSelection(selection);
+      else store.touch();
+    },
+    [store],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<BoardFlowEdge>[]) => {
+      const selection = new Set(store.selected);
+      let changed = false;
+      for (const change of changes) {
+        if (change.type !== "select") continue;
+        changed = true;
+        if (change.selected) selection.add(change.id);
+        else selection.delete(change.id);
+      }
+      if (changed) store.setSelection(selection);
+    },
+    [store],
+  );
+
+  const onNodeDragStart: OnNodeDrag<BoardFlowNode> = useCallback((_, __, dragged) => {
+    dragFrom.current = new Map(dragged.map((n) => [n.id, { ...n.position }]));
+  }, []);
+
+  const onNodeDragStop: OnNodeDrag<BoardFlowNode> = useCallback(
+    (_, __, dragged) => {
+      const moves = dragged
+        .map((n) => ({ id: n.id, x: round(n.position.x), y: round(n.position.y), from: dragFrom.current.get(n.id) ?? n.position }))
+        .filter((m) => m.x !== round(m.from.x) || m.y !== round(m.from.y));
+      store.setPresence({ drag: null });
+      for (const n of dragged) if (store.positions.get(n.id)?.owner === DRAG) store.positions.delete(n.id);
+      if (moves.length > 0) void store.run(moveCommand(store, viewId, moves));
+      else store.touch();
+    },
+    [store, viewId],
+  );
+
+  const onConnect = useCallback((c: Connection) => void store.run(connectCommand(store, c.source, c.target, edgeKind)), [store, edgeKind]);
+
+  const onMouseMove = useCallback(
+    (e: ReactMouseEvent) => store.setPresence({ cursor: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) }),
+    [store, flow],
+  );
+
+  useEffect(() => setMenu(null), [viewId]);
+
+  return (
+    <div className="board-canvas" onMouseMove={onMouseMove} onMouseLeave={() => store.setPresence({ cursor: null })}>
+      <ReactFlow<BoardFlowNode, BoardFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDrag={(e) => "clientX" in e && store.setPresence({ cursor: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) })}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={onConnect}
+        connectionMode={ConnectionMode.Loose}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        onlyRenderVisibleElements
+        minZoom={0.1}
+        maxZoom={2.5}
+        defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed }, style: { strokeWidth: 1.5 } }}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
+        onPaneContextMenu={(e) => {
+          e.preventDefault();
+          setMenu({ kind: "pane", x: e.clientX, y: e.clientY, at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+        }}
+        onNodeContextMenu={(e, node) => {
+          e.preventDefault();
+          if (!store.selected.has(node.id)) store.setSelection(new Set([node.id]));
+          setMenu({ kind: "node", x: e.clientX, y: e.clientY, at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), nodeId: node.id });
+        }}
+        onPaneClick={() => setMenu(null)}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} size={1.5} />
+        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} />
+        <Controls showInteractive={false} />
+        <Cursors />
+      </ReactFlow>
+      {menu && <ContextMenu menu={menu} actions={actions} onClose={() => setMenu(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,26 @@
+/** Small line icons (emoji are missing from many Linux fonts). */
+const paths = {
+  note: "M5 3h10l4 4v14H5z M15 3v4h4 M8 12h8 M8 16h6",
+  chat: "M4 5h16v11H9l-5 4z",
+  lock: "M6 11h12v9H6z M9 11V8a3 3 0 0 1 6 0v3",
+  trash: "M4 7h16 M9 7V4h6v3 M6 7l1 13h10l1-13",
+  group: "M3 3h7v7H3z M14 14h7v7h-7z M6.5 10v4a3 3 0 0 0 3 3h4.5 M17.5 14v-4a3 3 0 0 0-3-3H10",
+  ungroup: "M3 3h7v7H3z M14 14h7v7h-7z",
+  undo: "M9 14L4 9l5-5 M4 9h11a5 5 0 0 1 0 10h-4",
+  redo: "M15 14l5-5-5-5 M20 9H9a5 5 0 0 0 0 10h4",
+  rectangle: "M3 6h18v12H3z",
+  ellipse: "M12 5c5 0 9 3.1 9 7s-4 7-9 7-9-3.1-9-7 4-7 9-7z",
+  arrow: "M3 12h16 M14 7l5 5-5 5",
+  text: "M5 5h14 M12 5v14 M9 19h6",
+} as const;
+
+export type IconName = keyof typeof paths;
+
+export function Icon({ name, title }: { name: IconName; title?: string }) {
+  return (
+    <svg className="icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden={title ? undefined : true} role={title ? "img" : undefined}>
+      {title && <title>{title}</title>}
+      <path d={paths[name]} />
+    </svg>
+  );
+}

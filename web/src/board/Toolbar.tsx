@@ -1,0 +1,54 @@
+/** Create and arrange: notes, chats, shapes, group, lock, delete, undo/redo, and the kind of new edges. */
+import { EDGE_KINDS } from "../../../gateway-do/src/modules/core-graph/schema";
+import type { EdgeKind } from "./flow-model";
+import { Icon, type IconName } from "./Icon";
+import { useBoard } from "./store-context";
+import type { BoardActions } from "./use-board-actions";
+
+interface Props {
+  actions: BoardActions;
+  edgeKind: EdgeKind;
+  onEdgeKind: (kind: EdgeKind) => void;
+}
+
+export function Toolbar({ actions, edgeKind, onEdgeKind }: Props) {
+  const canUndo = useBoard((s) => s.canUndo);
+  const canRedo = useBoard((s) => s.canRedo);
+  const online = useBoard((s) => s.status === "online");
+  const tool = (icon: IconName, label: string, title: string, run: () => unknown, disabled = !online) => (
+    <button type="button" title={title} aria-label={title} disabled={disabled} onClick={() => void run()}>
+      <Icon name={icon} />
+      {label}
+    </button>
+  );
+  return (
+    <div className="board-toolbar" role="toolbar" aria-label="Board tools">
+      {tool("note", "Note", "New note (N)", () => actions.createNote())}
+      {tool("chat", "Chat", "New chat on the board", () => actions.createChat())}
+      <span className="sep" />
+      {tool("rectangle", "", "Rectangle", () => actions.addShape("rectangle"))}
+      {tool("ellipse", "", "Ellipse", () => actions.addShape("ellipse"))}
+      {tool("arrow", "", "Arrow", () => actions.addShape("arrow"))}
+      {tool("text", "", "Text label", () => actions.addShape("text"))}
+      <span className="sep" />
+      {tool("group", "Group", "Group the selection (Ctrl+G)", actions.group)}
+      {tool("ungroup", "Ungroup", "Ungroup (Shift+Ctrl+G)", actions.ungroup)}
+      {tool("lock", "Lock", "Lock or unlock the selection (Ctrl+L)", actions.toggleLock)}
+      {tool("trash", "", "Delete the selection (Del)", actions.deleteSelection)}
+      <span className="sep" />
+      {tool("undo", "", "Undo (Ctrl+Z)", actions.undo, !canUndo || !online)}
+      {tool("redo", "", "Redo (Shift+Ctrl+Z)", actions.redo, !canRedo || !online)}
+      <span className="sep" />
+      <label className="edge-kind" title="Kind of the edges you draw between nodes">
+        Link
+        <select value={edgeKind} onChange={(e) => onEdgeKind(e.target.value as EdgeKind)}>
+          {EDGE_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+    </div>
+  );
+}

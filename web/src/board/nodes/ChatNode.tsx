@@ -1,0 +1,31 @@
+/** A chat placed on the board: its title, latest messages, unread count; opens in the side panel. */
+import type { NodeProps } from "@xyflow/react";
+import type { GraphFlowNode } from "../flow-model";
+import { Icon } from "../Icon";
+import { useBoard, useBoardStore } from "../store-context";
+import { NodeFrame } from "./NodeFrame";
+
+export function ChatNode({ id, data, selected }: NodeProps<GraphFlowNode<"chat">>) {
+  const store = useBoardStore();
+  const messages = useBoard((s) => (data.chatId ? s.messages.get(data.chatId) : undefined));
+  const unread = useBoard((s) => (data.chatId ? (s.unread.get(data.chatId) ?? 0) : 0));
+  const recent = (messages ?? []).filter((m) => !m.deleted).slice(-3);
+  return (
+    <NodeFrame id={id} kind="chat" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>
+      <header>
+        <Icon name="chat" />
+        <span className="node-title">{data.title}</span>
+        {unread > 0 && <b className="badge">{unread}</b>}
+      </header>
+      <ul className="chat-preview">
+        {recent.length === 0 && <li className="muted">No messages yet</li>}
+        {recent.map((m) => (
+          <li key={m.id}>{m.text}</li>
+        ))}
+      </ul>
+      <button type="button" className="node-open nodrag" disabled={!data.chatId} onClick={() => data.chatId && store.openChat(data.chatId)}>
+        Open chat
+      </button>
+    </NodeFrame>
+  );
+}

@@ -1,0 +1,59 @@
+/** What every node on the board shares: connection handles, resizing, others' selection marks. */
+import { Handle, NodeResizer, Position } from "@xyflow/react";
+import { type ReactNode, useRef } from "react";
+import { resizeCommand } from "../commands";
+import type { PeerMark } from "../flow-model";
+import { useBoardStore } from "../store-context";
+
+interface Props {
+  id: string;
+  kind: string;
+  selected: boolean;
+  locked: boolean;
+  selectedBy: PeerMark[];
+  minWidth?: number;
+  minHeight?: number;
+  /** Shapes have no edges. */
+  connectable?: boolean;
+  children: ReactNode;
+}
+
+export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, children }: Props) {
+  const store = useBoardStore();
+  const from = useRef<{ x: number; y: number; width: number; height: number } | null>(null);
+  const mark = selectedBy[0];
+  return (
+    <div
+      className={`board-node board-${kind}${selected ? " is-selected" : ""}${locked ? " is-locked" : ""}`}
+      style={mark ? { outline: `2px solid ${mark.color}`, outlineOffset: 3 } : undefined}
+      data-testid={`node-${kind}`}
+    >
+      {mark && (
+        <span className="peer-mark" style={{ background: mark.color }}>
+          {selectedBy.map((m) => m.name).join(", ")}
+        </span>
+      )}
+      <NodeResizer
+        isVisible={selected && !locked}
+        minWidth={minWidth}
+        minHeight={minHeight}
+        color="var(--accent)"
+        onResizeStart={(_, p) => (from.current = { x: p.x, y: p.y, width: p.width, height: p.height })}
+        onResizeEnd={(_, p) => {
+          const start = from.current;
+          from.current = null;
+          if (!start) return;
+          const to = { x: Math.round(p.x), y: Math.round(p.y), width: Math.round(p.width), height: Math.round(p.height) };
+          void store.run(resizeCommand(store, store.getSnapshot().viewId, id, to, start));
+        }}
+      />
+      {connectable && (
+        <>
+          <Handle type="target" position={Position.Left} className="board-handle" />
+          <Handle type="source" position={Position.Right} className="board-handle" />
+        </>
+      )}
+      {children}
+    </div>
+  );
+}

@@ -1,0 +1,324 @@
+/**
+ * The board's one store: it subscribes to the project's Y.Doc and awareness, keeps this
+ * client's optimistic overlay, selection, undo history and toasts, and hands React an
+ * immutable snapshot (read through `useBoard` in store-context.tsx). Every change to
+ * shared state is an event; a refused event rolls its overlay back and says why.
+ */
+import type { Awareness } from "y-protocols/awareness";
+import type * as Y from "yjs";
+import { type ChatRecord, type MessageRecord, chatsOf, messagesOf, readMarkersOf } from "../../../gateway-do/src/modules/chats";
+import { viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+import type { ViewRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
+import type { Ack, GatewayEvent } from "../gateway/messages";
+import type { ConnectionStatus, Notice } from "../gateway/provider";
+import { type BoardFlowEdge, type BoardFlowNode, type FlowCache, type PeerMark, type PeerOverlay, buildFlow } from "./flow-model";
+import { type Peer, type Presence, peersOf } from "./presence";
+
+/** What the store needs of a gateway connection (GatewayProvider, or a fake in tests). */
+export interface BoardConnection {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly status: ConnectionStatus;
+  readonly deniedReason: string | null;
+  sendEvent(event: GatewayEvent): Promise<Ack>;
+  on(kind: "status", listener: (status: ConnectionStatus) => void): () => void;
+  on(kind: "doc", listener: (doc: Y.Doc) => void): () => void;
+  on(kind: "notice", listener: (notice: Notice) => void): () => void;
+}
+
+export interface Me {
+  userId: string;
+  name: string;
+  color: string;
+}
+
+export interface Toast {
+  id: number;
+  kind: "info" | "error";
+  message: string;
+}
+
+/** A change to make through the gateway, with its optimistic part and how to undo it. */
+export interface Command {
+  /** Sent together; the command succeeds when every one is acknowledged. */
+  events: GatewayEvent[];
+  /** Shows the change before the ack (overlay writes). */
+  apply?: () => void;
+  /** Drops the overlay once the gateway answered (the doc now tells the truth). */
+  settle?: () => void;
+  /** After a successful ack: the command that undoes this one, if any. */
+  inverse?: () => Command | null;
+}
+
+export interface BoardSnapshot {
+  status: ConnectionStatus;
+  deniedReason: string | null;
+  doc: Y.Doc;
+  me: Me;
+  views: ViewRecord[];
+  viewId: string;
+  nodes: BoardFlowNode[];
+  edges: BoardFlowEdge[];
+  chats: ChatRecord[];
+  messages: ReadonlyMap<string, MessageRecord[]>;
+  unread: ReadonlyMap<string, number>;
+  peers: Peer[];
+  toasts: Toast[];
+  canUndo: boolean;
+  canRedo: boolean;
+  /** The chat open in the side panel. */
+  openChatId: string | null;
+}
+
+type DocParts = Pick<BoardSnapshot, "views" | "chats" | "messages" | "unread">;
+
+const UNDO_LIMIT = 100;
+const PRESENCE_INTERVAL_MS = 40;
+
+export class BoardStore {
+  readonly positions = new Map<string, { x: number; y: number; owner: symbol }>();
+  readonly sizes = new Map<string, { width: number; height: number; owner: symbol }>();
+  readonly deleted = new Map<string, symbol>();
+  readonly measured = new Map<string, { width: number; height: number }>();
+  selected: ReadonlySet<string> = new Set();
+  viewId: string | null = null;
+  openChatId: string | null = null;
+
+  #snapshot: BoardSnapshot | null = null;
+  #docParts: DocParts | null = null;
+  #flow: { nodes: BoardFlowNode[]; edges: BoardFlowEdge[]; cache: FlowCache } | null = null;
+  #peers: Peer[] = [];
+  #peerOverlay: { key: string; overlay: PeerOverlay } = { key: "", overlay: { positions: new Map(), selectedBy: new Map() } };
+  #toasts: Toast[] = [];
+  #undo: Command[] = [];
+  #redo: Command[] = [];
+  #toastSeq = 0;
+  readonly #listeners = new Set<() => void>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  #presence: Presence;
+
+  constructor(
+    readonly connection: BoardConnection,
+    readonly me: Me,
+  ) {
+    this.#presence = { userId: me.userId, name: me.name, color: me.color, cursor: null, view: null, selection: [], drag: null, typing: null };
+    this.#unsubscribe.push(
+      connection.on("status", () => this.#changed("status")),
+      connection.on("doc", () => {
+        this.#watch();
+        this.#changed("doc");
+      }),
+      connection.on("notice", (notice) => this.toast(notice.message, notice.kind)),
+    );
+    this.#watch();
+  }
+
+  #unwatch: (() => void) | null = null;
+
+  /** Follows the connection's current doc and awareness (they are replaced after a resync). */
+  #watch(): void {
+    this.#unwatch?.();
+    const { doc, awareness } = this.connection;
+    const onDoc = () => this.#changed("doc");
+    // Our own presence (a cursor moving) changes nothing on our screen.
+    const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      if ([...added, ...updated, ...removed].some((id) => id !== doc.clientID)) this.#changed("peers");
+    };
+    doc.on("update", onDoc);
+    awareness.on("change", onAwareness);
+    this.#unwatch = () => {
+      doc.off("update", onDoc);
+      awareness.off("change", onAwareness);
+    };
+    awareness.setLocalState(this.#presence);
+  }
+
+  get doc(): Y.Doc {
+    return this.connection.doc;
+  }
+
+  #changed(part: "doc" | "status" | "peers" | "local" | "ui"): void {
+    if (part === "doc") {
+      this.#docParts = null;
+      this.#flow = null;
+    }
+    if (part === "local") this.#flow = null;
+    if (part === "peers") {
+      this.#peers = peersOf(this.connection.awareness.getStates() as Map<number, Record<string, unknown>>, this.connection.doc.clientID);
+      if (this.#updatePeerOverlay()) this.#flow = null;
+    }
+    this.#snapshot = null;
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Rebuilds what others drag and select on this view; true when it changed. */
+  #updatePeerOverlay(): boolean {
+    const view = this.#currentView();
+    const here = this.#peers.filter((p) => p.view === view);
+    const key = JSON.stringify(here.map((p) => [p.color, p.name, p.selection, p.drag ?? null]));
+    if (key === this.#peerOverlay.key) return false;
+    const positions = new Map<string, { x: number; y: number }>();
+    const selectedBy = new Map<string, PeerMark[]>();
+    for (const peer of here) {
+      for (const d of peer.drag ?? []) positions.set(d.id, { x: d.x, y: d.y });
+      for (const id of peer.selection) selectedBy.set(id, [...(selectedBy.get(id) ?? []), { name: peer.name, color: peer.color }]);
+    }
+    this.#peerOverlay = { key, overlay: { positions, selectedBy } };
+    return true;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  #currentView(): string {
+    const views = viewsOf(this.doc);
+    if (this.viewId && views.has(this.viewId)) return this.viewId;
+    return [...views.values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))[0]?.id ?? "main";
+  }
+
+  #buildDocParts(): DocParts {
+    const views = [...viewsOf(this.doc).values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    const chats = [...chatsOf(this.doc).values()].sort((a, b) => a.createdAt - b.createdAt);
+    const messages = new Map<string, MessageRecord[]>();
+    for (const m of messagesOf(this.doc).values()) messages.set(m.chatId, [...(messages.get(m.chatId) ?? []), m]);
+    for (const list of messages.values()) list.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    const unread = new Map<string, number>();
+    const markers = readMarkersOf(this.doc);
+    for (const chat of chats) {
+      const marker = markers.get(`${chat.id}/${this.me.userId}`);
+      const readAt = marker ? (messagesOf(this.doc).get(marker.messageId)?.createdAt ?? marker.at) : 0;
+      unread.set(chat.id, (messages.get(chat.id) ?? []).filter((m) => !m.deleted && m.author !== this.me.userId && m.createdAt > readAt).length);
+    }
+    return { views, chats, messages, unread };
+  }
+
+  /** The current state; the same object until something changes (for useSyncExternalStore). */
+  getSnapshot = (): BoardSnapshot => {
+    if (this.#snapshot) return this.#snapshot;
+    const viewId = this.#currentView();
+    this.#docParts ??= this.#buildDocParts();
+    if (!this.#flow) {
+      const local = { positions: this.positions, sizes: this.sizes, deleted: new Set(this.deleted.keys()), selected: this.selected, measured: this.measured };
+      this.#flow = buildFlow(this.doc, viewId, local, this.#peerOverlay.overlay, this.#lastCache);
+      this.#lastCache = this.#flow.cache;
+    }
+    this.#snapshot = {
+      status: this.connection.status,
+      deniedReason: this.connection.deniedReason,
+      doc: this.doc,
+      me: this.me,
+      ...this.#docParts,
+      viewId,
+      nodes: this.#flow.nodes,
+      edges: this.#flow.edges,
+      peers: this.#peers,
+      toasts: this.#toasts,
+      canUndo: this.#undo.length > 0,
+      canRedo: this.#redo.length > 0,
+      openChatId: this.openChatId,
+    };
+    return this.#snapshot;
+  };
+
+  #lastCache: FlowCache = new Map();
+
+  /** Marks local overlay or selection as changed. */
+  touch(): void {
+    this.#changed("local");
+  }
+
+  setView(viewId: string): void {
+    this.viewId = viewId;
+    this.selected = new Set();
+    this.#updatePeerOverlay();
+    this.setPresence({ view: viewId, selection: [], cursor: null });
+    this.#changed("local");
+  }
+
+  openChat(chatId: string | null): void {
+    this.openChatId = chatId;
+    this.#changed("ui");
+  }
+
+  setSelection(ids: ReadonlySet<string>): void {
+    this.selected = ids;
+    this.setPresence({ selection: [...ids] });
+    this.#changed("local");
+  }
+
+  /** Updates this client's presence; sent at most every 40 ms. */
+  setPresence(change: Partial<Presence>): void {
+    this.#presence = { ...this.#presence, view: this.#currentView(), ...change };
+    if (this.#presenceTimer) return;
+    this.#presenceTimer = setTimeout(() => {
+      this.#presenceTimer = null;
+      this.connection.awareness.setLocalState(this.#presence);
+    }, PRESENCE_INTERVAL_MS);
+  }
+
+  toast(message: string, kind: Toast["kind"] = "error"): void {
+    const toast = { id: ++this.#toastSeq, kind, message };
+    this.#toasts = [...this.#toasts, toast].slice(-4);
+    this.#changed("ui");
+    setTimeout(() => this.dismiss(toast.id), 6000);
+  }
+
+  dismiss(id: number): void {
+    if (!this.#toasts.some((t) => t.id === id)) return;
+    this.#toasts = this.#toasts.filter((t) => t.id !== id);
+    this.#changed("ui");
+  }
+
+  /** Sends a command's event with its optimistic change; returns its inverse on success, null if none, false if refused. */
+  async #exec(command: Command): Promise<Command | null | false> {
+    command.apply?.();
+    this.#changed("local");
+    const acks = await Promise.all(command.events.map((event) => this.connection.sendEvent(event)));
+    command.settle?.();
+    this.#changed("local");
+    const refused = acks.find((ack) => !ack.ok);
+    if (refused && !refused.ok) {
+      this.toast(refused.error.message);
+      return false;
+    }
+    return command.inverse?.() ?? null;
+  }
+
+  /** Runs a command and records its inverse for undo. Resolves true when the gateway accepted it. */
+  async run(command: Command): Promise<boolean> {
+    const inverse = await this.#exec(command);
+    if (inverse === false) return false;
+    if (inverse) {
+      this.#undo = [...this.#undo, inverse].slice(-UNDO_LIMIT);
+      this.#redo = [];
+      this.#changed("ui");
+    }
+    return true;
+  }
+
+  async undo(): Promise<void> {
+    const command = this.#undo.pop();
+    if (!command) return;
+    const back = await this.#exec(command);
+    if (back) this.#redo.push(back);
+    this.#changed("ui");
+  }
+
+  async redo(): Promise<void> {
+    const command = this.#redo.pop();
+    if (!command) return;
+    const back = await this.#exec(command);
+    if (back) this.#undo.push(back);
+    this.#changed("ui");
+  }
+
+  destroy(): void {
+    if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
+    this.#unwatch?.();
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
+    this.#listeners.clear();
+  }
+}

@@ -1,0 +1,108 @@
+/** The board's actions, shared by the toolbar, the context menu and the keyboard shortcuts. */
+import { useReactFlow } from "@xyflow/react";
+import { useMemo } from "react";
+import { bodiesOf } from "../../../gateway-do/src/modules/notes";
+import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
+import { placementKey, placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+import { addShapesCommand, createChatCommand, createNotesCommand, deleteCommand, groupCommand, lockCommand, ungroupCommand } from "./commands";
+import { type ShapeKind, shapeIdOf } from "./flow-model";
+import type { BoardStore } from "./store";
+import { useBoardStore } from "./store-context";
+
+type Point = { x: number; y: number };
+
+/** What Ctrl+C keeps: notes (with text) and shapes, relative to the copied area's corner. */
+interface Clipboard {
+  notes: { x: number; y: number; width: number; height: number; text: string }[];
+  shapes: { kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string }[];
+}
+
+let clipboard: Clipboard | null = null;
+
+function copySelection(store: BoardStore): Clipboard | null {
+  const { doc } = store;
+  const viewId = store.getSnapshot().viewId;
+  const notes: Clipboard["notes"] = [];
+  const shapes: Clipboard["shapes"] = [];
+  for (const id of store.selected) {
+    const shapeId = shapeIdOf(id);
+    const shape = shapeId ? shapesOf(doc).get(shapeId) : undefined;
+    if (shape) shapes.push({ kind: shape.kind, x: shape.x, y: shape.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color });
+    const placement = placementsOf(doc).get(placementKey(viewId, id));
+    if (placement && nodesOf(doc).get(id)?.kind === "note") {
+      notes.push({ x: placement.x, y: placement.y, width: placement.width, height: placement.height, text: bodiesOf(doc).get(id)?.toString() ?? "" });
+    }
+  }
+  if (notes.length + shapes.length === 0) return null;
+  const left = Math.min(...[...notes, ...shapes].map((i) => i.x));
+  const top = Math.min(...[...notes, ...shapes].map((i) => i.y));
+  return {
+    notes: notes.map((n) => ({ ...n, x: n.x - left, y: n.y - top })),
+    shapes: shapes.map((s) => ({ ...s, x: s.x - left, y: s.y - top })),
+  };
+}
+
+export function useBoardActions() {
+  const store = useBoardStore();
+  const flow = useReactFlow();
+  return useMemo(() => {
+    const viewId = () => store.getSnapshot().viewId;
+    /** The middle of the screen, in flow coordinates, nudged so new items don't stack exactly. */
+    const center = (): Point => {
+      const pane = document.querySelector(".board-canvas")?.getBoundingClientRect();
+      const p = flow.screenToFlowPosition({ x: (pane?.left ?? 0) + (pane?.width ?? 800) / 2, y: (pane?.top ?? 0) + (pane?.height ?? 600) / 2 });
+      const jitter = () => Math.round((Math.random() - 0.5) * 60);
+      return { x: p.x - 120 + jitter(), y: p.y - 80 + jitter() };
+    };
+    const selection = () => [...store.selected];
+    const graphSelection = () => selection().filter((id) => shapeIdOf(id) === null && nodesOf(store.doc).has(id));
+    return {
+      center,
+      createNote: (at = center()) => store.run(createNotesCommand(store, viewId(), [at])),
+      createChat: (at = center()) => store.run(createChatCommand(viewId(), "Chat", at)),
+      addShape: (kind: ShapeKind, at = center()) =>
+        store.run(addShapesCommand(store, viewId(), [{ kind, ...at, width: kind === "arrow" ? 200 : kind === "text" ? 220 : 200, height: kind === "arrow" ? 40 : kind === "text" ? 48 : 120, text: kind === "text" ? "Label" : "" }])),
+      deleteSelection: () => {
+        const ids = [...selection(), ...store.getSnapshot().edges.filter((e) => e.selected).map((e) => e.id)];
+        if (ids.length > 0) void store.run(deleteCommand(store, viewId(), ids));
+        store.setSelection(new Set());
+      },
+      selectAll: () => store.setSelection(new Set(store.getSnapshot().nodes.map((n) => n.id))),
+      copy: () => {
+        clipboard = copySelection(store) ?? clipboard;
+      },
+      paste: async (at?: Point) => {
+        if (!clipboard) return;
+        const origin = at ?? center();
+        const { notes, shapes } = clipboard;
+        const commands = [];
+        if (notes.length > 0) commands.push(createNotesCommand(store, viewId(), notes.map((n) => ({ ...n, x: n.x + origin.x, y: n.y + origin.y }))));
+        if (shapes.length > 0) commands.push(addShapesCommand(store, viewId(), shapes.map((s) => ({ ...s, x: s.x + origin.x, y: s.y + origin.y }))));
+        for (const command of commands) await store.run(command);
+      },
+      toggleLock: () => {
+        const ids = selection();
+        if (ids.length === 0) return;
+        const nodes = store.getSnapshot().nodes.filter((n) => store.selected.has(n.id));
+        const lock = nodes.some((n) => !n.data.locked);
+        void store.run(lockCommand(store, viewId(), ids, lock));
+      },
+      group: () => {
+        const ids = graphSelection();
+        if (ids.length < 1) return store.toast("Select the nodes to group first.", "info");
+        void store.run(groupCommand(store, viewId(), ids));
+      },
+      ungroup: () => {
+        const groups = graphSelection().filter((id) => nodesOf(store.doc).get(id)?.kind === "group");
+        if (groups.length === 0) return store.toast("Select a group to ungroup.", "info");
+        for (const id of groups) void store.run(ungroupCommand(store, viewId(), id));
+      },
+      undo: () => void store.undo(),
+      redo: () => void store.redo(),
+      fit: () => void flow.fitView({ padding: 0.15, duration: 200 }),
+      canPaste: () => clipboard !== null,
+    };
+  }, [store, flow]);
+}
+
+export type BoardActions = ReturnType<typeof useBoardActions>;

@@ -1,0 +1,31 @@
+/** Keyboard shortcuts: Delete, Ctrl+A, Ctrl+C/V, Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), F to fit. */
+import { useEffect } from "react";
+import type { BoardActions } from "./use-board-actions";
+
+/** True when the key belongs to a text field (typing a note, a chat message). */
+function typing(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+}
+
+export function useShortcuts(actions: BoardActions): void {
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (typing(e.target)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      const key = e.key.toLowerCase();
+      const handled = () => e.preventDefault();
+      if (key === "delete" || key === "backspace") return handled(), actions.deleteSelection();
+      if (mod && key === "a") return handled(), actions.selectAll();
+      if (mod && key === "c") return actions.copy();
+      if (mod && key === "v") return handled(), void actions.paste();
+      if (mod && key === "z") return handled(), e.shiftKey ? actions.redo() : actions.undo();
+      if (mod && key === "y") return handled(), actions.redo();
+      if (mod && key === "g") return handled(), e.shiftKey ? actions.ungroup() : actions.group();
+      if (mod && key === "l") return handled(), actions.toggleLock();
+      if (!mod && !e.altKey && key === "f") return handled(), actions.fit();
+      if (!mod && !e.altKey && key === "n") return handled(), void actions.createNote();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [actions]);
+}

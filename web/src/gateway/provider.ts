@@ -1,0 +1,314 @@
+/**
+ * The browser's side of a project's gateway socket. Fetches a fresh token for every
+ * (re)connect, retries with backoff, syncs the project's Y.Doc and awareness with
+ * y-protocols, and sends events as JSON with request ids, resolving each with its ack.
+ * Edits made while offline stay in the doc and reach the gateway in the next sync.
+ */
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as syncProtocol from "y-protocols/sync";
+import * as Y from "yjs";
+import { MESSAGE_AWARENESS, MESSAGE_SYNC, awarenessFrame, syncStep1, updateFrame } from "../../../gateway-do/src/sync/protocol";
+import { type GatewayTicket, TicketError, fetchTicket } from "./connect";
+import { type Ack, type GatewayEvent, parseServerMessage } from "./messages";
+
+export type ConnectionStatus = "connecting" | "online" | "offline" | "denied";
+
+/** Close codes the gateway uses (gateway-do/src/gateway-do.ts, limits.ts). */
+export const CLOSE_UNAUTHENTICATED = 4001;
+export const CLOSE_FORBIDDEN = 4003;
+export const CLOSE_RATE_LIMITED = 4029;
+export const CLOSE_TOO_BIG = 1009;
+
+/** The part of a WebSocket the provider uses, so tests can hand it a fake. */
+export interface SocketLike {
+  binaryType: BinaryType;
+  readonly readyState: number;
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: Event) => void) | null;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onclose: ((event: CloseEvent) => void) | null;
+  onerror: ((event: Event) => void) | null;
+}
+
+export interface ProviderOptions {
+  org: string;
+  project: string;
+  /** A fresh ticket per connection attempt (default: the worker's connect route). */
+  fetchTicket?: (org: string, project: string) => Promise<GatewayTicket>;
+  createSocket?: (url: string) => SocketLike;
+  /** Backoff between attempts: min doubled per failure up to max, with jitter. */
+  backoff?: { minMs: number; maxMs: number };
+  ackTimeoutMs?: number;
+  /** Start connecting at once (default true). */
+  connect?: boolean;
+}
+
+/** Something the person should be told (a toast). */
+export interface Notice {
+  kind: "info" | "error";
+  message: string;
+}
+
+type Listener<T> = (value: T) => void;
+
+/** What the provider tells its listeners about. */
+export interface ProviderEvents {
+  status: ConnectionStatus;
+  /** The doc was replaced (after a refused edit): read state from this one now. */
+  doc: Y.Doc;
+  notice: Notice;
+}
+
+const OPEN = 1;
+
+export class GatewayProvider {
+  doc: Y.Doc;
+  awareness: awarenessProtocol.Awareness;
+  status: ConnectionStatus = "connecting";
+  /** Why the gateway refused us, once `denied`. */
+  deniedReason: string | null = null;
+  /** True once the doc has synced over the current socket. */
+  synced = false;
+
+  readonly #options: Required<Omit<ProviderOptions, "connect">>;
+  #ws: SocketLike | null = null;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #destroyed = false;
+  #seq = 0;
+  readonly #pending = new Map<string, { resolve: (ack: Ack) => void; timer: ReturnType<typeof setTimeout> }>();
+  readonly #listeners: { [K in keyof ProviderEvents]: Set<Listener<ProviderEvents[K]>> } = { status: new Set(), doc: new Set(), notice: new Set() };
+
+  constructor(options: ProviderOptions) {
+    this.#options = {
+      fetchTicket,
+      createSocket: (url) => new WebSocket(url) as SocketLike,
+      backoff: { minMs: 500, maxMs: 15_000 },
+      ackTimeoutMs: 10_000,
+      ...options,
+    };
+    this.doc = new Y.Doc();
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.#bind();
+    if (options.connect !== false) void this.#connect();
+  }
+
+  /** Subscribes to status changes, doc replacements (after a resync) or notices; returns the unsubscribe. */
+  on<K extends keyof ProviderEvents>(kind: K, listener: Listener<ProviderEvents[K]>): () => void {
+    const set = this.#listeners[kind] as Set<Listener<ProviderEvents[K]>>;
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  #emit<K extends keyof ProviderEvents>(kind: K, value: ProviderEvents[K]): void {
+    for (const listener of this.#listeners[kind] as Set<Listener<ProviderEvents[K]>>) listener(value);
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.#emit("status", status);
+  }
+
+  // Local doc edits (note text) and local presence go out as they happen, when connected.
+  readonly #onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin !== this) this.#sendBinary(updateFrame(update));
+  };
+  readonly #onAwarenessUpdate = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+    if (origin !== "local") return;
+    this.#sendBinary(awarenessFrame(this.awareness, [...added, ...updated, ...removed]));
+  };
+
+  #bind(): void {
+    this.doc.on("update", this.#onDocUpdate);
+    this.awareness.on("update", this.#onAwarenessUpdate);
+  }
+
+  #unbind(): void {
+    this.doc.off("update", this.#onDocUpdate);
+    this.awareness.off("update", this.#onAwarenessUpdate);
+  }
+
+  #sendBinary(frame: Uint8Array): void {
+    if (this.#ws?.readyState === OPEN) this.#ws.send(frame);
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#destroyed || this.status === "denied") return;
+    this.#timer = null;
+    let ticket: GatewayTicket;
+    try {
+      ticket = await this.#options.fetchTicket(this.#options.org, this.#options.project);
+    } catch (error) {
+      if (error instanceof TicketError && error.kind === "denied") return this.#deny(error.message);
+      return this.#retry();
+    }
+    if (this.#destroyed) return;
+    const ws = this.#options.createSocket(`${ticket.url}?token=${encodeURIComponent(ticket.token)}`);
+    ws.binaryType = "arraybuffer";
+    this.#ws = ws;
+    ws.onopen = () => {
+      ws.send(syncStep1(this.doc));
+      if (this.awareness.getLocalState() !== null) ws.send(awarenessFrame(this.awareness, [this.doc.clientID]));
+    };
+    ws.onmessage = (event) => this.#receive(ws, event.data);
+    ws.onclose = (event) => this.#closed(ws, event.code, event.reason);
+    ws.onerror = () => {}; // a close event follows
+  }
+
+  #receive(ws: SocketLike, data: unknown): void {
+    if (ws !== this.#ws) return;
+    if (typeof data === "string") return this.#text(data);
+    if (!(data instanceof ArrayBuffer)) return;
+    const decoder = decoding.createDecoder(new Uint8Array(data));
+    const type = decoding.readVarUint(decoder);
+    if (type === MESSAGE_AWARENESS) {
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, decoding.readVarUint8Array(decoder), this);
+      return;
+    }
+    if (type !== MESSAGE_SYNC) return;
+    const reply = encoding.createEncoder();
+    encoding.writeVarUint(reply, MESSAGE_SYNC);
+    const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
+    if (encoding.length(reply) > 1) ws.send(encoding.toUint8Array(reply));
+    if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+      this.synced = true;
+      this.#attempt = 0;
+      this.#setStatus("online");
+    }
+  }
+
+  #text(text: string): void {
+    const message = parseServerMessage(text);
+    if (!message) return;
+    switch (message.type) {
+      case "ack": {
+        const pending = message.requestId ? this.#pending.get(message.requestId) : undefined;
+        if (!pending || !message.requestId) return;
+        this.#pending.delete(message.requestId);
+        clearTimeout(pending.timer);
+        pending.resolve(
+          message.ok
+            ? { requestId: message.requestId, ok: true }
+            : { requestId: message.requestId, ok: false, error: message.error ?? { code: "refused", message: "The gateway refused the change." } },
+        );
+        return;
+      }
+      case "rejected-update":
+        this.#emit("notice", { kind: "error", message: `The gateway refused an edit (${message.reason}): reloading the board.` });
+        return this.#resync();
+      case "error":
+        this.#emit("notice", { kind: "error", message: message.error.message });
+        return;
+      case "pong":
+        return;
+    }
+  }
+
+  /** Drops the local doc (it holds something the gateway refused) and syncs a fresh one. */
+  #resync(): void {
+    const local = this.awareness.getLocalState();
+    this.awareness.setLocalState(null);
+    this.#unbind();
+    this.awareness.destroy();
+    this.doc.destroy();
+    this.doc = new Y.Doc();
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.#bind();
+    this.synced = false;
+    this.#emit("doc", this.doc);
+    if (local) this.awareness.setLocalState(local);
+    const ws = this.#ws;
+    if (ws?.readyState === OPEN) ws.send(syncStep1(this.doc));
+  }
+
+  #closed(ws: SocketLike, code: number, reason: string): void {
+    if (ws !== this.#ws) return;
+    this.#ws = null;
+    this.synced = false;
+    this.#failPending("offline", "The connection dropped before the gateway answered: the change was undone.");
+    const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
+    awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
+    if (this.#destroyed) return;
+    if (code === CLOSE_FORBIDDEN) return this.#deny(reason || "You no longer have access to this project.");
+    if (code === CLOSE_UNAUTHENTICATED) {
+      // The token expired or was refused: the next attempt fetches a fresh one, at once the first time.
+      this.#setStatus("offline");
+      if (this.#attempt === 0) {
+        this.#attempt = 1;
+        void this.#connect();
+        return;
+      }
+    }
+    if (code === CLOSE_RATE_LIMITED) this.#emit("notice", { kind: "error", message: "Too many changes at once: reconnecting shortly." });
+    if (code === CLOSE_TOO_BIG) this.#emit("notice", { kind: "error", message: "A change was too big to send." });
+    this.#retry();
+  }
+
+  #retry(): void {
+    if (this.#destroyed || this.status === "denied") return;
+    this.#setStatus(this.status === "connecting" && this.#attempt === 0 ? "connecting" : "offline");
+    const { minMs, maxMs } = this.#options.backoff;
+    const delay = Math.min(maxMs, minMs * 2 ** this.#attempt) * (0.75 + Math.random() * 0.5);
+    this.#attempt++;
+    this.#timer = setTimeout(() => void this.#connect(), delay);
+  }
+
+  #deny(reason: string): void {
+    this.deniedReason = reason;
+    this.#setStatus("denied");
+    this.#emit("notice", { kind: "error", message: reason });
+  }
+
+  #failPending(code: string, message: string): void {
+    for (const [requestId, pending] of this.#pending) {
+      clearTimeout(pending.timer);
+      pending.resolve({ requestId, ok: false, error: { code, message } });
+    }
+    this.#pending.clear();
+  }
+
+  /** Tries again now (e.g. when the browser comes back online), skipping the backoff wait. */
+  reconnectNow(): void {
+    if (this.#ws || this.#destroyed || this.status === "denied" || this.#timer === null) return;
+    clearTimeout(this.#timer);
+    this.#attempt = 0;
+    void this.#connect();
+  }
+
+  /** Sends an event; resolves with the gateway's ack, or a refusal made here when offline or unanswered. */
+  sendEvent(event: GatewayEvent): Promise<Ack> {
+    const requestId = `${this.doc.clientID}-${++this.#seq}`;
+    const ws = this.#ws;
+    if (!ws || ws.readyState !== OPEN || !this.synced) {
+      return Promise.resolve({ requestId, ok: false, error: { code: "offline", message: "You are offline: the change was not sent." } });
+    }
+    return new Promise<Ack>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(requestId);
+        resolve({ requestId, ok: false, error: { code: "timeout", message: "The gateway did not answer in time: the change was undone." } });
+      }, this.#options.ackTimeoutMs);
+      this.#pending.set(requestId, { resolve, timer });
+      ws.send(JSON.stringify({ type: "event", event: { ...event, requestId } }));
+    });
+  }
+
+  /** Leaves: presence goes, the socket closes, nothing reconnects. */
+  destroy(): void {
+    this.#destroyed = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.awareness.setLocalState(null); // tells the others we left while the socket is open
+    this.#failPending("closed", "The board was closed.");
+    const ws = this.#ws;
+    this.#ws = null;
+    ws?.close(1000, "left");
+    this.#unbind();
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { bindTextarea, diffText } from "../src/board/text-binding";
+
+function pair() {
+  const a = new Y.Doc();
+  const b = new Y.Doc();
+  a.on("update", (u: Uint8Array, origin: unknown) => origin !== "sync" && Y.applyUpdate(b, u, "sync"));
+  b.on("update", (u: Uint8Array, origin: unknown) => origin !== "sync" && Y.applyUpdate(a, u, "sync"));
+  a.getMap<Y.Text>("notes/bodies").set("n", new Y.Text("hello world"));
+  return { a: a.getMap<Y.Text>("notes/bodies").get("n")!, b: b.getMap<Y.Text>("notes/bodies").get("n")! };
+}
+
+describe("a note's textarea bound to its Y.Text", () => {
+  it("finds the one change between two values", () => {
+    expect(diffText("hello world", "hello brave world")).toEqual({ index: 6, remove: 0, insert: "brave " });
+    expect(diffText("hello world", "hello")).toEqual({ index: 5, remove: 6, insert: "" });
+    expect(diffText("aaa", "aaaa")).toEqual({ index: 3, remove: 0, insert: "a" });
+    expect(diffText("abc", "xbc")).toEqual({ index: 0, remove: 1, insert: "x" });
+  });
+
+  it("sends typing as edits and keeps the caret in place when someone else types before it", () => {
+    const { a, b } = pair();
+    const textarea = document.createElement("textarea");
+    document.body.append(textarea);
+    const unbind = bindTextarea(textarea, a);
+    expect(textarea.value).toBe("hello world");
+
+    textarea.value = "hello brave world";
+    textarea.dispatchEvent(new Event("input"));
+    expect(b.toString()).toBe("hello brave world");
+
+    textarea.focus();
+    textarea.setSelectionRange(12, 12); // before "world"
+    b.insert(0, ">> ");
+    expect(textarea.value).toBe(">> hello brave world");
+    expect(textarea.selectionStart).toBe(15);
+    b.insert(textarea.value.length, "!"); // after the caret: it stays
+    expect(textarea.selectionStart).toBe(15);
+    b.delete(0, 3);
+    expect(textarea.selectionStart).toBe(12);
+
+    unbind();
+    b.insert(0, "x");
+    expect(textarea.value).toBe("hello brave world!");
+    textarea.remove();
+  });
+});
