@@ -16,6 +16,7 @@ import { startDbProxy, type DbProxy } from "./local/db-proxy";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./local/embedded-postgres";
 import { loadOrCreateJwtPrivateKey } from "./local/jwt-key";
 import { findFreePort, isPortFree } from "./local/ports";
+import { stopProcessGroup } from "./local/process-group";
 
 const root = resolve(import.meta.dirname, "..");
 const log = (message: string) => console.log(`kiln  ${message}`);
@@ -29,7 +30,7 @@ async function stop(code: number): Promise<never> {
     stopping = true;
     log("stopping…");
     await running.vite?.close();
-    await stopWorker(running.worker);
+    await stopProcessGroup(running.worker);
     await running.proxy?.close();
     await running.postgres?.stop();
   }
@@ -123,25 +124,6 @@ async function startWorker(config: LocalConfig, db: { databaseUrl: string; wsPro
     if (!stopping) void fail(`wrangler dev exited (${signal ?? `code ${code}`}); its output is above.`);
   });
   return child;
-}
-
-async function stopWorker(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return; // already gone
-  }
-  const timeout = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }, 5000);
-  await exited;
-  clearTimeout(timeout);
 }
 
 /** Resolves once the worker answers its health check through the database. */

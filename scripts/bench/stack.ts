@@ -14,6 +14,7 @@ import { startDbProxy, type DbProxy } from "../local/db-proxy";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "../local/embedded-postgres";
 import { loadOrCreateJwtPrivateKey } from "../local/jwt-key";
 import { findFreePort } from "../local/ports";
+import { stopProcessGroup } from "../local/process-group";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -133,26 +134,6 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
     await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`the worker did not become healthy within 90 s (${last})`);
-}
-
-/** SIGTERM to the whole process group, SIGKILL after 5 s. */
-export async function stopProcessGroup(child: ChildProcess | undefined): Promise<void> {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((done) => child.once("exit", () => done()));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch {
-    return; // already gone
-  }
-  const timeout = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }, 5000);
-  await exited;
-  clearTimeout(timeout);
 }
 
 /**
