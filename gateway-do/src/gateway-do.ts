@@ -258,7 +258,7 @@ export class GatewayDO extends Server<Env> {
     const room = this.#room(state.project);
     if (typeof message !== "string") {
       const bytes = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
-      const notice = room.receive(connection, this.#actor(state.userId, state.roles, state.project, room), bytes);
+      const notice = room.receive(connection, () => this.#actor(state.userId, state.roles, state.project, room), bytes);
       if (notice) send(notice);
       return;
     }

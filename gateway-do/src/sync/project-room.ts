@@ -87,8 +87,11 @@ export class ProjectRoom {
     if (present.length > 0) peer.send(awarenessFrame(this.awareness, present));
   }
 
-  /** A binary frame from a connection. Returns a notice for the sender, if any. */
-  receive(peer: RoomPeer, actor: Actor, data: Uint8Array): ServerMessage | null {
+  /**
+   * A binary frame from a connection. Returns a notice for the sender, if any. `actor` is
+   * asked for only when an edit needs its permissions: presence frames, the busiest, skip it.
+   */
+  receive(peer: RoomPeer, actor: () => Actor, data: Uint8Array): ServerMessage | null {
     this.lastActive = Date.now();
     const frame = decodeFrame(data);
     switch (frame.kind) {
@@ -111,10 +114,11 @@ export class ProjectRoom {
     }
   }
 
-  #clientUpdate(peer: RoomPeer, actor: Actor, update: Uint8Array): ServerMessage | null {
+  #clientUpdate(peer: RoomPeer, actor: () => Actor, update: Uint8Array): ServerMessage | null {
     const check = checkClientUpdate(this.doc, update, editableTexts);
     if (!check.ok) return { type: "rejected-update", reason: check.reason };
-    const denied = check.texts.find((t) => !isAllowed(actor.grants, t.permission));
+    const { grants } = actor();
+    const denied = check.texts.find((t) => !isAllowed(grants, t.permission));
     if (denied) return { type: "rejected-update", reason: `You lack the permission ${denied.permission}.` };
     if (check.texts.length === 0) return null; // nothing new for the server
     if (this.#full()) return { type: "rejected-update", reason: this.#fullMessage() };
