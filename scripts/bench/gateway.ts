@@ -14,18 +14,37 @@ import { buildProjectDoc, writeProjectDoc } from "./project-docs";
 import { startPeer } from "./peers";
 import { startProfiler } from "./profile";
 import { type ColdLoadResult, coldTable, scaleTable } from "./report";
-import { type ScaleResult, type ScaleSettings, coldLoad, runKilnScale, runPeerScale } from "./scenarios";
+import { type Route, type ScaleResult, type ScaleSettings, coldLoad, runKilnScale, runPeerScale } from "./scenarios";
 import { startBenchStack } from "./stack";
 
-const CLIENT_COUNTS = [10, 50, 200] as const;
+/** `-- --help` lists these options. */
+const HELP = `npm run bench:gateway [-- options]
+  --clients=10,50,200   client counts to run (default all three)
+  --route=both          Kiln through wrangler's dev proxy ("proxy"), straight to workerd ("direct"), or both
+  --no-peers            skip y-websocket and Hocuspocus
+  --no-cold             skip the cold-load measurement
+  --no-scale            skip the client-count runs
+  --profile             print a CPU profile of the worker during the largest Kiln run`;
+const flag = (name: string) => process.argv.includes(`--${name}`);
+const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+if (flag("help")) {
+  console.log(HELP);
+  process.exit(0);
+}
+const CLIENT_COUNTS = (option("clients") ?? "10,50,200").split(",").map(Number);
+if (CLIENT_COUNTS.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) throw new Error(`--clients takes counts between 2 and 1000, e.g. --clients=10,200\n\n${HELP}`);
+const ROUTE = option("route") ?? "both";
+if (!["both", "proxy", "direct"].includes(ROUTE)) throw new Error(`--route is proxy, direct or both\n\n${HELP}`);
+const ROUTES = (ROUTE === "both" ? ["proxy", "direct"] : [ROUTE]) as Route[];
+const RUN = { peers: !flag("no-peers"), cold: !flag("no-cold"), scale: !flag("no-scale") };
 /** One user per this many clients (a person with several tabs); all of them org members. */
 const CLIENTS_PER_USER = 20;
-const FAN_OUT_ITERATIONS: Record<number, number> = { 10: 60, 50: 40, 200: 30 };
+const fanOutIterations = (n: number) => (n <= 10 ? 60 : n <= 50 ? 40 : 30);
 const SETTINGS: Omit<ScaleSettings, "fanOutIterations"> = { gapMs: 20, sustainedMs: 8_000, kilnPerClientPerSecond: 19 };
 const COLD_SIZES = [1_000, 10_000] as const;
 const COLD_COPIES = 3;
 /** `-- --profile`: a CPU profile of the worker during the largest Kiln run, printed at the end. */
-const PROFILE = process.argv.includes("--profile");
+const PROFILE = flag("profile");
 
 const started = performance.now();
 const stamp = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s`;
@@ -67,7 +86,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 async function main(): Promise<void> {
   const users = Math.ceil(Math.max(...CLIENT_COUNTS) / CLIENTS_PER_USER);
   console.log(`Kiln gateway benchmark · Node ${process.version} · ${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  console.log(`clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · fan-out writes ${CLIENT_COUNTS.map((n) => FAN_OUT_ITERATIONS[n]).join("/")}, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects`);
+  console.log(
+    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")}, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")}`,
+  );
 
   const dataDir = await mkdtemp(join(tmpdir(), "kiln-bench-"));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
@@ -76,85 +97,103 @@ async function main(): Promise<void> {
   cleanups.push(() => stack.stop());
   log(`worker up at ${stack.url}`);
 
-  // Fixtures through the API: users, one org, a project per client count, the large projects.
+  // Fixtures through the API: users, one org, a project per client count and route, the large projects.
   const api = new Api(stack.url);
   const people: ApiUser[] = [];
   for (let i = 0; i < users; i++) people.push(await api.signUp(i));
   const owner = people[0]!;
   const org = await api.createOrg(owner, "Bench");
   for (const person of people.slice(1)) await api.join(owner, org, person);
-  const scaleProjects = new Map<number, string>();
-  for (const n of CLIENT_COUNTS) scaleProjects.set(n, await api.createProject(owner, org, `${n} clients`));
+  const scaleProjects = new Map<string, string>();
+  if (RUN.scale) for (const route of ROUTES) for (const n of CLIENT_COUNTS) scaleProjects.set(`${route}/${n}`, await api.createProject(owner, org, `${n} clients ${route}`));
   const warmProject = await api.createProject(owner, org, "warm-up");
-  const coldProjects = new Map<number, string[]>();
-  for (const size of COLD_SIZES) {
-    const ids: string[] = [];
-    for (let c = 0; c < COLD_COPIES; c++) ids.push(await api.createProject(owner, org, `${size} nodes #${c + 1}`));
-    coldProjects.set(size, ids);
+  const coldProjects = new Map<string, string[]>();
+  if (RUN.cold) {
+    for (const route of ROUTES) {
+      for (const size of COLD_SIZES) {
+        const ids: string[] = [];
+        for (let c = 0; c < COLD_COPIES; c++) ids.push(await api.createProject(owner, org, `${size} nodes ${route} #${c + 1}`));
+        coldProjects.set(`${route}/${size}`, ids);
+      }
+    }
   }
-  log(`${users} users, org and ${3 + 1 + COLD_SIZES.length * COLD_COPIES} projects created through the API`);
+  log(`${users} users, org and ${scaleProjects.size + 1 + coldProjects.size * COLD_COPIES} projects created through the API`);
 
-  // Large docs: built by the gateway's reducers, written by its DocStore while workerd is down.
-  const docs = COLD_SIZES.map((size) => {
-    progress(`building a ${size.toLocaleString("en")}-node project doc with the gateway's reducers…`);
-    return { size, doc: buildProjectDoc(size, owner.id) };
-  });
-  log("large docs built");
-  await stack.stopWorker();
-  const sqliteFile = (await readdir(stack.doStorageDir)).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  if (sqliteFile.length !== 1) throw new Error(`expected the org's one Durable Object database, found ${sqliteFile.join(", ") || "none"}`);
   const written = new Map<number, { bytes: number; nodeLoadMs: number }>();
-  for (const { size, doc } of docs) {
-    for (const project of coldProjects.get(size)!) written.set(size, writeProjectDoc(join(stack.doStorageDir, sqliteFile[0]!), project, doc));
-    doc.destroy();
+  if (RUN.cold) {
+    // Large docs: built by the gateway's reducers, written by its DocStore while workerd is down.
+    const docs = COLD_SIZES.map((size) => {
+      progress(`building a ${size.toLocaleString("en")}-node project doc with the gateway's reducers…`);
+      return { size, doc: buildProjectDoc(size, owner.id) };
+    });
+    log("large docs built");
+    await stack.stopWorker();
+    const sqliteFile = (await readdir(stack.doStorageDir)).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+    if (sqliteFile.length !== 1) throw new Error(`expected the org's one Durable Object database, found ${sqliteFile.join(", ") || "none"}`);
+    for (const { size, doc } of docs) {
+      for (const route of ROUTES) for (const project of coldProjects.get(`${route}/${size}`)!) written.set(size, writeProjectDoc(join(stack.doStorageDir, sqliteFile[0]!), project, doc));
+      doc.destroy();
+    }
+    await stack.startWorker();
+    log("large docs stored in the gateway's SQLite; wrangler dev restarted");
   }
-  await stack.startWorker();
-  log("large docs stored in the gateway's SQLite; wrangler dev restarted");
+  const direct = ROUTES.includes("direct") ? await stack.directUrl() : null;
+  if (direct) log(`workerd itself (behind wrangler's proxy) answers at ${direct}`);
 
   // Tickets (connect pushes the membership; done before any timing).
-  const ticket = (user: ApiUser, project: string) => api.connect(user, org, project);
-  const warmTicket = await ticket(owner, warmProject);
-  const coldTickets = new Map<string, GatewayTicket>();
-  for (const ids of coldProjects.values()) for (const id of ids) coldTickets.set(id, await ticket(owner, id));
+  const ticket = async (user: ApiUser, project: string, route: Route): Promise<GatewayTicket> => {
+    const t = await api.connect(user, org, project);
+    return route === "direct" ? { ...t, url: t.url.replace(new URL(stack.url).host, new URL(direct!).host) } : t;
+  };
 
-  // Cold load: the DO is up (a small project opened first), the large docs are not in memory.
-  await coldLoad(warmTicket);
   const cold: ColdLoadResult[] = [];
-  for (const size of COLD_SIZES) {
-    const rssBefore = await stack.workerdRss();
-    const samples = [];
-    for (const project of coldProjects.get(size)!) {
-      progress(`cold load · ${size.toLocaleString("en")} nodes · project ${samples.length + 1}/${COLD_COPIES}`);
-      samples.push(await coldLoad(coldTickets.get(project)!));
+  if (RUN.cold) {
+    const coldTickets = new Map<string, GatewayTicket>();
+    for (const [key, ids] of coldProjects) for (const id of ids) coldTickets.set(id, await ticket(owner, id, key.split("/")[0] as Route));
+    // Cold load: the DO is up (a small project opened first), the large docs are not in memory.
+    for (const route of ROUTES) await coldLoad(await ticket(owner, warmProject, route));
+    for (const size of COLD_SIZES) {
+      for (const route of ROUTES) {
+        const rssBefore = await stack.workerdRss();
+        const samples = [];
+        for (const project of coldProjects.get(`${route}/${size}`)!) {
+          progress(`cold load · ${size.toLocaleString("en")} nodes · ${route} · project ${samples.length + 1}/${COLD_COPIES}`);
+          samples.push(await coldLoad(coldTickets.get(project)!));
+        }
+        await new Promise((r) => setTimeout(r, 500));
+        cold.push({ route, nodes: size, docBytes: written.get(size)!.bytes, nodeLoadMs: written.get(size)!.nodeLoadMs, samples, rssBefore, rssAfter: await stack.workerdRss() });
+      }
     }
-    await new Promise((r) => setTimeout(r, 500));
-    cold.push({ nodes: size, docBytes: written.get(size)!.bytes, nodeLoadMs: written.get(size)!.nodeLoadMs, samples, rssBefore, rssAfter: await stack.workerdRss() });
+    log("cold loads measured");
   }
-  log("cold loads measured");
 
   const results: ScaleResult[] = [];
   let profile: string[] = [];
-  for (const n of CLIENT_COUNTS) {
-    const project = scaleProjects.get(n)!;
-    const tickets: GatewayTicket[] = [];
-    for (let u = 0; u < Math.ceil(n / CLIENTS_PER_USER); u++) tickets.push(await ticket(people[u]!, project));
-    const profiler = PROFILE && n === Math.max(...CLIENT_COUNTS) ? await startProfiler(stack.inspectorPort) : null;
-    results.push(await runKilnScale(n, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, { ...SETTINGS, fanOutIterations: FAN_OUT_ITERATIONS[n]! }, progress));
-    if (profiler) profile = await profiler.stop();
-  }
-  for (const kind of ["y-websocket", "hocuspocus"] as const) {
-    const peer = await startPeer(kind);
-    cleanups.push(() => peer.stop());
-    log(`${kind} listening on 127.0.0.1:${peer.port}`);
-    for (const n of CLIENT_COUNTS) results.push(await runPeerScale(kind, peer.port, n, { ...SETTINGS, fanOutIterations: FAN_OUT_ITERATIONS[n]! }, progress));
-    await peer.stop();
+  if (RUN.scale) {
+    for (const n of CLIENT_COUNTS) {
+      for (const route of ROUTES) {
+        const project = scaleProjects.get(`${route}/${n}`)!;
+        const tickets: GatewayTicket[] = [];
+        for (let u = 0; u < Math.ceil(n / CLIENTS_PER_USER); u++) tickets.push(await ticket(people[u]!, project, route));
+        const profiler = PROFILE && n === Math.max(...CLIENT_COUNTS) && route === ROUTES.at(-1) ? await startProfiler(stack.inspectorPort) : null;
+        results.push(await runKilnScale(n, route, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, { ...SETTINGS, fanOutIterations: fanOutIterations(n) }, progress));
+        if (profiler) profile = await profiler.stop();
+      }
+    }
+    if (RUN.peers) {
+      for (const kind of ["y-websocket", "hocuspocus"] as const) {
+        const peer = await startPeer(kind);
+        cleanups.push(() => peer.stop());
+        log(`${kind} listening on 127.0.0.1:${peer.port}`);
+        for (const n of CLIENT_COUNTS) results.push(await runPeerScale(kind, peer.port, n, { ...SETTINGS, fanOutIterations: fanOutIterations(n) }, progress));
+        await peer.stop();
+      }
+    }
   }
 
   console.log(`\nFinished in ${stamp().trim()} · load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
-  console.log(scaleTable(results.sort((a, b) => a.clients - b.clients)));
-  console.log();
-  console.log(coldTable(cold));
-  console.log();
+  if (results.length > 0) console.log(`${scaleTable(results.sort((a, b) => a.clients - b.clients))}\n`);
+  if (cold.length > 0) console.log(`${coldTable(cold)}\n`);
   if (profile.length > 0) console.log(`Worker CPU profile, Kiln with ${Math.max(...CLIENT_COUNTS)} clients (self time):\n${profile.join("\n")}\n`);
 }
 

@@ -1,5 +1,5 @@
 /** The benchmark's printed tables (Markdown, so they paste into docs/benchmarks.md). */
-import type { ColdLoadSample, ScaleResult } from "./scenarios";
+import type { ColdLoadSample, Route, ScaleResult } from "./scenarios";
 
 const ms = (v: number) => (Number.isNaN(v) ? "–" : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 const mib = (bytes: number | null) => (bytes === null ? "–" : (bytes / 1024 / 1024).toFixed(1));
@@ -27,6 +27,7 @@ export function scaleTable(results: ScaleResult[]): string {
 }
 
 export interface ColdLoadResult {
+  route: Route;
   nodes: number;
   docBytes: number;
   /** DocStore.load of the same rows in Node (same code; workerd's clock does not move during synchronous work). */
@@ -39,9 +40,10 @@ export interface ColdLoadResult {
 export function coldTable(results: ColdLoadResult[]): string {
   const list = (values: number[]) => values.map(ms).join(" / ");
   return table(
-    ["nodes", "encoded doc (MiB)", "cold load, connect → synced (ms)", "warm, same (ms)", "client apply (ms)", "DocStore.load in Node (ms)", "workerd RSS before → after (MiB)"],
+    ["nodes", "route", "encoded doc (MiB)", "cold load, connect → synced (ms)", "warm, same (ms)", "client apply (ms)", "DocStore.load in Node (ms)", "workerd RSS before → after (MiB)"],
     results.map((r) => [
       r.nodes.toLocaleString("en"),
+      r.route,
       mib(r.docBytes),
       list(r.samples.map((s) => s.coldMs)),
       list(r.samples.map((s) => s.warmMs)),

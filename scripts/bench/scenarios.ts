@@ -15,8 +15,12 @@ export interface ScaleSettings {
   kilnPerClientPerSecond: number;
 }
 
+/** How Kiln's clients reach workerd under `wrangler dev`: through wrangler's dev proxy (as a browser does locally) or straight to workerd (as in production, where there is no such proxy). */
+export type Route = "proxy" | "direct";
+
 export interface ScaleResult {
-  server: ServerKind;
+  /** `kiln (proxy)`, `kiln (direct)` or a peer's name. */
+  server: string;
   clients: number;
   fanOut: FanOutResult;
   sustained: SustainedResult;
@@ -42,11 +46,12 @@ const PLACEMENTS = "whiteboard/placements";
 const NOTE_X = 100_000;
 
 /** N Kiln clients on one project: each moves its own note (`whiteboard:move`), everyone sees it. */
-export async function runKilnScale(n: number, ticketFor: (client: number) => GatewayTicket, settings: ScaleSettings, progress: Progress): Promise<ScaleResult> {
-  progress(`kiln · ${n} clients · connecting`);
+export async function runKilnScale(n: number, route: Route, ticketFor: (client: number) => GatewayTicket, settings: ScaleSettings, progress: Progress): Promise<ScaleResult> {
+  const label = `kiln (${route})`;
+  progress(`${label} · ${n} clients · connecting`);
   const clients = await openClients("kiln", n, (i) => `${ticketFor(i).url}?token=${encodeURIComponent(ticketFor(i).token)}`);
   try {
-    progress(`kiln · ${n} clients · each creates its note`);
+    progress(`${label} · ${n} clients · each creates its note`);
     // Setup: one note per client, found again by its (unique) x position.
     const created = await Promise.all(clients.map((c, i) => c.event("notes:create", { viewId: "main", x: NOTE_X + i, y: -1, text: `client ${i}` })));
     const refused = created.find((a) => !a.ok);
@@ -68,16 +73,16 @@ export async function runKilnScale(n: number, ticketFor: (client: number) => Gat
         },
         seen: (client, writer, seq) => client.doc.getMap<{ y: number }>(PLACEMENTS).get(notes[writer]!.key)?.y === seq,
       },
-      { iterations: settings.fanOutIterations, gapMs: settings.gapMs, timeoutMs: 10_000, firstSeq: 1, progress: (done) => progress(`kiln · ${n} clients · fan-out ${done}/${settings.fanOutIterations}`) },
+      { iterations: settings.fanOutIterations, gapMs: settings.gapMs, timeoutMs: 10_000, firstSeq: 1, progress: (done) => progress(`${label} · ${n} clients · fan-out ${done}/${settings.fanOutIterations}`) },
     );
     let y = 1_000_000;
     const sustained = await measureSustained(clients, async (_c, i) => (await withTimeout(move(i, y++), 10_000, { ok: false })).ok, {
       durationMs: settings.sustainedMs,
       maxPerClientPerSecond: settings.kilnPerClientPerSecond,
-      progress: (confirmed) => progress(`kiln · ${n} clients · sustained · ${confirmed} acks`),
+      progress: (confirmed) => progress(`${label} · ${n} clients · sustained · ${confirmed} acks`),
     });
-    progress(`kiln · ${n} clients · done`, true);
-    return { server: "kiln", clients: n, fanOut, sustained };
+    progress(`${label} · ${n} clients · done`, true);
+    return { server: label, clients: n, fanOut, sustained };
   } finally {
     for (const c of clients) c.close();
   }

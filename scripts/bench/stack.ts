@@ -5,7 +5,7 @@
  * write project docs into the gateway's storage while workerd is down).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdir, readdir, readFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, readlink } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
@@ -32,6 +32,11 @@ export interface BenchStack {
   startWorker(): Promise<void>;
   /** Resident memory of the workerd process that runs the worker and the GatewayDO, in bytes (from /proc). */
   workerdRss(): Promise<number | null>;
+  /**
+   * `http://127.0.0.1:<port>` of that workerd process itself, behind wrangler's dev proxy.
+   * Production has no such proxy: the benchmark measures Kiln both ways.
+   */
+  directUrl(): Promise<string>;
   /** Stops everything; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -75,6 +80,7 @@ export async function startBenchStack(dataDir: string, log: (line: string) => vo
       },
       startWorker,
       workerdRss: () => workerdRss(worker, port),
+      directUrl: () => directUrl(worker, port),
       stop,
     };
   } catch (error) {
@@ -137,11 +143,11 @@ async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
 }
 
 /**
- * VmRSS of the workerd process under `wrangler dev` that runs Kiln. wrangler starts two: one
- * for its own proxy, listening on the public port, and one for the worker and its Durable
- * Objects, on a port of its own.
+ * The workerd process under `wrangler dev` that runs Kiln. wrangler starts two: one for its
+ * own proxy, listening on the public port, and one for the worker and its Durable Objects,
+ * on a port of its own.
  */
-async function workerdRss(worker: ChildProcess | undefined, publicPort: number): Promise<number | null> {
+async function workerdPid(worker: ChildProcess | undefined, publicPort: number): Promise<number | null> {
   if (!worker?.pid) return null;
   const parents = new Map<number, number>();
   const names = new Map<number, string>();
@@ -161,14 +167,45 @@ async function workerdRss(worker: ChildProcess | undefined, publicPort: number):
     for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === worker.pid) return true;
     return false;
   };
-  let pid: number | undefined;
+  let pid: number | null = null;
   for (const [p, name] of names) {
     if (name !== "workerd" || !descends(p)) continue;
     const args = await readFile(`/proc/${p}/cmdline`, "utf8").catch(() => "");
     if (!args.includes(`entry=127.0.0.1:${publicPort}`)) pid = p;
   }
-  if (pid === undefined) return null;
+  return pid;
+}
+
+async function workerdRss(worker: ChildProcess | undefined, publicPort: number): Promise<number | null> {
+  const pid = await workerdPid(worker, publicPort);
+  if (pid === null) return null;
   const status = await readFile(`/proc/${pid}/status`, "utf8");
   const kb = /VmRSS:\s+(\d+) kB/.exec(status);
   return kb ? Number(kb[1]) * 1024 : null;
+}
+
+/**
+ * The loopback port of Kiln's workerd. Its entry socket is the first it opens (the lowest fd
+ * among its listening sockets, matched by inode in /proc/net/tcp); the others include a
+ * Cap'n Proto debug port that must not be sent HTTP. Checked with /api/health.
+ */
+async function directUrl(worker: ChildProcess | undefined, publicPort: number): Promise<string> {
+  const pid = await workerdPid(worker, publicPort);
+  if (pid === null) throw new Error("the workerd process running Kiln was not found under wrangler dev");
+  const listening = new Map<string, number>();
+  for (const line of (await readFile("/proc/net/tcp", "utf8")).split("\n").slice(1)) {
+    const cols = line.trim().split(/\s+/);
+    if (cols[3] === "0A") listening.set(cols[9]!, parseInt(cols[1]!.split(":")[1]!, 16)); // LISTEN, by inode
+  }
+  let entry: { fd: number; port: number } | null = null;
+  for (const fd of await readdir(`/proc/${pid}/fd`)) {
+    const inode = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ""))?.[1];
+    const port = inode ? listening.get(inode) : undefined;
+    if (port !== undefined && (!entry || Number(fd) < entry.fd)) entry = { fd: Number(fd), port };
+  }
+  if (!entry) throw new Error(`workerd (pid ${pid}) has no listening socket`);
+  const url = `http://127.0.0.1:${entry.port}`;
+  const res = await fetch(`${url}/api/health`).catch((error: unknown) => error);
+  if (!(res instanceof Response) || !res.ok) throw new Error(`workerd's first listening port ${entry.port} does not answer /api/health (${res instanceof Response ? `HTTP ${res.status}` : String(res)})`);
+  return url;
 }
