@@ -52,6 +52,21 @@ describe("DocStore", () => {
     });
   });
 
+  it("keeps each snapshot's state vector, and reads snapshot and log back as bytes", async () => {
+    await withStore((store) => {
+      const doc = new Y.Doc();
+      for (const u of changes(doc, 3, (i) => doc.getMap("m").set(`k${i}`, i))) store.append("p", u);
+      expect(store.read("p")).toMatchObject({ snapshot: null, stateVector: null });
+      expect(store.read("p").updates).toHaveLength(3);
+      store.compact("p", doc);
+      expect(store.read("p")).toEqual({ snapshot: Y.encodeStateAsUpdate(doc), stateVector: Y.encodeStateVector(doc), updates: [] });
+      for (const u of changes(doc, 1, () => doc.getMap("m").set("later", true))) store.append("p", u);
+      expect(store.read("p").updates).toHaveLength(1);
+      store.drop("p");
+      expect(store.read("p")).toEqual({ snapshot: null, stateVector: null, updates: [] });
+    });
+  });
+
   it("says when the log has grown enough to compact", async () => {
     await withStore((store) => {
       const doc = new Y.Doc();

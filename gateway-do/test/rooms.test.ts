@@ -11,6 +11,7 @@ import type { GatewayDO } from "../src/gateway-do";
 import type { MembershipSnapshot } from "../src/membership";
 import { nodesOf } from "../src/modules/core-graph";
 import { bodiesOf } from "../src/modules/notes";
+import { DocStore } from "../src/storage/doc-store";
 import { placementKey, placementsOf, viewsOf } from "../src/modules/whiteboard/placements";
 import { nextVersion, pushSnapshot } from "./sockets";
 import { TestClient } from "./yjs-client";
@@ -196,6 +197,26 @@ describe("project docs on the gateway", () => {
     expect(noteIds(after)).toHaveLength(expected);
     expect([...bodiesOf(after.doc).values()].map((t) => t.toString())).toContain("typed n0");
     after.close();
+  });
+
+  it("serves a compacted project after a restart, then runs events on it", async () => {
+    const { org, people, projects } = await orgWithProjects();
+    const alice = await TestClient.open(org, projects.a, people.alice);
+    for (let i = 0; i < 3; i++) expect((await alice.event("notes:create", { viewId: "main", text: `n${i}` })).ok).toBe(true);
+    const stub = (await getServerByName(env.GATEWAY, org)) as DurableObjectStub<GatewayDO>;
+    await runInDurableObject(stub, (_instance, state) => {
+      const store = new DocStore(state.storage.sql, (f) => state.storage.transactionSync(f));
+      store.compact(projects.a, store.load(projects.a).doc);
+    });
+    alice.close();
+    await abortAllDurableObjects();
+    const bob = await TestClient.open(org, projects.a, people.bob);
+    expect([...bodiesOf(bob.doc).values()].map((t) => t.toString()).sort()).toEqual(["n0", "n1", "n2"]);
+    expect((await bob.event("notes:create", { viewId: "main", text: "n3" })).ok).toBe(true);
+    const carol = await TestClient.open(org, projects.a, people.viewer);
+    expect(noteIds(carol)).toHaveLength(4);
+    bob.close();
+    carol.close();
   });
 
   it("keeps its sockets through hibernation and rebuilds the project from storage", async () => {

@@ -6,7 +6,7 @@
 import type * as Y from "yjs";
 import { z } from "zod";
 import { isAllowed } from "../permissions/permission";
-import { type Actor, EventError, type ModuleDefinition } from "../modules/kit";
+import { type Actor, EventError, type ModuleDefinition, newRecordId } from "../modules/kit";
 import { eventSpecs as registeredSpecs, modules as registeredModules } from "../modules/registry";
 import { captureUpdate } from "../sync/capture";
 
@@ -65,7 +65,7 @@ export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: Pipeli
         doc,
         actor,
         now: options.now ?? Date.now(),
-        newId: options.newId ?? (() => crypto.randomUUID()),
+        newId: options.newId ?? newRecordId,
         can: (permission) => isAllowed(actor.grants, permission),
         emit: (event) => followUps.push(event),
         modules: options.modules ?? registeredModules,

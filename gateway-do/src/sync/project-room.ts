@@ -3,6 +3,12 @@
  * when new), its awareness (presence), and its connections. Client frames are synced with
  * y-protocols, client edits pass the update guard and the permission of each text touched,
  * events go through the pipeline; every change is stored before it is acknowledged or sent.
+ *
+ * A room opened on a freshly compacted project serves its first clients straight from the
+ * stored snapshot (it is the doc's encoded state, and its state vector is stored with it),
+ * and builds the Y.Doc just after sending it, or at once when something needs it: an event,
+ * an edit, a client that already holds part of the doc. A 10,000-node project reaches its first
+ * reader without being decoded and re-encoded on the way.
  */
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
@@ -11,7 +17,7 @@ import type { Actor } from "../modules/kit";
 import { editableTexts, modules } from "../modules/registry";
 import { isAllowed } from "../permissions/permission";
 import { MAX_DOC_BYTES } from "../limits";
-import type { DocStore } from "../storage/doc-store";
+import { type DocStore, type StoredDoc, buildDoc } from "../storage/doc-store";
 import { awarenessFrame, decodeFrame, syncStep1, syncStep2, updateFrame, type ServerMessage } from "./protocol";
 import { captureUpdate } from "./capture";
 import { checkClientUpdate } from "./update-guard";
@@ -23,7 +29,14 @@ export interface RoomPeer {
 }
 
 export class ProjectRoom {
-  readonly doc: Y.Doc;
+  #doc: Y.Doc | null = null;
+  /** Stored state not yet built into #doc. */
+  #stored: StoredDoc | null = null;
+  /** The doc's whole state, encoded, while it is known and current (dropped on every change). */
+  #fullState: Uint8Array | null = null;
+  /** The doc's state vector, while known and current. */
+  #stateVector: Uint8Array | null = null;
+  #unloaded = false;
   readonly awareness: awarenessProtocol.Awareness;
   /** Awareness client ids announced over each connection, removed when it leaves. */
   readonly #presence = new Map<string, Set<number>>();
@@ -39,14 +52,62 @@ export class ProjectRoom {
     /** Past this many stored bytes, events and edits are refused. */
     private readonly maxBytes = MAX_DOC_BYTES,
   ) {
-    const { doc, fresh } = store.load(project);
-    this.doc = doc;
-    if (fresh) this.#seed();
+    const stored = store.read(project);
+    if (stored.snapshot && stored.stateVector && stored.updates.length === 0) {
+      this.#stored = stored;
+      this.#fullState = stored.snapshot;
+      this.#stateVector = stored.stateVector;
+    } else {
+      this.#adopt(buildDoc(stored));
+      if (stored.snapshot === null && stored.updates.length === 0) this.#seed();
+    }
     this.bytes = store.size(project);
-    this.awareness = new awarenessProtocol.Awareness(doc);
+    // Awareness only needs a client id of its own: it is kept apart from the (maybe unbuilt) doc.
+    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
     // The server has no presence of its own, and its timer would keep the object awake.
     this.awareness.setLocalState(null);
     clearInterval((this.awareness as unknown as { _checkInterval: ReturnType<typeof setInterval> })._checkInterval);
+  }
+
+  /** False while the room serves its stored snapshot and has not decoded it yet. */
+  get built(): boolean {
+    return this.#doc !== null;
+  }
+
+  /** The project's doc, built from storage on first use. */
+  get doc(): Y.Doc {
+    if (!this.#doc) {
+      this.#adopt(buildDoc(this.#stored!));
+      this.#stored = null;
+    }
+    return this.#doc!;
+  }
+
+  #adopt(doc: Y.Doc): void {
+    this.#doc = doc;
+    doc.on("update", () => {
+      this.#fullState = null;
+      this.#stateVector = null;
+    });
+  }
+
+  /** The doc's state vector, without building the doc when it is known. */
+  #currentStateVector(): Uint8Array {
+    return (this.#stateVector ??= Y.encodeStateVector(this.doc));
+  }
+
+  /** What a client with state vector `stateVector` lacks, encoded once for all new clients while nothing changes. */
+  #missing(stateVector: Uint8Array): Uint8Array {
+    if (Y.decodeStateVector(stateVector).size > 0) return Y.encodeStateAsUpdate(this.doc, stateVector);
+    if (this.#fullState && !this.#doc) this.#buildSoon();
+    return (this.#fullState ??= Y.encodeStateAsUpdate(this.doc));
+  }
+
+  /** Builds the doc once the reply being sent is on its way (before anyone needs it, ideally). */
+  #buildSoon(): void {
+    setTimeout(() => {
+      if (!this.#unloaded) void this.doc;
+    }, 0);
   }
 
   #seed(): void {
@@ -82,7 +143,7 @@ export class ProjectRoom {
   /** A new connection: ask for what it has that we lack, and show it who is here. */
   join(peer: RoomPeer): void {
     this.lastActive = Date.now();
-    peer.send(syncStep1(this.doc));
+    peer.send(syncStep1(this.#currentStateVector()));
     const present = [...this.awareness.getStates().keys()];
     if (present.length > 0) peer.send(awarenessFrame(this.awareness, present));
   }
@@ -98,7 +159,7 @@ export class ProjectRoom {
       case "sync-step1": {
         let reply: Uint8Array;
         try {
-          reply = syncStep2(this.doc, frame.stateVector);
+          reply = syncStep2(this.#missing(frame.stateVector));
         } catch {
           return { type: "error", error: { code: "invalid_frame", message: "The state vector could not be read." } };
         }
@@ -115,6 +176,8 @@ export class ProjectRoom {
   }
 
   #clientUpdate(peer: RoomPeer, actor: () => Actor, update: Uint8Array): ServerMessage | null {
+    // A new client's answer to sync step 1 when it has nothing: no need for the doc.
+    if (isEmptyUpdate(update)) return null;
     const check = checkClientUpdate(this.doc, update, editableTexts);
     if (!check.ok) return { type: "rejected-update", reason: check.reason };
     const { grants } = actor();
@@ -199,7 +262,13 @@ export class ProjectRoom {
 
   /** Releases memory; the room can be rebuilt from storage. */
   unload(): void {
+    this.#unloaded = true;
     this.awareness.destroy();
-    this.doc.destroy();
+    this.#doc?.destroy();
   }
+}
+
+/** A Yjs (v1) update with no structs and no deletions. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length === 2 && update[0] === 0 && update[1] === 0;
 }

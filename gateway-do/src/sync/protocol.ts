@@ -7,7 +7,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
-import type * as Y from "yjs";
+import * as Y from "yjs";
 import { z } from "zod";
 
 export const MESSAGE_SYNC = 0;
@@ -43,18 +43,20 @@ function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
-/** Sync step 1: the server's state vector, asking the client for what the server lacks. */
-export const syncStep1 = (doc: Y.Doc) =>
+/** Sync step 1: a doc's state vector (or the vector itself), asking the other side for what it lacks. */
+export const syncStep1 = (source: Y.Doc | Uint8Array) =>
   frame((e) => {
     encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep1(e, doc);
+    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(e, source instanceof Uint8Array ? source : Y.encodeStateVector(source));
   });
 
-/** Sync step 2: what the client lacks, given its state vector. */
-export const syncStep2 = (doc: Y.Doc, stateVector?: Uint8Array) =>
+/** Sync step 2: what the other side lacks, as an update (or a whole doc's state). */
+export const syncStep2 = (missing: Y.Doc | Uint8Array) =>
   frame((e) => {
     encoding.writeVarUint(e, MESSAGE_SYNC);
-    syncProtocol.writeSyncStep2(e, doc, stateVector);
+    encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2);
+    encoding.writeVarUint8Array(e, missing instanceof Uint8Array ? missing : Y.encodeStateAsUpdate(missing));
   });
 
 /** An incremental document update. */
