@@ -244,6 +244,12 @@ describe("project docs on the gateway", () => {
     await new Promise((r) => setTimeout(r, 50));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await runInDurableObject(stub, (instance) => instance.loadedProjects())).toEqual([]);
+    // Compacted on the way out, so the next load is served from the snapshot.
+    const stored = await runInDurableObject(stub, (_instance, state) => {
+      const store = new DocStore(state.storage.sql, (f) => state.storage.transactionSync(f));
+      return { pending: store.pending(projects.a), hasVector: store.read(projects.a).stateVector !== null };
+    });
+    expect(stored).toEqual({ pending: { updates: 0, bytes: 0 }, hasVector: true });
     const again = await TestClient.open(org, projects.a, people.bob);
     expect([...bodiesOf(again.doc).values()].map((t) => t.toString())).toEqual(["persisted"]);
     again.close();

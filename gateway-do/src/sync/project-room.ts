@@ -37,6 +37,9 @@ export class ProjectRoom {
   /** The doc's state vector, while known and current. */
   #stateVector: Uint8Array | null = null;
   #unloaded = false;
+  /** Frames not yet sent, in order, each with the connections it goes to and how far it got. */
+  readonly #outbox: { data: string | Uint8Array; to: RoomPeer[]; next: number }[] = [];
+  #draining = false;
   readonly awareness: awarenessProtocol.Awareness;
   /** Awareness client ids announced over each connection, removed when it leaves. */
   readonly #presence = new Map<string, Set<number>>();
@@ -129,23 +132,57 @@ export class ProjectRoom {
     return `This project is full (${Math.round(this.maxBytes / 1024 / 1024)} MB): delete something first.`;
   }
 
-  #broadcast(data: Uint8Array, except?: string): void {
+  /** Sends `data` to every connection but `except`; `first` (the sender of an event) gets it first. */
+  #broadcast(data: Uint8Array, options: { except?: string; first?: string } = {}): void {
+    const to: RoomPeer[] = [];
     for (const peer of this.peers()) {
-      if (peer.id === except) continue;
-      try {
-        peer.send(data);
-      } catch {
-        // Closing as we send: it will not need this update.
-      }
+      if (peer.id === options.except) continue;
+      if (peer.id === options.first) to.unshift(peer);
+      else to.push(peer);
     }
+    this.#outbox.push({ data, to, next: 0 });
+    this.#drain();
+  }
+
+  /**
+   * Sends to one connection, after anything still queued for it, so it hears of changes in
+   * the order they were made (an event's ack never overtakes the event's update).
+   */
+  send(peer: RoomPeer, data: string | Uint8Array): void {
+    if (this.#outbox.some((item) => item.to.some((p, i) => i >= item.next && p.id === peer.id))) {
+      this.#outbox.push({ data, to: [peer], next: 0 });
+    } else {
+      trySend(peer, data);
+    }
+  }
+
+  /**
+   * Sends queued frames, SEND_BATCH at a time per turn of the event loop: the first readers
+   * get a change while it is still being sent to the others, and a broadcast to hundreds of
+   * connections does not hold the gateway up for other projects.
+   */
+  #drain(): void {
+    if (this.#draining) return;
+    let budget = SEND_BATCH;
+    while (this.#outbox.length > 0 && budget > 0) {
+      const item = this.#outbox[0]!;
+      while (item.next < item.to.length && budget-- > 0) trySend(item.to[item.next++]!, item.data);
+      if (item.next >= item.to.length) this.#outbox.shift();
+    }
+    if (this.#outbox.length === 0) return;
+    this.#draining = true;
+    setTimeout(() => {
+      this.#draining = false;
+      if (!this.#unloaded) this.#drain();
+    }, 0);
   }
 
   /** A new connection: ask for what it has that we lack, and show it who is here. */
   join(peer: RoomPeer): void {
     this.lastActive = Date.now();
-    peer.send(syncStep1(this.#currentStateVector()));
+    this.send(peer, syncStep1(this.#currentStateVector()));
     const present = [...this.awareness.getStates().keys()];
-    if (present.length > 0) peer.send(awarenessFrame(this.awareness, present));
+    if (present.length > 0) this.send(peer, awarenessFrame(this.awareness, present));
   }
 
   /**
@@ -163,7 +200,7 @@ export class ProjectRoom {
         } catch {
           return { type: "error", error: { code: "invalid_frame", message: "The state vector could not be read." } };
         }
-        peer.send(reply);
+        this.send(peer, reply);
         return null;
       }
       case "update":
@@ -195,7 +232,7 @@ export class ProjectRoom {
     }
     if (!applied) return null;
     this.#persist(applied);
-    this.#broadcast(updateFrame(applied), peer.id);
+    this.#broadcast(updateFrame(applied), { except: peer.id });
     return null;
   }
 
@@ -218,8 +255,8 @@ export class ProjectRoom {
     return null;
   }
 
-  /** Runs an event; a change is stored, then sent to every connection (the sender included). */
-  runEvent(actor: Actor, raw: unknown): EventOutcome {
+  /** Runs an event; a change is stored, then sent to every connection, the sender (`origin`, a peer id) first. */
+  runEvent(actor: Actor, raw: unknown, origin?: string): EventOutcome {
     this.lastActive = Date.now();
     if (this.#full()) {
       const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" ? (raw as { requestId: string }).requestId : null;
@@ -228,7 +265,7 @@ export class ProjectRoom {
     const outcome = runEvent(this.doc, raw, actor);
     if (outcome.ok && outcome.update) {
       this.#persist(outcome.update);
-      this.#broadcast(updateFrame(outcome.update));
+      this.#broadcast(updateFrame(outcome.update), { first: origin });
     }
     return outcome;
   }
@@ -239,7 +276,7 @@ export class ProjectRoom {
     this.#presence.delete(peerId);
     if (clients.length === 0) return;
     awarenessProtocol.removeAwarenessStates(this.awareness, clients, "left");
-    this.#broadcast(awarenessFrame(this.awareness, clients), peerId);
+    this.#broadcast(awarenessFrame(this.awareness, clients), { except: peerId });
   }
 
   /** Runs the modules' periodic work in one transaction; the change is stored, then sent. */
@@ -253,9 +290,12 @@ export class ProjectRoom {
     return true;
   }
 
-  /** Compacts storage when its log has grown (run from the alarm). */
-  compactIfDue(): boolean {
-    if (!this.store.needsCompaction(this.project)) return false;
+  /**
+   * Compacts storage when its log has grown (run from the alarm), or, with `always`, when it
+   * holds anything (before unloading: the next load is then served from the snapshot).
+   */
+  compactIfDue(always = false): boolean {
+    if (!this.store.needsCompaction(this.project, always ? { maxUpdates: 1, maxBytes: 1 } : undefined)) return false;
     this.bytes = this.store.compact(this.project, this.doc).bytes;
     return true;
   }
@@ -265,6 +305,17 @@ export class ProjectRoom {
     this.#unloaded = true;
     this.awareness.destroy();
     this.#doc?.destroy();
+  }
+}
+
+/** Connections sent to per turn of the event loop (see ProjectRoom.#drain). */
+export const SEND_BATCH = 25;
+
+function trySend(peer: RoomPeer, data: string | Uint8Array): void {
+  try {
+    peer.send(data);
+  } catch {
+    // Closing as we send: it will not need this.
   }
 }
 
