@@ -93,7 +93,8 @@ export class GatewayDO extends Server<Env> {
         }
         return list;
       };
-      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined);
+      const sendBatch = /^\d+$/.test(this.env.GATEWAY_SEND_BATCH ?? "") ? Number(this.env.GATEWAY_SEND_BATCH) : undefined;
+      room = new ProjectRoom(project, this.#docs, peers, { maxBytes: Number(this.env.GATEWAY_MAX_DOC_BYTES), sendBatch });
       this.#rooms.set(project, room);
       void this.#scheduleAlarm();
     }
