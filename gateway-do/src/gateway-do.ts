@@ -93,8 +93,7 @@ export class GatewayDO extends Server<Env> {
         }
         return list;
       };
-      const sendBatch = /^\d+$/.test(this.env.GATEWAY_SEND_BATCH ?? "") ? Number(this.env.GATEWAY_SEND_BATCH) : undefined;
-      room = new ProjectRoom(project, this.#docs, peers, { maxBytes: Number(this.env.GATEWAY_MAX_DOC_BYTES), sendBatch });
+      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined);
       this.#rooms.set(project, room);
       void this.#scheduleAlarm();
     }

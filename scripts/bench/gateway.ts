@@ -21,8 +21,6 @@ import { startBenchStack } from "./stack";
 const HELP = `npm run bench:gateway [-- options]
   --clients=10,50,200   client counts to run (default all three)
   --route=both          Kiln through wrangler's dev proxy ("proxy"), straight to workerd ("direct"), or both
-  --send-batch=25,0     run Kiln once per GATEWAY_SEND_BATCH value (connections sent to per turn; 0 = all at
-                        once), restarting wrangler dev between them (default: wrangler.toml's value)
   --no-peers            skip y-websocket and Hocuspocus
   --no-cold             skip the cold-load measurement
   --no-scale            skip the client-count runs
@@ -38,8 +36,6 @@ if (CLIENT_COUNTS.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) throw 
 const ROUTE = option("route") ?? "both";
 if (!["both", "proxy", "direct"].includes(ROUTE)) throw new Error(`--route is proxy, direct or both\n\n${HELP}`);
 const ROUTES = (ROUTE === "both" ? ["proxy", "direct"] : [ROUTE]) as Route[];
-const SEND_BATCHES = option("send-batch")?.split(",") ?? [null];
-if (SEND_BATCHES.some((b) => b !== null && !/^\d+$/.test(b))) throw new Error(`--send-batch takes whole numbers, e.g. --send-batch=25,0\n\n${HELP}`);
 const RUN = { peers: !flag("no-peers"), cold: !flag("no-cold"), scale: !flag("no-scale") };
 /** One user per this many clients (a person with several tabs); all of them org members. */
 const CLIENTS_PER_USER = 20;
@@ -109,9 +105,7 @@ async function main(): Promise<void> {
   const org = await api.createOrg(owner, "Bench");
   for (const person of people.slice(1)) await api.join(owner, org, person);
   const scaleProjects = new Map<string, string>();
-  if (RUN.scale) {
-    for (const batch of SEND_BATCHES) for (const route of ROUTES) for (const n of CLIENT_COUNTS) scaleProjects.set(`${batch}/${route}/${n}`, await api.createProject(owner, org, `${n} clients ${route} ${batch ?? ""}`));
-  }
+  if (RUN.scale) for (const route of ROUTES) for (const n of CLIENT_COUNTS) scaleProjects.set(`${route}/${n}`, await api.createProject(owner, org, `${n} clients ${route}`));
   const warmProject = await api.createProject(owner, org, "warm-up");
   const coldProjects = new Map<string, string[]>();
   if (RUN.cold) {
@@ -143,7 +137,7 @@ async function main(): Promise<void> {
     await stack.startWorker();
     log("large docs stored in the gateway's SQLite; wrangler dev restarted");
   }
-  let direct = ROUTES.includes("direct") ? await stack.directUrl() : null;
+  const direct = ROUTES.includes("direct") ? await stack.directUrl() : null;
   if (direct) log(`workerd itself (behind wrangler's proxy) answers at ${direct}`);
 
   // Tickets (connect pushes the membership; done before any timing).
@@ -176,23 +170,14 @@ async function main(): Promise<void> {
   const results: ScaleResult[] = [];
   let profile: string[] = [];
   if (RUN.scale) {
-    for (const batch of SEND_BATCHES) {
-      if (batch !== null) {
-        await stack.stopWorker();
-        await stack.startWorker({ GATEWAY_SEND_BATCH: batch });
-        log(`wrangler dev restarted with GATEWAY_SEND_BATCH=${batch}`);
-        if (direct) direct = await stack.directUrl();
-      }
-      for (const n of CLIENT_COUNTS) {
-        for (const route of ROUTES) {
-          const project = scaleProjects.get(`${batch}/${route}/${n}`)!;
-          const tickets: GatewayTicket[] = [];
-          for (let u = 0; u < Math.ceil(n / CLIENTS_PER_USER); u++) tickets.push(await ticket(people[u]!, project, route));
-          const profiler = PROFILE && n === Math.max(...CLIENT_COUNTS) && route === ROUTES.at(-1) && batch === SEND_BATCHES.at(-1) ? await startProfiler(stack.inspectorPort) : null;
-          const label = batch === null ? route : `${route}, batch ${batch}`;
-          results.push(await runKilnScale(n, label, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, { ...SETTINGS, fanOutIterations: fanOutIterations(n) }, progress));
-          if (profiler) profile = await profiler.stop();
-        }
+    for (const n of CLIENT_COUNTS) {
+      for (const route of ROUTES) {
+        const project = scaleProjects.get(`${route}/${n}`)!;
+        const tickets: GatewayTicket[] = [];
+        for (let u = 0; u < Math.ceil(n / CLIENTS_PER_USER); u++) tickets.push(await ticket(people[u]!, project, route));
+        const profiler = PROFILE && n === Math.max(...CLIENT_COUNTS) && route === ROUTES.at(-1) ? await startProfiler(stack.inspectorPort) : null;
+        results.push(await runKilnScale(n, route, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, { ...SETTINGS, fanOutIterations: fanOutIterations(n) }, progress));
+        if (profiler) profile = await profiler.stop();
       }
     }
     if (RUN.peers) {

@@ -46,7 +46,7 @@ const PLACEMENTS = "whiteboard/placements";
 const NOTE_X = 100_000;
 
 /** N Kiln clients on one project: each moves its own note (`whiteboard:move`), everyone sees it. */
-export async function runKilnScale(n: number, route: string, ticketFor: (client: number) => GatewayTicket, settings: ScaleSettings, progress: Progress): Promise<ScaleResult> {
+export async function runKilnScale(n: number, route: Route, ticketFor: (client: number) => GatewayTicket, settings: ScaleSettings, progress: Progress): Promise<ScaleResult> {
   const label = `kiln (${route})`;
   progress(`${label} · ${n} clients · connecting`);
   const clients = await openClients("kiln", n, (i) => `${ticketFor(i).url}?token=${encodeURIComponent(ticketFor(i).token)}`);

@@ -28,8 +28,8 @@ export interface BenchStack {
   doStorageDir: string;
   /** Stops `wrangler dev` (and workerd), keeping the data. */
   stopWorker(): Promise<void>;
-  /** Starts `wrangler dev` again on the same port and data, with extra `--var`s; resolves once healthy. */
-  startWorker(vars?: Record<string, string>): Promise<void>;
+  /** Starts `wrangler dev` again on the same port and data; resolves once healthy. */
+  startWorker(): Promise<void>;
   /** Resident memory of the workerd process that runs the worker and the GatewayDO, in bytes (from /proc). */
   workerdRss(): Promise<number | null>;
   /**
@@ -64,8 +64,8 @@ export async function startBenchStack(dataDir: string, log: (line: string) => vo
     const url = `http://127.0.0.1:${port}`;
     const jwtKey = await loadOrCreateJwtPrivateKey(dataDir);
     const inspectorPort = await findFreePort();
-    const startWorker = async (vars: Record<string, string> = {}) => {
-      worker = await spawnWrangler({ port, inspectorPort, dataDir, db, jwtKey, vars, log });
+    const startWorker = async () => {
+      worker = await spawnWrangler({ port, inspectorPort, dataDir, db, jwtKey, log });
       await waitForHealth(url, worker);
     };
     await startWorker();
@@ -89,7 +89,7 @@ export async function startBenchStack(dataDir: string, log: (line: string) => vo
   }
 }
 
-async function spawnWrangler(options: { port: number; inspectorPort: number; dataDir: string; db: { databaseUrl: string; wsProxy: string }; jwtKey: string; vars: Record<string, string>; log: (line: string) => void }): Promise<ChildProcess> {
+async function spawnWrangler(options: { port: number; inspectorPort: number; dataDir: string; db: { databaseUrl: string; wsProxy: string }; jwtKey: string; log: (line: string) => void }): Promise<ChildProcess> {
   const wrangler = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
   await mkdir(join(root, "web/dist"), { recursive: true }); // the assets folder wrangler.toml names
   const args = [
@@ -101,7 +101,6 @@ async function spawnWrangler(options: { port: number; inspectorPort: number; dat
     "--var", `DB_WS_PROXY:${options.db.wsProxy}`,
     "--var", "KILN_ENV:development",
     "--var", "EMAIL_PROVIDER:outbox",
-    ...Object.entries(options.vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     "--show-interactive-dev-session=false",
     "--log-level", "warn",
   ];

@@ -28,16 +28,7 @@ export interface RoomPeer {
   send(data: string | Uint8Array): void;
 }
 
-export interface RoomOptions {
-  /** Past this many stored bytes, events and edits are refused. */
-  maxBytes?: number;
-  /** Connections sent to per turn (0: all at once). */
-  sendBatch?: number;
-}
-
 export class ProjectRoom {
-  readonly maxBytes: number;
-  readonly sendBatch: number;
   #doc: Y.Doc | null = null;
   /** Stored state not yet built into #doc. */
   #stored: StoredDoc | null = null;
@@ -48,8 +39,6 @@ export class ProjectRoom {
   #unloaded = false;
   /** Frames not yet sent, in order, each with the connections it goes to and how far it got. */
   readonly #outbox: { data: string | Uint8Array; to: RoomPeer[]; next: number }[] = [];
-  /** Frames queued per connection id. */
-  readonly #queued = new Map<string, number>();
   #draining = false;
   readonly awareness: awarenessProtocol.Awareness;
   /** Awareness client ids announced over each connection, removed when it leaves. */
@@ -63,10 +52,9 @@ export class ProjectRoom {
     private readonly store: DocStore,
     /** The connections currently in this project. */
     private readonly peers: () => Iterable<RoomPeer>,
-    options: RoomOptions = {},
+    /** Past this many stored bytes, events and edits are refused. */
+    private readonly maxBytes = MAX_DOC_BYTES,
   ) {
-    this.maxBytes = options.maxBytes || MAX_DOC_BYTES;
-    this.sendBatch = options.sendBatch ?? SEND_BATCH;
     const stored = store.read(project);
     if (stored.snapshot && stored.stateVector && stored.updates.length === 0) {
       this.#stored = stored;
@@ -152,20 +140,8 @@ export class ProjectRoom {
       if (peer.id === options.first) to.unshift(peer);
       else to.push(peer);
     }
-    this.#queue(data, to);
-    this.#drain();
-  }
-
-  #queue(data: string | Uint8Array, to: RoomPeer[]): void {
     this.#outbox.push({ data, to, next: 0 });
-    for (const peer of to) this.#queued.set(peer.id, (this.#queued.get(peer.id) ?? 0) + 1);
-  }
-
-  #sendQueued(peer: RoomPeer, data: string | Uint8Array): void {
-    const left = this.#queued.get(peer.id)! - 1;
-    if (left === 0) this.#queued.delete(peer.id);
-    else this.#queued.set(peer.id, left);
-    trySend(peer, data);
+    this.#drain();
   }
 
   /**
@@ -173,25 +149,24 @@ export class ProjectRoom {
    * the order they were made (an event's ack never overtakes the event's update).
    */
   send(peer: RoomPeer, data: string | Uint8Array): void {
-    if (this.#queued.has(peer.id)) {
-      this.#queue(data, [peer]);
-      this.#drain();
+    if (this.#outbox.some((item) => item.to.some((p, i) => i >= item.next && p.id === peer.id))) {
+      this.#outbox.push({ data, to: [peer], next: 0 });
     } else {
       trySend(peer, data);
     }
   }
 
   /**
-   * Sends queued frames, `sendBatch` connections per turn of the event loop: the first
-   * readers get a change while it is still being sent to the others, and a broadcast to
-   * hundreds of connections does not hold the gateway up for other projects.
+   * Sends queued frames, SEND_BATCH at a time per turn of the event loop: the first readers
+   * get a change while it is still being sent to the others, and a broadcast to hundreds of
+   * connections does not hold the gateway up for other projects.
    */
   #drain(): void {
     if (this.#draining) return;
-    let budget = this.sendBatch > 0 ? this.sendBatch : Infinity;
+    let budget = SEND_BATCH;
     while (this.#outbox.length > 0 && budget > 0) {
       const item = this.#outbox[0]!;
-      while (item.next < item.to.length && budget-- > 0) this.#sendQueued(item.to[item.next++]!, item.data);
+      while (item.next < item.to.length && budget-- > 0) trySend(item.to[item.next++]!, item.data);
       if (item.next >= item.to.length) this.#outbox.shift();
     }
     if (this.#outbox.length === 0) return;
