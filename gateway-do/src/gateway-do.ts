@@ -117,7 +117,7 @@ export class GatewayDO extends Server<Env> {
    * answered for this user and project recently gets the same answer again without running
    * twice: a client retrying after a reconnect cannot apply an event twice.
    */
-  #runEvent(userId: string, roles: SocketState["roles"], project: string, raw: unknown, origin?: string, depth = 0): EventOutcome {
+  #runEvent(userId: string, roles: SocketState["roles"], project: string, raw: unknown, depth = 0): EventOutcome {
     const room = this.#room(project);
     const requestId = (raw as { requestId?: unknown } | null)?.requestId;
     if (typeof requestId === "string" && depth === 0) {
@@ -132,7 +132,7 @@ export class GatewayDO extends Server<Env> {
           : { ok: false, requestId, type: earlier.type, error: { code: earlier.errorCode ?? "refused", message: earlier.errorMessage ?? "" } };
       }
     }
-    const outcome = room.runEvent(this.#actor(userId, roles, project, room), raw, origin);
+    const outcome = room.runEvent(this.#actor(userId, roles, project, room), raw);
     this.#eventLog.append({
       userId,
       project,
@@ -143,7 +143,7 @@ export class GatewayDO extends Server<Env> {
       errorMessage: outcome.ok ? null : outcome.error.message,
     });
     if (outcome.ok && depth < MAX_FOLLOW_UP_DEPTH) {
-      outcome.followUps.forEach((event, i) => this.#runEvent(userId, roles, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, origin, depth + 1));
+      outcome.followUps.forEach((event, i) => this.#runEvent(userId, roles, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, depth + 1));
     }
     return outcome;
   }
@@ -254,9 +254,8 @@ export class GatewayDO extends Server<Env> {
       connection.close(CLOSE_TOO_BIG, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       return;
     }
+    const send = (m: ServerMessage) => connection.send(JSON.stringify(m));
     const room = this.#room(state.project);
-    // Through the room: after the updates still queued for this connection.
-    const send = (m: ServerMessage) => room.send(connection, JSON.stringify(m));
     if (typeof message !== "string") {
       const bytes = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
       const notice = room.receive(connection, () => this.#actor(state.userId, state.roles, state.project, room), bytes);
@@ -280,7 +279,7 @@ export class GatewayDO extends Server<Env> {
       const requestId = (parsed.data.event as { requestId?: unknown } | null)?.requestId;
       return send({ type: "ack", requestId: typeof requestId === "string" ? requestId : null, ok: false, error: { code: "rate_limited", message: "Too many events: slow down." } });
     }
-    send({ type: "ack", ...toAck(this.#runEvent(state.userId, state.roles, state.project, parsed.data.event, connection.id)) } as ServerMessage);
+    send({ type: "ack", ...toAck(this.#runEvent(state.userId, state.roles, state.project, parsed.data.event)) } as ServerMessage);
   }
 
   override onClose(connection: Connection<SocketState>): void {

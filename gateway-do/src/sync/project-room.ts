@@ -37,9 +37,6 @@ export class ProjectRoom {
   /** The doc's state vector, while known and current. */
   #stateVector: Uint8Array | null = null;
   #unloaded = false;
-  /** Frames not yet sent, in order, each with the connections it goes to and how far it got. */
-  readonly #outbox: { data: string | Uint8Array; to: RoomPeer[]; next: number }[] = [];
-  #draining = false;
   readonly awareness: awarenessProtocol.Awareness;
   /** Awareness client ids announced over each connection, removed when it leaves. */
   readonly #presence = new Map<string, Set<number>>();
@@ -132,57 +129,23 @@ export class ProjectRoom {
     return `This project is full (${Math.round(this.maxBytes / 1024 / 1024)} MB): delete something first.`;
   }
 
-  /** Sends `data` to every connection but `except`; `first` (the sender of an event) gets it first. */
-  #broadcast(data: Uint8Array, options: { except?: string; first?: string } = {}): void {
-    const to: RoomPeer[] = [];
+  #broadcast(data: Uint8Array, except?: string): void {
     for (const peer of this.peers()) {
-      if (peer.id === options.except) continue;
-      if (peer.id === options.first) to.unshift(peer);
-      else to.push(peer);
+      if (peer.id === except) continue;
+      try {
+        peer.send(data);
+      } catch {
+        // Closing as we send: it will not need this update.
+      }
     }
-    this.#outbox.push({ data, to, next: 0 });
-    this.#drain();
-  }
-
-  /**
-   * Sends to one connection, after anything still queued for it, so it hears of changes in
-   * the order they were made (an event's ack never overtakes the event's update).
-   */
-  send(peer: RoomPeer, data: string | Uint8Array): void {
-    if (this.#outbox.some((item) => item.to.some((p, i) => i >= item.next && p.id === peer.id))) {
-      this.#outbox.push({ data, to: [peer], next: 0 });
-    } else {
-      trySend(peer, data);
-    }
-  }
-
-  /**
-   * Sends queued frames, SEND_BATCH at a time per turn of the event loop: the first readers
-   * get a change while it is still being sent to the others, and a broadcast to hundreds of
-   * connections does not hold the gateway up for other projects.
-   */
-  #drain(): void {
-    if (this.#draining) return;
-    let budget = SEND_BATCH;
-    while (this.#outbox.length > 0 && budget > 0) {
-      const item = this.#outbox[0]!;
-      while (item.next < item.to.length && budget-- > 0) trySend(item.to[item.next++]!, item.data);
-      if (item.next >= item.to.length) this.#outbox.shift();
-    }
-    if (this.#outbox.length === 0) return;
-    this.#draining = true;
-    setTimeout(() => {
-      this.#draining = false;
-      if (!this.#unloaded) this.#drain();
-    }, 0);
   }
 
   /** A new connection: ask for what it has that we lack, and show it who is here. */
   join(peer: RoomPeer): void {
     this.lastActive = Date.now();
-    this.send(peer, syncStep1(this.#currentStateVector()));
+    peer.send(syncStep1(this.#currentStateVector()));
     const present = [...this.awareness.getStates().keys()];
-    if (present.length > 0) this.send(peer, awarenessFrame(this.awareness, present));
+    if (present.length > 0) peer.send(awarenessFrame(this.awareness, present));
   }
 
   /**
@@ -200,7 +163,7 @@ export class ProjectRoom {
         } catch {
           return { type: "error", error: { code: "invalid_frame", message: "The state vector could not be read." } };
         }
-        this.send(peer, reply);
+        peer.send(reply);
         return null;
       }
       case "update":
@@ -232,7 +195,7 @@ export class ProjectRoom {
     }
     if (!applied) return null;
     this.#persist(applied);
-    this.#broadcast(updateFrame(applied), { except: peer.id });
+    this.#broadcast(updateFrame(applied), peer.id);
     return null;
   }
 
@@ -255,8 +218,8 @@ export class ProjectRoom {
     return null;
   }
 
-  /** Runs an event; a change is stored, then sent to every connection, the sender (`origin`, a peer id) first. */
-  runEvent(actor: Actor, raw: unknown, origin?: string): EventOutcome {
+  /** Runs an event; a change is stored, then sent to every connection (the sender included). */
+  runEvent(actor: Actor, raw: unknown): EventOutcome {
     this.lastActive = Date.now();
     if (this.#full()) {
       const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" ? (raw as { requestId: string }).requestId : null;
@@ -265,7 +228,7 @@ export class ProjectRoom {
     const outcome = runEvent(this.doc, raw, actor);
     if (outcome.ok && outcome.update) {
       this.#persist(outcome.update);
-      this.#broadcast(updateFrame(outcome.update), { first: origin });
+      this.#broadcast(updateFrame(outcome.update));
     }
     return outcome;
   }
@@ -276,7 +239,7 @@ export class ProjectRoom {
     this.#presence.delete(peerId);
     if (clients.length === 0) return;
     awarenessProtocol.removeAwarenessStates(this.awareness, clients, "left");
-    this.#broadcast(awarenessFrame(this.awareness, clients), { except: peerId });
+    this.#broadcast(awarenessFrame(this.awareness, clients), peerId);
   }
 
   /** Runs the modules' periodic work in one transaction; the change is stored, then sent. */
@@ -305,17 +268,6 @@ export class ProjectRoom {
     this.#unloaded = true;
     this.awareness.destroy();
     this.#doc?.destroy();
-  }
-}
-
-/** Connections sent to per turn of the event loop (see ProjectRoom.#drain). */
-export const SEND_BATCH = 25;
-
-function trySend(peer: RoomPeer, data: string | Uint8Array): void {
-  try {
-    peer.send(data);
-  } catch {
-    // Closing as we send: it will not need this.
   }
 }
 
