@@ -73,10 +73,14 @@ function handshake(socket: FakeSocket) {
 
 /** Applies a sync reply the provider sent (as the gateway would). */
 function applyToServer(frame: string | Uint8Array) {
-  if (typeof frame === "string") return;
+  if (typeof frame !== "string") applyFrame(server, frame);
+}
+
+/** Applies a sync frame to `doc` (as the gateway would). */
+function applyFrame(doc: Y.Doc, frame: Uint8Array) {
   const decoder = decoding.createDecoder(frame);
   if (decoding.readVarUint(decoder) !== 0) return;
-  syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), server, "client");
+  syncProtocol.readSyncMessage(decoder, encoding.createEncoder(), doc, "client");
 }
 
 afterEach(() => {
@@ -185,6 +189,45 @@ describe("GatewayProvider", () => {
     socket.receive(syncStep2(server));
     expect(provider.doc.getMap("core-graph/nodes").has("forged")).toBe(false);
     expect(provider.doc.getMap<Y.Text>("notes/bodies").get("n1")).toBeDefined();
+    provider.destroy();
+  });
+
+  it("keeps note text typed before a refused edit, and sends it again after the resync", async () => {
+    const { provider, sockets } = setup();
+    const socket = await nextSocket(sockets, 1);
+    handshake(socket);
+    const notices: string[] = [];
+    provider.on("notice", (n) => notices.push(n.message));
+    const base = server.getMap<Y.Text>("notes/bodies").get("n1")!.toString();
+    provider.doc.getMap<Y.Text>("notes/bodies").get("n1")!.insert(0, "typed: ");
+    socket.receive(JSON.stringify({ type: "rejected-update", reason: "The project is full." }));
+    const sentBefore = socket.sent.length;
+    socket.receive(syncStep2(server));
+    expect(provider.doc.getMap<Y.Text>("notes/bodies").get("n1")!.toString()).toBe(`typed: ${base}`);
+    // Sent on as an update the gateway can take: it applies to the gateway's state.
+    const resent = socket.sent.slice(sentBefore).filter((f): f is Uint8Array => typeof f !== "string");
+    const gateway = new Y.Doc();
+    Y.applyUpdate(gateway, Y.encodeStateAsUpdate(server));
+    for (const frame of resent) applyFrame(gateway, frame);
+    expect(gateway.getMap<Y.Text>("notes/bodies").get("n1")!.toString()).toBe(`typed: ${base}`);
+    expect(notices.at(-1)).toMatch(/unsent note text was kept/);
+    provider.destroy();
+  });
+
+  it("names the note text it could not keep when the note is gone after a resync", async () => {
+    const { provider, sockets } = setup();
+    const socket = await nextSocket(sockets, 1);
+    handshake(socket);
+    const notices: string[] = [];
+    provider.on("notice", (n) => notices.push(n.message));
+    provider.doc.getMap<Y.Text>("notes/bodies").get("n1")!.insert(0, "my draft: ");
+    socket.receive(JSON.stringify({ type: "rejected-update", reason: "This update writes outside the texts you may edit." }));
+    const gone = new Y.Doc();
+    Y.applyUpdate(gone, Y.encodeStateAsUpdate(server));
+    gone.getMap("notes/bodies").delete("n1");
+    socket.receive(syncStep2(gone));
+    expect(provider.doc.getMap("notes/bodies").has("n1")).toBe(false);
+    expect(notices.at(-1)).toContain(`my draft: ${server.getMap<Y.Text>("notes/bodies").get("n1")!.toString()}`);
     provider.destroy();
   });
 });

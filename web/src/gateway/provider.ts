@@ -9,7 +9,10 @@ import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
+import { bodiesOf } from "../../../gateway-do/src/modules/notes";
+import { editableTexts } from "../../../gateway-do/src/modules/registry";
 import { MESSAGE_AWARENESS, MESSAGE_SYNC, awarenessFrame, syncStep1, updateFrame } from "../../../gateway-do/src/sync/protocol";
+import { checkClientUpdate } from "../../../gateway-do/src/sync/update-guard";
 import { type GatewayTicket, TicketError, fetchTicket } from "./connect";
 import { type Ack, type GatewayEvent, parseServerMessage } from "./messages";
 
@@ -78,6 +81,8 @@ export class GatewayProvider {
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #destroyed = false;
+  /** The doc a resync replaced, kept until the fresh one has synced so its unsent note text can be carried over. */
+  #previous: Y.Doc | null = null;
   #seq = 0;
   readonly #pending = new Map<string, { resolve: (ack: Ack) => void; timer: ReturnType<typeof setTimeout> }>();
   readonly #listeners: { [K in keyof ProviderEvents]: Set<Listener<ProviderEvents[K]>> } = { status: new Set(), doc: new Set(), notice: new Set() };
@@ -177,6 +182,7 @@ export class GatewayProvider {
     const syncType = syncProtocol.readSyncMessage(decoder, reply, this.doc, this);
     if (encoding.length(reply) > 1) ws.send(encoding.toUint8Array(reply));
     if (syncType === syncProtocol.messageYjsSyncStep2 && !this.synced) {
+      if (this.#previous) this.#carryOver(this.#previous);
       this.synced = true;
       this.#attempt = 0;
       this.#setStatus("online");
@@ -210,13 +216,18 @@ export class GatewayProvider {
     }
   }
 
-  /** Drops the local doc (it holds something the gateway refused) and syncs a fresh one. */
+  /**
+   * Replaces the local doc (it holds something the gateway refused) with a freshly synced
+   * one. Note text typed here and not yet stored by the gateway is carried over once the
+   * fresh doc has synced (see #carryOver).
+   */
   #resync(): void {
     const local = this.awareness.getLocalState();
     this.awareness.setLocalState(null);
     this.#unbind();
     this.awareness.destroy();
-    this.doc.destroy();
+    this.#previous?.destroy();
+    this.#previous = this.doc;
     this.doc = new Y.Doc();
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.#bind();
@@ -225,6 +236,32 @@ export class GatewayProvider {
     if (local) this.awareness.setLocalState(local);
     const ws = this.#ws;
     if (ws?.readyState === OPEN) ws.send(syncStep1(this.doc));
+  }
+
+  /**
+   * After a resync: what the old doc has that the gateway's state lacks is the person's
+   * unsent typing (and whatever was refused). If the gateway's own check accepts it now, it
+   * is applied as a local edit and sent; otherwise the notes whose text could not be kept
+   * are named, with the text, so nothing typed vanishes silently.
+   */
+  #carryOver(old: Y.Doc): void {
+    this.#previous = null;
+    const missing = Y.encodeStateAsUpdate(old, Y.encodeStateVector(this.doc));
+    if (checkClientUpdate(this.doc, missing, editableTexts).ok) {
+      let changed = false;
+      const mark = () => (changed = true);
+      this.doc.on("update", mark);
+      Y.applyUpdate(this.doc, missing, "carried-over"); // sent on by #onDocUpdate
+      this.doc.off("update", mark);
+      if (changed) this.#emit("notice", { kind: "info", message: "Your unsent note text was kept and sent again." });
+    } else {
+      const lost = [...bodiesOf(old)].filter(([id, text]) => bodiesOf(this.doc).get(id)?.toString() !== text.toString());
+      if (lost.length > 0) {
+        const excerpt = lost.map(([, text]) => `“${text.toString().slice(0, 200)}”`).join(", ");
+        this.#emit("notice", { kind: "error", message: `The gateway did not take your latest note text (the note was deleted, or you may no longer edit it). Your text: ${excerpt}` });
+      }
+    }
+    old.destroy();
   }
 
   #closed(ws: SocketLike, code: number, reason: string): void {
@@ -310,5 +347,6 @@ export class GatewayProvider {
     this.#unbind();
     this.awareness.destroy();
     this.doc.destroy();
+    this.#previous?.destroy();
   }
 }
