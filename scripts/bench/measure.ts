@@ -38,17 +38,23 @@ export interface FanOutResult {
 }
 
 /**
- * `iterations` writes, one at a time, writers in turn; each write is timed until every other
+ * `warmUp` untimed writes, then `iterations` writes, one at a time, writers in turn; each write is timed until every other
  * client has applied it (or `timeoutMs` passes). Without a server confirmation, the round-trip
  * is the time until the next client (another connection) has it.
  */
-export async function measureFanOut(clients: BenchClient[], write: FanOutWrite, options: { iterations: number; gapMs: number; timeoutMs: number; firstSeq: number; progress: (done: number) => void }): Promise<FanOutResult> {
+export async function measureFanOut(
+  clients: BenchClient[],
+  write: FanOutWrite,
+  options: { iterations: number; warmUp: number; gapMs: number; timeoutMs: number; firstSeq: number; progress: (done: number) => void },
+): Promise<FanOutResult> {
   const roundTrips: number[] = [];
   const fanOuts: number[] = [];
   let incomplete = 0;
-  for (let i = 0; i < options.iterations; i++) {
-    const writer = i % clients.length;
-    const seq = options.firstSeq + i;
+  for (let i = -options.warmUp; i < options.iterations; i++) {
+    // Warm-up writes (i < 0) run the same way and are not recorded.
+    const record = i >= 0;
+    const writer = (i + options.warmUp) % clients.length;
+    const seq = options.firstSeq + options.warmUp + i;
     const pending = new Set(clients.keys());
     pending.delete(writer);
     const echo = (writer + 1) % clients.length;
@@ -62,7 +68,7 @@ export async function measureFanOut(clients: BenchClient[], write: FanOutWrite, 
         if (!pending.has(index) || !write.seen(client, writer, seq)) return;
         const ms = performance.now() - t0;
         pending.delete(index);
-        fanOuts.push(ms);
+        if (record) fanOuts.push(ms);
         if (index === echo) echoMs = ms;
         if (pending.size === 0) done();
       };
@@ -77,11 +83,11 @@ export async function measureFanOut(clients: BenchClient[], write: FanOutWrite, 
     clearTimeout(timer);
     const ack = await Promise.race([rtt, new Promise<null>((resolve) => setTimeout(() => resolve(null), options.timeoutMs))]);
     if (ack && "error" in ack) throw ack.error;
-    if (pending.size > 0) incomplete++;
+    if (pending.size > 0 && record) incomplete++;
     const roundTrip = ack?.ms ?? echoMs;
-    if (roundTrip !== null) roundTrips.push(roundTrip);
+    if (roundTrip !== null && record) roundTrips.push(roundTrip);
     for (const client of clients) client.onApplied = null;
-    options.progress(i + 1);
+    if (record) options.progress(i + 1);
     await new Promise((r) => setTimeout(r, options.gapMs));
   }
   return { roundTrip: summarize(roundTrips), fanOut: summarize(fanOuts), incomplete };
