@@ -31,10 +31,15 @@ if (flag("help")) {
   console.log(HELP);
   process.exit(0);
 }
+/** A bad option: says which and how, then exits 2. */
+function usage(message: string): never {
+  console.error(`${message}\n\n${HELP}`);
+  process.exit(2);
+}
 const CLIENT_COUNTS = (option("clients") ?? "10,50,200").split(",").map(Number);
-if (CLIENT_COUNTS.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) throw new Error(`--clients takes counts between 2 and 1000, e.g. --clients=10,200\n\n${HELP}`);
+if (CLIENT_COUNTS.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) usage("--clients takes counts between 2 and 1000, e.g. --clients=10,200");
 const ROUTE = option("route") ?? "both";
-if (!["both", "proxy", "direct"].includes(ROUTE)) throw new Error(`--route is proxy, direct or both\n\n${HELP}`);
+if (!["both", "proxy", "direct"].includes(ROUTE)) usage("--route is proxy, direct or both");
 const ROUTES = (ROUTE === "both" ? ["proxy", "direct"] : [ROUTE]) as Route[];
 const RUN = { peers: !flag("no-peers"), cold: !flag("no-cold"), scale: !flag("no-scale") };
 /** One user per this many clients (a person with several tabs); all of them org members. */
