@@ -36,6 +36,8 @@ function usage(message: string): never {
   console.error(`${message}\n\n${HELP}`);
   process.exit(2);
 }
+const KNOWN = ["help", "no-peers", "no-cold", "no-scale", "profile", "clients=", "route="];
+for (const arg of process.argv.slice(2)) if (!KNOWN.some((k) => arg === `--${k}` || (k.endsWith("=") && arg.startsWith(`--${k}`)))) usage(`Unknown option ${arg}.`);
 const CLIENT_COUNTS = (option("clients") ?? "10,50,200").split(",").map(Number);
 if (CLIENT_COUNTS.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) usage("--clients takes counts between 2 and 1000, e.g. --clients=10,200");
 const ROUTE = option("route") ?? "both";
