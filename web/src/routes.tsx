@@ -13,6 +13,7 @@ import { AuditLogTab } from "./pages/org/AuditLogTab";
 import { MembersTab } from "./pages/org/MembersTab";
 import { OrgLayout } from "./pages/org/OrgLayout";
 import { ProjectsTab } from "./pages/org/ProjectsTab";
+import { SettingsTab } from "./pages/org/SettingsTab";
 import { OrgsPage } from "./pages/OrgsPage";
 import { ProjectPage } from "./pages/ProjectPage";
 import { RequireAuth } from "./session/RequireAuth";
@@ -41,6 +42,7 @@ export function AppRoutes() {
           <Route index element={<ProjectsTab />} />
           <Route path="members" element={<MembersTab />} />
           <Route path="audit-log" element={<AuditLogTab />} />
+          <Route path="settings" element={<SettingsTab />} />
         </Route>
         <Route path="/orgs/:org/projects/:project" element={<ProjectPage />} />
         <Route path="*" element={<NotFoundPage />} />
