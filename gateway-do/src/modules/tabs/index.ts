@@ -29,7 +29,8 @@ export const tabs: ModuleDefinition = {
   name: "tabs",
   dependencies: ["whiteboard"],
   collections: ["tabs", "active"],
-  permissions: ["tabs:open", "tabs:[tab:*]:update", "tabs:[tab:*]:delete"],
+  // `tabs:read` switches one's own active tab; `tabs:update` renames any tab and reorders them.
+  permissions: ["tabs:open", "tabs:read", "tabs:update", "tabs:[tab:*]:update", "tabs:[tab:*]:delete"],
   events: {
     open: defineEvent({
       schema: z.strictObject({ kind: z.enum(["view", "app"]), target: z.string().min(1).max(200), title: Title }),

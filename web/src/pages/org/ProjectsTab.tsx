@@ -101,6 +101,9 @@ function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
         <Link to={href} className="button small" aria-label={`Open ${project.name}`}>
           Open
         </Link>
+        <Link to={`${href}/settings/members`} className="button small" aria-label={`Members and roles of ${project.name}`}>
+          Members
+        </Link>
         {canManage && (
           <>
             <button
