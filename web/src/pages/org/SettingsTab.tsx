@@ -3,7 +3,6 @@ import { useNavigate } from "react-router";
 import { deleteOrg, renameOrg } from "../../api/orgs";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
-import { PageMessage } from "../../components/PageMessage";
 import { useAction } from "../../components/use-action";
 import { useSession } from "../../session/session";
 import { useOrg } from "./OrgLayout";
@@ -12,7 +11,11 @@ import { useOrg } from "./OrgLayout";
 export function SettingsTab() {
   const { org, isAdmin } = useOrg();
   if (!isAdmin) {
-    return <PageMessage title="Only the organization's admins and owners see its settings" tone="error" />;
+    return (
+      <div className="empty">
+        <h2>Only the organization's admins and owners see its settings</h2>
+      </div>
+    );
   }
   return (
     <div className="settings">

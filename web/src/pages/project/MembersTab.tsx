@@ -166,7 +166,7 @@ function AddMemberForm({ candidates, loadError, onAdd, onAdded }: AddProps) {
         <div className="field">
           <label htmlFor="add-member-person">Person</label>
           <select id="add-member-person" value={userId} onChange={(e) => setUserId(e.target.value)} disabled={!candidates || candidates.length === 0}>
-            <option value="">{!candidates ? "Loading…" : candidates.length === 0 ? "Everyone is already in the project" : "Choose a member of the organization"}</option>
+            <option value="">{!candidates ? "Loading…" : candidates.length === 0 ? "Everyone is in it already" : "Choose a member of the organization"}</option>
             {candidates?.map((m) => (
               <option key={m.user.id} value={m.user.id}>
                 {m.user.name} ({m.user.email})

@@ -43,6 +43,8 @@ export function RolesTab() {
   const [failure, setFailure] = useState<EventFailure | null>(null);
   const [editing, setEditing] = useState<RoleRecord | null>(null);
   const [busy, setBusy] = useState(false);
+  // Role ids just ticked for a person, shown until the gateway answers (then the doc says).
+  const [ticking, setTicking] = useState<{ userId: string; roleIds: string[] } | null>(null);
 
   /** Sends one event; true when the gateway accepted it, else its reason is shown. */
   const send = async (event: GatewayEvent): Promise<boolean> => {
@@ -153,7 +155,7 @@ export function RolesTab() {
                   </thead>
                   <tbody>
                     {people.resource.data.map((person) => {
-                      const held = assignments.get(person.user.id) ?? [];
+                      const held = ticking?.userId === person.user.id ? ticking.roleIds : (assignments.get(person.user.id) ?? []);
                       return (
                         <tr key={person.user.id}>
                           <th scope="row">
@@ -167,9 +169,11 @@ export function RolesTab() {
                                 aria-label={`${role.name} for ${person.user.name}`}
                                 checked={held.includes(role.id)}
                                 disabled={!canManage || busy}
-                                onChange={(e) =>
-                                  void send({ type: "roles:assign", userId: person.user.id, roleIds: e.target.checked ? [...held, role.id] : held.filter((id) => id !== role.id) })
-                                }
+                                onChange={(e) => {
+                                  const roleIds = e.target.checked ? [...held, role.id] : held.filter((id) => id !== role.id);
+                                  setTicking({ userId: person.user.id, roleIds });
+                                  void send({ type: "roles:assign", userId: person.user.id, roleIds }).then(() => setTicking(null));
+                                }}
                               />
                             </td>
                           ))}

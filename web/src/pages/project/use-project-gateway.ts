@@ -24,6 +24,8 @@ class ProviderWatch {
   readonly #stop: () => void;
 
   constructor(readonly provider: GatewayProvider) {
+    // A settings page is not on the board: no presence for others to see.
+    provider.awareness.setLocalState(null);
     let doc = provider.doc;
     const changed = () => {
       this.version++;
