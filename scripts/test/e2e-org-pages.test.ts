@@ -36,23 +36,32 @@ async function newPage(): Promise<Page> {
   return page;
 }
 
-/** Saves `name.png` (and `name-dark.png`) at 1280×720, and at 1920×1080 with `wide`. */
-async function screenshot(page: Page, name: string, options: { wide?: boolean; fullPage?: boolean } = {}) {
-  if (!shots) return;
+/** Fails when the page scrolls sideways (a layout that does not hold at this width). */
+async function expectNoSideScroll(page: Page, where: string) {
+  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
+  expect(scroll, `${where} scrolls sideways`).toBeLessThanOrEqual(width);
+}
+
+/**
+ * Looks at the page at 1280×720 and 1920×1080: no sideways scroll at either. With
+ * KILN_SCREENSHOTS, saves `name.png`, `name-dark.png` and `name-1920.png`.
+ */
+async function lookAt(page: Page, name: string, options: { fullPage?: boolean } = {}) {
   const take = async (suffix: string) => {
+    if (!shots) return;
     await page.evaluate("window.scrollTo(0, 0)");
     await page.waitForTimeout(300); // colour transitions
     await page.screenshot({ path: join(shots, `${name}${suffix}.png`), fullPage: options.fullPage });
   };
+  await expectNoSideScroll(page, `${name} at 1280×720`);
   await take("");
   await page.emulateMedia({ colorScheme: "dark" });
   await take("-dark");
   await page.emulateMedia({ colorScheme: "light" });
-  if (options.wide) {
-    await page.setViewportSize({ width: 1920, height: 1080 });
-    await take("-1920");
-    await page.setViewportSize({ width: 1280, height: 720 });
-  }
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  await expectNoSideScroll(page, `${name} at 1920×1080`);
+  await take("-1920");
+  await page.setViewportSize({ width: 1280, height: 720 });
 }
 
 async function signUp(page: Page, person: { name: string; email: string }) {
@@ -77,11 +86,10 @@ async function signOut(page: Page) {
 
 const connection = (page: Page) => page.getByTestId("connection-status");
 
-/** The names of the first `count` elements Tab reaches from the top of the page (label, aria-label or text). */
-async function focusOrder(page: Page, count: number): Promise<string[]> {
-  // A click on the top bar's empty corner starts keyboard navigation from the top.
-  await page.evaluate("window.scrollTo(0, 0)");
-  await page.mouse.click(2, 2);
+/** The names of the first `count` elements Tab reaches on a freshly loaded page (label, aria-label or text). */
+async function focusOrder(page: Page, count: number, ready: () => Promise<void>): Promise<string[]> {
+  await page.reload();
+  await ready();
   const names: string[] = [];
   for (let i = 0; i < count; i++) {
     await page.keyboard.press("Tab");
@@ -127,9 +135,9 @@ describe("organization and project settings in the browser", () => {
     await adaPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();
     // The delete button waits for the exact name.
     expect(await adaPage.getByRole("button", { name: "Delete this organization" }).isDisabled()).toBe(true);
-    await screenshot(adaPage, "org-settings", { wide: true });
+    await lookAt(adaPage, "org-settings");
     // Keyboard: the skip link first, the top bar (and the unconfirmed-email banner), the breadcrumb, the org's tabs, then the form.
-    expect(await focusOrder(adaPage, 13)).toEqual([
+    expect(await focusOrder(adaPage, 13, () => adaPage.getByLabel("Organization name").waitFor())).toEqual([
       "Skip to content",
       "Kiln",
       "Organizations",
@@ -181,7 +189,7 @@ describe("organization and project settings in the browser", () => {
     await adaPage.getByRole("button", { name: "Add to the project" }).click();
     await adaPage.getByRole("status").getByText(`${bob.name} is in the project now.`).waitFor();
     expect(await adaPage.getByLabel(`Project role of ${bob.name}`).inputValue()).toBe("member");
-    await screenshot(adaPage, "project-members", { wide: true });
+    await lookAt(adaPage, "project-members");
 
     await bobPage.goto(projectUrl);
     await connection(bobPage).getByText("Online").waitFor();
@@ -199,7 +207,7 @@ describe("organization and project settings in the browser", () => {
     const grant = adaPage.getByRole("checkbox", { name: `Reviewer for ${bob.name}` });
     await grant.check();
     await adaPage.getByText(/^1 person ·/).waitFor();
-    await screenshot(adaPage, "project-roles", { wide: true, fullPage: true });
+    await lookAt(adaPage, "project-roles", { fullPage: true });
 
     // Bob sees that he holds it, read-only; and so does Ada after a reload (it is in the doc).
     await bobPage.goto(`${projectUrl}/settings/roles`);
@@ -216,9 +224,9 @@ describe("organization and project settings in the browser", () => {
     await connection(adaPage).getByText("Online").waitFor();
     await adaPage.getByRole("button", { name: "New view" }).click();
     await adaPage.getByRole("tab", { name: "View 2", selected: true }).waitFor();
-    await screenshot(adaPage, "project-tabs", { wide: true });
+    await lookAt(adaPage, "project-tabs");
     // Keyboard: the breadcrumb, then the selected tab alone (arrows move between tabs), the new-view button.
-    const order = await focusOrder(adaPage, 12);
+    const order = await focusOrder(adaPage, 12, () => connection(adaPage).getByText("Online").waitFor());
     expect(order.slice(6)).toEqual(["Organizations", "Acme Labs", "Project settings", "View 2", "New view", "Chats"]);
     await adaPage.keyboard.press("Shift+Tab");
     await adaPage.keyboard.press("Shift+Tab");
@@ -230,6 +238,15 @@ describe("organization and project settings in the browser", () => {
     await bobPage.goto(projectUrl);
     await bobPage.getByRole("tab", { name: "View 2" }).waitFor();
     await bobPage.getByRole("tab", { name: "Board", selected: true }).waitFor();
+  });
+
+  it("holds the account page at both sizes, with its sections in keyboard order", async () => {
+    await adaPage.goto(`${stack.url}/account`);
+    await adaPage.getByLabel("Name", { exact: true }).first().waitFor();
+    await lookAt(adaPage, "account-settings", { fullPage: true });
+    // The left column top to bottom, then the right one (disabled buttons are skipped).
+    const order = await focusOrder(adaPage, 12, () => adaPage.getByLabel("Name", { exact: true }).first().waitFor());
+    expect(order.slice(6)).toEqual(["Name", "Current password", "New password", "Set up two-factor authentication", "Sign out this browser", "Create a key"]);
   });
 
   it("brings Bob back to the project after resetting his password", async () => {

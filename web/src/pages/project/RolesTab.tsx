@@ -121,7 +121,7 @@ export function RolesTab() {
                         <ConfirmButton
                           label="Delete"
                           accessibleLabel={`Delete ${role.name}`}
-                          question={`Delete “${role.name}”? ${holders > 0 ? "Its holders lose it." : ""}`}
+                          question={holders > 0 ? `Delete “${role.name}”? Its holders lose it.` : `Delete “${role.name}”?`}
                           onConfirm={() => void send({ type: "roles:delete-role", roleId: role.id })}
                         />
                       </div>
