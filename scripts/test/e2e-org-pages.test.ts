@@ -38,7 +38,8 @@ async function newPage(): Promise<Page> {
 
 /** Fails when the page scrolls sideways (a layout that does not hold at this width). */
 async function expectNoSideScroll(page: Page, where: string) {
-  const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth }));
+  // Strings run in the page: this file is type-checked for Node, without the DOM's types.
+  const { scroll, width } = await page.evaluate<{ scroll: number; width: number }>("({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth })");
   expect(scroll, `${where} scrolls sideways`).toBeLessThanOrEqual(width);
 }
 
@@ -94,12 +95,12 @@ async function focusOrder(page: Page, count: number, ready: () => Promise<void>)
   for (let i = 0; i < count; i++) {
     await page.keyboard.press("Tab");
     names.push(
-      await page.evaluate(() => {
-        const el = document.activeElement as HTMLInputElement | null;
+      await page.evaluate<string>(`(() => {
+        const el = document.activeElement;
         if (!el) return "";
         const label = el.labels?.[0]?.textContent ?? el.getAttribute("aria-label") ?? el.textContent ?? "";
-        return label.replace(/\s+/g, " ").trim();
-      }),
+        return label.replace(/\\s+/g, " ").trim();
+      })()`),
     );
   }
   return names;
@@ -231,7 +232,7 @@ describe("organization and project settings in the browser", () => {
     await adaPage.keyboard.press("Shift+Tab");
     await adaPage.keyboard.press("Shift+Tab");
     await adaPage.keyboard.press("ArrowLeft");
-    expect(await adaPage.evaluate(() => document.activeElement?.textContent)).toBe("Board");
+    expect(await adaPage.evaluate<string>("document.activeElement.textContent")).toBe("Board");
     await adaPage.reload();
     await adaPage.getByRole("tab", { name: "View 2", selected: true }).waitFor();
     // Bob's active tab is his own.

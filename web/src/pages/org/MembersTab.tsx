@@ -4,6 +4,7 @@ import { changeMemberRole, inviteMember, listInvitations, listMembers, removeMem
 import type { Invitation, OrgMember, OrgRole } from "../../api/types";
 import { initials } from "../../components/AppShell";
 import { ConfirmButton } from "../../components/ConfirmButton";
+import { RoleHelp } from "../../components/RoleHelp";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { formatDate, formatRelative } from "../../components/format";
@@ -112,24 +113,11 @@ export function MembersTab() {
       ) : (
         <aside className="card side">
           <h2>Roles</h2>
-          <RoleHelp />
+          <RoleHelp roles={ROLES} help={ROLE_HELP} />
           <p className="hint">Ask an admin to invite someone.</p>
         </aside>
       )}
     </div>
-  );
-}
-
-function RoleHelp() {
-  return (
-    <dl className="role-help">
-      {ROLES.map((r) => (
-        <div key={r}>
-          <dt>{r}</dt>
-          <dd>{ROLE_HELP[r]}</dd>
-        </div>
-      ))}
-    </dl>
   );
 }
 

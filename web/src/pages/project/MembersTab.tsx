@@ -4,6 +4,7 @@ import { listMembers, listProjectMembers, removeProjectMember, setProjectMember 
 import type { OrgMember, ProjectMember, ProjectRole } from "../../api/types";
 import { initials } from "../../components/AppShell";
 import { ConfirmButton } from "../../components/ConfirmButton";
+import { RoleHelp } from "../../components/RoleHelp";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { formatDate } from "../../components/format";
 import { PageMessage } from "../../components/PageMessage";
@@ -115,24 +116,11 @@ export function ProjectMembersTab() {
       ) : (
         <aside className="card side">
           <h2>Project roles</h2>
-          <RoleHelp />
+          <RoleHelp roles={ROLES} help={ROLE_HELP} />
           <p className="hint">Ask a project admin to add someone.</p>
         </aside>
       )}
     </div>
-  );
-}
-
-function RoleHelp() {
-  return (
-    <dl className="role-help">
-      {ROLES.map((r) => (
-        <div key={r}>
-          <dt>{r}</dt>
-          <dd>{ROLE_HELP[r]}</dd>
-        </div>
-      ))}
-    </dl>
   );
 }
 
