@@ -1,8 +1,10 @@
 /**
  * Organization and project settings end to end, in Chromium against `npm start`: rename
  * the organization; a members-only project Bob cannot open until Ada adds him; a custom role
- * created and given to Bob through the gateway; tabs kept per person; and the page someone
- * was going to, kept through a password reset and an emailed sign-in link.
+ * created and given to Bob through the gateway, and a role granting nothing that makes him a
+ * read-only viewer of an open project; tabs kept per person; the pages holding at 1280×720
+ * and 1920×1080 with their keyboard order; and the page someone was going to, kept through a
+ * password reset and an emailed sign-in link.
  * With KILN_SCREENSHOTS=<dir> it saves these screens there (docs/screenshots/).
  */
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
@@ -218,6 +220,32 @@ describe("organization and project settings in the browser", () => {
     expect(await held.isDisabled()).toBe(true);
     await adaPage.reload();
     expect(await adaPage.getByRole("checkbox", { name: `Reviewer for ${bob.name}` }).isChecked()).toBe(true);
+  });
+
+  it("makes Bob a read-only viewer of an open project with a role that grants nothing, until it is taken back", async () => {
+    await adaPage.goto(orgUrl);
+    await adaPage.getByLabel("Name", { exact: true }).fill("Open Plan");
+    await adaPage.getByRole("button", { name: "Create project" }).click();
+    await adaPage.getByRole("link", { name: "Members and roles of Open Plan" }).click();
+    await adaPage.getByRole("navigation", { name: "Project settings" }).getByRole("link", { name: "Custom roles" }).click();
+    await adaPage.getByLabel("Role name", { exact: true }).fill("Viewer");
+    await adaPage.getByRole("button", { name: "Create role" }).click();
+    await adaPage.getByText(/no permissions: can only look/).waitFor();
+    const viewer = adaPage.getByRole("checkbox", { name: `Viewer for ${bob.name}` });
+    await viewer.check();
+    await adaPage.getByText(/^1 person ·/).waitFor();
+
+    await bobPage.goto(adaPage.url().replace(/\/settings\/roles$/, ""));
+    await connection(bobPage).getByText("Online").waitFor();
+    await bobPage.getByRole("button", { name: "New view" }).click();
+    await bobPage.getByRole("alert").getByText("You lack the permission whiteboard:create.").waitFor();
+    expect(await bobPage.getByRole("tab").count()).toBe(1);
+
+    // Without custom roles he acts as a member of the org's open project again.
+    await viewer.uncheck();
+    await adaPage.getByText(/^0 people ·/).waitFor();
+    await bobPage.getByRole("button", { name: "New view" }).click();
+    await bobPage.getByRole("tab", { name: "View 2", selected: true }).waitFor();
   });
 
   it("opens a new view as a tab and reopens the project on each person's active tab", async () => {
