@@ -13,9 +13,9 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser";
+import { clickMailboxLink, signUp } from "./e2e-people";
 import { freeStackPorts, startStack, type RunningStack } from "./stack";
 
-const PASSWORD = "a long enough password";
 const shots = process.env.KILN_SCREENSHOTS;
 
 let dataDir: string;
@@ -67,21 +67,6 @@ async function lookAt(page: Page, name: string, options: { fullPage?: boolean } 
   await page.setViewportSize({ width: 1280, height: 720 });
 }
 
-async function signUp(page: Page, person: { name: string; email: string }) {
-  await page.goto(`${stack.url}/signup`);
-  await page.getByLabel("Your name", { exact: true }).fill(person.name);
-  await page.getByLabel("Email", { exact: true }).fill(person.email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Your organizations" }).waitFor();
-}
-
-/** Opens the dev mailbox page for `email` and clicks the newest link that contains `path`. */
-async function clickMailboxLink(page: Page, email: string, path: string) {
-  await page.goto(`${stack.url}/api/dev/mailbox?to=${encodeURIComponent(email)}`);
-  await page.locator(`a[href*="${path}"]`).first().click();
-}
-
 async function signOut(page: Page) {
   await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
   await page.getByRole("heading", { name: "Sign in to Kiln" }).waitFor();
@@ -125,7 +110,7 @@ afterAll(async () => {
 describe("organization and project settings in the browser", () => {
   it("renames the organization from its settings", async () => {
     adaPage = await newPage();
-    await signUp(adaPage, ada);
+    await signUp(adaPage, stack.url, ada);
     await adaPage.getByLabel("Name", { exact: true }).fill("Acme Research");
     await adaPage.getByRole("button", { name: "Create organization" }).click();
     await adaPage.getByRole("heading", { level: 1, name: "Acme Research" }).waitFor();
@@ -166,8 +151,8 @@ describe("organization and project settings in the browser", () => {
     await adaPage.getByRole("button", { name: "Send invitation" }).click();
     await adaPage.getByRole("status").getByText(`Invitation sent to ${bob.email}`).waitFor();
     bobPage = await newPage();
-    await signUp(bobPage, bob);
-    await clickMailboxLink(bobPage, bob.email, "/invitations/accept?token=");
+    await signUp(bobPage, stack.url, bob);
+    await clickMailboxLink(bobPage, stack.url, bob.email, "/invitations/accept?token=");
     await bobPage.getByRole("button", { name: "Accept invitation" }).click();
     await bobPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();
 
@@ -287,7 +272,7 @@ describe("organization and project settings in the browser", () => {
     await bobPage.getByLabel("Email", { exact: true }).fill(bob.email);
     await bobPage.getByRole("button", { name: "Email me a reset link" }).click();
     await bobPage.getByRole("status").getByText(/a link to choose a new password is on its way/).waitFor();
-    await clickMailboxLink(bobPage, bob.email, "/reset-password?token=");
+    await clickMailboxLink(bobPage, stack.url, bob.email, "/reset-password?token=");
     await bobPage.getByLabel("New password", { exact: true }).fill("an even longer password");
     await bobPage.getByRole("button", { name: "Save password and sign in" }).click();
     await connection(bobPage).getByText("Online").waitFor();
@@ -302,7 +287,7 @@ describe("organization and project settings in the browser", () => {
     await bobPage.getByLabel("Email", { exact: true }).fill(bob.email);
     await bobPage.getByRole("button", { name: "Email me a sign-in link" }).click();
     await bobPage.getByRole("status").getByText(/a sign-in link is on its way/).waitFor();
-    await clickMailboxLink(bobPage, bob.email, "/magic-link?token=");
+    await clickMailboxLink(bobPage, stack.url, bob.email, "/magic-link?token=");
     await bobPage.getByRole("heading", { name: /^Members/ }).waitFor();
     expect(bobPage.url()).toBe(`${orgUrl}/members`);
   });

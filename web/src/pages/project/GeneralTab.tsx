@@ -6,6 +6,7 @@ import { ConfirmButton } from "../../components/ConfirmButton";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
+import { VisibilityChoice } from "../../components/VisibilityChoice";
 import { useProjectSettings } from "./ProjectSettingsLayout";
 
 /** `…/settings`: the project's name and who sees it; managers change them or delete the project. */
@@ -51,16 +52,7 @@ export function GeneralTab() {
                 }}
                 error={save.error?.field("name")}
               />
-              <fieldset className="choices">
-                <legend>Who sees it</legend>
-                <label>
-                  <input type="radio" name="visibility" value="org" checked={visibility === "org"} onChange={() => setVisibility("org")} /> Everyone in the organization
-                </label>
-                <label>
-                  <input type="radio" name="visibility" value="members" checked={visibility === "members"} onChange={() => setVisibility("members")} /> Only the project's members
-                </label>
-                <p className="hint">Org admins and owners see every project. Making it members-only disconnects everyone else at once.</p>
-              </fieldset>
+              <VisibilityChoice value={visibility} onChange={setVisibility} hint="Org admins and owners see every project. Making it members-only disconnects everyone else at once." />
             </div>
           </fieldset>
           {!save.error?.field("name") && <ErrorMessage error={save.error} />}

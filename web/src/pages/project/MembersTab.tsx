@@ -2,12 +2,12 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { listMembers, listProjectMembers, removeProjectMember, setProjectMember } from "../../api/orgs";
 import type { OrgMember, ProjectMember, ProjectRole } from "../../api/types";
-import { initials } from "../../components/AppShell";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { RoleHelp } from "../../components/RoleHelp";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { formatDate } from "../../components/format";
 import { PageMessage } from "../../components/PageMessage";
+import { PersonSummary } from "../../components/PersonSummary";
 import { useAction } from "../../components/use-action";
 import { useResource } from "../../components/use-resource";
 import { useMe } from "../../session/session";
@@ -70,19 +70,7 @@ export function ProjectMembersTab() {
                 const self = member.user.id === me.user.id;
                 return (
                   <li key={member.user.id} className="row">
-                    <div className="row-main">
-                      <span className="avatar" aria-hidden="true">
-                        {initials(member.user.name || member.user.email)}
-                      </span>
-                      <span>
-                        <span className="row-title">
-                          {member.user.name} {self && <span className="muted">(you)</span>}
-                        </span>
-                        <span className="row-meta">
-                          {member.user.email} · added {formatDate(member.addedAt)}
-                        </span>
-                      </span>
-                    </div>
+                    <PersonSummary user={member.user} self={self} detail={`added ${formatDate(member.addedAt)}`} />
                     <div className="row-actions">
                       {canManage ? (
                         <select aria-label={`Project role of ${member.user.name}`} value={member.role} disabled={action.pending} onChange={(e) => changeRole(member, e.target.value as ProjectRole)}>
