@@ -138,7 +138,7 @@ function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
     "tabs:open": { kind: "view", target: "main", title: "Again" },
     "tabs:rename": { tabId, title: "Renamed" },
     "tabs:close": { tabId },
-    "tabs:reorder": { tabIds: [tabId] },
+    "tabs:reorder": { tabIds: [...tabsOf(doc).keys()] },
     "tabs:activate": { tabId },
     "roles:create-role": { name: "Editor", permissions: ["notes:edit"] },
     "roles:update-role": { roleId: [...customRoles(doc)][0], name: "Reader" },
@@ -243,12 +243,18 @@ describe("whiteboard", () => {
 });
 
 describe("tabs", () => {
+  it("opens a new project's first view as a tab, active for nobody yet", () => {
+    const doc = project();
+    expect([...tabsOf(doc).values()]).toEqual([{ id: "tab-main", kind: "view", target: "main", title: "Board", order: 0 }]);
+    expect(activeTabsOf(doc).size).toBe(0);
+  });
+
   it("opens, renames, reorders, activates per user and closes tabs", () => {
     const doc = project();
     ok(run(doc, member, "tabs:open", { kind: "view", target: "main", title: "Board" }));
     ok(run(doc, member, "tabs:open", { kind: "app", target: "c1/jupyterlab", title: "Jupyter" }));
-    const [t1, t2] = [...tabsOf(doc).values()].sort((a, b) => a.order - b.order).map((t) => t.id);
-    ok(run(doc, member, "tabs:reorder", { tabIds: [t2, t1] }));
+    const [board, t1, t2] = [...tabsOf(doc).values()].sort((a, b) => a.order - b.order).map((t) => t.id);
+    ok(run(doc, member, "tabs:reorder", { tabIds: [t2, t1, board] }));
     expect(tabsOf(doc).get(t2!)!.order).toBe(0);
     const partial = run(doc, member, "tabs:reorder", { tabIds: [t1] });
     expect(!partial.ok && partial.error.code).toBe("invalid_order");

@@ -13,9 +13,9 @@ import { generateHOTP } from "@oslojs/otp";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser";
+import { PASSWORD, clickMailboxLink, signUp } from "./e2e-people";
 import { freeStackPorts, startStack, type RunningStack } from "./stack";
 
-const PASSWORD = "a long enough password";
 const TOTP_PERIOD = 30;
 const shots = process.env.KILN_SCREENSHOTS;
 
@@ -45,21 +45,6 @@ async function screenshot(page: Page, name: string, fullPage = false) {
   // The top bar is sticky: from the top, so a full-page shot has it in its place.
   if (fullPage) await page.evaluate("window.scrollTo(0, 0)");
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage });
-}
-
-async function signUp(page: Page, person: { name: string; email: string }) {
-  await page.goto(`${stack.url}/signup`);
-  await page.getByLabel("Your name", { exact: true }).fill(person.name);
-  await page.getByLabel("Email", { exact: true }).fill(person.email);
-  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByRole("heading", { name: "Your organizations" }).waitFor();
-}
-
-/** Opens the dev mailbox page for `email` and clicks the newest link that contains `path`. */
-async function clickMailboxLink(page: Page, email: string, path: string) {
-  await page.goto(`${stack.url}/api/dev/mailbox?to=${encodeURIComponent(email)}`);
-  await page.locator(`a[href*="${path}"]`).first().click();
 }
 
 /** The TOTP code of a step no code was used for yet (the server refuses replays, allows ±1 step). */
@@ -106,9 +91,9 @@ describe("accounts, organizations and projects in the browser", () => {
 
   it("signs Ada up and confirms her email from the dev mailbox", async () => {
     adaPage = await newPage();
-    await signUp(adaPage, ada);
+    await signUp(adaPage, stack.url, ada);
     await adaPage.getByText("Confirm your email address").waitFor();
-    await clickMailboxLink(adaPage, ada.email, "/verify-email?token=");
+    await clickMailboxLink(adaPage, stack.url, ada.email, "/verify-email?token=");
     await adaPage.getByRole("heading", { name: "Email confirmed" }).waitFor();
     await adaPage.getByRole("link", { name: "Go to your organizations" }).click();
     await adaPage.getByRole("heading", { name: "Your organizations" }).waitFor();
@@ -131,8 +116,8 @@ describe("accounts, organizations and projects in the browser", () => {
 
   it("lets Bob sign up and accept the invitation from his mailbox", async () => {
     const page = await newPage();
-    await signUp(page, bob);
-    await clickMailboxLink(page, bob.email, "/invitations/accept?token=");
+    await signUp(page, stack.url, bob);
+    await clickMailboxLink(page, stack.url, bob.email, "/invitations/accept?token=");
     await page.getByRole("button", { name: "Accept invitation" }).click();
     await page.getByRole("heading", { level: 1, name: "Acme Research" }).waitFor();
     expect(page.url()).toBe(orgUrl);
@@ -218,7 +203,7 @@ describe("accounts, organizations and projects in the browser", () => {
 
   it("keeps a non-member out of the organization", async () => {
     const page = await newPage();
-    await signUp(page, carol);
+    await signUp(page, stack.url, carol);
     await page.goto(orgUrl);
     await page.getByRole("heading", { name: "You do not have access to this organization" }).waitFor();
     expect(await page.getByText("Roadmap").count()).toBe(0);

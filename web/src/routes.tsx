@@ -13,8 +13,13 @@ import { AuditLogTab } from "./pages/org/AuditLogTab";
 import { MembersTab } from "./pages/org/MembersTab";
 import { OrgLayout } from "./pages/org/OrgLayout";
 import { ProjectsTab } from "./pages/org/ProjectsTab";
+import { SettingsTab } from "./pages/org/SettingsTab";
 import { OrgsPage } from "./pages/OrgsPage";
 import { ProjectPage } from "./pages/ProjectPage";
+import { GeneralTab } from "./pages/project/GeneralTab";
+import { ProjectMembersTab } from "./pages/project/MembersTab";
+import { ProjectSettingsLayout } from "./pages/project/ProjectSettingsLayout";
+import { RolesTab } from "./pages/project/RolesTab";
 import { RequireAuth } from "./session/RequireAuth";
 
 /** Every page of the app. Signed-out pages first; the rest need a session. */
@@ -41,8 +46,14 @@ export function AppRoutes() {
           <Route index element={<ProjectsTab />} />
           <Route path="members" element={<MembersTab />} />
           <Route path="audit-log" element={<AuditLogTab />} />
+          <Route path="settings" element={<SettingsTab />} />
         </Route>
         <Route path="/orgs/:org/projects/:project" element={<ProjectPage />} />
+        <Route path="/orgs/:org/projects/:project/settings" element={<ProjectSettingsLayout />}>
+          <Route index element={<GeneralTab />} />
+          <Route path="members" element={<ProjectMembersTab />} />
+          <Route path="roles" element={<RolesTab />} />
+        </Route>
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

@@ -1,6 +1,7 @@
 import { cleanup, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { HealthCard } from "../src/components/HealthCard";
+import { renderAt, signedOut, stubApi } from "./api-stub";
 
 function answer(body: unknown, status = 200) {
   vi.stubGlobal("fetch", vi.fn(async () => Response.json(body, { status })));
@@ -31,5 +32,24 @@ describe("HealthCard", () => {
     render(<HealthCard />);
     expect((await screen.findByRole("alert")).textContent).toContain("Is `npm start` still running?");
     expect(screen.getByTestId("database-status").textContent).toBe("Unknown");
+  });
+});
+
+describe("the sign-in page", () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it("shows the platform status in local development (Vite's dev server)", async () => {
+    stubApi({ "GET /api/me": signedOut, "GET /api/auth/providers": { body: { providers: [] } }, "GET /api/health": { body: { status: "ok", database: { reachable: true, latencyMs: 3 }, time: "" } } });
+    renderAt("/login");
+    expect(await screen.findByRole("heading", { name: "Platform status" })).toBeTruthy();
+  });
+
+  it("has no platform status in a production build", async () => {
+    vi.stubEnv("DEV", false);
+    const calls = stubApi({ "GET /api/me": signedOut, "GET /api/auth/providers": { body: { providers: [] } } });
+    renderAt("/login");
+    await screen.findByRole("heading", { name: "Sign in to Kiln" });
+    expect(screen.queryByRole("heading", { name: "Platform status" })).toBeNull();
+    expect(calls.some((c) => c.path.startsWith("/api/health"))).toBe(false);
   });
 });

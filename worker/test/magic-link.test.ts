@@ -92,3 +92,35 @@ describe("magic-link sign-in", () => {
     expect((await call(client, "/api/auth/magic-link/request", { body: { email: uniqueEmail("m") } })).status).toBe(429);
   });
 });
+
+describe("the page to return to, carried through emailed links", () => {
+  const linkIn = async (email: string, subject: RegExp) => new URL(/https?:\/\/\S+/.exec((await mailbox(email)).find((m) => subject.test(m.subject))!.text)![0]);
+
+  it("puts the path a person was going to into the sign-in and reset links, and leaves it out for /", async () => {
+    const { email } = await signUp();
+    const target = "/orgs/0f0e/projects/1a2b?tab=roles";
+    await expectJson(call(newClient(), "/api/auth/magic-link/request", { body: { email, redirect: target } }), 202);
+    const magic = await linkIn(email, /sign-in link/);
+    expect(magic.pathname).toBe("/magic-link");
+    expect(magic.searchParams.get("redirect")).toBe(target);
+    expect(magic.searchParams.get("token")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+
+    await expectJson(call(newClient(), "/api/auth/password-reset/request", { body: { email, redirect: "/account" } }), 202);
+    const reset = await linkIn(email, /Reset your Kiln password/);
+    expect(reset.pathname).toBe("/reset-password");
+    expect(reset.searchParams.get("redirect")).toBe("/account");
+
+    await expectJson(call(newClient(), "/api/auth/magic-link/request", { body: { email, redirect: "/" } }), 202);
+    expect((await linkIn(email, /sign-in link/)).searchParams.has("redirect")).toBe(false);
+  });
+
+  it("refuses a return path that leaves the app", async () => {
+    const email = uniqueEmail("redirect");
+    for (const redirect of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "account"]) {
+      const magic = await expectJson<ApiError>(call(newClient(), "/api/auth/magic-link/request", { body: { email, redirect } }), 400);
+      expect(magic.error.code).toBe("invalid_request");
+      await expectJson<ApiError>(call(newClient(), "/api/auth/password-reset/request", { body: { email, redirect } }), 400);
+    }
+    expect(await mailbox(email)).toEqual([]);
+  });
+});

@@ -1,6 +1,6 @@
 /** Organizations, their members, invitations, projects and audit log. */
 import { api } from "./client";
-import type { AuditEntry, Invitation, Org, OrgMember, OrgRole, Project, Visibility } from "./types";
+import type { AuditEntry, Invitation, Org, OrgMember, OrgRole, Project, ProjectMember, ProjectRole, Visibility } from "./types";
 
 const org = (id: string) => `/orgs/${encodeURIComponent(id)}`;
 
@@ -25,6 +25,13 @@ export const getProject = (orgId: string, projectId: string) => api<Project>("GE
 export const updateProject = (orgId: string, projectId: string, body: { name?: string; visibility?: Visibility }) =>
   api<Project>("PATCH", `${org(orgId)}/projects/${projectId}`, { body });
 export const deleteProject = (orgId: string, projectId: string) => api<void>("DELETE", `${org(orgId)}/projects/${projectId}`);
+
+const projectMembers = (orgId: string, projectId: string) => `${org(orgId)}/projects/${projectId}/members`;
+export const listProjectMembers = (orgId: string, projectId: string) => api<{ members: ProjectMember[] }>("GET", projectMembers(orgId, projectId));
+/** Adds an org member to the project with `role`, or changes their role. */
+export const setProjectMember = (orgId: string, projectId: string, userId: string, role: ProjectRole) => api<ProjectMember>("PUT", `${projectMembers(orgId, projectId)}/${userId}`, { body: { role } });
+/** Removes someone from the project (or, with your own id, leaves it). */
+export const removeProjectMember = (orgId: string, projectId: string, userId: string) => api<void>("DELETE", `${projectMembers(orgId, projectId)}/${userId}`);
 
 /** One page of the audit log, newest first; pass the previous page's `next` as `before`. */
 export const listAuditLog = (orgId: string, before?: number, limit = 25) =>

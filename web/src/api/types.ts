@@ -65,6 +65,12 @@ export interface Project {
   createdAt: string;
 }
 
+export interface ProjectMember {
+  user: UserSummary;
+  role: ProjectRole;
+  addedAt: string;
+}
+
 export interface AuditEntry {
   id: number;
   actorUserId: string | null;

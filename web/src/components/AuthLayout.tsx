@@ -16,7 +16,8 @@ export function AuthLayout({ title, children, footer }: { title: string; childre
           <h1>A whiteboard whose nodes run real compute.</h1>
           <p className="lead">Notes, chats, Jupyter kernels, terminals and web apps on one live board, shared by your team.</p>
         </div>
-        <HealthCard />
+        {/* For whoever runs `npm start`: a visitor of the real site has no use for it. */}
+        {import.meta.env.DEV && <HealthCard />}
       </aside>
       <main className="auth-main" id="main">
         <div className="auth-card">

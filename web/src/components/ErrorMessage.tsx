@@ -1,5 +1,6 @@
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import type { ApiError } from "../api/client";
+import { safeRedirect, withRedirect } from "../session/redirect";
 import { formatWait, useRetryWait } from "./use-retry-wait";
 
 /**
@@ -8,6 +9,7 @@ import { formatWait, useRetryWait } from "./use-retry-wait";
  */
 export function ErrorMessage({ error, id }: { error: ApiError | null | undefined; id?: string }) {
   const wait = useRetryWait(error);
+  const [params] = useSearchParams();
   if (!error) return null;
   const when = wait > 0 ? `You can try again in ${formatWait(wait)}.` : "You can try again now.";
   let text = error.message;
@@ -24,7 +26,7 @@ export function ErrorMessage({ error, id }: { error: ApiError | null | undefined
       )}
       {error.code === "account_locked" && (
         <p className="alert-detail">
-          <Link to="/forgot-password">Reset your password</Link> to unlock it now.
+          <Link to={withRedirect("/forgot-password", safeRedirect(params.get("redirect")))}>Reset your password</Link> to unlock it now.
         </p>
       )}
     </div>

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Link, useNavigate } from "react-router";
+import { Link, useLocation, useNavigate } from "react-router";
 import { createOrg, listOrgs } from "../api/orgs";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { Field } from "../components/Field";
@@ -15,8 +15,15 @@ export function OrgsPage() {
   const me = useMe();
   useDocumentTitle("Organizations");
   const { resource } = useResource(() => listOrgs().then((r) => r.orgs), []);
+  // Set by the page that sent the person here (e.g. after deleting an organization).
+  const notice = (useLocation().state as { notice?: string } | null)?.notice;
   return (
     <main id="main" className="page">
+      {notice && (
+        <p className="alert ok" role="status">
+          {notice}
+        </p>
+      )}
       <div className="page-head">
         <div>
           <h1>Your organizations</h1>

@@ -13,11 +13,16 @@ export function ProjectPage() {
   useDocumentTitle(names?.project ?? "Project");
   return (
     <main id="main" className="board-page">
-      <nav aria-label="Breadcrumb" className="breadcrumb board-crumbs">
-        <Link to="/">Organizations</Link> <span aria-hidden="true">/</span>{" "}
-        <Link to={`/orgs/${org}`}>{names?.org ?? "Organization"}</Link> <span aria-hidden="true">/</span>{" "}
-        <span aria-current="page">{names?.project ?? "Project"}</span>
-      </nav>
+      <div className="board-crumbs">
+        <nav aria-label="Breadcrumb" className="breadcrumb">
+          <Link to="/">Organizations</Link> <span aria-hidden="true">/</span>{" "}
+          <Link to={`/orgs/${org}`}>{names?.org ?? "Organization"}</Link> <span aria-hidden="true">/</span>{" "}
+          <span aria-current="page">{names?.project ?? "Project"}</span>
+        </nav>
+        <Link to={`/orgs/${org}/projects/${project}/settings`} className="crumb-action">
+          Project settings
+        </Link>
+      </div>
       <div className="board-frame">
         <ProjectEditor orgId={org} projectId={project} />
       </div>

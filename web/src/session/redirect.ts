@@ -4,6 +4,11 @@ export function safeRedirect(value: string | null | undefined): string {
   return value;
 }
 
+/** `path` with `?redirect=…` when the destination is not the home page (`/signup`, `/forgot-password`…). */
+export function withRedirect(path: string, redirect: string): string {
+  return redirect === "/" ? path : `${path}?redirect=${encodeURIComponent(redirect)}`;
+}
+
 /** `/login?redirect=…` for the page a signed-out visitor asked for. */
 export function loginPath(from: string, extra: Record<string, string> = {}): string {
   const params = new URLSearchParams(extra);

@@ -19,6 +19,18 @@ export const PasswordSchema = z
 
 export const NameSchema = z.string().trim().min(1).max(100);
 
+/** Where to land after signing in: a path of this app only (no `//host` or `/\host`). */
+export const RedirectSchema = z
+  .string()
+  .max(512)
+  .regex(/^\/(?![/\\])/, "Must be a path in this app.")
+  .openapi({ description: "A path of this app to return to after signing in, e.g. `/orgs/…`.", example: "/account" });
+
+/** An emailed link into the app, carrying the page to return to (none for `/`). */
+export function linkWithRedirect(path: string, redirect: string | undefined): string {
+  return redirect && redirect !== "/" ? `${path}&redirect=${encodeURIComponent(redirect)}` : path;
+}
+
 export const PublicUserSchema = z
   .object({
     id: z.uuid(),

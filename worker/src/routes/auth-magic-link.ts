@@ -4,7 +4,7 @@ import { eq } from "drizzle-orm";
 import { users } from "../../../drizzle/schema";
 import { claimAccount } from "../auth/claim";
 import { consumeEmailToken, emailTokenError, issueEmailToken } from "../auth/email-tokens";
-import { AcceptedSchema, EmailSchema, EmailTokenSchema, SignInResultSchema } from "../auth/schemas";
+import { AcceptedSchema, EmailSchema, EmailTokenSchema, RedirectSchema, SignInResultSchema, linkWithRedirect } from "../auth/schemas";
 import { clientIp } from "../auth/sessions";
 import { finishSignIn } from "../auth/sign-in";
 import { sendEmail } from "../email/sender";
@@ -21,9 +21,9 @@ const requestRoute = createRoute({
   tags: ["auth"],
   summary: "Email a sign-in link",
   description:
-    "Always answers 202, whether or not an account has this email: for a new address, the link creates the account. The link works once, for 15 minutes.",
+    "Always answers 202, whether or not an account has this email: for a new address, the link creates the account. The link works once, for 15 minutes, and carries `redirect` (the page to open after signing in).",
   security: [],
-  request: { body: jsonBody(z.strictObject({ email: EmailSchema }).openapi("MagicLinkRequest")) },
+  request: { body: jsonBody(z.strictObject({ email: EmailSchema, redirect: RedirectSchema.optional() }).openapi("MagicLinkRequest")) },
   responses: {
     202: jsonResponse(AcceptedSchema, "A sign-in link is on its way."),
     400: jsonResponse(ErrorSchema, "Not an email address."),
@@ -50,7 +50,7 @@ const verifyRoute = createRoute({
 
 export const authMagicLink = createApp()
   .openapi(requestRoute, async (c) => {
-    const { email } = c.req.valid("json");
+    const { email, redirect } = c.req.valid("json");
     const db = c.var.db();
     await enforceRateLimits(db, [
       { key: `magic-link:ip:${clientIp(c) ?? "unknown"}`, limit: 10, windowSeconds: 3600 },
@@ -63,7 +63,7 @@ export const authMagicLink = createApp()
       return issued;
     });
     // Every address gets an email (new ones sign up through it), so a 503 tells nothing about accounts.
-    await sendEmail(c, emails.magicLink(email, appUrl(c, `/magic-link?token=${token}`)));
+    await sendEmail(c, emails.magicLink(email, appUrl(c, linkWithRedirect(`/magic-link?token=${token}`, redirect))));
     return c.json({ status: "accepted" as const }, 202);
   })
   .openapi(verifyRoute, async (c) => {

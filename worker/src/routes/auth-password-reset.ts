@@ -4,7 +4,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { passwords, users } from "../../../drizzle/schema";
 import { consumeEmailToken, emailTokenError, issueEmailToken, voidEmailTokens } from "../auth/email-tokens";
 import { hashPassword } from "../auth/password";
-import { AcceptedSchema, EmailSchema, EmailTokenSchema, PasswordSchema, SignInResultSchema } from "../auth/schemas";
+import { AcceptedSchema, EmailSchema, EmailTokenSchema, PasswordSchema, RedirectSchema, SignInResultSchema, linkWithRedirect } from "../auth/schemas";
 import { clientIp, revokeOtherSessions } from "../auth/sessions";
 import { finishSignIn } from "../auth/sign-in";
 import { trySendEmail } from "../email/sender";
@@ -20,9 +20,9 @@ const requestRoute = createRoute({
   path: "/password-reset/request",
   tags: ["auth"],
   summary: "Email a password-reset link",
-  description: "Always answers 202, whether or not an account has this email. The link works once, for 1 hour.",
+  description: "Always answers 202, whether or not an account has this email. The link works once, for 1 hour, and carries `redirect` (the page to open after signing in).",
   security: [],
-  request: { body: jsonBody(z.strictObject({ email: EmailSchema }).openapi("PasswordResetRequest")) },
+  request: { body: jsonBody(z.strictObject({ email: EmailSchema, redirect: RedirectSchema.optional() }).openapi("PasswordResetRequest")) },
   responses: {
     202: jsonResponse(AcceptedSchema, "If an account has this email, a link is on its way."),
     400: jsonResponse(ErrorSchema, "Not an email address."),
@@ -48,7 +48,7 @@ const resetRoute = createRoute({
 
 export const authPasswordReset = createApp()
   .openapi(requestRoute, async (c) => {
-    const { email } = c.req.valid("json");
+    const { email, redirect } = c.req.valid("json");
     const db = c.var.db();
     await enforceRateLimits(db, [
       { key: `password-reset:ip:${clientIp(c) ?? "unknown"}`, limit: 10, windowSeconds: 3600 },
@@ -62,7 +62,7 @@ export const authPasswordReset = createApp()
         return issued;
       });
       // Not sendEmail: a 503 only for existing accounts would tell who has one. A failure is logged.
-      await trySendEmail(c, emails.passwordReset(email, appUrl(c, `/reset-password?token=${token}`)));
+      await trySendEmail(c, emails.passwordReset(email, appUrl(c, linkWithRedirect(`/reset-password?token=${token}`, redirect))));
     }
     return c.json({ status: "accepted" as const }, 202);
   })

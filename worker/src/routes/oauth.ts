@@ -8,6 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { generateCodeVerifier, generateState } from "arctic";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { RedirectSchema } from "../auth/schemas";
 import { clientIp, isLocalHttp } from "../auth/sessions";
 import { finishSignIn } from "../auth/sign-in";
 import { randomToken } from "../auth/tokens";
@@ -22,13 +23,6 @@ import { configuredProviders } from "../oauth/providers";
 
 const FLOW_COOKIE = "kiln_oauth";
 const FLOW_TTL_SECONDS = 10 * 60;
-
-/** Where to land after sign-in: a path of this app only (no `//host` or `/\host`). */
-const RedirectSchema = z
-  .string()
-  .max(512)
-  .regex(/^\/(?![/\\])/, "Must be a path in this app.")
-  .default("/");
 
 const FlowSchema = z.object({ provider: z.string(), state: z.string(), codeVerifier: z.string(), nonce: z.string(), redirect: z.string() });
 type Flow = z.infer<typeof FlowSchema>;
@@ -55,7 +49,7 @@ const startRoute = createRoute({
   summary: "Begin signing in with a provider (redirects to it)",
   request: {
     params: ProviderParams,
-    query: z.object({ redirect: RedirectSchema, login_hint: z.email().max(254).optional() }),
+    query: z.object({ redirect: RedirectSchema.default("/"), login_hint: z.email().max(254).optional() }),
   },
   responses: { 302: { description: "To the provider's authorization page." }, 404: jsonResponse(ErrorSchema, "No such provider is configured.") },
 });

@@ -3,6 +3,7 @@ import { z } from "zod";
 import type * as Y from "yjs";
 import { IdSchema } from "../core-graph/schema";
 import { type ModuleDefinition, EventError, collection, defineEvent } from "../kit";
+import { viewsOf } from "../whiteboard/placements";
 
 export interface TabRecord {
   id: string;
@@ -29,7 +30,15 @@ export const tabs: ModuleDefinition = {
   name: "tabs",
   dependencies: ["whiteboard"],
   collections: ["tabs", "active"],
-  permissions: ["tabs:open", "tabs:[tab:*]:update", "tabs:[tab:*]:delete"],
+  // `tabs:read` switches one's own active tab; `tabs:update` renames any tab and reorders them.
+  permissions: ["tabs:open", "tabs:read", "tabs:update", "tabs:[tab:*]:update", "tabs:[tab:*]:delete"],
+  // A new project opens on its first view (seeded by whiteboard), as a tab.
+  seed(doc) {
+    for (const view of viewsOf(doc).values()) {
+      const tab: TabRecord = { id: `tab-${view.id}`, kind: "view", target: view.id, title: view.name, order: tabsOf(doc).size };
+      tabsOf(doc).set(tab.id, tab);
+    }
+  },
   events: {
     open: defineEvent({
       schema: z.strictObject({ kind: z.enum(["view", "app"]), target: z.string().min(1).max(200), title: Title }),

@@ -1,15 +1,18 @@
 import { useState, type FormEvent } from "react";
-import { Link } from "react-router";
+import { Link, useSearchParams } from "react-router";
 import { requestPasswordReset } from "../../api/auth";
 import { AuthLayout } from "../../components/AuthLayout";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
 import { useRetryWait } from "../../components/use-retry-wait";
+import { safeRedirect, withRedirect } from "../../session/redirect";
 import { DevMailboxHint } from "./DevMailboxHint";
 
-/** `/forgot-password`: email a reset link. */
+/** `/forgot-password`: email a reset link (which returns to `?redirect=` once the password is changed). */
 export function ForgotPasswordPage() {
+  const [params] = useSearchParams();
+  const redirect = safeRedirect(params.get("redirect"));
   const [email, setEmail] = useState("");
   const [sentTo, setSentTo] = useState<string | null>(null);
   const { run, pending, error } = useAction();
@@ -17,7 +20,7 @@ export function ForgotPasswordPage() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const outcome = await run(() => requestPasswordReset(email));
+    const outcome = await run(() => requestPasswordReset(email, redirect));
     if (outcome.ok) setSentTo(email.trim());
   };
 
@@ -26,7 +29,7 @@ export function ForgotPasswordPage() {
       title="Reset your password"
       footer={
         <p>
-          Remembered it? <Link to="/login">Sign in</Link>
+          Remembered it? <Link to={withRedirect("/login", redirect)}>Sign in</Link>
         </p>
       }
     >

@@ -7,7 +7,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
 import { useRetryWait } from "../../components/use-retry-wait";
-import { safeRedirect } from "../../session/redirect";
+import { safeRedirect, withRedirect } from "../../session/redirect";
 import { useSession } from "../../session/session";
 import { DevMailboxHint } from "./DevMailboxHint";
 import { TotpStep } from "./TotpStep";
@@ -42,18 +42,18 @@ export function LoginPage() {
     );
   }
 
-  const signupLink = redirect === "/" ? "/signup" : `/signup?redirect=${encodeURIComponent(redirect)}`;
   return (
     <AuthLayout
       title="Sign in to Kiln"
       footer={
         <p>
-          New to Kiln? <Link to={signupLink}>Create an account</Link>
+          New to Kiln? <Link to={withRedirect("/signup", redirect)}>Create an account</Link>
         </p>
       }
     >
       <OAuthFailure error={params.get("error")} message={params.get("message")} />
       <PasswordForm
+        redirect={redirect}
         onMfa={() => {
           params.set("step", "totp");
           setParams(params);
@@ -74,7 +74,7 @@ function OAuthFailure({ error, message }: { error: string | null; message: strin
   );
 }
 
-function PasswordForm({ onMfa, onSignedIn }: { onMfa: () => void; onSignedIn: () => void }) {
+function PasswordForm({ redirect, onMfa, onSignedIn }: { redirect: string; onMfa: () => void; onSignedIn: () => void }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
   const [linkSentTo, setLinkSentTo] = useState<string | null>(null);
@@ -101,7 +101,7 @@ function PasswordForm({ onMfa, onSignedIn }: { onMfa: () => void; onSignedIn: ()
       setLinkSentTo("");
       return;
     }
-    const outcome = await magic.run(() => requestMagicLink(email));
+    const outcome = await magic.run(() => requestMagicLink(email, redirect));
     if (outcome.ok) setLinkSentTo(email.trim());
   };
 
@@ -128,7 +128,7 @@ function PasswordForm({ onMfa, onSignedIn }: { onMfa: () => void; onSignedIn: ()
         required
         value={password}
         onChange={(e) => setPassword(e.target.value)}
-        hint={<Link to="/forgot-password">Forgot your password?</Link>}
+        hint={<Link to={withRedirect("/forgot-password", redirect)}>Forgot your password?</Link>}
       />
       {!error?.field("email") && <ErrorMessage error={error} />}
       <button type="submit" className="button primary wide" disabled={login.pending || wait > 0}>

@@ -6,27 +6,29 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { PageMessage } from "../../components/PageMessage";
 import { useAction } from "../../components/use-action";
+import { safeRedirect, withRedirect } from "../../session/redirect";
 import { useSession } from "../../session/session";
 import { TotpStep } from "./TotpStep";
 
-/** `/reset-password?token=…`: choose a new password from the emailed link, and sign in. */
+/** `/reset-password?token=…&redirect=…`: choose a new password from the emailed link, sign in, and go where the person was going. */
 export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get("token");
+  const redirect = safeRedirect(params.get("redirect"));
   const navigate = useNavigate();
   const { refresh } = useSession();
   const [password, setPassword] = useState("");
   const [mfa, setMfa] = useState(false);
   const { run, pending, error } = useAction();
 
-  const done = () => void refresh().then(() => navigate("/", { replace: true }));
+  const done = () => void refresh().then(() => navigate(redirect, { replace: true }));
 
   if (!token) {
     return (
       <AuthLayout title="Reset your password">
         <PageMessage title="This link is incomplete" tone="error">
           <p>
-            Open the link from the email again, or <Link to="/forgot-password">ask for a new one</Link>.
+            Open the link from the email again, or <Link to={withRedirect("/forgot-password", redirect)}>ask for a new one</Link>.
           </p>
         </PageMessage>
       </AuthLayout>
@@ -38,7 +40,7 @@ export function ResetPasswordPage() {
         <p className="alert ok" role="status">
           Your password is changed. One more step to sign in.
         </p>
-        <TotpStep onSignedIn={done} onRestart={() => navigate("/login")} />
+        <TotpStep onSignedIn={done} onRestart={() => navigate(withRedirect("/login", redirect))} />
       </AuthLayout>
     );
   }
@@ -71,7 +73,7 @@ export function ResetPasswordPage() {
         {!error?.field("password") && <ErrorMessage error={error} />}
         {badLink && (
           <p className="hint">
-            <Link to="/forgot-password">Ask for a new link</Link>.
+            <Link to={withRedirect("/forgot-password", redirect)}>Ask for a new link</Link>.
           </p>
         )}
         <button type="submit" className="button primary wide" disabled={pending}>

@@ -6,7 +6,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
 import { useRetryWait } from "../../components/use-retry-wait";
-import { safeRedirect } from "../../session/redirect";
+import { safeRedirect, withRedirect } from "../../session/redirect";
 import { useSession } from "../../session/session";
 
 const FIELDS = ["name", "email", "password"];
@@ -35,13 +35,12 @@ export function SignupPage() {
 
   // Messages about named inputs go under them; anything else above the button.
   const general = error && !FIELDS.some((f) => error.field(f)) ? error : null;
-  const loginLink = redirect === "/" ? "/login" : `/login?redirect=${encodeURIComponent(redirect)}`;
   return (
     <AuthLayout
       title="Create your Kiln account"
       footer={
         <p>
-          Already have an account? <Link to={loginLink}>Sign in</Link>
+          Already have an account? <Link to={withRedirect("/login", redirect)}>Sign in</Link>
         </p>
       }
     >
@@ -62,7 +61,7 @@ export function SignupPage() {
         <ErrorMessage error={general} />
         {error?.code === "email_taken" && (
           <p className="hint">
-            <Link to={loginLink}>Sign in</Link> or <Link to="/forgot-password">reset your password</Link>.
+            <Link to={withRedirect("/login", redirect)}>Sign in</Link> or <Link to={withRedirect("/forgot-password", redirect)}>reset your password</Link>.
           </p>
         )}
         <button type="submit" className="button primary wide" disabled={pending || wait > 0}>

@@ -2,12 +2,13 @@ import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { changeMemberRole, inviteMember, listInvitations, listMembers, removeMember, revokeInvitation } from "../../api/orgs";
 import type { Invitation, OrgMember, OrgRole } from "../../api/types";
-import { initials } from "../../components/AppShell";
 import { ConfirmButton } from "../../components/ConfirmButton";
+import { RoleHelp } from "../../components/RoleHelp";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { formatDate, formatRelative } from "../../components/format";
 import { PageMessage } from "../../components/PageMessage";
+import { PersonSummary } from "../../components/PersonSummary";
 import { useAction } from "../../components/use-action";
 import { useResource } from "../../components/use-resource";
 import { useMe, useSession } from "../../session/session";
@@ -65,19 +66,7 @@ export function MembersTab() {
               const canEdit = isAdmin && !self && (org.role === "owner" || member.role !== "owner");
               return (
                 <li key={member.user.id} className="row">
-                  <div className="row-main">
-                    <span className="avatar" aria-hidden="true">
-                      {initials(member.user.name || member.user.email)}
-                    </span>
-                    <span>
-                      <span className="row-title">
-                        {member.user.name} {self && <span className="muted">(you)</span>}
-                      </span>
-                      <span className="row-meta">
-                        {member.user.email} · joined {formatDate(member.joinedAt)}
-                      </span>
-                    </span>
-                  </div>
+                  <PersonSummary user={member.user} self={self} detail={`joined ${formatDate(member.joinedAt)}`} />
                   <div className="row-actions">
                     {canEdit ? (
                       <select
@@ -112,24 +101,11 @@ export function MembersTab() {
       ) : (
         <aside className="card side">
           <h2>Roles</h2>
-          <RoleHelp />
+          <RoleHelp roles={ROLES} help={ROLE_HELP} />
           <p className="hint">Ask an admin to invite someone.</p>
         </aside>
       )}
     </div>
-  );
-}
-
-function RoleHelp() {
-  return (
-    <dl className="role-help">
-      {ROLES.map((r) => (
-        <div key={r}>
-          <dt>{r}</dt>
-          <dd>{ROLE_HELP[r]}</dd>
-        </div>
-      ))}
-    </dl>
   );
 }
 

@@ -9,15 +9,17 @@ export interface OrgContext {
   org: Org;
   /** Admins and owners manage members, invitations and see the audit log. */
   isAdmin: boolean;
+  /** Replaces the org shown in the header (after a rename). */
+  setOrg: (org: Org) => void;
 }
 
 /** The org page's tabs read the org from here. */
 export const useOrg = () => useOutletContext<OrgContext>();
 
-/** `/orgs/:org/*`: the organization's header and tabs (projects, members, audit log). */
+/** `/orgs/:org/*`: the organization's header and tabs (projects, members, audit log, settings). */
 export function OrgLayout() {
   const { org: orgId = "" } = useParams();
-  const { resource } = useResource(() => getOrg(orgId), [orgId]);
+  const { resource, set } = useResource(() => getOrg(orgId), [orgId]);
   useDocumentTitle(resource.status === "ready" ? resource.data.name : "Organization");
 
   if (resource.status === "loading") {
@@ -62,8 +64,9 @@ export function OrgLayout() {
         </NavLink>
         <NavLink to={`${base}/members`}>Members</NavLink>
         {isAdmin && <NavLink to={`${base}/audit-log`}>Audit log</NavLink>}
+        {isAdmin && <NavLink to={`${base}/settings`}>Settings</NavLink>}
       </nav>
-      <Outlet context={{ org, isAdmin } satisfies OrgContext} />
+      <Outlet context={{ org, isAdmin, setOrg: (renamed) => set(() => renamed) } satisfies OrgContext} />
     </main>
   );
 }

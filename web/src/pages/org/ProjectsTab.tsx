@@ -9,6 +9,7 @@ import { formatDate } from "../../components/format";
 import { PageMessage } from "../../components/PageMessage";
 import { useAction } from "../../components/use-action";
 import { useResource } from "../../components/use-resource";
+import { VisibilityChoice } from "../../components/VisibilityChoice";
 import { useOrg } from "./OrgLayout";
 
 const byName = (a: Project, b: Project) => a.name.localeCompare(b.name);
@@ -101,6 +102,9 @@ function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
         <Link to={href} className="button small" aria-label={`Open ${project.name}`}>
           Open
         </Link>
+        <Link to={`${href}/settings/members`} className="button small" aria-label={`Members and roles of ${project.name}`}>
+          Members
+        </Link>
         {canManage && (
           <>
             <button
@@ -139,16 +143,7 @@ function CreateProjectForm({ orgId, onCreated }: { orgId: string; onCreated: (pr
       <h2 id="new-project-title">New project</h2>
       <form onSubmit={(e) => void submit(e)} className="stack">
         <Field label="Name" name="project-name" required maxLength={100} placeholder="Q3 experiments" value={name} onChange={(e) => setName(e.target.value)} error={error?.field("name")} />
-        <fieldset className="choices">
-          <legend>Who sees it</legend>
-          <label>
-            <input type="radio" name="visibility" value="org" checked={visibility === "org"} onChange={() => setVisibility("org")} /> Everyone in the organization
-          </label>
-          <label>
-            <input type="radio" name="visibility" value="members" checked={visibility === "members"} onChange={() => setVisibility("members")} /> Only the project's members
-          </label>
-          <p className="hint">Org admins and owners see every project.</p>
-        </fieldset>
+        <VisibilityChoice value={visibility} onChange={setVisibility} hint="Org admins and owners see every project." />
         {!error?.field("name") && <ErrorMessage error={error} />}
         <button type="submit" className="button primary" disabled={pending || !name.trim()}>
           {pending ? "Creating…" : "Create project"}

@@ -1,0 +1,65 @@
+/** The tab bar's view of the `tabs` module: pure functions of the project doc. */
+import type * as Y from "yjs";
+import { activeTabsOf, tabsOf } from "../../../gateway-do/src/modules/tabs";
+import { viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+
+export interface OpenTab {
+  id: string;
+  title: string;
+  /** The view the tab shows. */
+  viewId: string;
+}
+
+export interface TabsState {
+  /** Open tabs of views that still exist, left to right. */
+  tabs: OpenTab[];
+  /** This person's active tab, as stored; null when none is (or it was closed). */
+  activeTabId: string | null;
+  /** Views without an open tab, to open again. */
+  closedViews: { id: string; name: string }[];
+}
+
+/** The open view tabs, this user's active tab and the views that have no tab. */
+export function readTabs(doc: Y.Doc, userId: string): TabsState {
+  const views = viewsOf(doc);
+  const tabs = [...tabsOf(doc).values()]
+    .filter((t) => t.kind === "view" && views.has(t.target))
+    .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
+    .map((t) => ({ id: t.id, title: t.title, viewId: t.target }));
+  const open = new Set(tabs.map((t) => t.viewId));
+  const active = activeTabsOf(doc).get(userId) ?? null;
+  const closedViews = [...views.values()]
+    .filter((v) => !open.has(v.id))
+    .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+    .map((v) => ({ id: v.id, name: v.name }));
+  return { tabs, activeTabId: tabs.some((t) => t.id === active) ? active : null, closedViews };
+}
+
+/**
+ * The full order for `tabs:reorder` (which wants every open tab) after `tabId` moves by
+ * `delta` places among the shown tabs; tabs not shown here keep their place after them.
+ * Null when it cannot move.
+ */
+export function reorderedIds(doc: Y.Doc, shown: readonly OpenTab[], tabId: string, delta: number): string[] | null {
+  const moved = moveId(shown.map((t) => t.id), tabId, delta);
+  if (!moved) return null;
+  const rest = [...tabsOf(doc).values()].sort((a, b) => a.order - b.order).map((t) => t.id).filter((id) => !moved.includes(id));
+  return [...moved, ...rest];
+}
+
+/** `ids` with `id` moved by `delta` places; null when it is not there or would leave the list. */
+export function moveId(ids: readonly string[], id: string, delta: number): string[] | null {
+  const from = ids.indexOf(id);
+  const to = from + delta;
+  if (from < 0 || delta === 0 || to < 0 || to >= ids.length) return null;
+  const next = ids.filter((x) => x !== id);
+  next.splice(to, 0, id);
+  return next;
+}
+
+/** The tab to show after `closing` closes: the one to its right, else to its left. */
+export function neighbourOf(tabs: readonly OpenTab[], closing: string): OpenTab | null {
+  const i = tabs.findIndex((t) => t.id === closing);
+  if (i < 0) return null;
+  return tabs[i + 1] ?? tabs[i - 1] ?? null;
+}
