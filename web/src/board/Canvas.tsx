@@ -140,6 +140,16 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
 
   useEffect(() => setMenu(null), [viewId]);
 
+  // Fit the board once, when it has synced with the gateway and has something to show: not
+  // on the first note created on an empty board, which would jump away from where it was put.
+  const status = useBoard((s) => s.status);
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (fitted.current || status !== "online") return;
+    fitted.current = true;
+    if (store.getSnapshot().nodes.length > 0) void flow.fitView(FIT_VIEW);
+  }, [status, store, flow]);
+
   return (
     <div className="board-canvas" onMouseMove={onMouseMove} onMouseLeave={() => store.setPresence({ cursor: null })}>
       <ReactFlow<BoardFlowNode, BoardFlowEdge>
@@ -160,8 +170,6 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
         minZoom={0.1}
         maxZoom={2.5}
         defaultEdgeOptions={EDGE_OPTIONS}
-        fitView
-        fitViewOptions={FIT_VIEW}
         onPaneContextMenu={onPaneContextMenu}
         onNodeContextMenu={onNodeContextMenu}
         onPaneClick={onPaneClick}

@@ -11,6 +11,9 @@ import { useBoardStore } from "../store-context";
 import { NodeFrame } from "./NodeFrame";
 
 const MAX_TEXT = 2000;
+/** The colour shapes get by default (AddShapeSchema): drawn in the theme's ink instead. */
+const DEFAULT_COLOR = "#57534e";
+const ink = (color: string) => (color.toLowerCase() === DEFAULT_COLOR ? "var(--shape-ink)" : color);
 
 /** The shape's text, or a field editing it. */
 function ShapeText({ data, selected, className, placeholder }: { data: ShapeNodeData; selected: boolean; className: string; placeholder?: string }) {
@@ -65,7 +68,7 @@ function ShapeText({ data, selected, className, placeholder }: { data: ShapeNode
         aria-label="Shape text"
         defaultValue={shape.text}
         maxLength={MAX_TEXT}
-        style={{ color: data.shape.kind === "text" ? shape.color : undefined }}
+        style={{ color: data.shape.kind === "text" ? ink(shape.color) : undefined }}
         onBlur={() => finish(true)}
         onKeyDown={(e) => {
           e.stopPropagation();
@@ -82,7 +85,7 @@ function ShapeText({ data, selected, className, placeholder }: { data: ShapeNode
   }
   const text = sent ?? shape.text;
   return (
-    <div className={className} style={{ color: data.shape.kind === "text" ? shape.color : undefined }} onDoubleClick={start} title={locked ? undefined : "Double-click to edit the text"}>
+    <div className={className} style={{ color: data.shape.kind === "text" ? ink(shape.color) : undefined }} onDoubleClick={start} title={locked ? undefined : "Double-click to edit the text"}>
       {text || (placeholder ? <span className="shape-placeholder">{placeholder}</span> : null)}
     </div>
   );
@@ -91,7 +94,7 @@ function ShapeText({ data, selected, className, placeholder }: { data: ShapeNode
 export function RectangleShape({ id, data, selected }: NodeProps<ShapeFlowNode<"rectangle">>) {
   return (
     <NodeFrame id={id} kind="rectangle" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
-      <div className="shape-box" style={{ borderColor: data.shape.color }}>
+      <div className="shape-box" style={{ borderColor: ink(data.shape.color) }}>
         <ShapeText data={data} selected={!!selected} className="shape-label" />
       </div>
     </NodeFrame>
@@ -101,7 +104,7 @@ export function RectangleShape({ id, data, selected }: NodeProps<ShapeFlowNode<"
 export function EllipseShape({ id, data, selected }: NodeProps<ShapeFlowNode<"ellipse">>) {
   return (
     <NodeFrame id={id} kind="ellipse" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
-      <div className="shape-box shape-ellipse" style={{ borderColor: data.shape.color }}>
+      <div className="shape-box shape-ellipse" style={{ borderColor: ink(data.shape.color) }}>
         <ShapeText data={data} selected={!!selected} className="shape-label" />
       </div>
     </NodeFrame>
@@ -109,16 +112,16 @@ export function EllipseShape({ id, data, selected }: NodeProps<ShapeFlowNode<"el
 }
 
 export function ArrowShape({ id, data, selected }: NodeProps<ShapeFlowNode<"arrow">>) {
-  const color = data.shape.color;
+  const color = ink(data.shape.color);
   return (
     <NodeFrame id={id} kind="arrow" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
       <svg className="shape-arrow" viewBox="0 0 100 100" preserveAspectRatio="none" aria-label="Arrow">
         <defs>
           <marker id={`head-${data.shape.id}`} viewBox="0 0 10 10" refX="8" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-            <path d="M0,0 L10,5 L0,10 z" fill={color} />
+            <path d="M0,0 L10,5 L0,10 z" style={{ fill: color }} />
           </marker>
         </defs>
-        <line x1="4" y1="50" x2="94" y2="50" stroke={color} strokeWidth="3" vectorEffect="non-scaling-stroke" markerEnd={`url(#head-${data.shape.id})`} />
+        <line x1="4" y1="50" x2="94" y2="50" style={{ stroke: color }} strokeWidth="3" vectorEffect="non-scaling-stroke" markerEnd={`url(#head-${data.shape.id})`} />
       </svg>
     </NodeFrame>
   );
