@@ -135,6 +135,7 @@ function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
     "chats:delete-message": { messageId },
     "chats:mark-read": { chatId, messageId },
     "chats:resolve": { chatId, resolved: true },
+    "chats:anchor": { chatId, anchorNodeId: n },
     "tabs:open": { kind: "view", target: "main", title: "Again" },
     "tabs:rename": { tabId, title: "Renamed" },
     "tabs:close": { tabId },
@@ -191,6 +192,57 @@ describe("core-graph", () => {
     expect(bodiesOf(doc).has(b)).toBe(false);
     expect(placementsOf(doc).has(placementKey("main", b))).toBe(false);
     expect(nodesOf(doc).has(a)).toBe(true);
+  });
+});
+
+describe("client-chosen ids", () => {
+  it("create notes, shapes, edges and groups under the id the client chose, once", () => {
+    const doc = project();
+    ok(run(doc, member, "notes:create", { id: "note-a", viewId: "main", text: "first" }));
+    ok(run(doc, member, "notes:create", { id: "note-b", viewId: "main", x: 400 }));
+    expect(nodesOf(doc).get("note-a")).toMatchObject({ id: "note-a", kind: "note", createdBy: "member" });
+    expect(bodiesOf(doc).get("note-a")!.toString()).toBe("first");
+    const taken = run(doc, other, "notes:create", { id: "note-a", viewId: "main", text: "overwrite" });
+    expect(!taken.ok && taken.error.code).toBe("conflict");
+    expect(bodiesOf(doc).get("note-a")!.toString()).toBe("first");
+    const bad = run(doc, member, "notes:create", { id: "no spaces/slashes", viewId: "main" });
+    expect(!bad.ok && bad.error.code).toBe("invalid_payload");
+
+    ok(run(doc, member, "core-graph:connect", { id: "edge-1", from: "note-a", to: "note-b", kind: "references" }));
+    expect(edgesOf(doc).get("edge-1")).toMatchObject({ from: "note-a", to: "note-b" });
+    const edgeTaken = run(doc, member, "core-graph:connect", { id: "edge-1", from: "note-b", to: "note-a", kind: "references" });
+    expect(!edgeTaken.ok && edgeTaken.error.code).toBe("conflict");
+
+    ok(run(doc, member, "whiteboard:add-shape", { id: "shape-1", viewId: "main", kind: "text", x: 0, y: 0, width: 100, height: 30, text: "Label" }));
+    expect(shapesOf(doc).get("shape-1")).toEqual({ id: "shape-1", viewId: "main", kind: "text", x: 0, y: 0, width: 100, height: 30, z: expect.any(Number), text: "Label", color: "#57534e", locked: false });
+    const shapeTaken = run(doc, member, "whiteboard:add-shape", { id: "shape-1", viewId: "main", kind: "ellipse", x: 0, y: 0, width: 100, height: 30 });
+    expect(!shapeTaken.ok && shapeTaken.error.code).toBe("conflict");
+
+    ok(run(doc, member, "whiteboard:group", { viewId: "main", nodeIds: ["note-a"], groupId: "group-1" }));
+    expect(placementsOf(doc).get(placementKey("main", "note-a"))!.parent).toBe("group-1");
+    const groupTaken = run(doc, member, "whiteboard:group", { viewId: "main", nodeIds: ["note-b"], groupId: "note-a" });
+    expect(!groupTaken.ok && groupTaken.error.code).toBe("conflict");
+  });
+
+  it("bring a deleted note back as itself, with its edges and its chat re-anchored", () => {
+    const doc = project();
+    ok(run(doc, member, "notes:create", { id: "keep", viewId: "main" }));
+    ok(run(doc, member, "notes:create", { id: "gone", viewId: "main", x: 300, y: 40, text: "body" }));
+    ok(run(doc, member, "core-graph:connect", { id: "e1", from: "keep", to: "gone", kind: "depends-on" }));
+    ok(run(doc, member, "chats:create", { title: "About it", anchorNodeId: "gone" }));
+    const chatId = [...chatsOf(doc).keys()][0]!;
+    ok(run(doc, member, "core-graph:delete-nodes", { nodeIds: ["gone"] }));
+    expect(chatsOf(doc).get(chatId)!.anchorNodeId).toBeNull();
+    ok(run(doc, member, "notes:create", { id: "gone", viewId: "main", x: 300, y: 40, text: "body" }));
+    ok(run(doc, member, "core-graph:connect", { id: "e1", from: "keep", to: "gone", kind: "depends-on" }));
+    ok(run(doc, member, "chats:anchor", { chatId, anchorNodeId: "gone" }));
+    expect(edgesOf(doc).get("e1")).toMatchObject({ from: "keep", to: "gone", kind: "depends-on" });
+    expect(chatsOf(doc).get(chatId)!.anchorNodeId).toBe("gone");
+    expect(bodiesOf(doc).get("gone")!.toString()).toBe("body");
+    const missing = run(doc, member, "chats:anchor", { chatId, anchorNodeId: "nothing" });
+    expect(!missing.ok && missing.error.code).toBe("not_found");
+    const denied = run(doc, viewer, "chats:anchor", { chatId, anchorNodeId: null });
+    expect(!denied.ok && denied.error.code).toBe("forbidden");
   });
 });
 

@@ -1,6 +1,10 @@
 import { act, cleanup, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it } from "vitest";
-import { moveCommand } from "../src/board/commands";
+import { chatsOf } from "../../gateway-do/src/modules/chats";
+import { edgesOf, nodesOf } from "../../gateway-do/src/modules/core-graph";
+import { bodiesOf } from "../../gateway-do/src/modules/notes";
+import { placementKey, placementsOf, shapesOf } from "../../gateway-do/src/modules/whiteboard/placements";
+import { connectCommand, deleteCommand, groupCommand, moveCommand } from "../src/board/commands";
 import { buildFlow } from "../src/board/flow-model";
 import { BoardStore } from "../src/board/store";
 import { BoardContext, useBoard } from "../src/board/store-context";
@@ -106,6 +110,54 @@ describe("the board store", () => {
     expect(store.getSnapshot().nodes[0]!.position).toEqual({ x: 10, y: 20 });
     await store.redo();
     expect(store.getSnapshot().nodes[0]!.position).toEqual({ x: 200, y: 220 });
+    store.destroy();
+  });
+
+  it("brings deleted notes, shapes, groups, edges and chat anchors back under the same ids on undo", async () => {
+    const { doc, event } = projectDoc();
+    const connection = fakeConnection(doc, async (e) => {
+      try {
+        event(e);
+        return { requestId: "r", ok: true };
+      } catch (error) {
+        return { requestId: "r", ok: false, error: { code: "refused", message: (error as Error).message } };
+      }
+    });
+    const store = new BoardStore(connection, me);
+    event({ type: "notes:create", id: "a", viewId: "main", x: 10, y: 20, text: "# Alpha" });
+    event({ type: "notes:create", id: "b", viewId: "main", x: 400, y: 20, text: "Beta" });
+    event({ type: "notes:create", id: "c", viewId: "main", x: 400, y: 400 });
+    event({ type: "whiteboard:add-shape", id: "s", viewId: "main", kind: "text", x: 0, y: 300, width: 100, height: 40, text: "Label" });
+    event({ type: "chats:create", title: "About a", anchorNodeId: "a" });
+    await store.run(connectCommand(store, "a", "b", "depends-on", "e1"));
+    await store.run(connectCommand(store, "c", "a", "references", "e2"));
+    const group = groupCommand(store, "main", ["b", "c"]);
+    await store.run(group);
+    const chatId = [...chatsOf(doc).keys()][0]!;
+    bodiesOf(doc).get("a")!.insert(7, " — typed later");
+
+    expect(await store.run(deleteCommand(store, "main", ["a", group.groupId, "shape:s"]))).toBe(true);
+    expect([...nodesOf(doc).keys()].sort()).toEqual(["b", "c"]);
+    expect(edgesOf(doc).size).toBe(0);
+    expect(shapesOf(doc).size).toBe(0);
+    expect(chatsOf(doc).get(chatId)!.anchorNodeId).toBeNull();
+
+    await store.undo();
+    expect([...nodesOf(doc).keys()].sort()).toEqual(["a", "b", "c", group.groupId].sort());
+    expect(bodiesOf(doc).get("a")!.toString()).toBe("# Alpha — typed later");
+    expect(placementsOf(doc).get(placementKey("main", "a"))).toMatchObject({ x: 10, y: 20 });
+    expect(placementsOf(doc).get(placementKey("main", "b"))!.parent).toBe(group.groupId);
+    expect([...edgesOf(doc).values()].map((e) => `${e.id} ${e.from}→${e.to} ${e.kind}`).sort()).toEqual(["e1 a→b depends-on", "e2 c→a references"]);
+    expect(shapesOf(doc).get("s")).toMatchObject({ text: "Label", x: 0, y: 300 });
+    expect(chatsOf(doc).get(chatId)!.anchorNodeId).toBe("a");
+    expect(store.getSnapshot().edges.map((e) => e.id).sort()).toEqual(["e1", "e2"]);
+
+    // Redo deletes them again, and a second undo brings them back once more.
+    await store.redo();
+    expect(nodesOf(doc).has("a")).toBe(false);
+    await store.undo();
+    expect(nodesOf(doc).has("a") && edgesOf(doc).has("e1") && shapesOf(doc).has("s")).toBe(true);
+    expect(store.getSnapshot().toasts).toEqual([]);
     store.destroy();
   });
 });

@@ -45,4 +45,43 @@ describe("a note's textarea bound to its Y.Text", () => {
     expect(textarea.value).toBe("hello brave world!");
     textarea.remove();
   });
+
+  it("undoes and redoes this person's typing with Ctrl+Z / Shift+Ctrl+Z, never what someone else typed", () => {
+    const { a, b } = pair();
+    const textarea = document.createElement("textarea");
+    document.body.append(textarea);
+    const unbind = bindTextarea(textarea, a);
+    textarea.focus();
+    const type = (value: string) => {
+      textarea.value = value;
+      textarea.dispatchEvent(new Event("input"));
+    };
+    const key = (init: KeyboardEventInit) => {
+      const event = new KeyboardEvent("keydown", { bubbles: true, cancelable: true, ...init });
+      textarea.dispatchEvent(event);
+      return event.defaultPrevented;
+    };
+    type("hello world, mine");
+    b.insert(0, "theirs: ");
+    expect(textarea.value).toBe("theirs: hello world, mine");
+
+    expect(key({ key: "z", ctrlKey: true })).toBe(true);
+    expect(textarea.value).toBe("theirs: hello world");
+    expect(b.toString()).toBe("theirs: hello world");
+    expect(textarea.selectionStart).toBe("theirs: hello world".length);
+    // Nothing more of mine to undo: their text stays.
+    key({ key: "z", ctrlKey: true });
+    expect(b.toString()).toBe("theirs: hello world");
+
+    expect(key({ key: "Z", ctrlKey: true, shiftKey: true })).toBe(true);
+    expect(b.toString()).toBe("theirs: hello world, mine");
+    key({ key: "z", ctrlKey: true });
+    key({ key: "y", ctrlKey: true });
+    expect(b.toString()).toBe("theirs: hello world, mine");
+    // Other keys pass through.
+    expect(key({ key: "a", ctrlKey: true })).toBe(false);
+
+    unbind();
+    textarea.remove();
+  });
 });

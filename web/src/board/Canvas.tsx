@@ -17,6 +17,7 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from "react";
+import { BoardMinimap } from "./BoardMinimap";
 import { connectCommand, moveCommand } from "./commands";
 import { ContextMenu, type MenuState } from "./ContextMenu";
 import { Cursors } from "./Cursors";
@@ -25,6 +26,7 @@ import { nodeTypes } from "./registry";
 import { useBoard, useBoardStore } from "./store-context";
 import { useBoardActions } from "./use-board-actions";
 import { useShortcuts } from "./use-shortcuts";
+import { BIG_BOARD_NODES } from "./zoom";
 
 const DRAG = Symbol("drag");
 const RESIZE = Symbol("resize-live");
@@ -32,11 +34,18 @@ const round = (n: number) => Math.round(n);
 /** At module scope: a new function each render would redraw every minimap node. */
 const minimapColor = (n: BoardFlowNode) => (n.type === "note" ? "#fde68a" : n.type === "chat" ? "#bfdbfe" : n.type === "group" ? "transparent" : "#d6d3d1");
 
+// Props of <ReactFlow> at module scope, for the same reason as the handlers below.
+const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
+const EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed }, style: { strokeWidth: 1.5 } };
+const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
+const PRO_OPTIONS = { hideAttribution: true };
+
 export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
   const store = useBoardStore();
   const nodes = useBoard((s) => s.nodes);
   const edges = useBoard((s) => s.edges);
   const viewId = useBoard((s) => s.viewId);
+  const big = useBoard((s) => s.nodes.length > BIG_BOARD_NODES);
   const flow = useReactFlow();
   const actions = useBoardActions();
   const [menu, setMenu] = useState<MenuState | null>(null);
@@ -106,7 +115,40 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
     [store, flow],
   );
 
+  // Every handler passed to xyflow keeps its identity: a new function would re-render every
+  // node of the board (xyflow hands them to each node wrapper) at each change, e.g. each drag frame.
+  const onNodeDrag: OnNodeDrag<BoardFlowNode> = useCallback(
+    (e) => void ("clientX" in e && store.setPresence({ cursor: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) })),
+    [store, flow],
+  );
+  const onPaneContextMenu = useCallback(
+    (e: ReactMouseEvent | MouseEvent) => {
+      e.preventDefault();
+      setMenu({ kind: "pane", x: e.clientX, y: e.clientY, at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
+    },
+    [flow],
+  );
+  const onNodeContextMenu = useCallback(
+    (e: ReactMouseEvent, node: BoardFlowNode) => {
+      e.preventDefault();
+      if (!store.selected.has(node.id)) store.setSelection(new Set([node.id]));
+      setMenu({ kind: "node", x: e.clientX, y: e.clientY, at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), nodeId: node.id });
+    },
+    [store, flow],
+  );
+  const onPaneClick = useCallback(() => setMenu(null), []);
+
   useEffect(() => setMenu(null), [viewId]);
+
+  // Fit the board once, when it has synced with the gateway and has something to show: not
+  // on the first note created on an empty board, which would jump away from where it was put.
+  const status = useBoard((s) => s.status);
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (fitted.current || status !== "online") return;
+    fitted.current = true;
+    if (store.getSnapshot().nodes.length > 0) void flow.fitView(FIT_VIEW);
+  }, [status, store, flow]);
 
   return (
     <div className="board-canvas" onMouseMove={onMouseMove} onMouseLeave={() => store.setPresence({ cursor: null })}>
@@ -117,33 +159,24 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStart={onNodeDragStart}
-        onNodeDrag={(e) => "clientX" in e && store.setPresence({ cursor: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) })}
+        onNodeDrag={onNodeDrag}
         onNodeDragStop={onNodeDragStop}
         onConnect={onConnect}
         connectionMode={ConnectionMode.Loose}
         deleteKeyCode={null}
         selectionKeyCode="Shift"
-        multiSelectionKeyCode={["Meta", "Control", "Shift"]}
+        multiSelectionKeyCode={MULTI_SELECT_KEYS}
         onlyRenderVisibleElements
         minZoom={0.1}
         maxZoom={2.5}
-        defaultEdgeOptions={{ markerEnd: { type: MarkerType.ArrowClosed }, style: { strokeWidth: 1.5 } }}
-        fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1 }}
-        onPaneContextMenu={(e) => {
-          e.preventDefault();
-          setMenu({ kind: "pane", x: e.clientX, y: e.clientY, at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) });
-        }}
-        onNodeContextMenu={(e, node) => {
-          e.preventDefault();
-          if (!store.selected.has(node.id)) store.setSelection(new Set([node.id]));
-          setMenu({ kind: "node", x: e.clientX, y: e.clientY, at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), nodeId: node.id });
-        }}
-        onPaneClick={() => setMenu(null)}
-        proOptions={{ hideAttribution: true }}
+        defaultEdgeOptions={EDGE_OPTIONS}
+        onPaneContextMenu={onPaneContextMenu}
+        onNodeContextMenu={onNodeContextMenu}
+        onPaneClick={onPaneClick}
+        proOptions={PRO_OPTIONS}
       >
         <Background gap={24} size={1.5} />
-        <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} />
+        {big ? <BoardMinimap /> : <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} ariaLabel="Mini map" />}
         <Controls showInteractive={false} />
         <Cursors />
       </ReactFlow>

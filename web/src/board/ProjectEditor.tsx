@@ -78,9 +78,6 @@ function EditorLayout({ names }: { names: Map<string, string> }) {
   return (
     <div className="editor">
       <header className="editor-top">
-        <a className="brand" href="/">
-          <img src="/favicon.svg" alt="" width={22} height={22} /> Kiln
-        </a>
         <TabBar />
         <Presence />
         <span className={`status status-${status}`} data-testid="connection-status" title={denied ?? undefined}>

@@ -1,23 +1,24 @@
 /**
  * The board's changes as commands: the gateway events to send, the optimistic overlay to
  * show meanwhile, and the inverse that undoes each (moves back, deletes what was created,
- * recreates deleted notes and shapes, unlocks, ungroups…).
+ * brings deleted items back as themselves, unlocks, ungroups…). What a command creates gets
+ * an id chosen here, so undo and redo keep every id, and the edges and chats that refer to it.
  */
-import { bodiesOf } from "../../../gateway-do/src/modules/notes";
+import { chatsOf } from "../../../gateway-do/src/modules/chats";
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
+import type { EdgeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
+import { bodiesOf } from "../../../gateway-do/src/modules/notes";
 import { absolutePosition, placementKey, placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import type { GatewayEvent } from "../gateway/messages";
-import { type EdgeKind, type ShapeKind, shapeIdOf } from "./flow-model";
+import { type EdgeKind, type ShapeKind, shapeFlowId, shapeIdOf } from "./flow-model";
 import type { BoardStore, Command } from "./store";
 
 type Point = { x: number; y: number };
 type Size = { width: number; height: number };
 
-/** What a command creates, found by comparing ids before and after its ack. */
-function created(before: ReadonlySet<string>, now: Iterable<string>): string[] {
-  return [...now].filter((id) => !before.has(id));
-}
+/** A new id for something this client creates (IdSchema: letters, digits, -). */
+export const newItemId = (): string => crypto.randomUUID();
 
 /** Moves nodes and shapes to new positions (flow ids; graph positions relative to their group). */
 export function moveCommand(store: BoardStore, viewId: string, moves: (Point & { id: string; from: Point })[]): Command {
@@ -61,15 +62,17 @@ export function resizeCommand(store: BoardStore, viewId: string, id: string, to:
   };
 }
 
-/** Creates notes (e.g. from the toolbar, or pasted); undo deletes them. */
-export function createNotesCommand(store: BoardStore, viewId: string, notes: (Point & Partial<Size> & { text?: string })[]): Command {
-  const before = new Set(nodesOf(store.doc).keys());
+export type NewNote = Point & Partial<Size> & { id?: string; text?: string };
+export type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string };
+
+/** Creates notes (from the toolbar, pasted, or brought back by undo); undo deletes them. */
+export function createNotesCommand(store: BoardStore, viewId: string, notes: NewNote[]): Command & { ids: string[] } {
+  const withIds = notes.map((n) => ({ ...n, id: n.id ?? newItemId() }));
+  const ids = withIds.map((n) => n.id);
   return {
-    events: notes.map((n) => ({ type: "notes:create", viewId, x: Math.round(n.x), y: Math.round(n.y), ...(n.width ? { width: n.width, height: n.height } : {}), text: n.text ?? "" })),
-    inverse: () => {
-      const mine = created(before, nodesOf(store.doc).keys()).filter((id) => nodesOf(store.doc).get(id)?.createdBy === store.me.userId);
-      return mine.length > 0 ? deleteCommand(store, viewId, mine) : null;
-    },
+    ids,
+    events: withIds.map((n) => ({ type: "notes:create", id: n.id, viewId, x: Math.round(n.x), y: Math.round(n.y), ...(n.width ? { width: n.width, height: n.height } : {}), text: n.text ?? "" })),
+    inverse: () => deleteCommand(store, viewId, ids.filter((id) => nodesOf(store.doc).has(id))),
   };
 }
 
@@ -79,51 +82,103 @@ export function createChatCommand(viewId: string, title: string, at: Point, anch
 }
 
 /** Adds free shapes; undo deletes them. */
-export function addShapesCommand(store: BoardStore, viewId: string, shapes: (Point & Size & { kind: ShapeKind; text?: string; color?: string })[]): Command {
-  const before = new Set(shapesOf(store.doc).keys());
+export function addShapesCommand(store: BoardStore, viewId: string, shapes: NewShape[]): Command & { ids: string[] } {
+  const withIds = shapes.map((s) => ({ ...s, id: s.id ?? newItemId() }));
+  const ids = withIds.map((s) => shapeFlowId(s.id));
   return {
-    events: shapes.map((s) => ({ type: "whiteboard:add-shape", viewId, kind: s.kind, x: Math.round(s.x), y: Math.round(s.y), width: s.width, height: s.height, text: s.text ?? "", ...(s.color ? { color: s.color } : {}) })),
-    inverse: () => {
-      const ids = created(before, shapesOf(store.doc).keys());
-      return ids.length > 0 ? deleteCommand(store, viewId, ids.map((id) => `shape:${id}`)) : null;
-    },
+    ids,
+    events: withIds.map((s) => ({ type: "whiteboard:add-shape", id: s.id, viewId, kind: s.kind, x: Math.round(s.x), y: Math.round(s.y), width: s.width, height: s.height, text: s.text ?? "", ...(s.color ? { color: s.color } : {}) })),
+    inverse: () => deleteCommand(store, viewId, ids.filter((id) => shapesOf(store.doc).has(shapeIdOf(id)!))),
   };
 }
 
-/** Deletes nodes, shapes and edges (flow ids); undo recreates the notes and shapes (with new ids). */
+/** Changes a shape's text; undo puts the old text back. */
+export function shapeTextCommand(store: BoardStore, shapeId: string, text: string, before: string): Command {
+  return { events: [{ type: "whiteboard:update-shape", shapeId, text }], inverse: () => shapeTextCommand(store, shapeId, before, text) };
+}
+
+/** What undo of a delete brings back, read before the delete. */
+interface Deleted {
+  notes: (NewNote & { id: string })[];
+  shapes: ShapeRecord[];
+  /** Groups with the children they held (children that still exist at undo time are grouped again). */
+  groups: { id: string; children: string[] }[];
+  edges: EdgeRecord[];
+  /** Chats anchored to a deleted node. */
+  anchors: { chatId: string; nodeId: string }[];
+}
+
+/** Deletes nodes, shapes and edges (flow ids); undo brings notes, shapes, groups, edges and chat anchors back under the same ids. */
 export function deleteCommand(store: BoardStore, viewId: string, ids: readonly string[]): Command {
   const doc = store.doc;
   const owner = Symbol("delete");
   const nodeIds = ids.filter((id) => nodesOf(doc).has(id));
+  const doomed = new Set(nodeIds);
   const shapeIds = ids.map(shapeIdOf).filter((id): id is string => id !== null && shapesOf(doc).has(id));
-  const edgeIds = ids.filter((id) => edgesOf(doc).has(id) && !nodeIds.includes(edgesOf(doc).get(id)!.from) && !nodeIds.includes(edgesOf(doc).get(id)!.to));
-  // What undo brings back: notes with their text where they were, and shapes.
-  const notes = nodeIds.flatMap((id) => {
+  const chosenEdges = ids.filter((id) => edgesOf(doc).has(id));
+  const edgeIds = chosenEdges.filter((id) => !doomed.has(edgesOf(doc).get(id)!.from) && !doomed.has(edgesOf(doc).get(id)!.to));
+  const saved: Deleted = { notes: [], shapes: [], groups: [], edges: [], anchors: [] };
+  for (const id of nodeIds) {
     const placement = placementsOf(doc).get(placementKey(viewId, id));
-    if (nodesOf(doc).get(id)?.kind !== "note" || !placement) return [];
-    return [{ ...absolutePosition(doc, placement), width: placement.width, height: placement.height, text: bodiesOf(doc).get(id)?.toString() ?? "" }];
-  });
-  const shapes = shapeIds.map((id) => shapesOf(doc).get(id)).filter((s): s is ShapeRecord => s !== undefined);
+    const kind = nodesOf(doc).get(id)?.kind;
+    if (kind === "note" && placement) {
+      saved.notes.push({ id, ...absolutePosition(doc, placement), width: placement.width, height: placement.height, text: bodiesOf(doc).get(id)?.toString() ?? "" });
+    }
+    if (kind === "group") {
+      saved.groups.push({ id, children: [...placementsOf(doc).values()].filter((p) => p.viewId === viewId && p.parent === id).map((p) => p.nodeId) });
+    }
+  }
+  saved.shapes = shapeIds.map((id) => shapesOf(doc).get(id)).filter((s): s is ShapeRecord => s !== undefined);
+  saved.edges = [...edgesOf(doc).values()].filter((e) => doomed.has(e.from) || doomed.has(e.to) || chosenEdges.includes(e.id));
+  saved.anchors = [...chatsOf(doc).values()].filter((c) => c.anchorNodeId !== null && doomed.has(c.anchorNodeId)).map((c) => ({ chatId: c.id, nodeId: c.anchorNodeId! }));
+
   const events: GatewayEvent[] = [];
   if (nodeIds.length > 0) events.push({ type: "core-graph:delete-nodes", nodeIds });
   if (shapeIds.length > 0) events.push({ type: "whiteboard:delete-shapes", shapeIds });
   for (const edgeId of edgeIds) events.push({ type: "core-graph:disconnect", edgeId });
-  const hidden = [...nodeIds, ...shapeIds.map((id) => `shape:${id}`)];
+  const hidden = [...nodeIds, ...shapeIds.map(shapeFlowId)];
   return {
     events,
     apply: () => hidden.forEach((id) => store.deleted.set(id, owner)),
     settle: () => hidden.forEach((id) => store.deleted.get(id) === owner && store.deleted.delete(id)),
-    inverse: () => {
-      const parts: Command[] = [];
-      if (notes.length > 0) parts.push(createNotesCommand(store, viewId, notes));
-      if (shapes.length > 0) parts.push(addShapesCommand(store, viewId, shapes));
-      return parts.length > 0 ? combine(parts) : null;
-    },
+    inverse: () => restoreCommand(store, viewId, saved),
   };
 }
 
+/** Brings deleted items back as they were (the inverse of a delete); undo deletes them again. */
+function restoreCommand(store: BoardStore, viewId: string, saved: Deleted): Command | null {
+  const doc = store.doc;
+  const notes = saved.notes.filter((n) => !nodesOf(doc).has(n.id));
+  const shapes = saved.shapes.filter((s) => !shapesOf(doc).has(s.id));
+  const back = new Set(notes.map((n) => n.id));
+  const present = (id: string) => back.has(id) || nodesOf(doc).has(id);
+  const groups = saved.groups
+    .filter((g) => !nodesOf(doc).has(g.id))
+    .map((g) => ({ id: g.id, children: g.children.filter(present) }))
+    .filter((g) => g.children.length > 0);
+  for (const g of groups) back.add(g.id);
+  const edges = saved.edges.filter((e) => !edgesOf(doc).has(e.id) && present(e.from) && present(e.to));
+  const anchors = saved.anchors.filter((a) => back.has(a.nodeId) && chatsOf(doc).has(a.chatId));
+  const events: GatewayEvent[] = [
+    ...notes.map((n) => ({ type: "notes:create" as const, id: n.id, viewId, x: n.x, y: n.y, width: n.width, height: n.height, text: n.text ?? "" })),
+    ...shapes.map((s) => ({ type: "whiteboard:add-shape" as const, id: s.id, viewId: s.viewId, kind: s.kind, x: s.x, y: s.y, width: s.width, height: s.height, text: s.text, color: s.color })),
+    ...groups.map((g) => ({ type: "whiteboard:group" as const, viewId, nodeIds: g.children, groupId: g.id })),
+    ...edges.map((e) => ({ type: "core-graph:connect" as const, id: e.id, from: e.from, to: e.to, kind: e.kind })),
+    ...anchors.map((a) => ({ type: "chats:anchor" as const, chatId: a.chatId, anchorNodeId: a.nodeId })),
+  ];
+  if (events.length === 0) return null;
+  // Locked shapes come back locked.
+  for (const s of shapes) if (s.locked) events.push({ type: "whiteboard:update-shape", shapeId: s.id, locked: true });
+  const ids = [...notes.map((n) => n.id), ...groups.map((g) => g.id), ...shapes.map((s) => shapeFlowId(s.id)), ...edges.map((e) => e.id)];
+  const exists = (id: string) => {
+    const shapeId = shapeIdOf(id);
+    return shapeId ? shapesOf(store.doc).has(shapeId) : nodesOf(store.doc).has(id) || edgesOf(store.doc).has(id);
+  };
+  return { events, inverse: () => deleteCommand(store, viewId, ids.filter(exists)) };
+}
+
 /** Several commands as one (one undo step). */
-function combine(parts: Command[]): Command {
+export function combine(parts: Command[]): Command {
   return {
     events: parts.flatMap((p) => p.events),
     apply: () => parts.forEach((p) => p.apply?.()),
@@ -135,14 +190,11 @@ function combine(parts: Command[]): Command {
   };
 }
 
-/** Connects two nodes with a typed edge; undo disconnects. */
-export function connectCommand(store: BoardStore, from: string, to: string, kind: EdgeKind): Command {
+/** Connects two nodes with a typed edge; undo disconnects, redo connects again under the same id. */
+export function connectCommand(store: BoardStore, from: string, to: string, kind: EdgeKind, id = newItemId()): Command {
   return {
-    events: [{ type: "core-graph:connect", from, to, kind }],
-    inverse: () => {
-      const edge = [...edgesOf(store.doc).values()].find((e) => e.from === from && e.to === to && e.kind === kind);
-      return edge ? { events: [{ type: "core-graph:disconnect", edgeId: edge.id }], inverse: () => connectCommand(store, from, to, kind) } : null;
-    },
+    events: [{ type: "core-graph:connect", id, from, to, kind }],
+    inverse: () => ({ events: [{ type: "core-graph:disconnect", edgeId: id }], inverse: () => connectCommand(store, from, to, kind, id) }),
   };
 }
 
@@ -159,19 +211,16 @@ export function lockCommand(store: BoardStore, viewId: string, ids: readonly str
 }
 
 /** Groups nodes; undo ungroups. */
-export function groupCommand(store: BoardStore, viewId: string, nodeIds: readonly string[]): Command {
-  const before = new Set(nodesOf(store.doc).keys());
+export function groupCommand(store: BoardStore, viewId: string, nodeIds: readonly string[], groupId = newItemId()): Command & { groupId: string } {
   return {
-    events: [{ type: "whiteboard:group", viewId, nodeIds: [...nodeIds] }],
-    inverse: () => {
-      const group = created(before, nodesOf(store.doc).keys()).find((id) => nodesOf(store.doc).get(id)?.kind === "group");
-      return group ? ungroupCommand(store, viewId, group) : null;
-    },
+    groupId,
+    events: [{ type: "whiteboard:group", viewId, nodeIds: [...nodeIds], groupId }],
+    inverse: () => ungroupCommand(store, viewId, groupId),
   };
 }
 
-/** Ungroups (the group node goes; its children stay where they are); undo groups them again. */
+/** Ungroups (the group node goes; its children stay where they are); undo groups them again under the same id. */
 export function ungroupCommand(store: BoardStore, viewId: string, groupId: string): Command {
   const children = [...placementsOf(store.doc).values()].filter((p) => p.viewId === viewId && p.parent === groupId).map((p) => p.nodeId);
-  return { events: [{ type: "whiteboard:ungroup", viewId, groupId }], inverse: () => (children.length > 0 ? groupCommand(store, viewId, children) : null) };
+  return { events: [{ type: "whiteboard:ungroup", viewId, groupId }], inverse: () => (children.length > 0 ? groupCommand(store, viewId, children, groupId) : null) };
 }

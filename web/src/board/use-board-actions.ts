@@ -3,8 +3,8 @@ import { useReactFlow } from "@xyflow/react";
 import { useMemo } from "react";
 import { bodiesOf } from "../../../gateway-do/src/modules/notes";
 import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
-import { placementKey, placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
-import { addShapesCommand, createChatCommand, createNotesCommand, deleteCommand, groupCommand, lockCommand, ungroupCommand } from "./commands";
+import { absolutePosition, placementKey, placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+import { addShapesCommand, combine, createChatCommand, createNotesCommand, deleteCommand, groupCommand, lockCommand, ungroupCommand } from "./commands";
 import { type ShapeKind, shapeIdOf } from "./flow-model";
 import type { BoardStore } from "./store";
 import { useBoardStore } from "./store-context";
@@ -30,7 +30,7 @@ function copySelection(store: BoardStore): Clipboard | null {
     if (shape) shapes.push({ kind: shape.kind, x: shape.x, y: shape.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color });
     const placement = placementsOf(doc).get(placementKey(viewId, id));
     if (placement && nodesOf(doc).get(id)?.kind === "note") {
-      notes.push({ x: placement.x, y: placement.y, width: placement.width, height: placement.height, text: bodiesOf(doc).get(id)?.toString() ?? "" });
+      notes.push({ ...absolutePosition(doc, placement), width: placement.width, height: placement.height, text: bodiesOf(doc).get(id)?.toString() ?? "" });
     }
   }
   if (notes.length + shapes.length === 0) return null;
@@ -75,10 +75,10 @@ export function useBoardActions() {
         if (!clipboard) return;
         const origin = at ?? center();
         const { notes, shapes } = clipboard;
-        const commands = [];
-        if (notes.length > 0) commands.push(createNotesCommand(store, viewId(), notes.map((n) => ({ ...n, x: n.x + origin.x, y: n.y + origin.y }))));
-        if (shapes.length > 0) commands.push(addShapesCommand(store, viewId(), shapes.map((s) => ({ ...s, x: s.x + origin.x, y: s.y + origin.y }))));
-        for (const command of commands) await store.run(command);
+        const created = createNotesCommand(store, viewId(), notes.map((n) => ({ ...n, x: n.x + origin.x, y: n.y + origin.y })));
+        const added = addShapesCommand(store, viewId(), shapes.map((s) => ({ ...s, x: s.x + origin.x, y: s.y + origin.y })));
+        // One undo step; what was pasted becomes the selection, ready to move.
+        if (await store.run(combine([created, added].filter((c) => c.events.length > 0)))) store.setSelection(new Set([...created.ids, ...added.ids]));
       },
       toggleLock: () => {
         const ids = selection();

@@ -124,6 +124,16 @@ export const chats: ModuleDefinition = {
         return () => readMarkersOf(ctx.doc).set(`${p.chatId}/${ctx.actor.userId}`, { messageId: p.messageId, at: ctx.now });
       },
     }),
+    /** Anchors a chat to a node, or frees it (null); undo of a deleted note re-anchors its chats. */
+    anchor: defineEvent({
+      schema: z.strictObject({ chatId: IdSchema, anchorNodeId: IdSchema.nullable() }),
+      permission: (p) => `chats:[chat:${p.chatId}]:update`,
+      reduce: (ctx, p) => {
+        const chat = requireChat(ctx.doc, p.chatId);
+        if (p.anchorNodeId !== null) requireNode(ctx.doc, p.anchorNodeId);
+        return () => chatsOf(ctx.doc).set(chat.id, { ...chat, anchorNodeId: p.anchorNodeId });
+      },
+    }),
     resolve: defineEvent({
       schema: z.strictObject({ chatId: IdSchema, resolved: z.boolean() }),
       permission: (p) => `chats:[chat:${p.chatId}]:update`,

@@ -15,6 +15,13 @@ export function requireNode(doc: Y.Doc, nodeId: string): NodeRecord {
   return node;
 }
 
+/** The id the client chose for a new node, refused if taken; or a fresh one. */
+export function chooseNodeId(ctx: ReduceContext, id: string | undefined): string {
+  if (id === undefined) return ctx.newId();
+  if (nodesOf(ctx.doc).has(id)) throw new EventError("conflict", `A node ${id} already exists.`);
+  return id;
+}
+
 /** The record of a new node, for a module creating a node of its kind. */
 export function newNode(ctx: ReduceContext, kind: NodeRecord["kind"], id = ctx.newId()): NodeRecord {
   return { id, kind, createdBy: ctx.actor.userId, createdAt: ctx.now };
@@ -47,7 +54,8 @@ export const coreGraph: ModuleDefinition = {
         for (const edge of edgesOf(ctx.doc).values()) {
           if (edge.from === p.from && edge.to === p.to && edge.kind === p.kind) throw new EventError("conflict", "These nodes are already connected this way.");
         }
-        const edge: EdgeRecord = { id: ctx.newId(), kind: p.kind, from: p.from, to: p.to, createdBy: ctx.actor.userId, createdAt: ctx.now };
+        if (p.id !== undefined && edgesOf(ctx.doc).has(p.id)) throw new EventError("conflict", `An edge ${p.id} already exists.`);
+        const edge: EdgeRecord = { id: p.id ?? ctx.newId(), kind: p.kind, from: p.from, to: p.to, createdBy: ctx.actor.userId, createdAt: ctx.now };
         return () => edgesOf(ctx.doc).set(edge.id, edge);
       },
     }),

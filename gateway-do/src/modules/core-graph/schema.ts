@@ -22,6 +22,9 @@ export interface EdgeRecord {
   createdAt: number;
 }
 
-export const ConnectSchema = z.strictObject({ from: IdSchema, to: IdSchema, kind: z.enum(EDGE_KINDS) });
+/** An id the client chose for what it creates (so undo can bring a deleted item back as itself). */
+export const ChosenIdSchema = IdSchema.optional();
+
+export const ConnectSchema = z.strictObject({ id: ChosenIdSchema, from: IdSchema, to: IdSchema, kind: z.enum(EDGE_KINDS) });
 export const DisconnectSchema = z.strictObject({ edgeId: IdSchema });
 export const DeleteNodesSchema = z.strictObject({ nodeIds: z.array(IdSchema).min(1).max(500) });

@@ -1,8 +1,8 @@
 /** notes: a note node whose body is collaborative markdown that permitted clients edit directly. */
 import { z } from "zod";
 import * as Y from "yjs";
-import { newNode, nodesOf } from "../core-graph";
-import { IdSchema } from "../core-graph/schema";
+import { chooseNodeId, newNode, nodesOf } from "../core-graph";
+import { ChosenIdSchema, IdSchema } from "../core-graph/schema";
 import { type ModuleDefinition, collection, defineEvent } from "../kit";
 import { placeNode } from "../whiteboard";
 import { requireView } from "../whiteboard/placements";
@@ -14,6 +14,8 @@ export const BODIES = `${NOTES}/bodies`;
 export const bodiesOf = (doc: Y.Doc) => collection<Y.Text>(doc, NOTES, "bodies");
 
 export const CreateNoteSchema = z.strictObject({
+  /** The new note's id, if the client chose it (refused with `conflict` when taken). */
+  id: ChosenIdSchema,
   /** Where to put the note, if on a view. */
   viewId: IdSchema.optional(),
   x: z.number().finite().min(-1e7).max(1e7).default(0),
@@ -38,7 +40,7 @@ export const notes: ModuleDefinition = {
       permission: () => "notes:create",
       reduce: (ctx, p) => {
         if (p.viewId) requireView(ctx.doc, p.viewId);
-        const node = newNode(ctx, "note");
+        const node = newNode(ctx, "note", chooseNodeId(ctx, p.id));
         return () => {
           nodesOf(ctx.doc).set(node.id, node);
           bodiesOf(ctx.doc).set(node.id, new Y.Text(p.text));

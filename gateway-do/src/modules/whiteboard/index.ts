@@ -4,7 +4,7 @@
  * free shapes (rectangle, ellipse, arrow, text label).
  */
 import type * as Y from "yjs";
-import { deleteNodes, newNode, nodesOf, requireNode } from "../core-graph";
+import { chooseNodeId, deleteNodes, newNode, nodesOf, requireNode } from "../core-graph";
 import { type ModuleDefinition, EventError, defineEvent } from "../kit";
 import {
   DEFAULT_SIZE,
@@ -160,7 +160,7 @@ export const whiteboard: ModuleDefinition = {
         const top = Math.min(...children.map((c) => c.y)) - GROUP_PADDING;
         const right = Math.max(...children.map((c) => c.x + c.width)) + GROUP_PADDING;
         const bottom = Math.max(...children.map((c) => c.y + c.height)) + GROUP_PADDING;
-        const group = newNode(ctx, "group");
+        const group = newNode(ctx, "group", chooseNodeId(ctx, p.groupId));
         const z = Math.min(...children.map((c) => c.z)) - 1;
         return () => {
           nodesOf(ctx.doc).set(group.id, group);
@@ -186,7 +186,9 @@ export const whiteboard: ModuleDefinition = {
       permission: viewPermission("update"),
       reduce: (ctx, p) => {
         requireView(ctx.doc, p.viewId);
-        const shape: ShapeRecord = { id: ctx.newId(), ...p, z: zRange(ctx.doc, p.viewId).max + 1, locked: false };
+        if (p.id !== undefined && shapesOf(ctx.doc).has(p.id)) throw new EventError("conflict", `A shape ${p.id} already exists.`);
+        const { id = ctx.newId(), ...fields } = p;
+        const shape: ShapeRecord = { id, ...fields, z: zRange(ctx.doc, p.viewId).max + 1, locked: false };
         return () => shapesOf(ctx.doc).set(shape.id, shape);
       },
     }),

@@ -1,6 +1,6 @@
 /** whiteboard: views of the graph, where each node sits in them, groups and free shapes. */
 import { z } from "zod";
-import { IdSchema } from "../core-graph/schema";
+import { ChosenIdSchema, IdSchema } from "../core-graph/schema";
 
 export interface ViewRecord {
   id: string;
@@ -52,9 +52,10 @@ export const MoveSchema = z.strictObject({ viewId: IdSchema, moves: z.array(z.st
 export const ResizeSchema = z.strictObject({ viewId: IdSchema, nodeId: IdSchema, width: Size, height: Size });
 export const ArrangeSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, to: z.enum(["front", "back"]) });
 export const SetFlagSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, value: z.boolean() });
-export const GroupSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds });
+export const GroupSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, groupId: ChosenIdSchema });
 export const UngroupSchema = z.strictObject({ viewId: IdSchema, groupId: IdSchema });
 export const AddShapeSchema = z.strictObject({
+  id: ChosenIdSchema,
   viewId: IdSchema,
   kind: z.enum(SHAPE_KINDS),
   x: Coord,

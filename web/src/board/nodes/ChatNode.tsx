@@ -3,9 +3,23 @@ import type { NodeProps } from "@xyflow/react";
 import type { GraphFlowNode } from "../flow-model";
 import { Icon } from "../Icon";
 import { useBoard, useBoardStore } from "../store-context";
+import { useFarZoom } from "../zoom";
 import { NodeFrame } from "./NodeFrame";
 
-export function ChatNode({ id, data, selected }: NodeProps<GraphFlowNode<"chat">>) {
+export function ChatNode(props: NodeProps<GraphFlowNode<"chat">>) {
+  const far = useFarZoom();
+  const { id, data, selected } = props;
+  if (far) {
+    return (
+      <NodeFrame id={id} kind="chat" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} far>
+        <div className="note-far">{data.title}</div>
+      </NodeFrame>
+    );
+  }
+  return <FullChat {...props} />;
+}
+
+function FullChat({ id, data, selected }: NodeProps<GraphFlowNode<"chat">>) {
   const store = useBoardStore();
   const messages = useBoard((s) => (data.chatId ? s.messages.get(data.chatId) : undefined));
   const unread = useBoard((s) => (data.chatId ? (s.unread.get(data.chatId) ?? 0) : 0));

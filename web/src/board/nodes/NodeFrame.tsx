@@ -15,16 +15,18 @@ interface Props {
   minHeight?: number;
   /** Shapes have no edges. */
   connectable?: boolean;
+  /** Drawn zoomed out: no resize handles. */
+  far?: boolean;
   children: ReactNode;
 }
 
-export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, children }: Props) {
+export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, far = false, children }: Props) {
   const store = useBoardStore();
   const from = useRef<{ x: number; y: number; width: number; height: number } | null>(null);
   const mark = selectedBy[0];
   return (
     <div
-      className={`board-node board-${kind}${selected ? " is-selected" : ""}${locked ? " is-locked" : ""}`}
+      className={`board-node board-${kind}${selected ? " is-selected" : ""}${locked ? " is-locked" : ""}${far ? " is-far" : ""}`}
       style={mark ? { outline: `2px solid ${mark.color}`, outlineOffset: 3 } : undefined}
       data-testid={`node-${kind}`}
     >
@@ -34,7 +36,7 @@ export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 8
         </span>
       )}
       <NodeResizer
-        isVisible={selected && !locked}
+        isVisible={selected && !locked && !far}
         minWidth={minWidth}
         minHeight={minHeight}
         color="var(--accent)"

@@ -1,26 +1,66 @@
-/** A note: its markdown body is a Y.Text everyone with the permission edits live. */
+/**
+ * A note: its markdown body is a Y.Text everyone with the permission edits live. Zoomed out
+ * (below FAR_ZOOM) it draws only its first line, with no editor, so big boards stay fluid.
+ */
 import type { NodeProps } from "@xyflow/react";
-import { useEffect, useRef } from "react";
+import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
+import type * as Y from "yjs";
 import { bodiesOf } from "../../../../gateway-do/src/modules/notes";
 import type { GraphFlowNode } from "../flow-model";
-import { useBoard, useBoardStore } from "../store-context";
 import { Icon } from "../Icon";
+import { useBoard, useBoardStore } from "../store-context";
 import { bindTextarea } from "../text-binding";
-import { openChatFor } from "./open-chat";
+import { useFarZoom } from "../zoom";
 import { NodeFrame } from "./NodeFrame";
+import { openChatFor } from "./open-chat";
 
-export function NoteNode({ id, data, selected }: NodeProps<GraphFlowNode<"note">>) {
+export function NoteNode(props: NodeProps<GraphFlowNode<"note">>) {
+  const far = useFarZoom();
+  return far ? <FarNote {...props} /> : <FullNote {...props} />;
+}
+
+/** The note's first line, without markdown heading marks; follows the text live. */
+function useFirstLine(text: Y.Text | undefined): string {
+  const subscribe = useCallback(
+    (changed: () => void) => {
+      text?.observe(changed);
+      return () => text?.unobserve(changed);
+    },
+    [text],
+  );
+  return useSyncExternalStore(subscribe, () => firstLine(text?.toString() ?? ""));
+}
+
+export function firstLine(body: string): string {
+  const line = body.split("\n").find((l) => l.trim() !== "") ?? "";
+  return line.replace(/^\s*#+\s*/, "").slice(0, 80);
+}
+
+function FarNote({ id, data, selected }: NodeProps<GraphFlowNode<"note">>) {
+  const text = useBoard((s) => bodiesOf(s.doc).get(id));
+  const title = useFirstLine(text);
+  return (
+    <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} far>
+      {/* The title is the handle that drags the note, as the header does up close; the rest pans. */}
+      <div className="note-far">
+        <span className="node-handle">{title || <span className="muted">Empty note</span>}</span>
+      </div>
+    </NodeFrame>
+  );
+}
+
+function FullNote({ id, data, selected }: NodeProps<GraphFlowNode<"note">>) {
   const store = useBoardStore();
-  const doc = useBoard((s) => s.doc);
+  // The body's Y.Text: a new one when the note was deleted and brought back by undo.
+  const text = useBoard((s) => bodiesOf(s.doc).get(id));
   const chat = useBoard((s) => s.chats.find((c) => c.anchorNodeId === id));
   const unread = useBoard((s) => (chat ? (s.unread.get(chat.id) ?? 0) : 0));
   const textarea = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
-    const text = bodiesOf(doc).get(id);
     if (!textarea.current || !text) return;
     return bindTextarea(textarea.current, text);
-  }, [doc, id]);
+  }, [text]);
 
   return (
     <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>

@@ -1,64 +1,136 @@
-/** The free shapes: rectangle, ellipse, arrow and text label. Double-click edits the text. */
+/**
+ * The free shapes: rectangle, ellipse, arrow and text label. Double-click (or Enter when
+ * selected) edits a shape's text in place: Enter or leaving the field sends the change,
+ * Shift+Enter starts a new line, Escape cancels.
+ */
 import type { NodeProps } from "@xyflow/react";
-import type { ShapeFlowNode } from "../flow-model";
+import { useEffect, useRef, useState } from "react";
+import { shapeTextCommand } from "../commands";
+import type { ShapeFlowNode, ShapeNodeData } from "../flow-model";
 import { useBoardStore } from "../store-context";
 import { NodeFrame } from "./NodeFrame";
 
-function useEditText(shapeId: string, text: string, locked: boolean) {
+const MAX_TEXT = 2000;
+/** The colour shapes get by default (AddShapeSchema): drawn in the theme's ink instead. */
+const DEFAULT_COLOR = "#57534e";
+const ink = (color: string) => (color.toLowerCase() === DEFAULT_COLOR ? "var(--shape-ink)" : color);
+
+/** The shape's text, or a field editing it. */
+function ShapeText({ data, selected, className, placeholder }: { data: ShapeNodeData; selected: boolean; className: string; placeholder?: string }) {
   const store = useBoardStore();
-  return () => {
-    if (locked) return;
-    const next = window.prompt("Text", text);
-    if (next === null || next === text) return;
-    void store.run({ events: [{ type: "whiteboard:update-shape", shapeId, text: next.slice(0, 2000) }] });
+  const { shape, locked } = data;
+  const [editing, setEditing] = useState(false);
+  // Shown from the moment it is sent until the doc has it (or the gateway refused it).
+  const [sent, setSent] = useState<string | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+  const done = useRef(false);
+
+  useEffect(() => {
+    if (!editing || !field.current) return;
+    field.current.focus();
+    field.current.select();
+  }, [editing]);
+
+  // Enter on a selected shape starts editing, as double-click does.
+  useEffect(() => {
+    if (!selected || locked || editing) return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key !== "Enter" || e.ctrlKey || e.metaKey || target?.isContentEditable || (target && ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName))) return;
+      if (store.selected.size !== 1) return;
+      e.preventDefault();
+      start();
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  });
+
+  const start = () => {
+    if (locked) return store.toast("This shape is locked: unlock it to edit its text.", "info");
+    done.current = false;
+    setEditing(true);
   };
+  const finish = (commit: boolean) => {
+    if (done.current) return;
+    done.current = true;
+    setEditing(false);
+    const next = (field.current?.value ?? shape.text).slice(0, MAX_TEXT);
+    if (!commit || next === shape.text) return;
+    setSent(next);
+    void store.run(shapeTextCommand(store, shape.id, next, shape.text)).finally(() => setSent(null));
+  };
+
+  if (editing) {
+    return (
+      <textarea
+        ref={field}
+        className={`${className} shape-editor nodrag nowheel nopan`}
+        aria-label="Shape text"
+        defaultValue={shape.text}
+        maxLength={MAX_TEXT}
+        style={{ color: data.shape.kind === "text" ? ink(shape.color) : undefined }}
+        onBlur={() => finish(true)}
+        onKeyDown={(e) => {
+          e.stopPropagation();
+          if (e.key === "Enter" && !e.shiftKey) {
+            e.preventDefault();
+            finish(true);
+          } else if (e.key === "Escape") {
+            e.preventDefault();
+            finish(false);
+          }
+        }}
+      />
+    );
+  }
+  const text = sent ?? shape.text;
+  return (
+    <div className={className} style={{ color: data.shape.kind === "text" ? ink(shape.color) : undefined }} onDoubleClick={start} title={locked ? undefined : "Double-click to edit the text"}>
+      {text || (placeholder ? <span className="shape-placeholder">{placeholder}</span> : null)}
+    </div>
+  );
 }
 
 export function RectangleShape({ id, data, selected }: NodeProps<ShapeFlowNode<"rectangle">>) {
-  const edit = useEditText(data.shape.id, data.shape.text, data.locked);
   return (
     <NodeFrame id={id} kind="rectangle" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
-      <div className="shape-box" style={{ borderColor: data.shape.color }} onDoubleClick={edit}>
-        {data.shape.text}
+      <div className="shape-box" style={{ borderColor: ink(data.shape.color) }}>
+        <ShapeText data={data} selected={!!selected} className="shape-label" />
       </div>
     </NodeFrame>
   );
 }
 
 export function EllipseShape({ id, data, selected }: NodeProps<ShapeFlowNode<"ellipse">>) {
-  const edit = useEditText(data.shape.id, data.shape.text, data.locked);
   return (
     <NodeFrame id={id} kind="ellipse" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
-      <div className="shape-box shape-ellipse" style={{ borderColor: data.shape.color }} onDoubleClick={edit}>
-        {data.shape.text}
+      <div className="shape-box shape-ellipse" style={{ borderColor: ink(data.shape.color) }}>
+        <ShapeText data={data} selected={!!selected} className="shape-label" />
       </div>
     </NodeFrame>
   );
 }
 
 export function ArrowShape({ id, data, selected }: NodeProps<ShapeFlowNode<"arrow">>) {
-  const color = data.shape.color;
+  const color = ink(data.shape.color);
   return (
     <NodeFrame id={id} kind="arrow" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
       <svg className="shape-arrow" viewBox="0 0 100 100" preserveAspectRatio="none" aria-label="Arrow">
         <defs>
           <marker id={`head-${data.shape.id}`} viewBox="0 0 10 10" refX="8" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
-            <path d="M0,0 L10,5 L0,10 z" fill={color} />
+            <path d="M0,0 L10,5 L0,10 z" style={{ fill: color }} />
           </marker>
         </defs>
-        <line x1="4" y1="50" x2="94" y2="50" stroke={color} strokeWidth="3" vectorEffect="non-scaling-stroke" markerEnd={`url(#head-${data.shape.id})`} />
+        <line x1="4" y1="50" x2="94" y2="50" style={{ stroke: color }} strokeWidth="3" vectorEffect="non-scaling-stroke" markerEnd={`url(#head-${data.shape.id})`} />
       </svg>
     </NodeFrame>
   );
 }
 
 export function TextShape({ id, data, selected }: NodeProps<ShapeFlowNode<"text">>) {
-  const edit = useEditText(data.shape.id, data.shape.text, data.locked);
   return (
     <NodeFrame id={id} kind="text" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
-      <div className="shape-text" style={{ color: data.shape.color }} onDoubleClick={edit}>
-        {data.shape.text || "Double-click to write"}
-      </div>
+      <ShapeText data={data} selected={!!selected} className="shape-text" placeholder="Double-click to write" />
     </NodeFrame>
   );
 }
