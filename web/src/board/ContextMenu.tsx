@@ -1,5 +1,5 @@
 /** Right-click menus: on the pane (create here, paste) and on a node (lock, group, chat, delete). */
-import { useEffect, useRef } from "react";
+import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import { openChatFor } from "./nodes/open-chat";
 import { useBoardStore } from "./store-context";
@@ -22,10 +22,32 @@ export function ContextMenu({ menu, actions, onClose }: { menu: MenuState; actio
       window.removeEventListener("keydown", esc);
     };
   }, [onClose]);
+  // Opened near the window's bottom or right edge, the menu opens upwards or leftwards so
+  // that every item stays on screen; the first item takes the focus, for the keyboard.
+  const [place, setPlace] = useState({ left: menu.x, top: menu.y });
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const { width, height } = el.getBoundingClientRect();
+    const margin = 8;
+    const left = menu.x + width + margin > window.innerWidth ? Math.max(margin, menu.x - width) : menu.x;
+    const top = menu.y + height + margin > window.innerHeight ? Math.max(margin, menu.y - height) : menu.y;
+    setPlace({ left, top });
+    el.querySelector<HTMLElement>('[role="menuitem"]')?.focus({ preventScroll: true });
+  }, [menu.x, menu.y]);
+  const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+    const at = items.indexOf(document.activeElement as HTMLElement);
+    const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 }[e.key];
+    if (next === undefined || items.length === 0) return;
+    e.preventDefault();
+    items[(next + items.length) % items.length]!.focus();
+  };
   const item = (label: string, run: () => unknown, hint?: string) => (
     <button
       type="button"
       role="menuitem"
+      tabIndex={-1}
       onClick={() => {
         onClose();
         void run();
@@ -38,7 +60,7 @@ export function ContextMenu({ menu, actions, onClose }: { menu: MenuState; actio
   const kind = menu.kind === "node" ? nodesOf(store.doc).get(menu.nodeId)?.kind : undefined;
   const locked = menu.kind === "node" && store.getSnapshot().nodes.find((n) => n.id === menu.nodeId)?.data.locked;
   return (
-    <div ref={ref} className="context-menu" role="menu" style={{ left: menu.x, top: menu.y }}>
+    <div ref={ref} className="context-menu" role="menu" aria-label={menu.kind === "pane" ? "Board" : "Node"} style={place} onKeyDown={onKeyDown}>
       {menu.kind === "pane" ? (
         <>
           {item("New note here", () => actions.createNote({ x: menu.at.x, y: menu.at.y }), "N")}
