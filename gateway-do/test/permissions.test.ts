@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { covers, isAllowed, parsePermission, permission } from "../src/permissions/permission";
+import type { ModuleDefinition } from "../src/modules/kit";
+import { modules } from "../src/modules/registry";
 import { grantsFor, type Member } from "../src/permissions/roles";
 
 describe("permission strings", () => {
@@ -53,5 +55,22 @@ describe("roles", () => {
     const grants = grantsFor(viewer, "org");
     expect(isAllowed(grants, "notes:read")).toBe(true);
     expect(isAllowed(grants, "notes:[note:x]:edit")).toBe(false);
+  });
+});
+
+describe("the permissions each module declares", () => {
+  // Any payload: every field reads as the same id, enough to build the wanted permission.
+  const anyPayload = new Proxy({}, { get: (_, key) => (key === Symbol.toPrimitive ? undefined : "x1") });
+  const wanted = (module: ModuleDefinition) => [
+    ...Object.values(module.events).map((event) => event.permission(anyPayload)),
+    ...(module.editableTexts ?? []).map((text) => text.permission(text.path.map((part) => (part === "*" ? "x1" : part)))),
+  ];
+
+  it.each(modules.map((m) => [m.name, m] as const))("%s: cover every permission its events and texts check, and nothing else", (_, module) => {
+    const needed = wanted(module);
+    // A custom role made of the declared permissions can do everything the module checks…
+    expect(needed.filter((p) => !isAllowed(module.permissions, p))).toEqual([]);
+    // …and each declared permission is checked somewhere (none offered to role editors for nothing).
+    expect(module.permissions.filter((d) => !needed.some((p) => isAllowed([d], p)))).toEqual([]);
   });
 });

@@ -56,7 +56,7 @@ export const chats: ModuleDefinition = {
   name: "chats",
   dependencies: ["core-graph", "whiteboard"],
   collections: ["chats", "messages", "read"],
-  permissions: ["chats:create", "chats:[chat:*]:send", "chats:[chat:*]:update"],
+  permissions: ["chats:create", "chats:read", "chats:send", "chats:[chat:*]:send", "chats:[chat:*]:update"],
   onNodeDeleted(doc, nodeId) {
     for (const chat of chatsOf(doc).values()) {
       if (chat.anchorNodeId === nodeId || chat.nodeId === nodeId) chatsOf(doc).set(chat.id, { ...chat, anchorNodeId: chat.anchorNodeId === nodeId ? null : chat.anchorNodeId, nodeId: chat.nodeId === nodeId ? null : chat.nodeId });

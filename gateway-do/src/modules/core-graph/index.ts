@@ -42,7 +42,7 @@ export const coreGraph: ModuleDefinition = {
   name: CORE_GRAPH,
   dependencies: [],
   collections: ["nodes", "edges"],
-  permissions: ["core-graph:[node:*]:delete", "core-graph:[node:*]:connect", "core-graph:[edge:*]:delete"],
+  permissions: ["core-graph:[node:*]:update", "core-graph:delete", "core-graph:[edge:*]:delete"],
   events: {
     connect: defineEvent({
       schema: ConnectSchema,

@@ -53,7 +53,7 @@ export const whiteboard: ModuleDefinition = {
   name: WHITEBOARD,
   dependencies: ["core-graph"],
   collections: ["views", "placements", "shapes"],
-  permissions: ["whiteboard:create", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move"],
+  permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update"],
   seed(doc, now) {
     viewsOf(doc).set("main", { id: "main", name: "Board", createdBy: "kiln", createdAt: now });
   },

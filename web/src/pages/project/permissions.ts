@@ -1,18 +1,23 @@
-/** The permissions a custom role may hold, as the gateway's modules declare them, in words. */
+/** The permissions a custom role may hold, as the gateway's modules declare them, in words
+ * (gateway-do/test/permissions.test.ts checks that the declarations match what events check). */
 import { parsePermission } from "../../../../gateway-do/src/permissions/permission";
 import { modules } from "../../../../gateway-do/src/modules/registry";
 
 const LABELS: Record<string, string> = {
-  "core-graph:[node:*]:delete": "Delete any node",
-  "core-graph:[node:*]:connect": "Connect nodes",
+  "core-graph:delete": "Delete nodes",
+  "core-graph:[node:*]:update": "Connect nodes",
   "core-graph:[edge:*]:delete": "Delete connections",
   "whiteboard:create": "Create views",
+  "whiteboard:delete": "Delete shapes",
+  "whiteboard:[shape:*]:update": "Change shapes' text and colour",
   "whiteboard:[view:*]:update": "Change views: rename, group, lock, shapes",
   "whiteboard:[view:*]:delete": "Delete views",
   "whiteboard:[view:*]:move": "Place, move and resize on views",
   "notes:create": "Create notes",
   "notes:[note:*]:edit": "Edit any note's text",
   "chats:create": "Start chats",
+  "chats:read": "Mark chats read",
+  "chats:send": "Write in chats, edit and delete own messages",
   "chats:[chat:*]:send": "Write in any chat",
   "chats:[chat:*]:update": "Resolve and reopen chats",
   "tabs:open": "Open views as tabs",
