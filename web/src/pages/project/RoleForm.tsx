@@ -65,7 +65,7 @@ export function RoleForm({ role, takenNames, onSubmit, onCancel }: RoleFormProps
             rows={2}
             value={extra}
             spellCheck={false}
-            placeholder="chats:send"
+            placeholder="module:[type:id]:action"
             aria-invalid={badExtra ? true : undefined}
             aria-describedby="role-extra-help"
             onChange={(e) => setExtra(e.target.value)}
