@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { useNavigate } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { changeMemberRole, inviteMember, listInvitations, listMembers, removeMember, revokeInvitation } from "../../api/orgs";
 import type { Invitation, OrgMember, OrgRole } from "../../api/types";
 import { ConfirmButton } from "../../components/ConfirmButton";
@@ -102,6 +102,7 @@ export function MembersTab() {
         <aside className="card side">
           <h2>Roles</h2>
           <RoleHelp roles={ROLES} help={ROLE_HELP} />
+          <CustomRolesHint orgId={org.id} />
           <p className="hint">Ask an admin to invite someone.</p>
         </aside>
       )}
@@ -149,7 +150,17 @@ function InviteForm({ orgId, roles, onInvited }: { orgId: string; roles: OrgRole
           {pending ? "Sending…" : "Send invitation"}
         </button>
       </form>
+      <CustomRolesHint orgId={orgId} />
     </section>
+  );
+}
+
+/** Custom roles live in each project (its gateway doc): where to find them. */
+function CustomRolesHint({ orgId }: { orgId: string }) {
+  return (
+    <p className="hint">
+      Finer roles — custom roles made of chosen permissions — are set per project: <Link to={`/orgs/${orgId}`}>Projects</Link> → Members and roles.
+    </p>
   );
 }
 
