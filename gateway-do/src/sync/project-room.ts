@@ -131,7 +131,8 @@ export class ProjectRoom {
 
   #broadcast(data: Uint8Array, except?: string): void {
     for (const peer of this.peers()) {
-      if (peer.id === except) continue;
+      // A connection's id is read from its attachment: only when someone is left out.
+      if (except !== undefined && peer.id === except) continue;
       try {
         peer.send(data);
       } catch {
