@@ -14,12 +14,13 @@ import { buildProjectDoc, writeProjectDoc } from "./project-docs";
 import { startPeer } from "./peers";
 import { startProfiler } from "./profile";
 import { type ColdLoadResult, coldTable, scaleTable } from "./report";
-import { type Route, type ScaleResult, type ScaleSettings, coldLoad, runKilnScale, runPeerScale } from "./scenarios";
+import { type Route, type ScaleResult, type ScaleSettings, coldLoad, poolRounds, runKilnScale, runPeerScale } from "./scenarios";
 import { startBenchStack } from "./stack";
 
 /** `-- --help` lists these options. */
 const HELP = `npm run bench:gateway [-- options]
   --clients=10,50,200   client counts to run (default all three)
+  --rounds=3            rounds of the client-count runs, every server in turn in each (default 3; samples pooled)
   --route=both          Kiln through wrangler's dev proxy ("proxy"), straight to workerd ("direct"), or both
   --no-peers            skip y-websocket and Hocuspocus
   --no-cold             skip the cold-load measurement
@@ -36,10 +37,12 @@ function usage(message: string): never {
   console.error(`${message}\n\n${HELP}`);
   process.exit(2);
 }
-const KNOWN = ["help", "no-peers", "no-cold", "no-scale", "profile", "clients=", "route="];
+const KNOWN = ["help", "no-peers", "no-cold", "no-scale", "profile", "clients=", "route=", "rounds="];
 for (const arg of process.argv.slice(2)) if (!KNOWN.some((k) => arg === `--${k}` || (k.endsWith("=") && arg.startsWith(`--${k}`)))) usage(`Unknown option ${arg}.`);
 const CLIENT_COUNTS = (option("clients") ?? "10,50,200").split(",").map(Number);
 if (CLIENT_COUNTS.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) usage("--clients takes counts between 2 and 1000, e.g. --clients=10,200");
+const ROUNDS = Number(option("rounds") ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1 || ROUNDS > 10) usage("--rounds takes a whole number from 1 to 10");
 const ROUTE = option("route") ?? "both";
 if (!["both", "proxy", "direct"].includes(ROUTE)) usage("--route is proxy, direct or both");
 const ROUTES = (ROUTE === "both" ? ["proxy", "direct"] : [ROUTE]) as Route[];
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
   const users = Math.ceil(Math.max(...CLIENT_COUNTS) / CLIENTS_PER_USER);
   console.log(`Kiln gateway benchmark · Node ${process.version} · ${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(
-    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")}, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")}`,
+    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")} per round, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")}`,
   );
 
   const dataDir = await mkdtemp(join(tmpdir(), "kiln-bench-"));
@@ -112,7 +115,12 @@ async function main(): Promise<void> {
   const org = await api.createOrg(owner, "Bench");
   for (const person of people.slice(1)) await api.join(owner, org, person);
   const scaleProjects = new Map<string, string>();
-  if (RUN.scale) for (const route of ROUTES) for (const n of CLIENT_COUNTS) scaleProjects.set(`${route}/${n}`, await api.createProject(owner, org, `${n} clients ${route}`));
+  // A fresh project for every run, so no round starts from another's leftovers.
+  if (RUN.scale) {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const route of ROUTES) for (const n of CLIENT_COUNTS) scaleProjects.set(`${route}/${n}/${round}`, await api.createProject(owner, org, `${n} clients ${route} round ${round}`));
+    }
+  }
   const warmProject = await api.createProject(owner, org, "warm-up");
   const coldProjects = new Map<string, string[]>();
   if (RUN.cold) {
@@ -177,29 +185,36 @@ async function main(): Promise<void> {
   const results: ScaleResult[] = [];
   let profile: string[] = [];
   if (RUN.scale) {
-    for (const n of CLIENT_COUNTS) {
-      for (const route of ROUTES) {
-        const project = scaleProjects.get(`${route}/${n}`)!;
-        const tickets: GatewayTicket[] = [];
-        for (let u = 0; u < Math.ceil(n / CLIENTS_PER_USER); u++) tickets.push(await ticket(people[u]!, project, route));
-        const profiler = PROFILE && n === Math.max(...CLIENT_COUNTS) && route === ROUTES.at(-1) ? await startProfiler(stack.inspectorPort) : null;
-        results.push(await runKilnScale(n, route, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, { ...SETTINGS, fanOutIterations: fanOutIterations(n) }, progress));
-        if (profiler) profile = await profiler.stop();
-      }
-    }
+    // Both peers stay up through every round; each round runs every server in turn.
+    const peers = [];
     if (RUN.peers) {
       for (const kind of ["y-websocket", "hocuspocus"] as const) {
         const peer = await startPeer(kind);
         cleanups.push(() => peer.stop());
         log(`${kind} listening on 127.0.0.1:${peer.port}`);
-        for (const n of CLIENT_COUNTS) results.push(await runPeerScale(kind, peer.port, n, { ...SETTINGS, fanOutIterations: fanOutIterations(n) }, progress));
-        await peer.stop();
+        peers.push({ kind, ...peer });
       }
     }
+    for (let round = 1; round <= ROUNDS; round++) {
+      const inRound: typeof progress = (line, final) => progress(ROUNDS > 1 ? `round ${round}/${ROUNDS} · ${line}` : line, final);
+      for (const n of CLIENT_COUNTS) {
+        const settings = { ...SETTINGS, fanOutIterations: fanOutIterations(n) };
+        for (const route of ROUTES) {
+          const project = scaleProjects.get(`${route}/${n}/${round}`)!;
+          const tickets: GatewayTicket[] = [];
+          for (let u = 0; u < Math.ceil(n / CLIENTS_PER_USER); u++) tickets.push(await ticket(people[u]!, project, route));
+          const profiler = PROFILE && round === ROUNDS && n === Math.max(...CLIENT_COUNTS) && route === ROUTES.at(-1) ? await startProfiler(stack.inspectorPort) : null;
+          results.push(await runKilnScale(n, route, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, settings, inRound));
+          if (profiler) profile = await profiler.stop();
+        }
+        for (const peer of peers) results.push(await runPeerScale(peer.kind, peer.port, n, settings, inRound, round));
+      }
+    }
+    for (const peer of peers) await peer.stop();
   }
 
   console.log(`\nFinished in ${stamp().trim()} · load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
-  if (results.length > 0) console.log(`${scaleTable(results.sort((a, b) => a.clients - b.clients))}\n`);
+  if (results.length > 0) console.log(`${scaleTable(poolRounds(results).sort((a, b) => a.clients - b.clients))}\n`);
   if (cold.length > 0) console.log(`${coldTable(cold)}\n`);
   if (profile.length > 0) console.log(`Worker CPU profile, Kiln with ${Math.max(...CLIENT_COUNTS)} clients (self time):\n${profile.join("\n")}\n`);
 }

@@ -35,6 +35,8 @@ export interface FanOutResult {
   fanOut: Summary;
   /** Writes not seen by every reader within the time limit. */
   incomplete: number;
+  /** Every timed value (ms), so that rounds can be pooled. */
+  samples: { roundTrips: number[]; fanOuts: number[] };
 }
 
 /**
@@ -90,7 +92,7 @@ export async function measureFanOut(
     if (record) options.progress(i + 1);
     await new Promise((r) => setTimeout(r, options.gapMs));
   }
-  return { roundTrip: summarize(roundTrips), fanOut: summarize(fanOuts), incomplete };
+  return { roundTrip: summarize(roundTrips), fanOut: summarize(fanOuts), incomplete, samples: { roundTrips, fanOuts } };
 }
 
 export interface SustainedResult {

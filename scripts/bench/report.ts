@@ -1,5 +1,5 @@
 /** The benchmark's printed tables (Markdown, so they paste into docs/benchmarks.md). */
-import type { ColdLoadSample, Route, ScaleResult } from "./scenarios";
+import type { ColdLoadSample, PooledResult, Route } from "./scenarios";
 
 const ms = (v: number) => (Number.isNaN(v) ? "–" : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 const mib = (bytes: number | null) => (bytes === null ? "–" : (bytes / 1024 / 1024).toFixed(1));
@@ -9,9 +9,9 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), line(header.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-export function scaleTable(results: ScaleResult[]): string {
+export function scaleTable(results: PooledResult[]): string {
   return table(
-    ["server", "clients", "round-trip p50 (ms)", "round-trip p99 (ms)", "fan-out p50 (ms)", "fan-out p99 (ms)", "fan-out samples", "sustained writes/s", "refused / timed out"],
+    ["server", "clients", "round-trip p50 (ms)", "round-trip p99 (ms)", "fan-out p50 (ms)", "fan-out p99 (ms)", "fan-out p99 by round (ms)", "fan-out samples", "sustained writes/s", "refused / timed out"],
     results.map((r) => [
       r.server,
       String(r.clients),
@@ -19,6 +19,7 @@ export function scaleTable(results: ScaleResult[]): string {
       ms(r.fanOut.roundTrip.p99),
       ms(r.fanOut.fanOut.p50),
       ms(r.fanOut.fanOut.p99),
+      r.fanOutP99ByRound.map(ms).join(" / "),
       `${r.fanOut.fanOut.count}${r.fanOut.incomplete ? ` (${r.fanOut.incomplete} writes incomplete)` : ""}`,
       r.sustained.perSecond.toFixed(0),
       String(r.sustained.refused),

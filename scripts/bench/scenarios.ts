@@ -5,7 +5,7 @@
  */
 import type { GatewayTicket } from "./api";
 import { BenchClient, openClients, type ServerKind } from "./clients";
-import { type FanOutResult, type SustainedResult, measureFanOut, measureSustained } from "./measure";
+import { type FanOutResult, type SustainedResult, measureFanOut, measureSustained, summarize } from "./measure";
 
 export interface ScaleSettings {
   fanOutIterations: number;
@@ -24,6 +24,34 @@ export interface ScaleResult {
   clients: number;
   fanOut: FanOutResult;
   sustained: SustainedResult;
+}
+
+/** One server and client count over every round: samples pooled, each round's fan-out p99 kept. */
+export interface PooledResult extends ScaleResult {
+  fanOutP99ByRound: number[];
+}
+
+/**
+ * Pools the rounds of each server and client count: percentiles over all their samples,
+ * sustained writes over all their seconds. The machine's noise differs from one round to the
+ * next; the rounds interleave the servers, so each of them meets the same noise.
+ */
+export function poolRounds(results: readonly ScaleResult[]): PooledResult[] {
+  const groups = new Map<string, ScaleResult[]>();
+  for (const r of results) groups.set(`${r.clients}/${r.server}`, [...(groups.get(`${r.clients}/${r.server}`) ?? []), r]);
+  return [...groups.values()].map((rounds) => {
+    const roundTrips = rounds.flatMap((r) => r.fanOut.samples.roundTrips);
+    const fanOuts = rounds.flatMap((r) => r.fanOut.samples.fanOuts);
+    const confirmed = rounds.reduce((sum, r) => sum + r.sustained.confirmed, 0);
+    const seconds = rounds.reduce((sum, r) => sum + r.sustained.seconds, 0);
+    return {
+      server: rounds[0]!.server,
+      clients: rounds[0]!.clients,
+      fanOut: { roundTrip: summarize(roundTrips), fanOut: summarize(fanOuts), incomplete: rounds.reduce((sum, r) => sum + r.fanOut.incomplete, 0), samples: { roundTrips, fanOuts } },
+      sustained: { perSecond: confirmed / seconds, confirmed, refused: rounds.reduce((sum, r) => sum + r.sustained.refused, 0), seconds },
+      fanOutP99ByRound: rounds.map((r) => r.fanOut.fanOut.p99),
+    };
+  });
 }
 
 type Progress = (line: string, final?: boolean) => void;
@@ -91,8 +119,9 @@ export async function runKilnScale(n: number, route: Route, ticketFor: (client: 
 }
 
 /** N clients of a peer server on one doc: each writes its own key of a Y.Map, everyone sees it. */
-export async function runPeerScale(kind: Exclude<ServerKind, "kiln">, port: number, n: number, settings: ScaleSettings, progress: Progress): Promise<ScaleResult> {
-  const docName = `bench-${n}`;
+export async function runPeerScale(kind: Exclude<ServerKind, "kiln">, port: number, n: number, settings: ScaleSettings, progress: Progress, round = 1): Promise<ScaleResult> {
+  // A fresh doc each round, as Kiln gets a fresh project.
+  const docName = `bench-${n}-${round}`;
   progress(`${kind} · ${n} clients · connecting`);
   const url = kind === "y-websocket" ? `ws://127.0.0.1:${port}/${docName}` : `ws://127.0.0.1:${port}`;
   const clients = await openClients(kind, n, () => url, docName);
