@@ -7,41 +7,19 @@
  * Ada loses her connection: the banner shows, she types into a note, and the text reaches
  * Ben once she is back. Screenshots of the new UI, light and dark, go to docs/screenshots.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import type { Browser, BrowserContext, Locator, Page, WebSocketRoute } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser";
-import { freeStackPorts, startStack, type RunningStack } from "./stack";
+import { join } from "node:path";
+import type { BrowserContext, Locator, Page, WebSocketRoute } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
 
-const screenshots = resolve(import.meta.dirname, "../../docs/screenshots");
-let dataDir: string;
-let stack: RunningStack;
-let browser: Browser;
-
-/** A signed-in API client of the running stack (cookie session, as the web app). */
-function client(base: string) {
-  let cookie = "";
-  const call = async <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method: body === undefined ? "GET" : "POST",
-      headers: { origin: base, "content-type": "application/json", cookie },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const session = /kiln_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "");
-    if (session) cookie = `kiln_session=${session[1]}`;
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-  return { call, session: () => cookie.split("=")[1]! };
-}
+const run = useStackAndBrowser("board-tools");
 
 /** Ada's gateway sockets, which the test can cut (as a dropped network would). */
 const gatewaySockets = { routes: new Set<WebSocketRoute>(), blocked: false };
 
 async function openAs(session: string, path: string, options: { interceptSockets?: boolean } = {}): Promise<{ page: Page; context: BrowserContext }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+  const stack = run.stack();
+  const context = await run.browser().newContext({ viewport: { width: 1280, height: 760 } });
   await context.addCookies([{ name: "kiln_session", value: session, url: stack.url }]);
   if (options.interceptSockets) {
     await context.routeWebSocket(/\/gw\//, (ws) => {
@@ -123,35 +101,12 @@ let ben: Page;
 let path: string;
 const ids: Record<string, string> = {};
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "kiln-board-tools-"));
-  stack = await startStack({ ...(await freeStackPorts()), KILN_DATA_DIR: dataDir });
-  browser = await launchChromium();
-  await mkdir(screenshots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
 describe("the whiteboard's tools", () => {
   it("opens one project for two members", async () => {
-    const a = client(stack.url);
-    const b = client(stack.url);
-    const benEmail = `ben-${crypto.randomUUID()}@kiln.test`;
-    await a.call("/api/auth/signup", { email: `ada-${crypto.randomUUID()}@kiln.test`, password: "board test password", name: "Ada" });
-    const org = await a.call<{ id: string }>("/api/orgs", { name: "Tools team" });
-    const project = await a.call<{ id: string }>(`/api/orgs/${org.id}/projects`, { name: "Launch", visibility: "org" });
-    await a.call(`/api/orgs/${org.id}/invitations`, { email: benEmail, role: "member" });
-    await b.call("/api/auth/signup", { email: benEmail, password: "board test password", name: "Ben" });
-    const mail = await b.call<{ messages: { text: string }[] }>(`/api/dev/mailbox/messages?to=${encodeURIComponent(benEmail)}`);
-    const token = mail.messages.map((m) => /invitations\/accept\?token=([\w-]+)/.exec(m.text)?.[1]).find(Boolean);
-    await b.call("/api/invitations/accept", { token });
-    path = `/orgs/${org.id}/projects/${project.id}`;
-    ({ page: ada, context: adaContext } = await openAs(a.session(), path, { interceptSockets: true }));
-    ({ page: ben } = await openAs(b.session(), path));
+    const people = await twoMembersOnOneProject(run.stack().url, { org: "Tools team", project: "Launch" });
+    path = people.path;
+    ({ page: ada, context: adaContext } = await openAs(people.ada, path, { interceptSockets: true }));
+    ({ page: ben } = await openAs(people.ben, path));
     await poll(() => ada.getByTestId("peer-avatar").count()).toBe(1);
   });
 

@@ -3,38 +3,16 @@
  * project in two Chromium contexts; a note typed by one appears live for the other, moves,
  * a chat, presence, and everything is still there after a reload.
  */
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "./browser";
-import { freeStackPorts, startStack, type RunningStack } from "./stack";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
 
-const screenshots = resolve(import.meta.dirname, "../../docs/screenshots");
-let dataDir: string;
-let stack: RunningStack;
-let browser: Browser;
-
-/** A signed-in API client of the running stack (cookie session, as the web app). */
-function client(base: string) {
-  let cookie = "";
-  const call = async <T = Record<string, unknown>>(path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${path}`, {
-      method: body === undefined ? "GET" : "POST",
-      headers: { origin: base, "content-type": "application/json", cookie },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const session = /kiln_session=([^;]+)/.exec(res.headers.get("set-cookie") ?? "");
-    if (session) cookie = `kiln_session=${session[1]}`;
-    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  };
-  return { call, session: () => cookie.split("=")[1]! };
-}
+const run = useStackAndBrowser("board");
 
 async function openAs(session: string, path: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 760 } });
+  const stack = run.stack();
+  const context = await run.browser().newContext({ viewport: { width: 1280, height: 760 } });
   await context.addCookies([{ name: "kiln_session", value: session, url: stack.url }]);
   const page = await context.newPage();
   page.on("pageerror", (error) => console.error("page error:", error));
@@ -50,37 +28,12 @@ let ada: Page;
 let ben: Page;
 let path: string;
 
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "kiln-board-"));
-  stack = await startStack({ ...(await freeStackPorts()), KILN_DATA_DIR: dataDir });
-  browser = await launchChromium();
-  await mkdir(screenshots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
-
 describe("the project editor", () => {
   it("opens the same project for two members of an organization", async () => {
-    const a = client(stack.url);
-    const b = client(stack.url);
-    const benEmail = `ben-${crypto.randomUUID()}@kiln.test`;
-    await a.call("/api/auth/signup", { email: `ada-${crypto.randomUUID()}@kiln.test`, password: "board test password", name: "Ada" });
-    const org = await a.call<{ id: string }>("/api/orgs", { name: "Board team" });
-    const project = await a.call<{ id: string }>(`/api/orgs/${org.id}/projects`, { name: "Roadmap", visibility: "org" });
-    await a.call(`/api/orgs/${org.id}/invitations`, { email: benEmail, role: "member" });
-    await b.call("/api/auth/signup", { email: benEmail, password: "board test password", name: "Ben" });
-    const mail = await b.call<{ messages: { text: string; subject: string }[] }>(`/api/dev/mailbox/messages?to=${encodeURIComponent(benEmail)}`);
-    const token = mail.messages.map((m) => /invitations\/accept\?token=([\w-]+)/.exec(m.text)?.[1]).find(Boolean);
-    expect(token).toBeTruthy();
-    await b.call("/api/invitations/accept", { token });
-
-    path = `/orgs/${org.id}/projects/${project.id}`;
-    ada = await openAs(a.session(), path);
-    ben = await openAs(b.session(), path);
+    const people = await twoMembersOnOneProject(run.stack().url, { org: "Board team", project: "Roadmap" });
+    path = people.path;
+    ada = await openAs(people.ada, path);
+    ben = await openAs(people.ben, path);
     await expect.poll(() => ada.getByTestId("peer-avatar").count()).toBe(1);
   });
 
