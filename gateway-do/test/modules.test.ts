@@ -247,6 +247,27 @@ describe("client-chosen ids", () => {
 });
 
 describe("whiteboard", () => {
+  it("stores placements slim (ids in the key, defaults left out) and reads them whole, old whole records too", () => {
+    const doc = project();
+    const n = createNote(doc, member, 10, 20);
+    const key = placementKey("main", n);
+    const raw = doc.getMap("whiteboard/placements");
+    expect(raw.get(key)).toEqual({ x: 10, y: 20, width: 240, height: 160, z: 1 });
+    expect(placementsOf(doc).get(key)).toEqual({ viewId: "main", nodeId: n, x: 10, y: 20, width: 240, height: 160, z: 1, parent: null, locked: false, hidden: false });
+    // The same stored entry reads as the same object (the board keeps unchanged nodes by identity).
+    expect(placementsOf(doc).get(key)).toBe(placementsOf(doc).get(key));
+    ok(run(doc, member, "whiteboard:set-locked", { viewId: "main", nodeIds: [n], value: true }));
+    expect(raw.get(key)).toEqual({ x: 10, y: 20, width: 240, height: 160, z: 1, locked: true });
+    expect(placementsOf(doc).get(key)?.locked).toBe(true);
+    // A record stored whole, as before the slim form, reads the same and keeps working.
+    const old = "old-note";
+    nodesOf(doc).set(old, { id: old, kind: "note", createdBy: "member", createdAt: 0 });
+    raw.set(placementKey("main", old), { viewId: "main", nodeId: old, x: 5, y: 6, width: 100, height: 80, z: 2, parent: null, locked: false, hidden: true });
+    expect(placementsOf(doc).get(placementKey("main", old))).toMatchObject({ nodeId: old, x: 5, hidden: true, locked: false });
+    ok(run(doc, member, "whiteboard:move", { viewId: "main", moves: [{ nodeId: old, x: 50, y: 60 }] }));
+    expect(raw.get(placementKey("main", old))).toEqual({ x: 50, y: 60, width: 100, height: 80, z: 2, hidden: true });
+  });
+
   it("moves, resizes and refuses to move a locked node", () => {
     const doc = project();
     const n = createNote(doc);

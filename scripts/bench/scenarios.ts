@@ -3,6 +3,7 @@
  * shared doc for the peers), the fan-out loop and the sustained phase; and the cold load of
  * large Kiln projects.
  */
+import { placementsOf } from "../../gateway-do/src/modules/whiteboard/placements";
 import type { GatewayTicket } from "./api";
 import { BenchClient, openClients, type ServerKind } from "./clients";
 import { type FanOutResult, type SustainedResult, measureFanOut, measureSustained, summarize } from "./measure";
@@ -87,7 +88,7 @@ export async function runKilnScale(n: number, route: Route, ticketFor: (client: 
     const refused = created.find((a) => !a.ok);
     if (refused) throw new Error(`notes:create refused: ${refused.error?.code}`);
     const notes = clients.map((c, i) => {
-      for (const [key, p] of c.doc.getMap<{ x: number; nodeId: string }>(PLACEMENTS)) if (p.x === NOTE_X + i) return { key, nodeId: p.nodeId };
+      for (const [key, p] of placementsOf(c.doc).entries()) if (p.x === NOTE_X + i) return { key, nodeId: p.nodeId };
       throw new Error(`client ${i} does not see its note`);
     });
     await settle(clients, (c) => c.doc.getMap(PLACEMENTS).size, n);
