@@ -1,6 +1,7 @@
 /** The page a person was going to survives sign-in by password, emailed link, reset and OAuth. */
 import { cleanup, fireEvent, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { safeRedirect } from "../src/session/redirect";
 import { ada, me, renderAt, signedOut, stubApi } from "./api-stub";
 
 afterEach(() => {
@@ -90,5 +91,15 @@ describe("returning to the page a person was going to", () => {
     // Another token: each link is sent to the API once per page load (pages/auth/one-shot.ts).
     renderAt(`/magic-link?token=${"u".repeat(43)}&redirect=${encodeURIComponent("//evil.example/phish")}`);
     expect(await screen.findByRole("heading", { name: "Your organizations" })).toBeTruthy();
+  });
+});
+
+describe("safeRedirect", () => {
+  it("keeps paths of this app and turns anything else into the home page", () => {
+    for (const path of ["/", "/account", "/orgs/x/projects/y?tab=2#top", "/a//b"]) expect(safeRedirect(path)).toBe(path);
+    // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would go to //evil.example.
+    for (const bad of [null, "", "account", "//evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/\r\\evil.example", "/\u0000/x", "https://evil.example/"]) {
+      expect(safeRedirect(bad), String(bad)).toBe("/");
+    }
   });
 });

@@ -116,7 +116,7 @@ describe("the page to return to, carried through emailed links", () => {
 
   it("refuses a return path that leaves the app", async () => {
     const email = uniqueEmail("redirect");
-    for (const redirect of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "account"]) {
+    for (const redirect of ["https://evil.example/", "//evil.example/x", "/\\evil.example", "account", "/\t/evil.example", "/\n/evil.example", "/\r\\evil.example"]) {
       const magic = await expectJson<ApiError>(call(newClient(), "/api/auth/magic-link/request", { body: { email, redirect } }), 400);
       expect(magic.error.code).toBe("invalid_request");
       await expectJson<ApiError>(call(newClient(), "/api/auth/password-reset/request", { body: { email, redirect } }), 400);

@@ -126,7 +126,7 @@ describe("OAuth / OpenID Connect sign-in", () => {
   });
 
   it("refuses to redirect anywhere but into the app, and unknown providers", async () => {
-    for (const redirect of ["//evil.example/x", "https://evil.example", "/\\evil.example"]) {
+    for (const redirect of ["//evil.example/x", "https://evil.example", "/\\evil.example", "/\t/evil.example", "/\n/evil.example", "/\u0000/evil.example"]) {
       const error = await expectJson<ApiError>(call(newClient(), `/api/auth/oauth/oidc/start?redirect=${encodeURIComponent(redirect)}`), 400);
       expect(error.error.fields?.redirect).toBeDefined();
     }

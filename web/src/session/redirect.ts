@@ -1,7 +1,12 @@
-/** Where to go after signing in: a path inside this app only, never another site. */
+/**
+ * Where to go after signing in: a path inside this app only, never another site. No control
+ * character or backslash (browsers drop tabs and newlines: `/\t/evil.com` is `//evil.com`),
+ * and a URL parser must keep it on this origin. The API checks the same (isAppPath).
+ */
 export function safeRedirect(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
-  return value;
+  if (!value || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return "/";
+  const base = "https://kiln.invalid";
+  return URL.canParse(value, base) && new URL(value, base).origin === base ? value : "/";
 }
 
 /** `path` with `?redirect=…` when the destination is not the home page (`/signup`, `/forgot-password`…). */

@@ -19,11 +19,23 @@ export const PasswordSchema = z
 
 export const NameSchema = z.string().trim().min(1).max(100);
 
-/** Where to land after signing in: a path of this app only (no `//host` or `/\host`). */
+const PARSE_BASE = "https://kiln.invalid";
+
+/**
+ * True for a path of this app: it starts with one `/`, holds no control character or
+ * backslash (browsers drop tabs and newlines, so `/\t/evil.com` would become `//evil.com`),
+ * and a URL parser keeps it on the app's origin. The SPA checks the same (web/src/session/redirect.ts).
+ */
+export function isAppPath(value: string): boolean {
+  if (!value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return false;
+  return URL.canParse(value, PARSE_BASE) && new URL(value, PARSE_BASE).origin === PARSE_BASE;
+}
+
+/** Where to land after signing in: a path of this app only (no `//host`, `/\host` or hidden control characters). */
 export const RedirectSchema = z
   .string()
   .max(512)
-  .regex(/^\/(?![/\\])/, "Must be a path in this app.")
+  .refine(isAppPath, "Must be a path in this app.")
   .openapi({ description: "A path of this app to return to after signing in, e.g. `/orgs/…`.", example: "/account" });
 
 /** An emailed link into the app, carrying the page to return to (none for `/`). */
