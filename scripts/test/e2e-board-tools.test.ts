@@ -295,6 +295,20 @@ describe("the whiteboard's tools", () => {
     await tab(ben, "Board").click();
     await tab(ada, "Board").click();
     await nodeById(ada, ids.a!).waitFor();
+
+    // Delete on a focused tab closes that tab, and only that: the note selected on the board stays.
+    await select(ada, ids.a!);
+    await tab(ada, "Design").focus();
+    await ada.keyboard.press("Delete");
+    await poll(() => tabs(ben)).toEqual(["Board"]);
+    expect(await idsOf(ben, "note")).toContain(ids.a);
+    expect(await ada.evaluate(() => document.activeElement?.textContent)).toBe("Board");
+    // A closed view opens again from the views menu.
+    await ada.getByRole("button", { name: /^Views \(1\)/ }).click();
+    await ada.getByRole("button", { name: "Open Design" }).click();
+    await poll(() => tabs(ben)).toEqual(["Board", "Design"]);
+    await tab(ada, "Board").click();
+    await nodeById(ada, ids.a!).waitFor();
   });
 
   it("keeps shapes, text, the edge, locks and views after a reload", async () => {

@@ -35,7 +35,16 @@ export function ContextMenu({ menu, actions, onClose }: { menu: MenuState; actio
     setPlace({ left, top });
     el.querySelector<HTMLElement>('[role="menuitem"]')?.focus({ preventScroll: true });
   }, [menu.x, menu.y]);
+  // Closed, the menu gives the focus back to where it was when it opened (not to the page).
+  const [opener] = useState(() => document.activeElement);
+  useEffect(
+    () => () => {
+      if (opener instanceof HTMLElement && opener.isConnected && (document.activeElement === document.body || document.activeElement === null)) opener.focus({ preventScroll: true });
+    },
+    [opener],
+  );
   const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
+    if (e.key === "Tab") return onClose();
     const items = [...(ref.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
     const at = items.indexOf(document.activeElement as HTMLElement);
     const next = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: items.length - 1 }[e.key];

@@ -64,12 +64,14 @@ export function TabBar() {
     if (created) await open(created);
   };
   const close = async (tab: OpenTab) => {
-    const next = tab.id === current?.id ? neighbourOf(tabs, tab.id) : null;
+    const neighbour = neighbourOf(tabs, tab.id);
+    const active = tab.id === current?.id;
+    const hadFocus = document.activeElement === refs.current.get(tab.id);
     const ok = await store.run({ events: [{ type: "tabs:close", tabId: tab.id }] });
-    if (ok && next) {
-      activate(next);
-      refs.current.get(next.id)?.focus();
-    }
+    if (!ok || !neighbour) return;
+    if (active) activate(neighbour);
+    // The focus does not fall to the page when the tab holding it goes.
+    if (active || hadFocus) refs.current.get(neighbour.id)?.focus();
   };
   const rename = (tab: OpenTab, title: string) => {
     setRenaming(null);

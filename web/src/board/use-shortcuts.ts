@@ -2,15 +2,21 @@
 import { useEffect } from "react";
 import type { BoardActions } from "./use-board-actions";
 
-/** True when the key belongs to a text field (typing a note, a chat message). */
-function typing(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName));
+/**
+ * True when the key belongs to something else than the board: a text field (a note, a chat
+ * message), or a widget with keys of its own (the tab bar's Delete closes a tab, a menu, a
+ * dialog), including a key such a widget already handled.
+ */
+function notForTheBoard(e: KeyboardEvent): boolean {
+  const target = e.target;
+  if (e.defaultPrevented || !(target instanceof HTMLElement)) return e.defaultPrevented;
+  return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.closest('[role="tablist"], [role="menu"], [role="dialog"]') !== null;
 }
 
 export function useShortcuts(actions: BoardActions): void {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (typing(e.target)) return;
+      if (notForTheBoard(e)) return;
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
       const handled = () => e.preventDefault();
