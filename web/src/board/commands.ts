@@ -12,13 +12,14 @@ import { absolutePosition, placementKey, placementsOf, shapesOf } from "../../..
 import type { ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import type { GatewayEvent } from "../gateway/messages";
 import { type EdgeKind, type ShapeKind, shapeFlowId, shapeIdOf } from "./flow-model";
+import { newRecordId } from "../../../gateway-do/src/modules/kit";
 import type { BoardStore, Command } from "./store";
 
 type Point = { x: number; y: number };
 type Size = { width: number; height: number };
 
-/** A new id for something this client creates (IdSchema: letters, digits, -). */
-export const newItemId = (): string => crypto.randomUUID();
+/** A new id for something this client creates: as short as the gateway's own (newRecordId). */
+const newItemId = (): string => newRecordId();
 
 /** Moves nodes and shapes to new positions (flow ids; graph positions relative to their group). */
 export function moveCommand(store: BoardStore, viewId: string, moves: (Point & { id: string; from: Point })[]): Command {
@@ -62,8 +63,8 @@ export function resizeCommand(store: BoardStore, viewId: string, id: string, to:
   };
 }
 
-export type NewNote = Point & Partial<Size> & { id?: string; text?: string };
-export type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string };
+type NewNote = Point & Partial<Size> & { id?: string; text?: string };
+type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string };
 
 /** Creates notes (from the toolbar, pasted, or brought back by undo); undo deletes them. */
 export function createNotesCommand(store: BoardStore, viewId: string, notes: NewNote[]): Command & { ids: string[] } {

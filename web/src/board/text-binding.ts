@@ -44,7 +44,7 @@ export function transformIndex(index: number, delta: Y.YTextEvent["delta"]): num
 }
 
 /** Where a change ends in the text after it (the caret after an undo or redo). */
-export function endOfChange(delta: Y.YTextEvent["delta"]): number {
+function endOfChange(delta: Y.YTextEvent["delta"]): number {
   let pos = 0;
   let end = 0;
   for (const op of delta) {

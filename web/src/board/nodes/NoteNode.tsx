@@ -31,7 +31,7 @@ function useFirstLine(text: Y.Text | undefined): string {
   return useSyncExternalStore(subscribe, () => firstLine(text?.toString() ?? ""));
 }
 
-export function firstLine(body: string): string {
+function firstLine(body: string): string {
   const line = body.split("\n").find((l) => l.trim() !== "") ?? "";
   return line.replace(/^\s*#+\s*/, "").slice(0, 80);
 }

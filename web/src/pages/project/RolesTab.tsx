@@ -77,7 +77,7 @@ export function RolesTab() {
           </p>
           {gateway.status === "offline" && (
             <p className="alert" role="status">
-              Offline: changes wait until the connection is back.
+              Offline: reconnecting… Changes can be saved once the connection is back.
             </p>
           )}
           {failure && (

@@ -13,7 +13,7 @@ export interface GatewayView<T> {
   provider: GatewayProvider | null;
   status: ConnectionStatus;
   deniedReason: string | null;
-  /** Read from the doc once it has synced; null before. */
+  /** Read from the doc once it has synced, and kept while reconnecting; null before the first sync. */
   data: T | null;
 }
 
@@ -34,6 +34,8 @@ class ProviderWatch {
     doc.on("update", changed);
     const offStatus = provider.on("status", changed);
     const offDoc = provider.on("doc", (next) => {
+      // A resync brings a fresh awareness too: keep this page out of the presence.
+      provider.awareness.setLocalState(null);
       doc.off("update", changed);
       doc = next;
       doc.on("update", changed);
@@ -81,7 +83,8 @@ export function useProjectGateway<T>(org: string, project: string, read: (doc: Y
       provider,
       status: provider?.status ?? "connecting",
       deniedReason: provider?.deniedReason ?? null,
-      data: provider?.synced ? readRef.current(provider.doc) : null,
+      // Kept through a disconnection, so a page (and a half-filled form) stays while it reconnects.
+      data: provider?.synced ? readRef.current(provider.doc) : c && c.watch === watch ? c.view.data : null,
     };
     cache.current = { watch, version, view };
     return view;
