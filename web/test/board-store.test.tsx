@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { chatsOf } from "../../gateway-do/src/modules/chats";
 import { edgesOf, nodesOf } from "../../gateway-do/src/modules/core-graph";
 import { bodiesOf } from "../../gateway-do/src/modules/notes";
-import { placementKey, placementsOf, shapesOf } from "../../gateway-do/src/modules/whiteboard/placements";
+import { placementKey, placementsOf, shapesOf, viewsOf } from "../../gateway-do/src/modules/whiteboard/placements";
 import { connectCommand, deleteCommand, groupCommand, moveCommand } from "../src/board/commands";
 import { buildFlow } from "../src/board/flow-model";
 import { BoardStore } from "../src/board/store";
@@ -129,6 +129,10 @@ describe("the board store", () => {
     event({ type: "notes:create", id: "c", viewId: "main", x: 400, y: 400 });
     event({ type: "whiteboard:add-shape", id: "s", viewId: "main", kind: "text", x: 0, y: 300, width: 100, height: 40, text: "Label" });
     event({ type: "chats:create", title: "About a", anchorNodeId: "a" });
+    // "a" is on a second view too: a delete takes it off both, undo puts it back on both.
+    event({ type: "whiteboard:create-view", name: "Plan" });
+    const plan = [...viewsOf(doc).values()].find((v) => v.name === "Plan")!.id;
+    event({ type: "whiteboard:place", viewId: plan, nodeId: "a", x: 70, y: 80 });
     await store.run(connectCommand(store, "a", "b", "depends-on", "e1"));
     await store.run(connectCommand(store, "c", "a", "references", "e2"));
     const group = groupCommand(store, "main", ["b", "c"]);
@@ -146,6 +150,7 @@ describe("the board store", () => {
     expect([...nodesOf(doc).keys()].sort()).toEqual(["a", "b", "c", group.groupId].sort());
     expect(bodiesOf(doc).get("a")!.toString()).toBe("# Alpha — typed later");
     expect(placementsOf(doc).get(placementKey("main", "a"))).toMatchObject({ x: 10, y: 20 });
+    expect(placementsOf(doc).get(placementKey(plan, "a"))).toMatchObject({ x: 70, y: 80 });
     expect(placementsOf(doc).get(placementKey("main", "b"))!.parent).toBe(group.groupId);
     expect([...edgesOf(doc).values()].map((e) => `${e.id} ${e.from}→${e.to} ${e.kind}`).sort()).toEqual(["e1 a→b depends-on", "e2 c→a references"]);
     expect(shapesOf(doc).get("s")).toMatchObject({ text: "Label", x: 0, y: 300 });

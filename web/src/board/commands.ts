@@ -8,7 +8,7 @@ import { chatsOf } from "../../../gateway-do/src/modules/chats";
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EdgeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
 import { bodiesOf } from "../../../gateway-do/src/modules/notes";
-import { absolutePosition, placementKey, placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+import { absolutePosition, placementKey, placementsOf, shapesOf, viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import type { GatewayEvent } from "../gateway/messages";
 import { type EdgeKind, type ShapeKind, shapeFlowId, shapeIdOf } from "./flow-model";
@@ -107,9 +107,15 @@ interface Deleted {
   edges: EdgeRecord[];
   /** Chats anchored to a deleted node. */
   anchors: { chatId: string; nodeId: string }[];
+  /** Where deleted notes also sat on other views (a delete takes a node off every view). */
+  elsewhere: { viewId: string; nodeId: string; x: number; y: number; width: number; height: number }[];
 }
 
-/** Deletes nodes, shapes and edges (flow ids); undo brings notes, shapes, groups, edges and chat anchors back under the same ids. */
+/**
+ * Deletes nodes, shapes and edges (flow ids); undo brings notes (on every view they were on),
+ * shapes, groups, edges and chat anchors back under the same ids. A deleted chat node is not
+ * brought back: its chat stays in the chats panel.
+ */
 export function deleteCommand(store: BoardStore, viewId: string, ids: readonly string[]): Command {
   const doc = store.doc;
   const owner = Symbol("delete");
@@ -118,12 +124,15 @@ export function deleteCommand(store: BoardStore, viewId: string, ids: readonly s
   const shapeIds = ids.map(shapeIdOf).filter((id): id is string => id !== null && shapesOf(doc).has(id));
   const chosenEdges = ids.filter((id) => edgesOf(doc).has(id));
   const edgeIds = chosenEdges.filter((id) => !doomed.has(edgesOf(doc).get(id)!.from) && !doomed.has(edgesOf(doc).get(id)!.to));
-  const saved: Deleted = { notes: [], shapes: [], groups: [], edges: [], anchors: [] };
+  const saved: Deleted = { notes: [], shapes: [], groups: [], edges: [], anchors: [], elsewhere: [] };
   for (const id of nodeIds) {
     const placement = placementsOf(doc).get(placementKey(viewId, id));
     const kind = nodesOf(doc).get(id)?.kind;
     if (kind === "note" && placement) {
       saved.notes.push({ id, ...absolutePosition(doc, placement), width: placement.width, height: placement.height, text: bodiesOf(doc).get(id)?.toString() ?? "" });
+      for (const p of placementsOf(doc).values()) {
+        if (p.nodeId === id && p.viewId !== viewId) saved.elsewhere.push({ viewId: p.viewId, nodeId: id, ...absolutePosition(doc, p), width: p.width, height: p.height });
+      }
     }
     if (kind === "group") {
       saved.groups.push({ id, children: [...placementsOf(doc).values()].filter((p) => p.viewId === viewId && p.parent === id).map((p) => p.nodeId) });
@@ -160,9 +169,11 @@ function restoreCommand(store: BoardStore, viewId: string, saved: Deleted): Comm
   for (const g of groups) back.add(g.id);
   const edges = saved.edges.filter((e) => !edgesOf(doc).has(e.id) && present(e.from) && present(e.to));
   const anchors = saved.anchors.filter((a) => back.has(a.nodeId) && chatsOf(doc).has(a.chatId));
+  const elsewhere = saved.elsewhere.filter((p) => back.has(p.nodeId) && viewsOf(doc).has(p.viewId));
   const events: GatewayEvent[] = [
     ...notes.map((n) => ({ type: "notes:create" as const, id: n.id, viewId, x: n.x, y: n.y, width: n.width, height: n.height, text: n.text ?? "" })),
     ...shapes.map((s) => ({ type: "whiteboard:add-shape" as const, id: s.id, viewId: s.viewId, kind: s.kind, x: s.x, y: s.y, width: s.width, height: s.height, text: s.text, color: s.color })),
+    ...elsewhere.map((p) => ({ type: "whiteboard:place" as const, ...p })),
     ...groups.map((g) => ({ type: "whiteboard:group" as const, viewId, nodeIds: g.children, groupId: g.id })),
     ...edges.map((e) => ({ type: "core-graph:connect" as const, id: e.id, from: e.from, to: e.to, kind: e.kind })),
     ...anchors.map((a) => ({ type: "chats:anchor" as const, chatId: a.chatId, anchorNodeId: a.nodeId })),
