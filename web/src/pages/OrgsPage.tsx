@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Link, useLocation, useNavigate } from "react-router";
 import { createOrg, listOrgs } from "../api/orgs";
 import { ErrorMessage } from "../components/ErrorMessage";
@@ -15,8 +15,14 @@ export function OrgsPage() {
   const me = useMe();
   useDocumentTitle("Organizations");
   const { resource } = useResource(() => listOrgs().then((r) => r.orgs), []);
-  // Set by the page that sent the person here (e.g. after deleting an organization).
-  const notice = (useLocation().state as { notice?: string } | null)?.notice;
+  // Set by the page that sent the person here (e.g. after deleting an organization); shown
+  // once: taken out of the history entry, so a reload or Back does not show it again.
+  const location = useLocation();
+  const navigate = useNavigate();
+  const [notice] = useState(() => (location.state as { notice?: string } | null)?.notice);
+  useEffect(() => {
+    if ((location.state as { notice?: string } | null)?.notice) void navigate(location.pathname + location.search, { replace: true, state: null });
+  }, [location, navigate]);
   return (
     <main id="main" className="page">
       {notice && (
