@@ -302,7 +302,7 @@ describe("the whiteboard's tools", () => {
     await ada.keyboard.press("Delete");
     await poll(() => tabs(ben)).toEqual(["Board"]);
     expect(await idsOf(ben, "note")).toContain(ids.a);
-    expect(await ada.evaluate(() => document.activeElement?.textContent)).toBe("Board");
+    expect(await ada.evaluate<string>("document.activeElement?.textContent ?? ''")).toBe("Board");
     // A closed view opens again from the views menu.
     await ada.getByRole("button", { name: /^Views \(1\)/ }).click();
     await ada.getByRole("button", { name: "Open Design" }).click();
