@@ -51,6 +51,21 @@ const geometry = (node: Locator) =>
 const noteText = (page: Page, id: string) => nodeById(page, id).getByLabel("Note text").inputValue();
 /** A shape's text as drawn (not the name of whoever has it selected). */
 const shapeText = (page: Page, id: string) => nodeById(page, id).locator(".shape-label, .shape-text").textContent();
+/** Where the board is panned and zoomed to. */
+const viewport = (page: Page) => page.locator(".react-flow__viewport").evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
+/** Zooms with a control button; the zoom is animated, so this waits for it to come to rest. */
+async function zoom(page: Page, button: "Zoom In" | "Zoom Out"): Promise<string> {
+  const before = await viewport(page);
+  await page.getByRole("button", { name: button }).click();
+  let last = before;
+  await poll(async () => {
+    const now = await viewport(page);
+    const resting = now === last && now !== before;
+    last = now;
+    return resting;
+  }).toBe(true);
+  return last;
+}
 /** The open views' tabs, in order. */
 const tabs = (page: Page) => page.getByRole("tablist", { name: "Open views" }).getByRole("tab").allTextContents();
 const tab = (page: Page, name: string) => page.getByRole("tab", { name: new RegExp(`^${name}`) });
@@ -278,7 +293,8 @@ describe("the whiteboard's tools", () => {
     await poll(() => noteText(ben, ids.b!)).toBe("Budget: 3 people and a designer");
   });
 
-  it("adds a view and renames it; each view has its own board", async () => {
+  it("adds a view and renames it; each view has its own board and keeps its viewport", async () => {
+    const boardViewport = await zoom(ada, "Zoom In");
     await ada.getByRole("button", { name: "New view" }).click();
     await poll(() => tabs(ben)).toEqual(["Board", "View 2"]);
     await poll(() => ada.locator(".react-flow__node").count()).toBe(0);
@@ -288,6 +304,7 @@ describe("the whiteboard's tools", () => {
     await name.press("Enter");
     await poll(() => tabs(ben)).toEqual(["Board", "Design"]);
     ids.design = await created(ada, "note", () => menuAt(ada, 200, 200, /^New note here/));
+    await zoom(ada, "Zoom Out");
     // Ben, still on the first view, does not see it there.
     expect(await nodeById(ben, ids.design!).count()).toBe(0);
     await tab(ben, "Design").click();
@@ -295,6 +312,8 @@ describe("the whiteboard's tools", () => {
     await tab(ben, "Board").click();
     await tab(ada, "Board").click();
     await nodeById(ada, ids.a!).waitFor();
+    // Back on the first view, Ada finds it panned and zoomed as she left it.
+    expect(await viewport(ada)).toBe(boardViewport);
 
     // Delete on a focused tab closes that tab, and only that: the note selected on the board stays.
     await select(ada, ids.a!);

@@ -84,9 +84,9 @@ describe("the tab bar", () => {
     expect(screen.getByTestId("view").textContent).toBe(plan.id);
   });
 
-  it("renames a tab and its view (double-click or F2), and Escape keeps the name", async () => {
+  it("renames a tab's view (double-click or F2) with one event, and Escape keeps the name", async () => {
     const { doc } = projectDoc();
-    const { store } = storeFor(doc);
+    const { store, sent } = storeFor(doc);
     renderBar(store);
     fireEvent.doubleClick(screen.getByRole("tab", { name: "Board" }));
     const input = screen.getByLabelText("New name for Board");
@@ -95,12 +95,21 @@ describe("the tab bar", () => {
     fireEvent.blur(input);
     await waitFor(() => expect(tabNames()).toEqual(["Overview"]));
     expect(viewsOf(doc).get("main")!.name).toBe("Overview");
+    expect(sent.map((e) => e.type)).toEqual(["whiteboard:rename-view"]);
 
     fireEvent.keyDown(screen.getByRole("tab", { name: "Overview" }), { key: "F2" });
     const again = screen.getByLabelText("New name for Overview");
     fireEvent.change(again, { target: { value: "Nope" } });
     fireEvent.keyDown(again, { key: "Escape" });
     expect(tabNames()).toEqual(["Overview"]);
+  });
+
+  it("shows a view's new name when someone else renames it (from another client or the API)", async () => {
+    const { doc, event } = projectDoc();
+    const { store } = storeFor(doc);
+    renderBar(store);
+    act(() => event({ type: "whiteboard:rename-view", viewId: "main", name: "Roadmap" }, "someone-else"));
+    await waitFor(() => expect(tabNames()).toEqual(["Roadmap"]));
   });
 
   it("reorders with Ctrl+Shift+arrows and by dragging, and moves focus with the arrows", async () => {

@@ -15,6 +15,7 @@ import {
   type OnNodeDrag,
   ReactFlow,
   useReactFlow,
+  type Viewport,
 } from "@xyflow/react";
 import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from "react";
 import { BoardMinimap } from "./BoardMinimap";
@@ -139,6 +140,7 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
   const onPaneClick = useCallback(() => setMenu(null), []);
 
   useEffect(() => setMenu(null), [viewId]);
+  useViewportPerView(viewId);
 
   // Fit the board once, when it has synced with the gateway and has something to show: not
   // on the first note created on an empty board, which would jump away from where it was put.
@@ -183,4 +185,25 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
       {menu && <ContextMenu menu={menu} actions={actions} onClose={() => setMenu(null)} />}
     </div>
   );
+}
+
+/**
+ * Each view keeps its own viewport while the editor is open: back on a view, the board is
+ * where it was left; a view shown for the first time is fitted to what it holds.
+ */
+function useViewportPerView(viewId: string): void {
+  const flow = useReactFlow();
+  const store = useBoardStore();
+  const viewports = useRef(new Map<string, Viewport>());
+  const shown = useRef(viewId);
+  useEffect(() => {
+    const previous = shown.current;
+    if (previous === viewId) return;
+    viewports.current.set(previous, flow.getViewport());
+    shown.current = viewId;
+    const saved = viewports.current.get(viewId);
+    if (saved) void flow.setViewport(saved);
+    else if (store.getSnapshot().nodes.length > 0) void flow.fitView(FIT_VIEW);
+    else void flow.setViewport({ x: 0, y: 0, zoom: 1 });
+  }, [viewId, flow, store]);
 }

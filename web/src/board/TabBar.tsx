@@ -77,8 +77,8 @@ export function TabBar() {
     setRenaming(null);
     const name = title.trim();
     if (!name || name === tab.title) return;
-    // The tab shows its view: both keep the one name.
-    void store.run({ events: [{ type: "tabs:rename", tabId: tab.id, title: name }, { type: "whiteboard:rename-view", viewId: tab.viewId, name }] });
+    // A view tab shows its view's name: one event, nothing to fall out of step.
+    void store.run({ events: [{ type: "whiteboard:rename-view", viewId: tab.viewId, name }] });
   };
   const move = (tab: OpenTab, delta: number) => {
     const tabIds = reorderedIds(store.doc, tabs, tab.id, delta);

@@ -5,6 +5,7 @@ import { viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 
 export interface OpenTab {
   id: string;
+  /** The view's name: renaming a view tab renames the view (one event, one name to keep). */
   title: string;
   /** The view the tab shows. */
   viewId: string;
@@ -25,7 +26,7 @@ export function readTabs(doc: Y.Doc, userId: string): TabsState {
   const tabs = [...tabsOf(doc).values()]
     .filter((t) => t.kind === "view" && views.has(t.target))
     .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
-    .map((t) => ({ id: t.id, title: t.title, viewId: t.target }));
+    .map((t) => ({ id: t.id, title: views.get(t.target)!.name, viewId: t.target }));
   const open = new Set(tabs.map((t) => t.viewId));
   const active = activeTabsOf(doc).get(userId) ?? null;
   const closedViews = [...views.values()]
