@@ -1,8 +1,9 @@
-/** The project doc store on a real Durable Object's SQLite storage. */
+/** The project doc store and the event log on a real Durable Object's SQLite storage. */
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { CHUNK_BYTES, DocStore } from "../src/storage/doc-store";
+import { CHUNK_BYTES, DocStore, type Sql } from "../src/storage/doc-store";
+import { EventLog } from "../src/storage/event-log";
 
 async function withStore<T>(fn: (store: DocStore) => T): Promise<T> {
   const stub = env.GATEWAY.get(env.GATEWAY.idFromName(crypto.randomUUID()));
@@ -76,6 +77,60 @@ describe("DocStore", () => {
       expect(store.needsCompaction("p", { maxUpdates: 1e9, maxBytes: 10 })).toBe(true);
       store.drop("p");
       expect(store.load("p").fresh).toBe(true);
+    });
+  });
+});
+
+describe("EventLog", () => {
+  /** The DO's SQLite, counting the queries that read the log. */
+  async function withSql<T>(fn: (sql: Sql, reads: () => number) => T): Promise<T> {
+    const stub = env.GATEWAY.get(env.GATEWAY.idFromName(crypto.randomUUID()));
+    return runInDurableObject(stub, (_instance, state) => {
+      let reads = 0;
+      const sql: Sql = {
+        exec: (query, ...bindings) => {
+          if (query.startsWith("select")) reads++;
+          return state.storage.sql.exec(query, ...bindings);
+        },
+      };
+      return fn(sql, () => reads);
+    });
+  }
+  const entry = (requestId: string, ok = true) => ({ userId: "u", project: "p", type: "notes:create", requestId, ok, errorCode: ok ? null : "forbidden", errorMessage: ok ? null : "no" });
+
+  it("answers request ids from memory after one load, and after a restart from what SQLite kept", async () => {
+    await withSql((sql, reads) => {
+      const first = new EventLog(sql);
+      first.append(entry("r1"));
+      first.append(entry("r2", false));
+      const since = Date.now() - 60_000;
+      // The first lookup loads the window once; the next ones and new outcomes need no query.
+      expect(first.find("u", "p", "r1", since)).toEqual({ ok: true, errorCode: null, errorMessage: null, type: "notes:create" });
+      expect(first.find("u", "p", "r2", since)).toMatchObject({ ok: false, errorCode: "forbidden" });
+      expect(first.find("u", "p", "r3", since)).toBeNull();
+      expect(first.find("someone-else", "p", "r1", since)).toBeNull();
+      first.append(entry("r4"));
+      expect(first.find("u", "p", "r4", since)).toMatchObject({ ok: true });
+      expect(reads()).toBe(1);
+      // A fresh object (after eviction) loads from SQLite.
+      const second = new EventLog(sql);
+      expect(second.find("u", "p", "r2", since)).toMatchObject({ ok: false, errorCode: "forbidden", errorMessage: "no" });
+      expect(second.find("u", "p", "r4", since)).toMatchObject({ ok: true });
+      expect(second.find("u", "p", "r9", since)).toBeNull();
+      expect(reads()).toBe(2);
+    });
+  });
+
+  it("keeps at most its bound in memory and asks SQLite about what it let go", async () => {
+    await withSql((sql, reads) => {
+      const log = new EventLog(sql, 2);
+      const since = Date.now() - 60_000;
+      expect(log.find("u", "p", "none", since)).toBeNull();
+      for (const id of ["a", "b", "c"]) log.append(entry(id));
+      expect(log.find("u", "p", "c", since)).toMatchObject({ ok: true });
+      expect(reads()).toBe(1);
+      expect(log.find("u", "p", "a", since)).toMatchObject({ ok: true });
+      expect(reads()).toBe(2);
     });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * A CPU profile of the worker under `wrangler dev`, through its DevTools inspector port
- * (Chrome DevTools Protocol), summarised as the functions with the most self time.
+ * (Chrome DevTools Protocol), summarised as the functions with the most self time. A
+ * native function (no script) is named with its caller, since `exec` may be SQLite or a RegExp.
  * Used with `npm run bench:gateway -- --profile`.
  */
 import { WebSocket } from "ws";
@@ -9,6 +10,7 @@ interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
+  children?: number[];
 }
 
 export interface Profiler {
@@ -46,10 +48,13 @@ export async function startProfiler(inspectorPort: number): Promise<Profiler> {
       const { profile } = await send<{ profile: { nodes: ProfileNode[]; startTime: number; endTime: number } }>("Profiler.stop");
       ws.close();
       const total = profile.nodes.reduce((n, node) => n + (node.hitCount ?? 0), 0);
+      const parents = new Map<number, ProfileNode>();
+      for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node);
+      const name = ({ callFrame: { functionName, url, lineNumber } }: ProfileNode) => `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
       const bySelf = new Map<string, number>();
       for (const node of profile.nodes) {
-        const { functionName, url, lineNumber } = node.callFrame;
-        const key = `${functionName || "(anonymous)"} ${url.split("/").slice(-2).join("/")}:${lineNumber + 1}`;
+        const caller = node.callFrame.url === "" ? parents.get(node.id) : undefined;
+        const key = caller && caller.callFrame.url !== "" ? `${name(node)} ← ${name(caller)}` : name(node);
         bySelf.set(key, (bySelf.get(key) ?? 0) + (node.hitCount ?? 0));
       }
       return [...bySelf]
