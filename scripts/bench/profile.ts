@@ -57,10 +57,14 @@ export async function startProfiler(inspectorPort: number): Promise<Profiler> {
         const key = caller && caller.callFrame.url !== "" ? `${name(node)} ← ${name(caller)}` : name(node);
         bySelf.set(key, (bySelf.get(key) ?? 0) + (node.hitCount ?? 0));
       }
-      return [...bySelf]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(([key, hits]) => `${((100 * hits) / total).toFixed(1).padStart(5)}%  ${key}`);
+      const wallMs = (profile.endTime - profile.startTime) / 1000;
+      return [
+        `${total} samples over ${(wallMs / 1000).toFixed(1)} s`,
+        ...[...bySelf]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, top)
+          .map(([key, hits]) => `${((100 * hits) / total).toFixed(1).padStart(5)}%  ${key}`),
+      ];
     },
   };
 }
