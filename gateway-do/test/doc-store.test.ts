@@ -121,6 +121,21 @@ describe("EventLog", () => {
     });
   });
 
+  it("asks SQLite about an outcome it dropped for a narrower window when a wider one looks", async () => {
+    await withSql((sql, reads) => {
+      const log = new EventLog(sql);
+      const wide = Date.now() - 60_000;
+      expect(log.find("u", "p", "none", wide)).toBeNull();
+      log.append(entry("a"));
+      // A window starting after "a" was recorded drops it from memory…
+      expect(log.find("u", "p", "a", Date.now() + 1)).toBeNull();
+      expect(reads()).toBe(1);
+      // …and a wider window finds it in SQLite.
+      expect(log.find("u", "p", "a", wide)).toMatchObject({ ok: true });
+      expect(reads()).toBe(2);
+    });
+  });
+
   it("keeps at most its bound in memory and asks SQLite about what it let go", async () => {
     await withSql((sql, reads) => {
       const log = new EventLog(sql, 2);

@@ -55,6 +55,8 @@ export class EventLog {
     for (const [key, entry] of this.#recent) {
       if (entry.at >= since) break;
       this.#recent.delete(key);
+      // What was dropped is only in SQLite now, for a lookup reaching back further.
+      this.#since = Math.max(this.#since!, since);
     }
     const recent = this.#recent.get(recentKey(userId, project, requestId));
     if (recent) return { ok: recent.ok, errorCode: recent.errorCode, errorMessage: recent.errorMessage, type: recent.type };
