@@ -46,6 +46,7 @@ export class EventLog {
       error_message text
     )`);
     sql.exec("create index if not exists event_log_request on event_log (user_id, project, request_id)");
+    // For loading the recent window on wake without scanning the whole log.
     sql.exec("create index if not exists event_log_at on event_log (at)");
   }
 

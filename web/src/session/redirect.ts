@@ -1,12 +1,8 @@
-/**
- * Where to go after signing in: a path inside this app only, never another site. No control
- * character or backslash (browsers drop tabs and newlines: `/\t/evil.com` is `//evil.com`),
- * and a URL parser must keep it on this origin. The API checks the same (isAppPath).
- */
+import { isAppPath } from "../../../worker/src/auth/app-path";
+
+/** Where to go after signing in: a path inside this app only, never another site (the API checks the same). */
 export function safeRedirect(value: string | null | undefined): string {
-  if (!value || !value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return "/";
-  const base = "https://kiln.invalid";
-  return URL.canParse(value, base) && new URL(value, base).origin === base ? value : "/";
+  return value && isAppPath(value) ? value : "/";
 }
 
 /** `path` with `?redirect=…` when the destination is not the home page (`/signup`, `/forgot-password`…). */

@@ -1,6 +1,7 @@
 /** zod schemas shared by the account routes. */
 import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
+import { isAppPath } from "./app-path";
 
 /** Trimmed and lower-cased before it is checked, so one address is one account. */
 export const EmailSchema = z
@@ -18,18 +19,6 @@ export const PasswordSchema = z
   .openapi({ example: "correct horse battery staple" });
 
 export const NameSchema = z.string().trim().min(1).max(100);
-
-const PARSE_BASE = "https://kiln.invalid";
-
-/**
- * True for a path of this app: it starts with one `/`, holds no control character or
- * backslash (browsers drop tabs and newlines, so `/\t/evil.com` would become `//evil.com`),
- * and a URL parser keeps it on the app's origin. The SPA checks the same (web/src/session/redirect.ts).
- */
-export function isAppPath(value: string): boolean {
-  if (!value.startsWith("/") || /[\u0000-\u001f\u007f\\]/.test(value)) return false;
-  return URL.canParse(value, PARSE_BASE) && new URL(value, PARSE_BASE).origin === PARSE_BASE;
-}
 
 /** Where to land after signing in: a path of this app only (no `//host`, `/\host` or hidden control characters). */
 export const RedirectSchema = z
