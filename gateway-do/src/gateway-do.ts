@@ -15,7 +15,7 @@ import { grantsFor } from "./permissions/roles";
 import { DocStore } from "./storage/doc-store";
 import { EventLog, type EventLogEntry } from "./storage/event-log";
 import { ClientMessageSchema, type ServerMessage } from "./sync/protocol";
-import { ProjectRoom } from "./sync/project-room";
+import { ProjectRoom, type RoomPeer } from "./sync/project-room";
 import { type TokenCheck, parseSocketPath, verifyGatewayToken } from "./auth";
 import { type MembershipSnapshot, MembershipSnapshotSchema, type OrgRole, type ProjectRole, accessDeniedReason, projectAccess } from "./membership";
 import { migrateMembership, readMembership, storedVersion, writeMembership } from "./membership-store";
@@ -49,6 +49,20 @@ export const MAX_FOLLOW_UP_DEPTH = 4;
 /** How often the alarm looks for idle projects and logs to compact. */
 export const ALARM_INTERVAL_MS = 30_000;
 
+/**
+ * A connection as a room's broadcast sees it. `send` is bound once per listing: partyserver
+ * gives every socket properties of its own, so looking `send` up on each socket in a
+ * 200-socket broadcast cost a third as much as the sends themselves.
+ */
+function roomPeer(connection: Connection<SocketState>): RoomPeer {
+  return {
+    get id() {
+      return connection.id;
+    },
+    send: WebSocket.prototype.send.bind(connection),
+  };
+}
+
 /** What an event sent over HTTP answers: the same as a WebSocket ack. */
 export type EventAck = { requestId: string | null; ok: true } | { requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } };
 
@@ -71,7 +85,7 @@ export class GatewayDO extends Server<Env> {
    * dropped whenever a socket joins, leaves or loses access. Listing reads every socket's
    * attachment, which cost a third of the gateway's CPU when done for every broadcast.
    */
-  readonly #peers = new Map<string, Connection<SocketState>[]>();
+  readonly #peers = new Map<string, RoomPeer[]>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -88,7 +102,7 @@ export class GatewayDO extends Server<Env> {
         let list = this.#peers.get(project);
         if (!list) {
           // Only sockets admitted to this project (a socket refused at connect carries no state).
-          list = [...this.getConnections<SocketState>(`project:${project}`)].filter((c) => c.state?.project === project);
+          list = [...this.getConnections<SocketState>(`project:${project}`)].filter((c) => c.state?.project === project).map(roomPeer);
           this.#peers.set(project, list);
         }
         return list;
