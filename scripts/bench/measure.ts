@@ -33,10 +33,25 @@ export interface FanOutWrite {
 export interface FanOutResult {
   roundTrip: Summary;
   fanOut: Summary;
+  /** Per write: when its first reader had it, and its last (ms). Shows a server's delay before sending apart from the readers' queue. */
+  firstReader: Summary;
+  lastReader: Summary;
   /** Writes not seen by every reader within the time limit. */
   incomplete: number;
   /** Every timed value (ms), so that rounds can be pooled. */
-  samples: { roundTrips: number[]; fanOuts: number[] };
+  samples: FanOutSamples;
+}
+
+export interface FanOutSamples {
+  roundTrips: number[];
+  fanOuts: number[];
+  firstReaders: number[];
+  lastReaders: number[];
+}
+
+/** The summaries of a set of samples (one round's, or several pooled). */
+export function summarizeFanOut(samples: FanOutSamples, incomplete: number): FanOutResult {
+  return { roundTrip: summarize(samples.roundTrips), fanOut: summarize(samples.fanOuts), firstReader: summarize(samples.firstReaders), lastReader: summarize(samples.lastReaders), incomplete, samples };
 }
 
 /**
@@ -49,8 +64,7 @@ export async function measureFanOut(
   write: FanOutWrite,
   options: { iterations: number; warmUp: number; gapMs: number; timeoutMs: number; firstSeq: number; progress: (done: number) => void },
 ): Promise<FanOutResult> {
-  const roundTrips: number[] = [];
-  const fanOuts: number[] = [];
+  const samples: FanOutSamples = { roundTrips: [], fanOuts: [], firstReaders: [], lastReaders: [] };
   let incomplete = 0;
   for (let i = -options.warmUp; i < options.iterations; i++) {
     // Warm-up writes (i < 0) run the same way and are not recorded.
@@ -69,10 +83,14 @@ export async function measureFanOut(
       client.onApplied = () => {
         if (!pending.has(index) || !write.seen(client, writer, seq)) return;
         const ms = performance.now() - t0;
+        if (record && pending.size === clients.length - 1) samples.firstReaders.push(ms);
         pending.delete(index);
-        if (record) fanOuts.push(ms);
+        if (record) samples.fanOuts.push(ms);
         if (index === echo) echoMs = ms;
-        if (pending.size === 0) done();
+        if (pending.size === 0) {
+          if (record) samples.lastReaders.push(ms);
+          done();
+        }
       };
     });
     // Settled into a value at once, so a failure is not an unhandled rejection while we wait for the readers.
@@ -87,12 +105,12 @@ export async function measureFanOut(
     if (ack && "error" in ack) throw ack.error;
     if (pending.size > 0 && record) incomplete++;
     const roundTrip = ack?.ms ?? echoMs;
-    if (roundTrip !== null && record) roundTrips.push(roundTrip);
+    if (roundTrip !== null && record) samples.roundTrips.push(roundTrip);
     for (const client of clients) client.onApplied = null;
     if (record) options.progress(i + 1);
     await new Promise((r) => setTimeout(r, options.gapMs));
   }
-  return { roundTrip: summarize(roundTrips), fanOut: summarize(fanOuts), incomplete, samples: { roundTrips, fanOuts } };
+  return summarizeFanOut(samples, incomplete);
 }
 
 export interface SustainedResult {

@@ -6,7 +6,7 @@
 import { placementsOf } from "../../gateway-do/src/modules/whiteboard/placements";
 import type { GatewayTicket } from "./api";
 import { BenchClient, openClients, type ServerKind } from "./clients";
-import { type FanOutResult, type SustainedResult, measureFanOut, measureSustained, summarize } from "./measure";
+import { type FanOutResult, type FanOutSamples, type SustainedResult, measureFanOut, measureSustained, summarizeFanOut } from "./measure";
 
 export interface ScaleSettings {
   fanOutIterations: number;
@@ -41,14 +41,14 @@ export function poolRounds(results: readonly ScaleResult[]): PooledResult[] {
   const groups = new Map<string, ScaleResult[]>();
   for (const r of results) groups.set(`${r.clients}/${r.server}`, [...(groups.get(`${r.clients}/${r.server}`) ?? []), r]);
   return [...groups.values()].map((rounds) => {
-    const roundTrips = rounds.flatMap((r) => r.fanOut.samples.roundTrips);
-    const fanOuts = rounds.flatMap((r) => r.fanOut.samples.fanOuts);
+    const pooled = (key: keyof FanOutSamples) => rounds.flatMap((r) => r.fanOut.samples[key]);
+    const samples = { roundTrips: pooled("roundTrips"), fanOuts: pooled("fanOuts"), firstReaders: pooled("firstReaders"), lastReaders: pooled("lastReaders") };
     const confirmed = rounds.reduce((sum, r) => sum + r.sustained.confirmed, 0);
     const seconds = rounds.reduce((sum, r) => sum + r.sustained.seconds, 0);
     return {
       server: rounds[0]!.server,
       clients: rounds[0]!.clients,
-      fanOut: { roundTrip: summarize(roundTrips), fanOut: summarize(fanOuts), incomplete: rounds.reduce((sum, r) => sum + r.fanOut.incomplete, 0), samples: { roundTrips, fanOuts } },
+      fanOut: summarizeFanOut(samples, rounds.reduce((sum, r) => sum + r.fanOut.incomplete, 0)),
       sustained: { perSecond: confirmed / seconds, confirmed, refused: rounds.reduce((sum, r) => sum + r.sustained.refused, 0), seconds },
       fanOutP99ByRound: rounds.map((r) => r.fanOut.fanOut.p99),
     };
