@@ -134,25 +134,8 @@ async function main(): Promise<void> {
   }
   log(`${users} users, org and ${scaleProjects.size + 1 + coldProjects.size * COLD_COPIES} projects created through the API`);
 
-  const written = new Map<number, { bytes: number; nodeLoadMs: number }>();
-  if (RUN.cold) {
-    // Large docs: built by the gateway's reducers, written by its DocStore while workerd is down.
-    const docs = COLD_SIZES.map((size) => {
-      progress(`building a ${size.toLocaleString("en")}-node project doc with the gateway's reducers…`);
-      return { size, doc: buildProjectDoc(size, owner.id) };
-    });
-    log("large docs built");
-    await stack.stopWorker();
-    const sqliteFile = (await readdir(stack.doStorageDir)).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-    if (sqliteFile.length !== 1) throw new Error(`expected the org's one Durable Object database, found ${sqliteFile.join(", ") || "none"}`);
-    for (const { size, doc } of docs) {
-      for (const route of ROUTES) for (const project of coldProjects.get(`${route}/${size}`)!) written.set(size, writeProjectDoc(join(stack.doStorageDir, sqliteFile[0]!), project, doc));
-      doc.destroy();
-    }
-    await stack.startWorker();
-    log("large docs stored in the gateway's SQLite; wrangler dev restarted");
-  }
-  const direct = ROUTES.includes("direct") ? await stack.directUrl() : null;
+  // The direct route's port changes whenever wrangler restarts: looked up again after each start.
+  let direct = ROUTES.includes("direct") ? await stack.directUrl() : null;
   if (direct) log(`workerd itself (behind wrangler's proxy) answers at ${direct}`);
 
   // Tickets (connect pushes the membership; done before any timing).
@@ -161,27 +144,9 @@ async function main(): Promise<void> {
     return route === "direct" ? { ...t, url: t.url.replace(new URL(stack.url).host, new URL(direct!).host) } : t;
   };
 
-  const cold: ColdLoadResult[] = [];
-  if (RUN.cold) {
-    const coldTickets = new Map<string, GatewayTicket>();
-    for (const [key, ids] of coldProjects) for (const id of ids) coldTickets.set(id, await ticket(owner, id, key.split("/")[0] as Route));
-    // Cold load: the DO is up (a small project opened first), the large docs are not in memory.
-    for (const route of ROUTES) await coldLoad(await ticket(owner, warmProject, route));
-    for (const size of COLD_SIZES) {
-      for (const route of ROUTES) {
-        const rssBefore = await stack.workerdRss();
-        const samples = [];
-        for (const project of coldProjects.get(`${route}/${size}`)!) {
-          progress(`cold load · ${size.toLocaleString("en")} nodes · ${route} · project ${samples.length + 1}/${COLD_COPIES}`);
-          samples.push(await coldLoad(coldTickets.get(project)!));
-        }
-        await new Promise((r) => setTimeout(r, 500));
-        cold.push({ route, nodes: size, docBytes: written.get(size)!.bytes, nodeLoadMs: written.get(size)!.nodeLoadMs, samples, rssBefore, rssAfter: await stack.workerdRss() });
-      }
-    }
-    log("cold loads measured");
-  }
-
+  // The client-count runs come first; the cold loads come after a restart of wrangler. So neither
+  // runs beside the other's leftovers: the large docs (about 160 MiB of workerd's memory) stay in
+  // the isolate until the alarm unloads them, and used to share it with the first scale rounds.
   const results: ScaleResult[] = [];
   let profile: string[] = [];
   if (RUN.scale) {
@@ -211,6 +176,46 @@ async function main(): Promise<void> {
       }
     }
     for (const peer of peers) await peer.stop();
+  }
+
+  const written = new Map<number, { bytes: number; nodeLoadMs: number }>();
+  if (RUN.cold) {
+    // Large docs: built by the gateway's reducers, written by its DocStore while workerd is down.
+    const docs = COLD_SIZES.map((size) => {
+      progress(`building a ${size.toLocaleString("en")}-node project doc with the gateway's reducers…`);
+      return { size, doc: buildProjectDoc(size, owner.id) };
+    });
+    log("large docs built");
+    await stack.stopWorker();
+    const sqliteFile = (await readdir(stack.doStorageDir)).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+    if (sqliteFile.length !== 1) throw new Error(`expected the org's one Durable Object database, found ${sqliteFile.join(", ") || "none"}`);
+    for (const { size, doc } of docs) {
+      for (const route of ROUTES) for (const project of coldProjects.get(`${route}/${size}`)!) written.set(size, writeProjectDoc(join(stack.doStorageDir, sqliteFile[0]!), project, doc));
+      doc.destroy();
+    }
+    await stack.startWorker();
+    log("large docs stored in the gateway's SQLite; wrangler dev restarted");
+    if (direct) direct = await stack.directUrl();
+  }
+  const cold: ColdLoadResult[] = [];
+  if (RUN.cold) {
+    const coldTickets = new Map<string, GatewayTicket>();
+    for (const [key, ids] of coldProjects) for (const id of ids) coldTickets.set(id, await ticket(owner, id, key.split("/")[0] as Route));
+    // Cold load: the DO is up (a small project opened first), the large docs are not in memory.
+    for (const route of ROUTES) await coldLoad(await ticket(owner, warmProject, route));
+    for (const size of COLD_SIZES) {
+      for (const route of ROUTES) {
+        const rssBefore = await stack.workerdRss();
+        const samples = [];
+        for (const project of coldProjects.get(`${route}/${size}`)!) {
+          progress(`cold load · ${size.toLocaleString("en")} nodes · ${route} · project ${samples.length + 1}/${COLD_COPIES}`);
+          samples.push(await coldLoad(coldTickets.get(project)!));
+        }
+        await new Promise((r) => setTimeout(r, 500));
+        cold.push({ route, nodes: size, docBytes: written.get(size)!.bytes, nodeLoadMs: written.get(size)!.nodeLoadMs, samples, rssBefore, rssAfter: await stack.workerdRss() });
+      }
+    }
+    log("cold loads measured");
   }
 
   console.log(`\nFinished in ${stamp().trim()} · load average now ${loadavg().map((l) => l.toFixed(2)).join(" ")}\n`);
