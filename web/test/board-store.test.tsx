@@ -113,6 +113,40 @@ describe("the board store", () => {
     store.destroy();
   });
 
+  it("undoes the command still waiting for its ack, not the one before it", async () => {
+    const { doc, event } = projectDoc();
+    event({ type: "notes:create", viewId: "main", x: 10, y: 20 });
+    // The second move's ack is held until the test lets it go; every other event is answered at once.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let moves = 0;
+    const connection = fakeConnection(doc, async (e) => {
+      if (e.type === "whiteboard:move" && ++moves === 2) await held;
+      event(e);
+      return { requestId: "r", ok: true };
+    });
+    const store = new BoardStore(connection, me);
+    const id = store.getSnapshot().nodes[0]!.id;
+    await store.run(moveCommand(store, "main", [{ id, x: 100, y: 100, from: { x: 10, y: 20 } }]));
+    const second = store.run(moveCommand(store, "main", [{ id, x: 300, y: 300, from: { x: 100, y: 100 } }]));
+    expect(store.getSnapshot().canUndo).toBe(true);
+    // Ctrl+Z before the second move is acknowledged.
+    const undone = store.undo();
+    release();
+    expect(await second).toBe(true);
+    await undone;
+    expect(store.getSnapshot().nodes[0]!.position).toEqual({ x: 100, y: 100 });
+    expect(connection.sent.map((e) => (e.type === "whiteboard:move" ? e.moves[0] : null)).filter(Boolean)).toEqual([
+      { nodeId: id, x: 100, y: 100 },
+      { nodeId: id, x: 300, y: 300 },
+      { nodeId: id, x: 100, y: 100 },
+    ]);
+    // The first move is still there to undo.
+    await store.undo();
+    expect(store.getSnapshot().nodes[0]!.position).toEqual({ x: 10, y: 20 });
+    store.destroy();
+  });
+
   it("brings deleted notes, shapes, groups, edges and chat anchors back under the same ids on undo", async () => {
     const { doc, event } = projectDoc();
     const connection = fakeConnection(doc, async (e) => {

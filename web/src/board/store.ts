@@ -73,6 +73,8 @@ export interface BoardSnapshot {
 type DocParts = Pick<BoardSnapshot, "views" | "chats" | "messages" | "unread">;
 
 const UNDO_LIMIT = 100;
+/** An undo or redo step: the command that will undo (or redo) something, once known; false or null when there is none. */
+type Step = Promise<Command | null | false>;
 const PRESENCE_INTERVAL_MS = 40;
 
 export class BoardStore {
@@ -90,8 +92,13 @@ export class BoardStore {
   #peers: Peer[] = [];
   #peerOverlay: { key: string; overlay: PeerOverlay } = { key: "", overlay: { positions: new Map(), selectedBy: new Map() } };
   #toasts: Toast[] = [];
-  #undo: Command[] = [];
-  #redo: Command[] = [];
+  /**
+   * Undo and redo steps, each the inverse a command will have once the gateway has answered.
+   * A step takes its place when its command starts, not when it is acknowledged: an undo
+   * pressed meanwhile undoes that command, not the one before. Never reassigned.
+   */
+  readonly #undo: Step[] = [];
+  readonly #redo: Step[] = [];
   #toastSeq = 0;
   readonly #listeners = new Set<() => void>();
   readonly #unsubscribe: (() => void)[] = [];
@@ -289,29 +296,43 @@ export class BoardStore {
 
   /** Runs a command and records its inverse for undo. Resolves true when the gateway accepted it. */
   async run(command: Command): Promise<boolean> {
-    const inverse = await this.#exec(command);
-    if (inverse === false) return false;
-    if (inverse) {
-      this.#undo = [...this.#undo, inverse].slice(-UNDO_LIMIT);
-      this.#redo = [];
-      this.#changed("ui");
-    }
-    return true;
-  }
-
-  async undo(): Promise<void> {
-    const command = this.#undo.pop();
-    if (!command) return;
-    const back = await this.#exec(command);
-    if (back) this.#redo.push(back);
+    const step = this.#exec(command);
+    this.#undo.push(step);
+    if (this.#undo.length > UNDO_LIMIT) this.#undo.shift();
+    this.#redo.length = 0;
     this.#changed("ui");
+    const inverse = await step;
+    // Refused, or nothing to undo: the step leaves the history.
+    if (!inverse) this.#forget(this.#undo, step);
+    return inverse !== false;
   }
 
-  async redo(): Promise<void> {
-    const command = this.#redo.pop();
-    if (!command) return;
-    const back = await this.#exec(command);
-    if (back) this.#undo.push(back);
+  undo(): Promise<void> {
+    return this.#step(this.#undo, this.#redo);
+  }
+
+  redo(): Promise<void> {
+    return this.#step(this.#redo, this.#undo);
+  }
+
+  /** Takes the last step of `from`, once its command is answered, runs it and records its inverse in `to`. */
+  async #step(from: Step[], to: Step[]): Promise<void> {
+    const step = from.pop();
+    if (!step) return;
+    this.#changed("ui");
+    const command = await step;
+    // Its command was refused or had nothing to undo: the step before is the one meant.
+    if (!command) return this.#step(from, to);
+    const back = this.#exec(command);
+    to.push(back);
+    this.#changed("ui");
+    if (!(await back)) this.#forget(to, back);
+  }
+
+  #forget(steps: Step[], step: Step): void {
+    const at = steps.indexOf(step);
+    if (at < 0) return;
+    steps.splice(at, 1);
     this.#changed("ui");
   }
 
