@@ -330,14 +330,18 @@ describe("the whiteboard's tools", () => {
     await nodeById(ada, ids.a!).waitFor();
   });
 
-  it("keeps shapes, text, the edge, locks and views after a reload", async () => {
+  it("keeps shapes, text, the edge, locks, views and where Ben was looking after a reload", async () => {
     // Below the fold after the notes grew: fit the board to the screen first.
     await ada.getByRole("button", { name: "Fit View" }).click();
     await nodeById(ada, ids.ellipse!).click({ button: "right" });
     await ada.getByRole("menuitem", { name: /^Lock/ }).click();
     await poll(() => nodeById(ben, ids.ellipse!).locator(".is-locked").count()).toBe(1);
+    const benViewport = await zoom(ben, "Zoom Out");
     await ben.reload();
     await online(ben);
+    // The board opens where Ben left it in this browser, not fitted afresh.
+    await poll(() => viewport(ben)).toBe(benViewport);
+    await ben.getByRole("button", { name: "Fit View" }).click();
     await nodeById(ben, ids.a!).waitFor();
     expect(await shapeText(ben, ids.rect!)).toBe("Launch plan");
     expect(await shapeText(ben, ids.label!)).toBe("Milestone 1");

@@ -27,6 +27,7 @@ import { nodeTypes } from "./registry";
 import { useBoard, useBoardStore } from "./store-context";
 import { useBoardActions } from "./use-board-actions";
 import { useShortcuts } from "./use-shortcuts";
+import { readViewport, writeViewport } from "./viewport-memory";
 import { BIG_BOARD_NODES } from "./zoom";
 
 const DRAG = Symbol("drag");
@@ -41,7 +42,11 @@ const EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed }, style: { str
 const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
 const PRO_OPTIONS = { hideAttribution: true };
 
-export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
+/**
+ * `memory` names the project (e.g. `org/project`) whose views' viewports are remembered in
+ * this browser across reloads; without it, only while the canvas is open.
+ */
+export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: string }) {
   const store = useBoardStore();
   const nodes = useBoard((s) => s.nodes);
   const edges = useBoard((s) => s.edges);
@@ -140,12 +145,14 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
   const onPaneClick = useCallback(() => setMenu(null), []);
 
   useEffect(() => setMenu(null), [viewId]);
-  useViewportPerView(viewId);
+  const onMoveEnd = useViewportPerView(viewId, memory);
 
-  // Fit the board once, when it has synced with the gateway and has something to show: not
-  // on the first note created on an empty board, which would jump away from where it was put.
+  // The first view shown: where it was left in this browser, if remembered. Otherwise the board
+  // is fitted once it has synced with the gateway and has something to show: not on the first
+  // note created on an empty board, which would jump away from where it was put.
+  const [remembered] = useState(() => (memory ? readViewport(memory, viewId) : null));
   const status = useBoard((s) => s.status);
-  const fitted = useRef(false);
+  const fitted = useRef(remembered !== null);
   useEffect(() => {
     if (fitted.current || status !== "online") return;
     fitted.current = true;
@@ -175,6 +182,8 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
         onPaneContextMenu={onPaneContextMenu}
         onNodeContextMenu={onNodeContextMenu}
         onPaneClick={onPaneClick}
+        onMoveEnd={onMoveEnd}
+        defaultViewport={remembered ?? undefined}
         proOptions={PRO_OPTIONS}
       >
         <Background gap={24} size={1.5} />
@@ -188,10 +197,11 @@ export function Canvas({ edgeKind }: { edgeKind: EdgeKind }) {
 }
 
 /**
- * Each view keeps its own viewport while the editor is open: back on a view, the board is
- * where it was left; a view shown for the first time is fitted to what it holds.
+ * Each view keeps its own viewport: back on a view, the board is where it was left (in this
+ * browser across reloads too, with `memory`); a view shown for the first time is fitted to what
+ * it holds. Returns the `onMoveEnd` handler that remembers the viewport of the view shown.
  */
-function useViewportPerView(viewId: string): void {
+function useViewportPerView(viewId: string, memory: string | undefined): (event: unknown, viewport: Viewport) => void {
   const flow = useReactFlow();
   const store = useBoardStore();
   const viewports = useRef(new Map<string, Viewport>());
@@ -201,9 +211,16 @@ function useViewportPerView(viewId: string): void {
     if (previous === viewId) return;
     viewports.current.set(previous, flow.getViewport());
     shown.current = viewId;
-    const saved = viewports.current.get(viewId);
+    const saved = viewports.current.get(viewId) ?? (memory ? readViewport(memory, viewId) : null);
     if (saved) void flow.setViewport(saved);
     else if (store.getSnapshot().nodes.length > 0) void flow.fitView(FIT_VIEW);
     else void flow.setViewport({ x: 0, y: 0, zoom: 1 });
-  }, [viewId, flow, store]);
+  }, [viewId, flow, store, memory]);
+  // Every pan and zoom that ends (the user's, a fit, a restore) is remembered for the view shown.
+  return useCallback(
+    (_: unknown, viewport: Viewport) => {
+      if (memory) writeViewport(memory, shown.current, viewport);
+    },
+    [memory],
+  );
 }

@@ -58,13 +58,13 @@ export function ProjectEditor({ orgId, projectId }: { orgId: string; projectId: 
   return (
     <BoardContext.Provider value={state.store}>
       <ReactFlowProvider>
-        <EditorLayout names={state.names} />
+        <EditorLayout names={state.names} memory={`${orgId}/${projectId}`} />
       </ReactFlowProvider>
     </BoardContext.Provider>
   );
 }
 
-function EditorLayout({ names }: { names: Map<string, string> }) {
+function EditorLayout({ names, memory }: { names: Map<string, string>; memory: string }) {
   const actions = useBoardActions();
   const [edgeKind, setEdgeKind] = useState<EdgeKind>("relates-to");
   const [panel, setPanel] = useState(true);
@@ -100,7 +100,7 @@ function EditorLayout({ names }: { names: Map<string, string> }) {
       )}
       <Toolbar actions={actions} edgeKind={edgeKind} onEdgeKind={setEdgeKind} />
       <div className="editor-body">
-        <Canvas edgeKind={edgeKind} />
+        <Canvas edgeKind={edgeKind} memory={memory} />
         {panel && <ChatPanel names={names} />}
       </div>
       <Toasts />
