@@ -3,10 +3,16 @@
  * three servers frame it. Kiln and y-websocket frame it the same way (a varuint message type,
  * then the payload); Hocuspocus puts the document name in front and wants an auth message
  * first. Kiln clients also send JSON events and wait for their acks.
+ *
+ * Sockets come from `ws` with permessage-deflate off, for every server. Node's built-in
+ * WebSocket always offers deflate; the peers never accept it, but `wrangler dev`'s entry
+ * worker does, so Kiln alone compressed every frame (and the clients inflated them).
+ * Production Kiln does not compress (`no_web_socket_compression` in wrangler.toml).
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as syncProtocol from "y-protocols/sync";
+import { WebSocket } from "ws";
 import * as Y from "yjs";
 
 export type ServerKind = "kiln" | "y-websocket" | "hocuspocus";
@@ -60,7 +66,7 @@ export class BenchClient {
 
   /** Opens a socket to `url` and resolves once the initial sync is done (the server's sync step 2 applied). */
   static async open(kind: ServerKind, url: string, docName = "", timeoutMs = 30_000): Promise<BenchClient> {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { perMessageDeflate: false });
     const client = new BenchClient(kind, ws, docName);
     await new Promise<void>((resolve, reject) => {
       ws.addEventListener("open", () => resolve(), { once: true });

@@ -25,7 +25,9 @@ const HELP = `npm run bench:gateway [-- options]
   --no-peers            skip y-websocket and Hocuspocus
   --no-cold             skip the cold-load measurement
   --no-scale            skip the client-count runs
-  --profile             print a CPU profile of the worker during the largest Kiln run`;
+  --profile             print a CPU profile of the worker during the largest Kiln run
+  --local-observability keep wrangler dev's local trace store on (off by default: a dev tool
+                        that writes every invocation's spans to SQLite in workerd's thread)`;
 const flag = (name: string) => process.argv.includes(`--${name}`);
 const option = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 if (flag("help")) {
@@ -37,7 +39,7 @@ function usage(message: string): never {
   console.error(`${message}\n\n${HELP}`);
   process.exit(2);
 }
-const KNOWN = ["help", "no-peers", "no-cold", "no-scale", "profile", "clients=", "route=", "rounds="];
+const KNOWN = ["help", "no-peers", "no-cold", "no-scale", "profile", "local-observability", "clients=", "route=", "rounds="];
 for (const arg of process.argv.slice(2)) if (!KNOWN.some((k) => arg === `--${k}` || (k.endsWith("=") && arg.startsWith(`--${k}`)))) usage(`Unknown option ${arg}.`);
 const CLIENT_COUNTS = (option("clients") ?? "10,50,200").split(",").map(Number);
 if (CLIENT_COUNTS.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) usage("--clients takes counts between 2 and 1000, e.g. --clients=10,200");
@@ -97,13 +99,13 @@ async function main(): Promise<void> {
   const users = Math.ceil(Math.max(...CLIENT_COUNTS) / CLIENTS_PER_USER);
   console.log(`Kiln gateway benchmark · Node ${process.version} · ${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(
-    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")} per round, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")}`,
+    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")} per round, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")} · wrangler dev's local observability ${flag("local-observability") ? "on" : "off"}`,
   );
 
   const dataDir = await mkdtemp(join(tmpdir(), "kiln-bench-"));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   log(`starting embedded Postgres and wrangler dev (data in ${dataDir})…`);
-  const stack = await startBenchStack(dataDir, (line) => console.log(line));
+  const stack = await startBenchStack(dataDir, (line) => console.log(line), { localObservability: flag("local-observability") });
   cleanups.push(() => stack.stop());
   log(`worker up at ${stack.url}`);
 

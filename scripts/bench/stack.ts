@@ -41,8 +41,16 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
+export interface BenchStackOptions {
+  /**
+   * Keep wrangler dev's local observability (its trace store; on by default in `wrangler dev`
+   * and in `npm start`). Off unless asked: it is not part of the platform being measured.
+   */
+  localObservability?: boolean;
+}
+
 /** Starts the stack in `dataDir`; `log` gets progress and the worker's error lines. */
-export async function startBenchStack(dataDir: string, log: (line: string) => void): Promise<BenchStack> {
+export async function startBenchStack(dataDir: string, log: (line: string) => void, options: BenchStackOptions = {}): Promise<BenchStack> {
   let postgres: EmbeddedPostgres | undefined;
   let proxy: DbProxy | undefined;
   let worker: ChildProcess | undefined;
@@ -65,7 +73,7 @@ export async function startBenchStack(dataDir: string, log: (line: string) => vo
     const jwtKey = await loadOrCreateJwtPrivateKey(dataDir);
     const inspectorPort = await findFreePort();
     const startWorker = async () => {
-      worker = await spawnWrangler({ port, inspectorPort, dataDir, db, jwtKey, log });
+      worker = await spawnWrangler({ port, inspectorPort, dataDir, db, jwtKey, localObservability: options.localObservability ?? false, log });
       await waitForHealth(url, worker);
     };
     await startWorker();
@@ -89,7 +97,7 @@ export async function startBenchStack(dataDir: string, log: (line: string) => vo
   }
 }
 
-async function spawnWrangler(options: { port: number; inspectorPort: number; dataDir: string; db: { databaseUrl: string; wsProxy: string }; jwtKey: string; log: (line: string) => void }): Promise<ChildProcess> {
+async function spawnWrangler(options: { port: number; inspectorPort: number; dataDir: string; db: { databaseUrl: string; wsProxy: string }; jwtKey: string; localObservability: boolean; log: (line: string) => void }): Promise<ChildProcess> {
   const wrangler = join(dirname(createRequire(import.meta.url).resolve("wrangler/package.json")), "bin/wrangler.js");
   await mkdir(join(root, "web/dist"), { recursive: true }); // the assets folder wrangler.toml names
   const args = [
@@ -111,6 +119,9 @@ async function spawnWrangler(options: { port: number; inspectorPort: number; dat
       ...process.env,
       DATABASE_URL: options.db.databaseUrl,
       JWT_PRIVATE_KEY: options.jwtKey,
+      // wrangler dev's local trace store (on by default) is a dev tool production does not
+      // have: it writes every invocation's spans to SQLite, with an fsync, in workerd's thread.
+      X_LOCAL_OBSERVABILITY: options.localObservability ? "true" : "false",
       WRANGLER_SEND_METRICS: "false",
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
       FORCE_COLOR: "0",
