@@ -9,7 +9,7 @@ import { bodiesOf } from "../src/modules/notes";
 import { eventSpecs, modules } from "../src/modules/registry";
 import { customGrants } from "../src/modules/roles";
 import { activeTabsOf, tabsOf } from "../src/modules/tabs";
-import { absolutePosition, placementKey, placementsOf, shapesOf, viewsOf } from "../src/modules/whiteboard/placements";
+import { absolutePosition, placementKey, placementsOf, shapesOf, viewsOf, zRange } from "../src/modules/whiteboard/placements";
 import { grantsFor } from "../src/permissions/roles";
 
 const admin: Actor = { userId: "admin", grants: ["*:*"] };
@@ -292,6 +292,28 @@ describe("whiteboard", () => {
     ok(run(doc, member, "whiteboard:ungroup", { viewId: "main", groupId }));
     expect(placementsOf(doc).get(placementKey("main", b))).toMatchObject({ parent: null, x: 424, y: 224 });
     expect(nodesOf(doc).has(groupId)).toBe(false);
+  });
+
+  it("stacks each new item above the items of its own view only (nodes and shapes)", () => {
+    const doc = project();
+    ok(run(doc, member, "whiteboard:create-view", { name: "Plan" }));
+    const plan = [...viewsOf(doc).entries()].find(([, v]) => v.name === "Plan")![0];
+    const [a, b, c] = [createNote(doc), createNote(doc), createNote(doc)];
+    ok(run(doc, member, "whiteboard:arrange", { viewId: "main", nodeIds: [c], to: "back" }));
+    const z = (id: string) => placementsOf(doc).get(placementKey("main", id))!.z;
+    expect(z(c)).toBeLessThan(Math.min(z(a), z(b)));
+    expect(zRange(doc, "main")).toEqual({ min: z(c), max: z(b) });
+    // A note on another view starts that view's stack: main's items do not count.
+    ok(run(doc, member, "notes:create", { viewId: plan, x: 0, y: 0, text: "plan" }));
+    const onPlan = [...nodesOf(doc).keys()].at(-1)!;
+    expect(placementsOf(doc).get(placementKey(plan, onPlan))!.z).toBe(1);
+    // A shape goes on top of its view, and counts for the next node placed there.
+    ok(run(doc, member, "whiteboard:add-shape", { viewId: "main", kind: "text", x: 0, y: 0, width: 120, height: 30, text: "Top" }));
+    const shape = [...shapesOf(doc).values()][0]!;
+    expect(shape.z).toBe(z(b) + 1);
+    const d = createNote(doc);
+    expect(z(d)).toBe(shape.z + 1);
+    expect(zRange(doc, plan)).toEqual({ min: 0, max: 1 });
   });
 
   it("keeps several views, orders by z, hides, and manages shapes", () => {

@@ -70,7 +70,7 @@ export class BenchClient {
     const client = new BenchClient(kind, ws, docName);
     await new Promise<void>((resolve, reject) => {
       ws.addEventListener("open", () => resolve(), { once: true });
-      ws.addEventListener("error", () => reject(new Error(`could not open ${url.split("?")[0]}`)), { once: true });
+      ws.addEventListener("error", (e) => reject(new Error(`could not open ${url.split("?")[0]}: ${e.message}`)), { once: true });
     });
     const synced = new Promise<void>((resolve) => (client.#syncedWaiter = resolve));
     if (kind === "hocuspocus") {

@@ -100,12 +100,25 @@ export function placementsIn(doc: Y.Doc, viewId: string): Placement[] {
   return [...placementsOf(doc).values()].filter((p) => p.viewId === viewId);
 }
 
-/** The highest and lowest z of a view's items. */
+/**
+ * The highest and lowest z of a view's items. Run for every node and shape placed, so it reads
+ * the stored records in place (a placement's key starts with its view) and allocates nothing
+ * per item: it used to decode every placement of the view into an array first.
+ */
 export function zRange(doc: Y.Doc, viewId: string): { min: number; max: number } {
   let min = 0;
   let max = 0;
-  for (const p of placementsIn(doc, viewId)) ({ min, max } = { min: Math.min(min, p.z), max: Math.max(max, p.z) });
-  for (const s of shapesOf(doc).values()) if (s.viewId === viewId) ({ min, max } = { min: Math.min(min, s.z), max: Math.max(max, s.z) });
+  const include = (z: number) => {
+    if (z < min) min = z;
+    if (z > max) max = z;
+  };
+  const prefix = `${viewId}/`;
+  placementsOf(doc).map.forEach((stored, key) => {
+    if (key.startsWith(prefix)) include(stored.z);
+  });
+  shapesOf(doc).forEach((shape) => {
+    if (shape.viewId === viewId) include(shape.z);
+  });
   return { min, max };
 }
 
