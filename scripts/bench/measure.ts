@@ -33,9 +33,11 @@ export interface FanOutWrite {
 export interface FanOutResult {
   roundTrip: Summary;
   fanOut: Summary;
-  /** Per write: when its first reader had it, and its last (ms). Shows a server's delay before sending apart from the readers' queue. */
+  /** Per write seen by every reader: when its first reader had it, and its last (ms). Shows a server's delay before sending apart from the readers' queue. */
   firstReader: Summary;
   lastReader: Summary;
+  /** The write whose last reader came latest: when its first and its last reader had it (ms); null without a complete write. */
+  slowest: { firstReader: number; lastReader: number } | null;
   /** Writes not seen by every reader within the time limit. */
   incomplete: number;
   /** Every timed value (ms), so that rounds can be pooled. */
@@ -45,13 +47,18 @@ export interface FanOutResult {
 export interface FanOutSamples {
   roundTrips: number[];
   fanOuts: number[];
+  /** Per write seen by every reader, in the same order: index i of both is the same write. */
   firstReaders: number[];
   lastReaders: number[];
 }
 
 /** The summaries of a set of samples (one round's, or several pooled). */
 export function summarizeFanOut(samples: FanOutSamples, incomplete: number): FanOutResult {
-  return { roundTrip: summarize(samples.roundTrips), fanOut: summarize(samples.fanOuts), firstReader: summarize(samples.firstReaders), lastReader: summarize(samples.lastReaders), incomplete, samples };
+  let slowest: FanOutResult["slowest"] = null;
+  samples.lastReaders.forEach((lastReader, i) => {
+    if (!slowest || lastReader > slowest.lastReader) slowest = { firstReader: samples.firstReaders[i]!, lastReader };
+  });
+  return { roundTrip: summarize(samples.roundTrips), fanOut: summarize(samples.fanOuts), firstReader: summarize(samples.firstReaders), lastReader: summarize(samples.lastReaders), slowest, incomplete, samples };
 }
 
 /**
@@ -75,6 +82,7 @@ export async function measureFanOut(
     pending.delete(writer);
     const echo = (writer + 1) % clients.length;
     let echoMs: number | null = null;
+    let firstMs: number | undefined;
     let done!: () => void;
     const allSeen = new Promise<void>((resolve) => (done = resolve));
     const t0 = performance.now();
@@ -83,12 +91,15 @@ export async function measureFanOut(
       client.onApplied = () => {
         if (!pending.has(index) || !write.seen(client, writer, seq)) return;
         const ms = performance.now() - t0;
-        if (record && pending.size === clients.length - 1) samples.firstReaders.push(ms);
+        firstMs ??= ms;
         pending.delete(index);
         if (record) samples.fanOuts.push(ms);
         if (index === echo) echoMs = ms;
         if (pending.size === 0) {
-          if (record) samples.lastReaders.push(ms);
+          if (record) {
+            samples.firstReaders.push(firstMs);
+            samples.lastReaders.push(ms);
+          }
           done();
         }
       };

@@ -11,7 +11,7 @@ function table(header: string[], rows: string[][]): string {
 
 export function scaleTable(results: PooledResult[]): string {
   return table(
-    ["server", "clients", "round-trip p50 (ms)", "round-trip p99 (ms)", "fan-out p50 (ms)", "fan-out p99 (ms)", "fan-out p99 by round (ms)", "first → last reader p50 (ms)", "fan-out samples", "sustained writes/s", "refused / timed out"],
+    ["server", "clients", "round-trip p50 (ms)", "round-trip p99 (ms)", "fan-out p50 (ms)", "fan-out p99 (ms)", "fan-out p99 by round (ms)", "first → last reader p50 (ms)", "slowest write, first → last reader (ms)", "fan-out samples", "sustained writes/s", "refused / timed out"],
     results.map((r) => [
       r.server,
       String(r.clients),
@@ -21,6 +21,7 @@ export function scaleTable(results: PooledResult[]): string {
       ms(r.fanOut.fanOut.p99),
       r.fanOutP99ByRound.map(ms).join(" / "),
       `${ms(r.fanOut.firstReader.p50)} → ${ms(r.fanOut.lastReader.p50)}`,
+      r.fanOut.slowest ? `${ms(r.fanOut.slowest.firstReader)} → ${ms(r.fanOut.slowest.lastReader)}` : "–",
       `${r.fanOut.fanOut.count}${r.fanOut.incomplete ? ` (${r.fanOut.incomplete} writes incomplete)` : ""}`,
       r.sustained.perSecond.toFixed(0),
       String(r.sustained.refused),
