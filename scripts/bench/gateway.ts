@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { Api, type ApiUser, type GatewayTicket } from "./api";
 import { buildProjectDoc, writeProjectDoc } from "./project-docs";
 import { startPeer } from "./peers";
+import { perfProblem, startGcTrace } from "./gc-trace";
 import { startProfiler } from "./profile";
 import { type ColdLoadResult, coldTable, scaleTable } from "./report";
 import { type Route, type ScaleResult, type ScaleSettings, coldLoad, poolRounds, runKilnScale, runPeerScale } from "./scenarios";
@@ -26,6 +27,8 @@ const HELP = `npm run bench:gateway [-- options]
   --no-cold             skip the cold-load measurement
   --no-scale            skip the client-count runs
   --profile             print a CPU profile of the worker during the largest Kiln run
+  --gc-trace            sample workerd with Linux perf during Kiln's runs and count the timed
+                        writes that a garbage collection in workerd held up (needs perf and root)
   --local-observability keep wrangler dev's local trace store on (off by default: a dev tool
                         that writes every invocation's spans to SQLite in workerd's thread)`;
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -39,7 +42,7 @@ function usage(message: string): never {
   console.error(`${message}\n\n${HELP}`);
   process.exit(2);
 }
-const KNOWN = ["help", "no-peers", "no-cold", "no-scale", "profile", "local-observability", "clients=", "route=", "rounds="];
+const KNOWN = ["help", "no-peers", "no-cold", "no-scale", "profile", "gc-trace", "local-observability", "clients=", "route=", "rounds="];
 for (const arg of process.argv.slice(2)) if (!KNOWN.some((k) => arg === `--${k}` || (k.endsWith("=") && arg.startsWith(`--${k}`)))) usage(`Unknown option ${arg}.`);
 const CLIENT_COUNTS = (option("clients") ?? "10,50,200").split(",").map(Number);
 if (CLIENT_COUNTS.some((n) => !Number.isInteger(n) || n < 2 || n > 1000)) usage("--clients takes counts between 2 and 1000, e.g. --clients=10,200");
@@ -57,6 +60,8 @@ const COLD_SIZES = [1_000, 10_000] as const;
 const COLD_COPIES = 3;
 /** `-- --profile`: a CPU profile of the worker during the largest Kiln run, printed at the end. */
 const PROFILE = flag("profile");
+/** `-- --gc-trace`: workerd's collector pauses against Kiln's timed writes (scripts/bench/gc-trace.ts). */
+const GC_TRACE = flag("gc-trace");
 
 const started = performance.now();
 const stamp = () => `${((performance.now() - started) / 1000).toFixed(1).padStart(6)}s`;
@@ -99,9 +104,13 @@ async function main(): Promise<void> {
   const users = Math.ceil(Math.max(...CLIENT_COUNTS) / CLIENTS_PER_USER);
   console.log(`Kiln gateway benchmark · Node ${process.version} · ${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(
-    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")} per round, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")} · wrangler dev's local observability ${flag("local-observability") ? "on" : "off"}`,
+    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")} per round, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")} · wrangler dev's local observability ${flag("local-observability") ? "on" : "off"}${GC_TRACE ? " · workerd sampled by perf at 1 kHz during Kiln's runs (--gc-trace)" : ""}`,
   );
 
+  if (GC_TRACE) {
+    const problem = await perfProblem();
+    if (problem) usage(problem);
+  }
   const dataDir = await mkdtemp(join(tmpdir(), "kiln-bench-"));
   cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
   log(`starting embedded Postgres and wrangler dev (data in ${dataDir})…`);
@@ -171,7 +180,18 @@ async function main(): Promise<void> {
           const tickets: GatewayTicket[] = [];
           for (let u = 0; u < Math.ceil(n / CLIENTS_PER_USER); u++) tickets.push(await ticket(people[u]!, project, route));
           const profiler = PROFILE && round === ROUNDS && n === Math.max(...CLIENT_COUNTS) && route === ROUTES.at(-1) ? await startProfiler(stack.inspectorPort) : null;
-          results.push(await runKilnScale(n, route, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, settings, inRound));
+          const pid = GC_TRACE ? await stack.workerdPid() : null;
+          if (GC_TRACE && pid === null) throw new Error("--gc-trace: the workerd process running Kiln was not found under wrangler dev");
+          const trace = pid === null ? null : await startGcTrace(pid, join(dataDir, "perf.data"));
+          const result = await runKilnScale(n, route, (i) => tickets[Math.floor(i / CLIENTS_PER_USER)]!, settings, inRound).catch((error: unknown) => {
+            trace?.cancel();
+            throw error;
+          });
+          if (trace) {
+            inRound(`kiln (${route}) · ${n} clients · reading workerd's samples (perf script)…`);
+            result.gc = await trace.stop(result.fanOut.windows);
+          }
+          results.push(result);
           if (profiler) profile = await profiler.stop();
         }
         for (const peer of peers) results.push(await runPeerScale(peer.kind, peer.port, n, settings, inRound, round));

@@ -40,6 +40,8 @@ export interface FanOutResult {
   slowest: { firstReader: number; lastReader: number } | null;
   /** Writes not seen by every reader within the time limit. */
   incomplete: number;
+  /** Each timed write of this run, from its send until its last reader had it (or the time limit), on `performance.now()`'s clock; empty once pooled. */
+  windows: { start: number; end: number }[];
   /** Every timed value (ms), so that rounds can be pooled. */
   samples: FanOutSamples;
 }
@@ -53,12 +55,12 @@ export interface FanOutSamples {
 }
 
 /** The summaries of a set of samples (one round's, or several pooled). */
-export function summarizeFanOut(samples: FanOutSamples, incomplete: number): FanOutResult {
+export function summarizeFanOut(samples: FanOutSamples, incomplete: number, windows: FanOutResult["windows"] = []): FanOutResult {
   let slowest: FanOutResult["slowest"] = null;
   samples.lastReaders.forEach((lastReader, i) => {
     if (!slowest || lastReader > slowest.lastReader) slowest = { firstReader: samples.firstReaders[i]!, lastReader };
   });
-  return { roundTrip: summarize(samples.roundTrips), fanOut: summarize(samples.fanOuts), firstReader: summarize(samples.firstReaders), lastReader: summarize(samples.lastReaders), slowest, incomplete, samples };
+  return { roundTrip: summarize(samples.roundTrips), fanOut: summarize(samples.fanOuts), firstReader: summarize(samples.firstReaders), lastReader: summarize(samples.lastReaders), slowest, incomplete, windows, samples };
 }
 
 /**
@@ -72,6 +74,7 @@ export async function measureFanOut(
   options: { iterations: number; warmUp: number; gapMs: number; timeoutMs: number; firstSeq: number; progress: (done: number) => void },
 ): Promise<FanOutResult> {
   const samples: FanOutSamples = { roundTrips: [], fanOuts: [], firstReaders: [], lastReaders: [] };
+  const windows: FanOutResult["windows"] = [];
   let incomplete = 0;
   for (let i = -options.warmUp; i < options.iterations; i++) {
     // Warm-up writes (i < 0) run the same way and are not recorded.
@@ -112,6 +115,7 @@ export async function measureFanOut(
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([allSeen, new Promise<void>((resolve) => (timer = setTimeout(resolve, options.timeoutMs)))]);
     clearTimeout(timer);
+    if (record) windows.push({ start: t0, end: performance.now() });
     const ack = await Promise.race([rtt, new Promise<null>((resolve) => setTimeout(() => resolve(null), options.timeoutMs))]);
     if (ack && "error" in ack) throw ack.error;
     if (pending.size > 0 && record) incomplete++;
@@ -121,7 +125,7 @@ export async function measureFanOut(
     if (record) options.progress(i + 1);
     await new Promise((r) => setTimeout(r, options.gapMs));
   }
-  return summarizeFanOut(samples, incomplete);
+  return summarizeFanOut(samples, incomplete, windows);
 }
 
 export interface SustainedResult {

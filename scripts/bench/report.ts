@@ -1,4 +1,5 @@
 /** The benchmark's printed tables (Markdown, so they paste into docs/benchmarks.md). */
+import { MIN_PAUSE_MS } from "./gc-trace";
 import type { ColdLoadSample, PooledResult, Route } from "./scenarios";
 
 const ms = (v: number) => (Number.isNaN(v) ? "–" : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
@@ -10,7 +11,8 @@ function table(header: string[], rows: string[][]): string {
 }
 
 export function scaleTable(results: PooledResult[]): string {
-  return table(
+  const traced = results.some((r) => r.gc);
+  const rows = table(
     ["server", "clients", "round-trip p50 (ms)", "round-trip p99 (ms)", "fan-out p50 (ms)", "fan-out p99 (ms)", "fan-out p99 by round (ms)", "first → last reader p50 (ms)", "slowest write, first → last reader (ms)", "fan-out samples", "sustained writes/s", "refused / timed out"],
     results.map((r) => [
       r.server,
@@ -27,6 +29,12 @@ export function scaleTable(results: PooledResult[]): string {
       String(r.sustained.refused),
     ]),
   );
+  if (!traced) return rows;
+  const gc = table(
+    ["server", "clients", `workerd collector pauses ≥ ${MIN_PAUSE_MS} ms, whole run`, "timed writes during one", "longest during a timed write (ms)"],
+    results.filter((r) => r.gc).map((r) => [r.server, String(r.clients), String(r.gc!.pauses), `${r.gc!.held} of ${r.gc!.writes}`, r.gc!.held ? ms(r.gc!.longestHeldMs) : "–"]),
+  );
+  return `${rows}\n\n${gc}`;
 }
 
 export interface ColdLoadResult {

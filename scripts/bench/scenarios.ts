@@ -6,6 +6,7 @@
 import { placementsOf } from "../../gateway-do/src/modules/whiteboard/placements";
 import type { GatewayTicket } from "./api";
 import { BenchClient, openClients, type ServerKind } from "./clients";
+import { type GcReport, poolGc } from "./gc-trace";
 import { type FanOutResult, type FanOutSamples, type SustainedResult, measureFanOut, measureSustained, summarizeFanOut } from "./measure";
 
 export interface ScaleSettings {
@@ -25,6 +26,8 @@ export interface ScaleResult {
   clients: number;
   fanOut: FanOutResult;
   sustained: SustainedResult;
+  /** With `--gc-trace`, Kiln's runs: workerd's collector pauses against the timed writes. */
+  gc?: GcReport;
 }
 
 /** One server and client count over every round: samples pooled, each round's fan-out p99 kept. */
@@ -51,6 +54,7 @@ export function poolRounds(results: readonly ScaleResult[]): PooledResult[] {
       fanOut: summarizeFanOut(samples, rounds.reduce((sum, r) => sum + r.fanOut.incomplete, 0)),
       sustained: { perSecond: confirmed / seconds, confirmed, refused: rounds.reduce((sum, r) => sum + r.sustained.refused, 0), seconds },
       fanOutP99ByRound: rounds.map((r) => r.fanOut.fanOut.p99),
+      gc: rounds.every((r) => r.gc) ? poolGc(rounds.map((r) => r.gc!)) : undefined,
     };
   });
 }

@@ -32,6 +32,8 @@ export interface BenchStack {
   startWorker(): Promise<void>;
   /** Resident memory of the workerd process that runs the worker and the GatewayDO, in bytes (from /proc). */
   workerdRss(): Promise<number | null>;
+  /** The id of that workerd process, or null when it is not running. */
+  workerdPid(): Promise<number | null>;
   /**
    * `http://127.0.0.1:<port>` of that workerd process itself, behind wrangler's dev proxy.
    * Production has no such proxy: the benchmark measures Kiln both ways.
@@ -88,6 +90,7 @@ export async function startBenchStack(dataDir: string, log: (line: string) => vo
       },
       startWorker,
       workerdRss: () => workerdRss(worker, port),
+      workerdPid: () => workerdPid(worker, port),
       directUrl: () => directUrl(worker, port),
       stop,
     };

@@ -1,0 +1,154 @@
+/**
+ * Which of Kiln's timed writes a garbage collection in workerd held up. `perf record` samples
+ * the workerd process that runs Kiln (its binary keeps a symbol table, so the stacks name V8's
+ * functions) on CLOCK_MONOTONIC, the clock `performance.now()` counts on, so each sample lines
+ * up with each write. Used with `npm run bench:gateway -- --gc-trace`; needs Linux `perf`
+ * (Debian: `apt-get install linux-perf`) and the right to profile workerd (root, or
+ * `kernel.perf_event_paranoid` of 2 or less for a process of your own).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { rm } from "node:fs/promises";
+
+/** Sampling rate (Hz): a 1 ms grain, against pauses that matter from about 5 ms. */
+const HZ = 1000;
+/** Pauses shorter than this are not reported: workerd's young-generation collections take 1–3 ms. */
+export const MIN_PAUSE_MS = 5;
+/** Frames of V8's collectors on the thread that runs JavaScript (the helper threads' concurrent work does not stop it). */
+const COLLECTOR = /v8::internal::(Heap::(CollectGarbage|PerformGarbageCollection)|ScavengerCollector|MarkCompactCollector|MinorMarkSweepCollector|IncrementalMarking::)/;
+
+/** A stretch of the main thread inside a collector, in ms on the monotonic clock. */
+export interface Pause {
+  start: number;
+  end: number;
+}
+
+/** A timed write, from its send to its last reader, in ms on `performance.now()`'s clock. */
+export interface WriteWindow {
+  start: number;
+  end: number;
+}
+
+/** One run's (or, pooled, several runs') collections against its timed writes. */
+export interface GcReport {
+  /** Pauses of at least MIN_PAUSE_MS over the whole run (setup, fan-out, sustained phase). */
+  pauses: number;
+  writes: number;
+  /** Timed writes during which such a pause ran. */
+  held: number;
+  /** The longest pause that ran during a timed write (ms; 0 when none did). */
+  longestHeldMs: number;
+}
+
+/** Within a pause the main thread may sleep while V8's helper threads work: no sample then. */
+const SILENT_GAP_MS = 50;
+
+/**
+ * The collector pauses of `mainTid` in `perf script -F tid,time,ip,sym` output: samples inside
+ * a collector with no sample of other work between them (and no silence over SILENT_GAP_MS)
+ * make one pause.
+ */
+export function parsePauses(script: string, mainTid: number, periodMs = 1000 / HZ): Pause[] {
+  const pauses: Pause[] = [];
+  let current: Pause | null = null;
+  const close = () => {
+    if (current) pauses.push({ start: current.start, end: current.end + periodMs });
+    current = null;
+  };
+  for (const sample of script.split(/\n(?=\s*\d+\s+\d+\.\d+:)/)) {
+    const header = /^\s*(\d+)\s+(\d+\.\d+):/.exec(sample);
+    if (!header || Number(header[1]) !== mainTid) continue;
+    const at = Number(header[2]) * 1000;
+    if (!COLLECTOR.test(sample)) {
+      close();
+      continue;
+    }
+    if (current && at - current.end <= SILENT_GAP_MS) current.end = at;
+    else {
+      close();
+      current = { start: at, end: at };
+    }
+  }
+  close();
+  return pauses;
+}
+
+/** Counts the writes that a pause of at least MIN_PAUSE_MS overlapped; `offsetMs` turns `performance.now()` into monotonic time. */
+export function heldWrites(windows: readonly WriteWindow[], pauses: readonly Pause[], offsetMs: number): GcReport {
+  const long = pauses.filter((p) => p.end - p.start >= MIN_PAUSE_MS);
+  let held = 0;
+  let longestHeldMs = 0;
+  for (const w of windows) {
+    const during = long.filter((p) => p.start < w.end + offsetMs && p.end > w.start + offsetMs);
+    if (during.length === 0) continue;
+    held++;
+    longestHeldMs = Math.max(longestHeldMs, ...during.map((p) => p.end - p.start));
+  }
+  return { pauses: long.length, writes: windows.length, held, longestHeldMs };
+}
+
+/** Adds up several runs' reports. */
+export function poolGc(reports: readonly GcReport[]): GcReport {
+  return {
+    pauses: reports.reduce((n, r) => n + r.pauses, 0),
+    writes: reports.reduce((n, r) => n + r.writes, 0),
+    held: reports.reduce((n, r) => n + r.held, 0),
+    longestHeldMs: Math.max(0, ...reports.map((r) => r.longestHeldMs)),
+  };
+}
+
+function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d));
+    child.stderr.on("data", (d: Buffer) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Null when `perf` can be run; otherwise what to do about it. */
+export async function perfProblem(): Promise<string | null> {
+  const version = await run("perf", ["--version"]).catch(() => null);
+  if (!version || version.code !== 0) return "--gc-trace needs Linux perf on the PATH (Debian: apt-get install linux-perf).";
+  return null;
+}
+
+export interface GcTrace {
+  /** Stops sampling and lines the collections up with `windows`. */
+  stop(windows: readonly WriteWindow[]): Promise<GcReport>;
+  /** Stops sampling and keeps nothing (the run failed). */
+  cancel(): void;
+}
+
+/** Starts sampling workerd process `pid` (all its threads; its main thread has the process's id) into `file`. */
+export async function startGcTrace(pid: number, file: string): Promise<GcTrace> {
+  const perf: ChildProcess = spawn("perf", ["record", "-F", String(HZ), "-g", "-k", "CLOCK_MONOTONIC", "-p", String(pid), "-o", file], { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  perf.stderr!.on("data", (d: Buffer) => (stderr += d));
+  // perf record stops on SIGINT, writes its file, then ends by that same signal.
+  const exited = new Promise<string>((resolve) => perf.on("close", (code, signal) => resolve(signal === "SIGINT" || code === 0 ? "ok" : `exit ${code ?? signal}`)));
+  // perf prints nothing when it starts; a failure (no permission, no such process) ends it at once.
+  const early = await Promise.race([exited, new Promise<"running">((r) => setTimeout(() => r("running"), 500))]);
+  if (early !== "running") throw new Error(`perf record could not sample workerd (pid ${pid}): ${stderr.trim() || early}`);
+  const offsetMs = Number(process.hrtime.bigint()) / 1e6 - performance.now();
+  return {
+    async stop(windows) {
+      perf.kill("SIGINT");
+      const outcome = await exited;
+      try {
+        if (outcome !== "ok") throw new Error(`perf record failed (${outcome}): ${stderr.trim()}`);
+        const script = await run("perf", ["script", "-i", file, "-F", "tid,time,ip,sym"]);
+        if (script.code !== 0) throw new Error(`perf script failed: ${script.stderr.trim()}`);
+        return heldWrites(windows, parsePauses(script.stdout, pid), offsetMs);
+      } finally {
+        await rm(file, { force: true });
+      }
+    },
+    cancel() {
+      perf.kill("SIGINT");
+      void exited.then(() => rm(file, { force: true }));
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** `--gc-trace`'s reading of `perf script` output and its count of the writes a collection held up. */
+import { describe, expect, it } from "vitest";
+import { heldWrites, parsePauses, poolGc } from "../bench/gc-trace";
+
+/** One sample in `perf script -F tid,time,ip,sym` form: a header, then the stack, innermost frame first. */
+const sample = (tid: number, seconds: number, frames: string[]) => ` ${tid} ${seconds.toFixed(6)}: \n${frames.map((f, i) => `\t         ${(0x3790000 + i).toString(16)} ${f}`).join("\n")}\n`;
+const GC = ["v8::internal::MarkingVisitorBase<v8::internal::MainMarkingVisitor>::ProcessStrongHeapObject", "v8::internal::Heap::CollectGarbage", "workerd::api::WebSocket::send"];
+const JS = ["Builtins_CallFunction_ReceiverIsNotNullOrUndefined", "workerd::jsg::Lock::runMicrotasks"];
+
+describe("gc trace", () => {
+  // Main thread 100: JavaScript at 10.000 s, a collection sampled from 10.001 to 10.008 s with the thread asleep from
+  // 10.003 to 10.007 (waiting for V8's helpers), JavaScript again, then a 2 ms collection (too short to report).
+  // Thread 101 (a V8 helper) collects too, and is not the main thread.
+  const script = [
+    sample(100, 10.0, JS),
+    ...[1, 2, 3, 7, 8].map((ms) => sample(100, 10 + ms / 1000, GC)),
+    sample(101, 10.003, ["v8::internal::MarkCompactCollector::ClearNonLiveReferences", "v8::internal::ConcurrentMarking::Run"]),
+    sample(100, 10.01, JS),
+    sample(100, 10.02, GC),
+    sample(100, 10.021, GC),
+    sample(100, 10.03, JS),
+  ].join("\n");
+
+  it("finds the main thread's pauses and ignores the helper threads", () => {
+    const pauses = parsePauses(script, 100);
+    expect(pauses).toHaveLength(2);
+    expect(pauses[0]!.start).toBeCloseTo(10_001, 3);
+    expect(pauses[0]!.end).toBeCloseTo(10_009, 3);
+    expect(pauses[1]!.end - pauses[1]!.start).toBeCloseTo(2, 3);
+    expect(parsePauses(script, 101)).toHaveLength(1);
+  });
+
+  it("counts a write held only by a pause of at least 5 ms that overlaps it, on the shared clock", () => {
+    const pauses = parsePauses(script, 100);
+    // performance.now() runs 10,000 ms behind the monotonic clock here.
+    const windows = [
+      { start: 0.5, end: 3 }, // overlaps the 8 ms pause
+      { start: 19.5, end: 22 }, // overlaps only the 2 ms one
+      { start: 40, end: 50 }, // nothing
+    ];
+    expect(heldWrites(windows, pauses, 10_000)).toEqual({ pauses: 1, writes: 3, held: 1, longestHeldMs: expect.closeTo(8, 3) });
+    expect(heldWrites(windows, pauses, 0)).toEqual({ pauses: 1, writes: 3, held: 0, longestHeldMs: 0 });
+  });
+
+  it("pools runs", () => {
+    expect(poolGc([{ pauses: 1, writes: 30, held: 1, longestHeldMs: 40 }, { pauses: 2, writes: 30, held: 0, longestHeldMs: 0 }])).toEqual({ pauses: 3, writes: 60, held: 1, longestHeldMs: 40 });
+  });
+});
