@@ -8,6 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { rm } from "node:fs/promises";
+import type { WriteWindow } from "./measure";
 
 /** Sampling rate (Hz): a 1 ms grain, against pauses that matter from about 5 ms. */
 const HZ = 1000;
@@ -18,12 +19,6 @@ const COLLECTOR = /v8::internal::(Heap::(CollectGarbage|PerformGarbageCollection
 
 /** A stretch of the main thread inside a collector, in ms on the monotonic clock. */
 export interface Pause {
-  start: number;
-  end: number;
-}
-
-/** A timed write, from its send to its last reader, in ms on `performance.now()`'s clock. */
-export interface WriteWindow {
   start: number;
   end: number;
 }

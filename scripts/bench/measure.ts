@@ -30,6 +30,12 @@ export interface FanOutWrite {
   seen(client: BenchClient, writer: number, seq: number): boolean;
 }
 
+/** A timed write, from its send until its last reader had it (or the time limit), in ms on `performance.now()`'s clock. */
+export interface WriteWindow {
+  start: number;
+  end: number;
+}
+
 export interface FanOutResult {
   roundTrip: Summary;
   fanOut: Summary;
@@ -40,8 +46,8 @@ export interface FanOutResult {
   slowest: { firstReader: number; lastReader: number } | null;
   /** Writes not seen by every reader within the time limit. */
   incomplete: number;
-  /** Each timed write of this run, from its send until its last reader had it (or the time limit), on `performance.now()`'s clock; empty once pooled. */
-  windows: { start: number; end: number }[];
+  /** Each timed write of this run; empty once pooled. */
+  windows: WriteWindow[];
   /** Every timed value (ms), so that rounds can be pooled. */
   samples: FanOutSamples;
 }
@@ -55,7 +61,7 @@ export interface FanOutSamples {
 }
 
 /** The summaries of a set of samples (one round's, or several pooled). */
-export function summarizeFanOut(samples: FanOutSamples, incomplete: number, windows: FanOutResult["windows"] = []): FanOutResult {
+export function summarizeFanOut(samples: FanOutSamples, incomplete: number, windows: WriteWindow[] = []): FanOutResult {
   let slowest: FanOutResult["slowest"] = null;
   samples.lastReaders.forEach((lastReader, i) => {
     if (!slowest || lastReader > slowest.lastReader) slowest = { firstReader: samples.firstReaders[i]!, lastReader };
@@ -74,7 +80,7 @@ export async function measureFanOut(
   options: { iterations: number; warmUp: number; gapMs: number; timeoutMs: number; firstSeq: number; progress: (done: number) => void },
 ): Promise<FanOutResult> {
   const samples: FanOutSamples = { roundTrips: [], fanOuts: [], firstReaders: [], lastReaders: [] };
-  const windows: FanOutResult["windows"] = [];
+  const windows: WriteWindow[] = [];
   let incomplete = 0;
   for (let i = -options.warmUp; i < options.iterations; i++) {
     // Warm-up writes (i < 0) run the same way and are not recorded.
