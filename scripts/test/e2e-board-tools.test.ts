@@ -383,6 +383,13 @@ describe("the whiteboard's tools", () => {
     await ada.mouse.click(box.x + 300, box.y + box.height - 40);
     await ada.keyboard.press("f");
     await ada.waitForTimeout(400);
+    // Fit view keeps the board clear of the minimap (bottom right), so every node can be reached.
+    const minimap = (await ada.getByTestId("rf__minimap").boundingBox())!;
+    for (const node of await ada.locator(".react-flow__node").all()) {
+      const b = (await node.boundingBox())!;
+      const overlaps = b.x < minimap.x + minimap.width && b.x + b.width > minimap.x && b.y < minimap.y + minimap.height && b.y + b.height > minimap.y;
+      expect(overlaps, `node ${await node.getAttribute("data-id")} lies under the minimap after fit view`).toBe(false);
+    }
     await nodeById(ada, ids.rect!).locator(".shape-label").dblclick();
     await ada.getByLabel("Shape text").waitFor();
     await ada.screenshot({ path: join(screenshots, "board-shape-editing-dark.png") });

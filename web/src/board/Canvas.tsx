@@ -28,7 +28,7 @@ import { useBoard, useBoardStore } from "./store-context";
 import { useBoardActions } from "./use-board-actions";
 import { useShortcuts } from "./use-shortcuts";
 import { readViewport, writeViewport } from "./viewport-memory";
-import { BIG_BOARD_NODES } from "./zoom";
+import { BIG_BOARD_NODES, FIT_PADDING } from "./zoom";
 
 const DRAG = Symbol("drag");
 const RESIZE = Symbol("resize-live");
@@ -39,7 +39,7 @@ const minimapColor = (n: BoardFlowNode) => (n.type === "note" ? "#fde68a" : n.ty
 // Props of <ReactFlow> at module scope, for the same reason as the handlers below.
 const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
 const EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed }, style: { strokeWidth: 1.5 } };
-const FIT_VIEW = { padding: 0.2, maxZoom: 1 };
+const FIT_VIEW = { padding: FIT_PADDING, maxZoom: 1 };
 const PRO_OPTIONS = { hideAttribution: true };
 
 /**

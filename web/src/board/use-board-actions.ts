@@ -8,6 +8,7 @@ import { addShapesCommand, combine, createChatCommand, createNotesCommand, delet
 import { type ShapeKind, shapeIdOf } from "./flow-model";
 import type { BoardStore } from "./store";
 import { useBoardStore } from "./store-context";
+import { FIT_PADDING } from "./zoom";
 
 type Point = { x: number; y: number };
 
@@ -99,7 +100,7 @@ export function useBoardActions() {
       },
       undo: () => void store.undo(),
       redo: () => void store.redo(),
-      fit: () => void flow.fitView({ padding: 0.15, duration: 200 }),
+      fit: () => void flow.fitView({ padding: FIT_PADDING, duration: 200 }),
       canPaste: () => clipboard !== null,
     };
   }, [store, flow]);
