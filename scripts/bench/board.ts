@@ -37,12 +37,18 @@ async function pan(page: Page): Promise<{ fps: number; p95: number }> {
     const tick = (t) => { window.frames_.push(t); if (window.recording) requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
   })()`);
+  // The drag must start on the empty pane: on a node it would move that node, not pan the board.
+  const from = await emptyPanePoint(page);
+  const transform = () => page.evaluate(`document.querySelector(".react-flow__viewport").style.transform`);
+  const before = await transform();
   const start = performance.now();
-  await page.mouse.move(900, 600);
+  await page.mouse.move(from.x, from.y);
   await page.mouse.down();
-  for (let i = 1; i <= 60; i++) await page.mouse.move(900 - i * 10, 600 - i * 6);
-  for (let i = 1; i <= 60; i++) await page.mouse.move(300 + i * 10, 240 + i * 6);
+  for (let i = 1; i <= 60; i++) await page.mouse.move(from.x - i * 10, from.y - i * 6);
+  const moved = (await transform()) !== before;
+  for (let i = 1; i <= 60; i++) await page.mouse.move(from.x - 600 + i * 10, from.y - 360 + i * 6);
   await page.mouse.up();
+  if (!moved) throw new Error(`the drag from (${from.x}, ${from.y}) did not pan the board`);
   const frames = await page.evaluate(() => {
     const w = globalThis as unknown as Recorder;
     w.recording = false;
@@ -51,6 +57,19 @@ async function pan(page: Page): Promise<{ fps: number; p95: number }> {
   const seconds = (performance.now() - start) / 1000;
   const gaps = frames.slice(1).map((t, i) => t - frames[i]!).sort((a, b) => a - b);
   return { fps: frames.length / seconds, p95: gaps[Math.floor(gaps.length * 0.95)] ?? 0 };
+}
+
+/** A point of the canvas, right of and below the middle, where nothing but the pane is under the pointer. */
+async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
+  const point = await page.evaluate(`(() => {
+    const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
+    for (let y = pane.bottom - 80; y > pane.top + pane.height / 2; y -= 7)
+      for (let x = pane.right - 240; x > pane.left + pane.width / 2; x -= 7)
+        if (document.elementFromPoint(x, y)?.classList.contains("react-flow__pane")) return { x, y };
+    return null;
+  })()`);
+  if (!point) throw new Error("no empty spot on the board to start a pan from");
+  return point as { x: number; y: number };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;

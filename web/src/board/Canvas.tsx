@@ -28,7 +28,7 @@ import { useBoard, useBoardStore } from "./store-context";
 import { useBoardActions } from "./use-board-actions";
 import { useShortcuts } from "./use-shortcuts";
 import { readViewport, writeViewport } from "./viewport-memory";
-import { BIG_BOARD_NODES, FIT_PADDING } from "./zoom";
+import { BIG_BOARD_NODES, FIT_PADDING, RENDER_ALL_FAR_MAX, useFarZoom } from "./zoom";
 
 const DRAG = Symbol("drag");
 const RESIZE = Symbol("resize-live");
@@ -51,8 +51,11 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
   const nodes = useBoard((s) => s.nodes);
   const edges = useBoard((s) => s.edges);
   const viewId = useBoard((s) => s.viewId);
-  const big = useBoard((s) => s.nodes.length > BIG_BOARD_NODES);
+  const big = nodes.length > BIG_BOARD_NODES;
   const flow = useReactFlow();
+  // Zoomed far out, most of the board is on screen and each node is a cheap outline: render them
+  // all, so a pan only moves the canvas instead of mounting and unmounting nodes at its edges.
+  const renderAll = useFarZoom() && nodes.length <= RENDER_ALL_FAR_MAX;
   const actions = useBoardActions();
   const [menu, setMenu] = useState<MenuState | null>(null);
   const dragFrom = useRef(new Map<string, { x: number; y: number }>());
@@ -175,7 +178,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        onlyRenderVisibleElements
+        onlyRenderVisibleElements={!renderAll}
         minZoom={0.1}
         maxZoom={2.5}
         defaultEdgeOptions={EDGE_OPTIONS}

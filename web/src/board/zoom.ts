@@ -4,6 +4,11 @@ import { type ReactFlowState, useStore } from "@xyflow/react";
 export const FAR_ZOOM = 0.4;
 /** Above this many nodes the minimap draws them as one path per colour (see BoardMinimap). */
 export const BIG_BOARD_NODES = 1000;
+/**
+ * Zoomed far out, a board of up to this many nodes renders every node (each a cheap outline), so
+ * a pan only moves the canvas; larger boards, and every board zoomed in, render the visible ones.
+ */
+export const RENDER_ALL_FAR_MAX = 5000;
 
 /**
  * Margins for fitting the board in view (on open and with F). The bottom one keeps the board
