@@ -6,8 +6,9 @@
  * (Debian: `apt-get install linux-perf`) and the right to profile workerd (root, or
  * `kernel.perf_event_paranoid` of 2 or less for a process of your own).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { rm } from "node:fs/promises";
+import { promisify } from "node:util";
 import type { WriteWindow } from "./measure";
 
 /** Sampling rate (Hz): a 1 ms grain, against pauses that matter from about 5 ms. */
@@ -91,23 +92,13 @@ export function poolGc(reports: readonly GcReport[]): GcReport {
   };
 }
 
-function run(command: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d));
-    child.stderr.on("data", (d: Buffer) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** `perf script` prints some 30 lines a sample: tens of MB for a run. */
+const SCRIPT_MAX_BYTES = 1 << 30;
 
 /** Null when `perf` can be run; otherwise what to do about it. */
 export async function perfProblem(): Promise<string | null> {
-  const version = await run("perf", ["--version"]).catch(() => null);
-  if (!version || version.code !== 0) return "--gc-trace needs Linux perf on the PATH (Debian: apt-get install linux-perf).";
-  return null;
+  const version = await promisify(execFile)("perf", ["--version"]).catch(() => null);
+  return version ? null : "--gc-trace needs Linux perf on the PATH (Debian: apt-get install linux-perf).";
 }
 
 export interface GcTrace {
@@ -134,8 +125,9 @@ export async function startGcTrace(pid: number, file: string): Promise<GcTrace> 
       const outcome = await exited;
       try {
         if (outcome !== "ok") throw new Error(`perf record failed (${outcome}): ${stderr.trim()}`);
-        const script = await run("perf", ["script", "-i", file, "-F", "tid,time,ip,sym"]);
-        if (script.code !== 0) throw new Error(`perf script failed: ${script.stderr.trim()}`);
+        const script = await promisify(execFile)("perf", ["script", "-i", file, "-F", "tid,time,ip,sym"], { maxBuffer: SCRIPT_MAX_BYTES }).catch((error: { stderr?: string; message: string }) => {
+          throw new Error(`perf script failed: ${error.stderr?.trim() || error.message}`);
+        });
         return heldWrites(windows, parsePauses(script.stdout, pid), offsetMs);
       } finally {
         await rm(file, { force: true });
