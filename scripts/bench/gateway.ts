@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { Api, type ApiUser, type GatewayTicket } from "./api";
 import { buildProjectDoc, writeProjectDoc } from "./project-docs";
 import { startPeer } from "./peers";
-import { perfProblem, startGcTrace } from "./gc-trace";
+import { heldWrites, perfProblem, startGcTrace } from "./gc-trace";
 import { startProfiler } from "./profile";
 import { type ColdLoadResult, coldTable, scaleTable } from "./report";
 import { type Route, type ScaleResult, type ScaleSettings, coldLoad, poolRounds, runKilnScale, runPeerScale } from "./scenarios";
@@ -27,8 +27,9 @@ const HELP = `npm run bench:gateway [-- options]
   --no-cold             skip the cold-load measurement
   --no-scale            skip the client-count runs
   --profile             print a CPU profile of the worker during the largest Kiln run
-  --gc-trace            sample workerd with Linux perf during Kiln's runs and count the timed
-                        writes that a garbage collection in workerd held up (needs perf and root)
+  --gc-trace            count the timed writes that a garbage collection held up, on every server:
+                        workerd sampled with Linux perf during Kiln's runs (needs perf and root),
+                        the peers' own collections from Node's perf_hooks
   --local-observability keep wrangler dev's local trace store on (off by default: a dev tool
                         that writes every invocation's spans to SQLite in workerd's thread)`;
 const flag = (name: string) => process.argv.includes(`--${name}`);
@@ -104,7 +105,7 @@ async function main(): Promise<void> {
   const users = Math.ceil(Math.max(...CLIENT_COUNTS) / CLIENTS_PER_USER);
   console.log(`Kiln gateway benchmark · Node ${process.version} · ${cpus().length} cores · ${(totalmem() / 2 ** 30).toFixed(0)} GiB · load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   console.log(
-    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")} per round, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")} · wrangler dev's local observability ${flag("local-observability") ? "on" : "off"}${GC_TRACE ? " · workerd sampled by perf at 1 kHz during Kiln's runs (--gc-trace)" : ""}`,
+    `clients ${CLIENT_COUNTS.join(", ")} on one project (${users} users, ${CLIENTS_PER_USER} clients each at most) · ${ROUNDS} round${ROUNDS > 1 ? "s" : ""} · fan-out writes ${CLIENT_COUNTS.map(fanOutIterations).join("/")} per round, ${SETTINGS.gapMs} ms apart · sustained ${SETTINGS.sustainedMs / 1000} s per run · cold load ${COLD_SIZES.join(" and ")} nodes × ${COLD_COPIES} projects per route · Kiln via ${ROUTES.join(" and ")} · wrangler dev's local observability ${flag("local-observability") ? "on" : "off"}${GC_TRACE ? " · collections traced (--gc-trace): workerd sampled by perf at 1 kHz during Kiln's runs, the peers' from perf_hooks" : ""}`,
   );
 
   if (GC_TRACE) {
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
     const peers = [];
     if (RUN.peers) {
       for (const kind of ["y-websocket", "hocuspocus"] as const) {
-        const peer = await startPeer(kind);
+        const peer = await startPeer(kind, { gcTrace: GC_TRACE });
         cleanups.push(() => peer.stop());
         log(`${kind} listening on 127.0.0.1:${peer.port}`);
         peers.push({ kind, ...peer });
@@ -194,7 +195,16 @@ async function main(): Promise<void> {
           results.push(result);
           if (profiler) profile = await profiler.stop();
         }
-        for (const peer of peers) results.push(await runPeerScale(peer.kind, peer.port, n, settings, inRound, round));
+        for (const peer of peers) {
+          const from = performance.now();
+          const result = await runPeerScale(peer.kind, peer.port, n, settings, inRound, round);
+          if (GC_TRACE) {
+            const to = performance.now();
+            await new Promise((resolve) => setTimeout(resolve, 200)); // the server's last `gc` lines, still in the pipe
+            result.gc = heldWrites(result.fanOut.windows, peer.collections(from, to), 0);
+          }
+          results.push(result);
+        }
       }
     }
     for (const peer of peers) await peer.stop();

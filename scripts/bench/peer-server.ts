@@ -1,12 +1,15 @@
 /**
  * A peer Yjs server for the benchmark, run as a child process on loopback:
  * `peer-server.ts y-websocket|hocuspocus <port>`. Prints `listening <port>` when ready.
- * Both keep their documents in memory only, as started here.
+ * Both keep their documents in memory only, as started here. With KILN_BENCH_GC_TRACE set
+ * (`bench:gateway -- --gc-trace`), it also prints a `gc …` line for each garbage collection.
  */
 import { createServer } from "node:http";
+import { type PerformanceEntry, PerformanceObserver, constants } from "node:perf_hooks";
 import { Server as HocuspocusServer } from "@hocuspocus/server";
 import { setupWSConnection } from "@y/websocket-server/utils";
 import { WebSocketServer } from "ws";
+import { nodeGcLine } from "./gc-trace";
 
 const [kind, portArg] = process.argv.slice(2);
 const port = Number(portArg);
@@ -24,6 +27,15 @@ async function main(): Promise<void> {
     throw new Error(`unknown peer ${kind}`);
   }
   console.log(`listening ${port}`);
+}
+
+if (process.env.KILN_BENCH_GC_TRACE) {
+  new PerformanceObserver((entries) => {
+    for (const e of entries.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind;
+      console.log(nodeGcLine(performance.timeOrigin + e.startTime, e.duration, kind === constants.NODE_PERFORMANCE_GC_MAJOR));
+    }
+  }).observe({ entryTypes: ["gc"] });
 }
 
 // The benchmark stops this process with SIGTERM (or it dies with its parent's Ctrl-C).

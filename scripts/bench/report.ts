@@ -31,8 +31,8 @@ export function scaleTable(results: PooledResult[]): string {
   );
   if (!traced) return rows;
   const gc = table(
-    ["server", "clients", `workerd collector pauses ≥ ${MIN_PAUSE_MS} ms, whole run`, "timed writes during one", "longest during a timed write (ms)"],
-    results.filter((r) => r.gc).map((r) => [r.server, String(r.clients), String(r.gc!.pauses), `${r.gc!.held} of ${r.gc!.writes}`, r.gc!.held ? ms(r.gc!.longestHeldMs) : "–"]),
+    ["server", "clients", `collector pauses ≥ ${MIN_PAUSE_MS} ms, whole run (full collections)`, "longest pause (ms)", "timed writes during one", "longest during a timed write (ms)"],
+    results.filter((r) => r.gc).map((r) => [r.server, String(r.clients), `${r.gc!.pauses} (${r.gc!.fullPauses})`, r.gc!.pauses ? ms(r.gc!.longestMs) : "–", `${r.gc!.held} of ${r.gc!.writes}`, r.gc!.held ? ms(r.gc!.longestHeldMs) : "–"]),
   );
   return `${rows}\n\n${gc}`;
 }

@@ -26,7 +26,7 @@ export interface ScaleResult {
   clients: number;
   fanOut: FanOutResult;
   sustained: SustainedResult;
-  /** With `--gc-trace`, Kiln's runs: workerd's collector pauses against the timed writes. */
+  /** With `--gc-trace`: the server's collector pauses (workerd's for Kiln) against the timed writes. */
   gc?: GcReport;
 }
 
