@@ -31,7 +31,7 @@ export function scaleTable(results: PooledResult[]): string {
   );
   if (!traced) return rows;
   const gc = table(
-    ["server", "clients", `collector pauses ≥ ${MIN_PAUSE_MS} ms, whole run (full collections)`, "longest pause (ms)", "timed writes during one", "longest during a timed write (ms)"],
+    ["server", "clients", `collector pauses ≥ ${MIN_PAUSE_MS} ms, whole runs, all rounds (full collections)`, "longest pause (ms)", "timed writes during one", "longest during a timed write (ms)"],
     results.filter((r) => r.gc).map((r) => [r.server, String(r.clients), `${r.gc!.pauses} (${r.gc!.fullPauses})`, r.gc!.pauses ? ms(r.gc!.longestMs) : "–", `${r.gc!.held} of ${r.gc!.writes}`, r.gc!.held ? ms(r.gc!.longestHeldMs) : "–"]),
   );
   return `${rows}\n\n${gc}`;
