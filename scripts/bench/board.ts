@@ -4,11 +4,9 @@
  * visible) and at 100% (xyflow renders only the visible nodes). Prints a table.
  * The board runs against a local doc (web/src/board/bench/), so no stack is needed.
  */
-import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
-import { createServer } from "vite";
-import { findFreePort } from "../local/ports";
 import { launchChromium } from "../test/browser";
+import { emptyPanePoint, serveBoardPage } from "./board-page";
 
 const NODES = Number(process.env.BENCH_NODES ?? 2000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -59,24 +57,9 @@ async function pan(page: Page): Promise<{ fps: number; p95: number }> {
   return { fps: frames.length / seconds, p95: gaps[Math.floor(gaps.length * 0.95)] ?? 0 };
 }
 
-/** A point of the canvas, right of and below the middle, where nothing but the pane is under the pointer. */
-async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
-  const point = await page.evaluate(`(() => {
-    const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
-    for (let y = pane.bottom - 80; y > pane.top + pane.height / 2; y -= 7)
-      for (let x = pane.right - 240; x > pane.left + pane.width / 2; x -= 7)
-        if (document.elementFromPoint(x, y)?.classList.contains("react-flow__pane")) return { x, y };
-    return null;
-  })()`);
-  if (!point) throw new Error("no empty spot on the board to start a pan from");
-  return point as { x: number; y: number };
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-const port = await findFreePort();
-const server = await createServer({ configFile: fileURLToPath(new URL("../../web/vite.config.ts", import.meta.url)), server: { port, strictPort: true }, logLevel: "error" });
-await server.listen();
+const server = await serveBoardPage();
 const browser = await launchChromium();
 const rows: Row[] = [];
 try {
@@ -84,7 +67,7 @@ try {
   const zoomed: Row[] = [];
   for (let run = 0; run < RUNS + 1; run++) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await page.goto(`http://localhost:${port}/src/board/bench/index.html?n=${NODES}`);
+    await page.goto(server.url(NODES));
     await page.waitForFunction(() => (globalThis as unknown as Recorder).benchResult !== undefined, null, { timeout: 120_000 });
     const result = (await page.evaluate(() => (globalThis as unknown as Recorder).benchResult))!;
     const fitPan = await pan(page);
