@@ -38,8 +38,12 @@ connection.doc.transact(() => {
 const t1 = performance.now();
 const store = new BoardStore(connection, { userId: "bench", name: "Bench", color: "#2563eb" });
 
+// Laid out as on the project page (styles.css, .board-frame > .editor): absolutely placed in a
+// window that does not scroll. A position: fixed root made Chromium composite some 150 of the
+// board's nodes and edges as layers of their own ("overlap"), which the app does not do.
+document.body.style.overflow = "hidden";
 const root = document.getElementById("root")!;
-root.style.cssText = "position:fixed;inset:0;display:flex";
+root.style.cssText = "position:absolute;inset:0;display:flex";
 createRoot(root).render(
   <BoardContext.Provider value={store}>
     <ReactFlowProvider>
