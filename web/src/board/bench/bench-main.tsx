@@ -40,7 +40,7 @@ const store = new BoardStore(connection, { userId: "bench", name: "Bench", color
 
 // Laid out as on the project page (styles.css, .board-frame > .editor): absolutely placed in a
 // window that does not scroll. A position: fixed root made Chromium composite some 150 of the
-// board's nodes and edges as layers of their own ("overlap"), which the app does not do.
+// board's nodes and edges as layers of their own ("overlap"); absolutely placed, none are.
 document.body.style.overflow = "hidden";
 const root = document.getElementById("root")!;
 root.style.cssText = "position:absolute;inset:0;display:flex";
