@@ -89,4 +89,37 @@ describe("bad input", () => {
     }
     expect(await orgState(org.id)).toEqual(before);
   }, 60_000);
+
+  // Postgres refuses both in text (and jsonb): they used to reach the query and answer 500.
+  it.each([
+    ["a NUL character", "Ada\u0000Lovelace"],
+    ["a lone surrogate", "Ada\ud800"],
+  ])("refuses %s in every name, the search query and a redirect with a 400 naming the field", async (_, text) => {
+    const { org, owner } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id, "org", "Target");
+    const base = `/api/orgs/${org.id}`;
+    const cases: [method: string, path: string, body: Record<string, unknown> | undefined, field: string][] = [
+      ["POST", "/api/auth/signup", { email: `nul-${crypto.randomUUID().slice(0, 8)}@kiln.test`, password: `pw-${crypto.randomUUID()}`, name: text }, "name"],
+      ["POST", "/api/orgs", { name: text }, "name"],
+      ["PATCH", base, { name: text }, "name"],
+      ["POST", `${base}/projects`, { name: text, visibility: "org" }, "name"],
+      ["PATCH", `${base}/projects/${project.id}`, { name: text }, "name"],
+      ["PATCH", "/api/me", { name: text }, "name"],
+      ["POST", "/api/account/api-keys", { name: text, scopes: ["account:read"] }, "name"],
+      ["POST", "/api/auth/magic-link/request", { email: "someone@kiln.test", redirect: `/orgs/${text}` }, "redirect"],
+      // A URL cannot carry a lone surrogate (percent-encoding is UTF-8), only a NUL.
+      ["GET", `/api/users/search?q=${encodeURIComponent(text.replace("\ud800", "\u0000"))}`, undefined, "q"],
+    ];
+    const before = await orgState(org.id);
+    const name = async () => (await withDb((db) => db.execute(sql`select name from users where id = ${owner.user.id}`))).rows;
+    const nameBefore = await name();
+    for (const [method, path, body, field] of cases) {
+      const error = await expectJson<ApiError>(call(owner.client, path, { method, body }), 400);
+      expect(error.error.code, path).toBe("invalid_request");
+      expect(error.error.fields?.[field], path).toContainEqual(expect.stringContaining("NUL character (U+0000)"));
+      expect(error.error.message, path).toContain(field);
+    }
+    expect(await orgState(org.id)).toEqual(before);
+    expect(await name()).toEqual(nameBefore);
+  }, 60_000);
 });

@@ -1,9 +1,11 @@
 import { SELF } from "cloudflare:test";
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
+import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import type { AppEnv } from "../src/env";
 import { ApiError, onError } from "../src/lib/errors";
+import { withDatabase } from "./helpers";
 
 interface ErrorBody {
   error: { code: string; message: string; fields?: Record<string, string[]> };
@@ -49,6 +51,26 @@ describe("errors and request ids", () => {
     expect(body.error.message).toContain("req-42");
     expect(body.error.message).not.toContain("secret internals");
     expect(log).toHaveBeenCalledWith(expect.stringContaining("req-42"));
+    log.mockRestore();
+  });
+
+  it("logs the database's own message under a failed query, and keeps it out of the response", async () => {
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
+    const app = new Hono<AppEnv>().use(requestId());
+    // Postgres refuses a NUL in text: drizzle wraps its error in "Failed query", with the cause underneath.
+    app.get("/query", () => withDatabase((db) => db.execute(sql`select ${"a\u0000b"}::text as t`)).then(() => new Response("stored")));
+    app.onError(onError);
+    const res = await app.request("/query", { headers: { "x-request-id": "req-db" } });
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(text).toContain("req-db");
+    expect(text).not.toMatch(/Failed query|0x00|UTF8/i);
+    const line = log.mock.calls.map(([first]) => String(first)).find((l) => l.includes("req-db"));
+    expect(line).toBeDefined();
+    const entry = JSON.parse(line!) as { error: string; causes: { message: string; code?: string }[] };
+    expect(entry.error).toContain("Failed query");
+    // The database's words: "invalid byte sequence for encoding "UTF8": 0x00" (SQLSTATE 22021).
+    expect(entry.causes).toContainEqual(expect.objectContaining({ message: expect.stringMatching(/0x00/) }));
     log.mockRestore();
   });
 });

@@ -2,11 +2,10 @@
 import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
 import { isAppPath } from "./app-path";
+import { StorableTextSchema } from "../lib/storable-text";
 
 /** Trimmed and lower-cased before it is checked, so one address is one account. */
-export const EmailSchema = z
-  .string()
-  .trim()
+export const EmailSchema = StorableTextSchema.trim()
   .toLowerCase()
   .pipe(z.email({ message: "Enter a valid email address." }).max(254))
   .openapi({ example: "ada@example.com" });
@@ -18,12 +17,11 @@ export const PasswordSchema = z
   .refine((p) => [...p].length <= PASSWORD_MAX, { message: `Use at most ${PASSWORD_MAX} characters.` })
   .openapi({ example: "correct horse battery staple" });
 
-export const NameSchema = z.string().trim().min(1).max(100);
+/** A person's, organization's or API key's name: trimmed, 1 to 100 characters. */
+export const NameSchema = StorableTextSchema.trim().min(1).max(100);
 
 /** Where to land after signing in: a path of this app only (no `//host`, `/\host` or hidden control characters). */
-export const RedirectSchema = z
-  .string()
-  .max(512)
+export const RedirectSchema = StorableTextSchema.max(512)
   .refine(isAppPath, "Must be a path in this app.")
   .openapi({ description: "A path of this app to return to after signing in, e.g. `/orgs/…`.", example: "/account" });
 

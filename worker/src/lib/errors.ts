@@ -56,6 +56,19 @@ const defaultCodes: Record<number, string> = {
   429: "rate_limited",
 };
 
+/**
+ * What lies under an error, outermost first: drizzle's "Failed query" wraps the database's
+ * own error (its message and SQLSTATE code), which is what tells why the query failed.
+ */
+function errorCauses(err: unknown): { message: string; code?: string }[] {
+  const causes: { message: string; code?: string }[] = [];
+  for (let cause = err instanceof Error ? err.cause : undefined; cause !== undefined && causes.length < 5; cause = cause instanceof Error ? cause.cause : undefined) {
+    const code = typeof cause === "object" && cause !== null && "code" in cause ? String(cause.code) : undefined;
+    causes.push({ message: cause instanceof Error ? cause.message : String(cause), ...(code ? { code } : {}) });
+  }
+  return causes;
+}
+
 /** The single error handler: client errors as JSON, crashes logged with the request id and hidden. */
 export const onError: ErrorHandler<AppEnv> = (err, c) => {
   const requestId = c.get("requestId");
@@ -67,7 +80,9 @@ export const onError: ErrorHandler<AppEnv> = (err, c) => {
     const headers = err instanceof ApiError ? err.headers : undefined;
     return c.json(body, err.status, headers);
   }
-  console.error(JSON.stringify({ level: "error", requestId, method: c.req.method, path: c.req.path, error: String(err), stack: err instanceof Error ? err.stack : undefined }));
+  console.error(
+    JSON.stringify({ level: "error", requestId, method: c.req.method, path: c.req.path, error: String(err), causes: errorCauses(err), stack: err instanceof Error ? err.stack : undefined }),
+  );
   const status = err instanceof HTTPException ? err.status : 500;
   const body: ErrorBody = {
     error: { code: "internal", message: `Something went wrong on our side. Quote request id ${requestId} when reporting it.` },

@@ -1,6 +1,7 @@
 /** zod schemas shared by the organization and project routes: path parameters and response shapes. */
 import { z } from "@hono/zod-openapi";
 import { orgRoles, projectRoles, projectVisibilities } from "../../../drizzle/schema";
+import { StorableTextSchema } from "../lib/storable-text";
 
 const pathId = (name: string, description: string) => z.uuid().openapi({ param: { name, in: "path" }, description });
 
@@ -39,7 +40,7 @@ export const ProjectSchema = z
 export const ProjectMemberSchema = z.object({ user: UserSummarySchema, role: ProjectRoleSchema, addedAt: z.string() }).openapi("ProjectMember");
 
 /** Project names: trimmed, 1 to 100 characters, unique within the org. */
-export const ProjectNameSchema = z.string().trim().min(1).max(100);
+export const ProjectNameSchema = StorableTextSchema.trim().min(1).max(100);
 
 /** A user row as a co-member sees it. */
 export function userSummary(user: { id: string; email: string; name: string; avatarUrl: string | null }): z.infer<typeof UserSummarySchema> {

@@ -9,6 +9,7 @@ import { organizationsMembers, users } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
 import { authErrors, createApp, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
+import { StorableTextSchema } from "../lib/storable-text";
 import { UserSummarySchema, userSummary } from "../orgs/schemas";
 
 export const SEARCH_LIMIT = 20;
@@ -19,7 +20,7 @@ const searchRoute = createRoute({
   tags: ["users"],
   summary: "Find people: co-members by part of their name or email, anyone by exact email",
   request: {
-    query: z.object({ q: z.string().trim().min(1).max(254).openapi({ param: { name: "q", in: "query" }, example: "ada" }) }),
+    query: z.object({ q: StorableTextSchema.trim().min(1).max(254).openapi({ param: { name: "q", in: "query" }, example: "ada" }) }),
   },
   responses: { 200: jsonResponse(z.object({ users: z.array(UserSummarySchema) }).openapi("UserSearch"), `At most ${SEARCH_LIMIT}, by name.`), ...authErrors },
 });
