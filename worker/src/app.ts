@@ -1,11 +1,13 @@
 /** The worker's Hono app: middleware, the resource sub-apps, the OpenAPI document. */
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
+import { PatternRouter } from "hono/router/pattern-router";
 import { authenticate } from "./auth/middleware";
 import type { AppEnv } from "./env";
 import { database } from "./lib/database";
 import { onError, onNotFound } from "./lib/errors";
 import { requireSameOrigin, strictCors } from "./lib/origin";
+import { declareSharedResponses } from "./lib/openapi";
 import { limitBody, requireJson } from "./lib/request-guards";
 import { accountApiKeys } from "./routes/account-api-keys";
 import { accountPassword } from "./routes/account-password";
@@ -36,11 +38,14 @@ import { userRoutes } from "./routes/users";
 export const app = new OpenAPIHono<AppEnv>();
 
 app.use(requestId());
-const apiChain = [database, strictCors, requireSameOrigin, limitBody, requireJson, authenticate] as const;
-app.use("/api/*", ...apiChain);
+const apiGuards = [database, strictCors, requireSameOrigin, limitBody, requireJson, authenticate] as const;
 // The gateway's HTTP endpoints are authenticated here; everything else under /gw goes to the DO.
-app.use("/gw/:org/projects/:project/events", ...apiChain);
-app.use("/gw/:org/event-log", ...apiChain);
+// The document declares what the guards answer (401, 403, 413, 415) on the operations they cover.
+const guardedPaths = new PatternRouter<true>();
+for (const path of ["/api/*", "/gw/:org/projects/:project/events", "/gw/:org/event-log"]) {
+  app.use(path, ...apiGuards);
+  guardedPaths.add("ALL", path, true);
+}
 
 app.route("/api", health);
 app.route("/api/auth", auth);
@@ -71,7 +76,7 @@ app.route("/.well-known", jwks);
 app.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "__Host-kiln_session" });
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer", description: "An API key, `kiln_…`" });
 
-app.doc31("/api/openapi.json", {
+const documentConfig: Parameters<typeof app.getOpenAPI31Document>[0] = {
   openapi: "3.1.0",
   info: {
     title: "Kiln API",
@@ -79,7 +84,13 @@ app.doc31("/api/openapi.json", {
     description: "Accounts, organizations, projects and the gateways of Kiln's collaborative whiteboard.",
   },
   security: [{ session: [] }, { apiKey: [] }],
-});
+};
+
+/** Whether requests to an operation's path pass the API guards, matched as Hono matches `app.use`. */
+const isGuarded = (openApiPath: string) => guardedPaths.match("GET", openApiPath.replace(/\{[^}]+\}/g, "x"))[0].length > 0;
+
+let apiDocument: ReturnType<typeof app.getOpenAPI31Document> | undefined;
+app.get("/api/openapi.json", (c) => c.json((apiDocument ??= declareSharedResponses(app.getOpenAPI31Document(documentConfig), isGuarded))));
 
 app.onError(onError);
 app.notFound(onNotFound);

@@ -1,5 +1,5 @@
 /** `/api/account/api-keys`: keys for scripts and tools, `Authorization: Bearer kiln_…`. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { apiKeys } from "../../../drizzle/schema";
 import { API_KEY_PREFIX, requireSession } from "../auth/middleware";
@@ -8,7 +8,7 @@ import { apiKeyScopes } from "../auth/scopes";
 import { hashToken, randomToken } from "../auth/tokens";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -36,35 +36,40 @@ const CreateSchema = z
   })
   .openapi("ApiKeyCreate");
 
-const listRoute = createRoute({
+const listRoute = defineRoute({
   method: "get",
   path: "/api-keys",
+  operationId: "listApiKeys",
+  access: "session",
   tags: ["account"],
   summary: "The account's API keys (never their secret)",
-  responses: { 200: jsonResponse(z.object({ apiKeys: z.array(ApiKeySchema) }).openapi("ApiKeyList"), "The keys, newest first."), ...authErrors },
+  responses: { 200: jsonResponse(z.object({ apiKeys: z.array(ApiKeySchema) }).openapi("ApiKeyList"), "The keys, newest first.") },
 });
 
-const createKeyRoute = createRoute({
+const createKeyRoute = defineRoute({
   method: "post",
   path: "/api-keys",
+  operationId: "createApiKey",
+  access: "session",
   tags: ["account"],
   summary: "Create an API key; the answer is the only time the key is shown",
   request: { body: jsonBody(CreateSchema) },
   responses: {
     201: jsonResponse(z.object({ apiKey: ApiKeySchema, key: z.string().openapi({ example: "kiln_…" }) }).openapi("ApiKeyCreated"), "The key."),
     400: jsonResponse(ErrorSchema, "Invalid name, scopes or lifetime."),
-    ...authErrors,
     429: jsonResponse(ErrorSchema, "Too many keys created recently."),
   },
 });
 
-const revokeRoute = createRoute({
+const revokeRoute = defineRoute({
   method: "delete",
   path: "/api-keys/{id}",
+  operationId: "revokeApiKey",
+  access: "session",
   tags: ["account"],
   summary: "Revoke an API key at once",
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) }) },
-  responses: { 204: { description: "Revoked (also when it already was)." }, ...authErrors, 404: jsonResponse(ErrorSchema, "No such key of yours.") },
+  responses: { 204: { description: "Revoked (also when it already was)." }, 404: jsonResponse(ErrorSchema, "No such key of yours.") },
 });
 
 function publicApiKey(key: typeof apiKeys.$inferSelect): z.infer<typeof ApiKeySchema> {

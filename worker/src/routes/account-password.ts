@@ -1,5 +1,5 @@
 /** `/api/account/password`: change (or, for a password-less account, set) the password. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { passwords } from "../../../drizzle/schema";
 import { voidEmailTokens } from "../auth/email-tokens";
@@ -10,7 +10,7 @@ import { PasswordSchema } from "../auth/schemas";
 import { revokeOtherSessions, startSession } from "../auth/sessions";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 
 const ChangeSchema = z
   .strictObject({
@@ -19,9 +19,11 @@ const ChangeSchema = z
   })
   .openapi("PasswordChange");
 
-const changeRoute = createRoute({
+const changeRoute = defineRoute({
   method: "post",
   path: "/password",
+  operationId: "changePassword",
+  access: "session",
   tags: ["account"],
   summary: "Change the password; signs out every other session",
   description: "Opens a new session in place of this one. An account without a password (magic link, OAuth) sets one without `currentPassword`.",
@@ -29,7 +31,6 @@ const changeRoute = createRoute({
   responses: {
     204: { description: "Changed." },
     400: jsonResponse(ErrorSchema, "The new password is not acceptable, or `currentPassword` is missing."),
-    ...authErrors,
     429: jsonResponse(ErrorSchema, "Too many attempts, or the account is locked (see Retry-After)."),
   },
 });

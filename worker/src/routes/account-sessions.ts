@@ -1,12 +1,12 @@
 /** `/api/account/sessions`: where the account is signed in, and signing those places out. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq, gt, ne } from "drizzle-orm";
 import { sessions } from "../../../drizzle/schema";
 import { requireSession } from "../auth/middleware";
 import { clearSessionCookie } from "../auth/sessions";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 
 const SessionSchema = z
   .object({
@@ -21,29 +21,35 @@ const SessionSchema = z
   })
   .openapi("Session");
 
-const listRoute = createRoute({
+const listRoute = defineRoute({
   method: "get",
   path: "/sessions",
+  operationId: "listSessions",
+  access: "session",
   tags: ["account"],
   summary: "The account's active sessions, most recently used first",
-  responses: { 200: jsonResponse(z.object({ sessions: z.array(SessionSchema) }).openapi("SessionList"), "The sessions."), ...authErrors },
+  responses: { 200: jsonResponse(z.object({ sessions: z.array(SessionSchema) }).openapi("SessionList"), "The sessions.") },
 });
 
-const revokeRoute = createRoute({
+const revokeRoute = defineRoute({
   method: "delete",
   path: "/sessions/{id}",
+  operationId: "revokeSession",
+  access: "session",
   tags: ["account"],
   summary: "Sign out one session (the current one included)",
   request: { params: z.object({ id: z.uuid().openapi({ param: { name: "id", in: "path" } }) }) },
-  responses: { 204: { description: "Signed out." }, ...authErrors, 404: jsonResponse(ErrorSchema, "No such session of yours.") },
+  responses: { 204: { description: "Signed out." }, 404: jsonResponse(ErrorSchema, "No such session of yours.") },
 });
 
-const revokeOthersRoute = createRoute({
+const revokeOthersRoute = defineRoute({
   method: "post",
   path: "/sessions/revoke-others",
+  operationId: "revokeOtherSessions",
+  access: "session",
   tags: ["account"],
   summary: "Sign out every session but this one",
-  responses: { 200: jsonResponse(z.object({ revoked: z.int() }).openapi("SessionsRevoked"), "How many were signed out."), ...authErrors },
+  responses: { 200: jsonResponse(z.object({ revoked: z.int() }).openapi("SessionsRevoked"), "How many were signed out.") },
 });
 
 export const accountSessions = createApp()

@@ -1,5 +1,5 @@
 /** `/api/account/totp`: enrol in, confirm, regenerate recovery codes for, and turn off TOTP. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import { totp } from "../../../drizzle/schema";
 import { requireSession } from "../auth/middleware";
@@ -10,7 +10,7 @@ import { startSession } from "../auth/sessions";
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpUri } from "../auth/totp";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
 const SetupSchema = z
@@ -31,18 +31,22 @@ const DisableSchema = z
 
 const tooMany = { 429: jsonResponse(ErrorSchema, "Too many attempts, or the account is locked (see Retry-After).") };
 
-const setupRoute = createRoute({
+const setupRoute = defineRoute({
   method: "post",
   path: "/totp/setup",
+  operationId: "startTotpSetup",
+  access: "session",
   tags: ["account"],
   summary: "Start enrolling in TOTP: a new secret, not yet in force",
   description: "Replaces an unconfirmed enrolment. Confirm it with `POST /api/account/totp/enable`.",
-  responses: { 200: jsonResponse(SetupSchema, "The secret to add to an authenticator app."), ...authErrors, 409: jsonResponse(ErrorSchema, "TOTP is already on."), ...tooMany },
+  responses: { 200: jsonResponse(SetupSchema, "The secret to add to an authenticator app."), 409: jsonResponse(ErrorSchema, "TOTP is already on."), ...tooMany },
 });
 
-const enableRoute = createRoute({
+const enableRoute = defineRoute({
   method: "post",
   path: "/totp/enable",
+  operationId: "enableTotp",
+  access: "session",
   tags: ["account"],
   summary: "Turn TOTP on with a first code; answers the recovery codes, once",
   description: "Opens a new session in place of this one.",
@@ -50,28 +54,31 @@ const enableRoute = createRoute({
   responses: {
     200: jsonResponse(RecoveryCodesSchema, "TOTP is on."),
     400: jsonResponse(ErrorSchema, "The code is wrong (`invalid_code`)."),
-    ...authErrors,
     409: jsonResponse(ErrorSchema, "No enrolment started, or TOTP is already on."),
     ...tooMany,
   },
 });
 
-const disableRoute = createRoute({
+const disableRoute = defineRoute({
   method: "post",
   path: "/totp/disable",
+  operationId: "disableTotp",
+  access: "session",
   tags: ["account"],
   summary: "Turn TOTP off (needs the password or a current code)",
   request: { body: jsonBody(DisableSchema) },
-  responses: { 204: { description: "TOTP is off; the recovery codes are void." }, ...authErrors, 409: jsonResponse(ErrorSchema, "TOTP is not on."), ...tooMany },
+  responses: { 204: { description: "TOTP is off; the recovery codes are void." }, 409: jsonResponse(ErrorSchema, "TOTP is not on."), ...tooMany },
 });
 
-const recoveryCodesRoute = createRoute({
+const recoveryCodesRoute = defineRoute({
   method: "post",
   path: "/totp/recovery-codes",
+  operationId: "replaceRecoveryCodes",
+  access: "session",
   tags: ["account"],
   summary: "Replace the recovery codes (needs a current code)",
   request: { body: jsonBody(CodeBodySchema) },
-  responses: { 200: jsonResponse(RecoveryCodesSchema, "The new codes; the old ones are void."), ...authErrors, 409: jsonResponse(ErrorSchema, "TOTP is not on."), ...tooMany },
+  responses: { 200: jsonResponse(RecoveryCodesSchema, "The new codes; the old ones are void."), 409: jsonResponse(ErrorSchema, "TOTP is not on."), ...tooMany },
 });
 
 const alreadyOn = () => new ApiError(409, "totp_enabled", "Two-factor authentication is already on. Turn it off first to enrol a new device.");

@@ -1,9 +1,9 @@
 /** `/api/orgs/{org}/audit-log`: the org's audit trail for its admins and owners, newest first, by cursor. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { auditLog } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
-import { ErrorSchema, authErrors, createApp, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireOrgRole } from "../orgs/membership";
 import { OrgParams } from "../orgs/schemas";
 
@@ -21,9 +21,11 @@ const AuditEntrySchema = z
   })
   .openapi("AuditEntry");
 
-const listRoute = createRoute({
+const listRoute = defineRoute({
   method: "get",
   path: "/orgs/{org}/audit-log",
+  operationId: "listAuditLog",
+  access: "sessionOrApiKey",
   tags: ["audit log"],
   summary: "The organization's audit log (admins and owners)",
   request: {
@@ -38,7 +40,6 @@ const listRoute = createRoute({
       z.object({ entries: z.array(AuditEntrySchema), next: z.number().int().nullable().openapi({ description: "Pass as `before` for the next page; null at the end." }) }).openapi("AuditPage"),
       "Newest first.",
     ),
-    ...authErrors,
     404: jsonResponse(ErrorSchema, "No such organization, or you are not a member of it."),
   },
 });

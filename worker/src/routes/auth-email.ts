@@ -1,5 +1,5 @@
 /** `/api/auth/verify-email`: confirm the account's email address, and send the link again. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, eq, isNull } from "drizzle-orm";
 import { users } from "../../../drizzle/schema";
 import { consumeEmailToken, emailTokenError, issueEmailToken } from "../auth/email-tokens";
@@ -11,18 +11,19 @@ import { emails } from "../email/templates";
 import { appUrl } from "../lib/app-url";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
 const VerifiedSchema = z.object({ email: z.string(), emailVerified: z.literal(true) }).openapi("EmailVerified");
 
-const verifyRoute = createRoute({
+const verifyRoute = defineRoute({
   method: "post",
   path: "/verify-email",
+  operationId: "verifyEmail",
+  access: "public",
   tags: ["auth"],
   summary: "Confirm an email address with the token from the emailed link",
   description: "Works signed in or not. Each link works once, for 24 hours.",
-  security: [],
   request: { body: jsonBody(z.strictObject({ token: EmailTokenSchema }).openapi("VerifyEmail")) },
   responses: {
     200: jsonResponse(VerifiedSchema, "The address is confirmed."),
@@ -31,14 +32,15 @@ const verifyRoute = createRoute({
   },
 });
 
-const resendRoute = createRoute({
+const resendRoute = defineRoute({
   method: "post",
   path: "/verify-email/resend",
+  operationId: "resendVerificationEmail",
+  access: "session",
   tags: ["auth"],
   summary: "Email a new confirmation link to the signed-in user",
   responses: {
     202: { description: "The email is on its way." },
-    ...authErrors,
     409: jsonResponse(ErrorSchema, "The address is already confirmed."),
     429: jsonResponse(ErrorSchema, "Too many emails asked for (see Retry-After)."),
     503: jsonResponse(ErrorSchema, "The email could not be sent; try again later."),

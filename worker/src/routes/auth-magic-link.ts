@@ -1,5 +1,5 @@
 /** `/api/auth/magic-link`: sign in (or sign up) with a single-use link emailed to the address. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import { users } from "../../../drizzle/schema";
 import { claimAccount } from "../auth/claim";
@@ -12,17 +12,18 @@ import { emails } from "../email/templates";
 import { appUrl } from "../lib/app-url";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
-const requestRoute = createRoute({
+const requestRoute = defineRoute({
   method: "post",
   path: "/magic-link/request",
+  operationId: "requestMagicLink",
+  access: "public",
   tags: ["auth"],
   summary: "Email a sign-in link",
   description:
     "Always answers 202, whether or not an account has this email: for a new address, the link creates the account. The link works once, for 15 minutes, and carries `redirect` (the page to open after signing in).",
-  security: [],
   request: { body: jsonBody(z.strictObject({ email: EmailSchema, redirect: RedirectSchema.optional() }).openapi("MagicLinkRequest")) },
   responses: {
     202: jsonResponse(AcceptedSchema, "A sign-in link is on its way."),
@@ -32,13 +33,14 @@ const requestRoute = createRoute({
   },
 });
 
-const verifyRoute = createRoute({
+const verifyRoute = defineRoute({
   method: "post",
   path: "/magic-link/verify",
+  operationId: "signInWithMagicLink",
+  access: "public",
   tags: ["auth"],
   summary: "Sign in with the token from a sign-in link",
   description: "Confirms the email. Answers `mfa_required` when the account has TOTP: finish with `POST /api/auth/totp`.",
-  security: [],
   request: { body: jsonBody(z.strictObject({ token: EmailTokenSchema }).openapi("MagicLinkVerify")) },
   responses: {
     200: jsonResponse(SignInResultSchema, "Signed in, or a second factor is owed."),

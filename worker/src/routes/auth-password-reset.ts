@@ -1,5 +1,5 @@
 /** `/api/auth/password-reset`: a forgotten password, reset through a link emailed to the account. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, eq, sql } from "drizzle-orm";
 import { passwords, users } from "../../../drizzle/schema";
 import { consumeEmailToken, emailTokenError, issueEmailToken, voidEmailTokens } from "../auth/email-tokens";
@@ -12,16 +12,17 @@ import { emails } from "../email/templates";
 import { appUrl } from "../lib/app-url";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
-const requestRoute = createRoute({
+const requestRoute = defineRoute({
   method: "post",
   path: "/password-reset/request",
+  operationId: "requestPasswordReset",
+  access: "public",
   tags: ["auth"],
   summary: "Email a password-reset link",
   description: "Always answers 202, whether or not an account has this email. The link works once, for 1 hour, and carries `redirect` (the page to open after signing in).",
-  security: [],
   request: { body: jsonBody(z.strictObject({ email: EmailSchema, redirect: RedirectSchema.optional() }).openapi("PasswordResetRequest")) },
   responses: {
     202: jsonResponse(AcceptedSchema, "If an account has this email, a link is on its way."),
@@ -30,14 +31,15 @@ const requestRoute = createRoute({
   },
 });
 
-const resetRoute = createRoute({
+const resetRoute = defineRoute({
   method: "post",
   path: "/password-reset",
+  operationId: "resetPassword",
+  access: "public",
   tags: ["auth"],
   summary: "Choose a new password with the emailed token, and sign in",
   description:
     "Signs out every session of the account, unlocks it and confirms its email. Answers `mfa_required` when the account has TOTP: finish with `POST /api/auth/totp`.",
-  security: [],
   request: { body: jsonBody(z.strictObject({ token: EmailTokenSchema, password: PasswordSchema }).openapi("PasswordReset")) },
   responses: {
     200: jsonResponse(SignInResultSchema, "The password is changed; signed in, or a second factor is owed."),

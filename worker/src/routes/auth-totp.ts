@@ -1,5 +1,5 @@
 /** `/api/auth/totp`: the second step of signing in, for accounts with TOTP. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { clearFailedAttempts, assertNotLocked, recordFailedAttempt } from "../auth/lockout";
 import { requireSession } from "../auth/middleware";
 import { RecoveryCodeSchema, SignInResultSchema, TotpCodeSchema, publicUser } from "../auth/schemas";
@@ -7,16 +7,18 @@ import { consumeRecoveryCode, consumeTotpCode, findTotp } from "../auth/second-f
 import { clientIp, completeSession } from "../auth/sessions";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
 const SecondFactorSchema = z
   .union([z.strictObject({ code: TotpCodeSchema }), z.strictObject({ recoveryCode: RecoveryCodeSchema })])
   .openapi("SecondFactor", { description: "A code from the authenticator app, or one of the recovery codes (each works once)." });
 
-const totpRoute = createRoute({
+const totpRoute = defineRoute({
   method: "post",
   path: "/totp",
+  operationId: "finishSignInWithSecondFactor",
+  access: "session",
   tags: ["auth"],
   summary: "Finish signing in with a TOTP code or a recovery code",
   description: "Needs the pending session that a sign-in answering `mfa_required` opened; replaces it with a full session.",
@@ -25,7 +27,6 @@ const totpRoute = createRoute({
   responses: {
     200: jsonResponse(SignInResultSchema, "Signed in."),
     400: jsonResponse(ErrorSchema, "Neither a 6-digit code nor a recovery code."),
-    ...authErrors,
     409: jsonResponse(ErrorSchema, "This session is not waiting for a second factor."),
     429: jsonResponse(ErrorSchema, "Too many attempts, or the account is locked for a while (see Retry-After)."),
   },

@@ -1,5 +1,5 @@
 /** `/api/auth`: sign up, sign in with a password, sign out. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { eq, sql } from "drizzle-orm";
 import { passwords, sessions, users } from "../../../drizzle/schema";
 import { issueEmailToken } from "../auth/email-tokens";
@@ -13,7 +13,7 @@ import { trySendEmail } from "../email/sender";
 import { appUrl } from "../lib/app-url";
 import { audit } from "../lib/audit";
 import { ApiError, tooManyRequests } from "../lib/errors";
-import { ErrorSchema, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
 /** Failed password checks in a row before the account locks, and for how long. */
@@ -23,9 +23,11 @@ export const LOCKOUT_MS = 15 * 60 * 1000;
 const SignupSchema = z.strictObject({ email: EmailSchema, password: PasswordSchema, name: NameSchema.optional() }).openapi("Signup");
 const LoginSchema = z.strictObject({ email: EmailSchema, password: z.string().max(1024) }).openapi("Login");
 
-const signupRoute = createRoute({
+const signupRoute = defineRoute({
   method: "post",
   path: "/signup",
+  operationId: "signUp",
+  access: "public",
   tags: ["auth"],
   summary: "Create an account with email and password, and sign in",
   description: "Sends an email to confirm the address. The account works at once; some actions need a confirmed email.",
@@ -38,9 +40,11 @@ const signupRoute = createRoute({
   },
 });
 
-const loginRoute = createRoute({
+const loginRoute = defineRoute({
   method: "post",
   path: "/login",
+  operationId: "signIn",
+  access: "public",
   tags: ["auth"],
   summary: "Sign in with email and password",
   description: "Answers `mfa_required` when the account has TOTP: finish with `POST /api/auth/totp`.",
@@ -52,9 +56,11 @@ const loginRoute = createRoute({
   },
 });
 
-const logoutRoute = createRoute({
+const logoutRoute = defineRoute({
   method: "post",
   path: "/logout",
+  operationId: "signOut",
+  access: "public",
   tags: ["auth"],
   summary: "Sign out: end this session on the server and clear its cookie",
   responses: { 204: { description: "Signed out (also when there was no session)." } },

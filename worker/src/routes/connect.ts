@@ -1,5 +1,5 @@
 /** `POST /api/orgs/{org}/projects/{project}/connect`: a short-lived token and the URL to open the project's gateway socket. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../env";
@@ -7,7 +7,7 @@ import { ensureGatewayAllocation } from "../gateway/allocation";
 import { pushMembership } from "../gateway/membership-push";
 import { signGatewayToken } from "../gateway/token";
 import { audit } from "../lib/audit";
-import { ErrorSchema, authErrors, createApp, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireVisibleProject } from "../orgs/membership";
 import { ProjectParams } from "../orgs/schemas";
 
@@ -19,14 +19,16 @@ const ConnectSchema = z
   })
   .openapi("GatewayConnect");
 
-const connectRoute = createRoute({
+const connectRoute = defineRoute({
   method: "post",
   path: "/orgs/{org}/projects/{project}/connect",
+  operationId: "connectToProject",
+  access: "sessionOrApiKey",
   tags: ["gateway"],
   summary: "Get a 5-minute token to open a project on the org's gateway",
   description: "Needs the `gateway:connect` scope for API keys. Pins the org to a gateway on first use.",
   request: { params: ProjectParams },
-  responses: { 200: jsonResponse(ConnectSchema, "Open `url?token=…` as a WebSocket before `expiresAt`."), ...authErrors, 404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it.") },
+  responses: { 200: jsonResponse(ConnectSchema, "Open `url?token=…` as a WebSocket before `expiresAt`."), 404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it.") },
 });
 
 /** The app's public origin: APP_URL, else the request's own. */

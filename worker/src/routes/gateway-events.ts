@@ -4,14 +4,14 @@
  * log for its admins. The worker authenticates the caller and checks Postgres; the gateway
  * checks again against its own copy of the membership.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { getServerByName } from "partyserver";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireAuth } from "../auth/middleware";
 import { clientIp } from "../auth/sessions";
 import { pushMembership } from "../gateway/membership-push";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { requireOrgRole, requireVisibleProject } from "../orgs/membership";
 
@@ -41,16 +41,17 @@ const STATUS: Record<string, ContentfulStatusCode> = {
   rate_limited: 429,
 };
 
-const eventRoute = createRoute({
+const eventRoute = defineRoute({
   method: "post",
   path: "/{org}/projects/{project}/events",
+  operationId: "sendProjectEvent",
+  access: "sessionOrApiKey",
   tags: ["gateway"],
   summary: "Send an event to a project (as the WebSocket does), for API keys and scripts",
   request: { params: Params, body: { content: { "application/json": { schema: EventSchema } }, required: true } },
   responses: {
     200: jsonResponse(AckSchema, "Applied and stored."),
     400: jsonResponse(ErrorSchema, "Malformed event, unknown type or invalid payload (fields named)."),
-    ...authErrors,
     404: jsonResponse(ErrorSchema, "No such project, or something the event names does not exist."),
     409: jsonResponse(ErrorSchema, "The event conflicts with the current state (e.g. locked)."),
   },
@@ -68,16 +69,18 @@ const EntrySchema = z.object({
   errorMessage: z.string().nullable(),
 });
 
-const logRoute = createRoute({
+const logRoute = defineRoute({
   method: "get",
   path: "/{org}/event-log",
+  operationId: "listEventLog",
+  access: "sessionOrApiKey",
   tags: ["gateway"],
   summary: "The organization's event log, newest first (org admins)",
   request: {
     params: Params.pick({ org: true }),
     query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
   },
-  responses: { 200: jsonResponse(z.object({ entries: z.array(EntrySchema), nextBefore: z.number().int().nullable() }).openapi("EventLogPage"), "A page."), ...authErrors },
+  responses: { 200: jsonResponse(z.object({ entries: z.array(EntrySchema), nextBefore: z.number().int().nullable() }).openapi("EventLogPage"), "A page.") },
 });
 
 export const gatewayEvents = createApp()

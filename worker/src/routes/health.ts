@@ -1,7 +1,7 @@
 /** `GET /api/health`: is the worker up, and can it reach its database? */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { createApp, jsonResponse } from "../lib/openapi";
+import { createApp, defineRoute, jsonResponse } from "../lib/openapi";
 
 const HealthSchema = z
   .object({
@@ -15,9 +15,11 @@ const HealthSchema = z
   })
   .openapi("Health");
 
-const route = createRoute({
+const route = defineRoute({
   method: "get",
   path: "/health",
+  operationId: "getHealth",
+  access: "public",
   tags: ["health"],
   summary: "Report whether the API and its database are up",
   responses: {

@@ -2,7 +2,7 @@
  * Invitations: admins invite an email address with a role; the link's token (256 bits,
  * SHA-256 at rest, 7 days, single use) lets the signed-in owner of that address join.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { invitations, organizations, organizationsMembers, users } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
@@ -14,7 +14,7 @@ import { pushMembership } from "../gateway/membership-push";
 import { appUrl } from "../lib/app-url";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { checkInvitation } from "../orgs/access";
 import { lockOrgMember, refuse, requireOrgRole } from "../orgs/membership";
@@ -27,9 +27,11 @@ const InvitationSchema = z
   .openapi("Invitation");
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization or pending invitation, or you are not a member of it.") };
 
-const createInvitationRoute = createRoute({
+const createInvitationRoute = defineRoute({
   method: "post",
   path: "/orgs/{org}/invitations",
+  operationId: "createInvitation",
+  access: "sessionOrApiKey",
   tags: ["invitations"],
   summary: "Invite someone by email (admins and owners; only owners invite owners)",
   description: "Emails a link that works for 7 days, once. A new invitation to the same address replaces the pending one.",
@@ -39,32 +41,37 @@ const createInvitationRoute = createRoute({
     409: jsonResponse(ErrorSchema, "This person is already a member."),
     429: jsonResponse(ErrorSchema, "Too many invitations for now."),
     503: jsonResponse(ErrorSchema, "The email could not be sent; nothing was kept."),
-    ...authErrors,
     ...notFound,
   },
 });
 
-const listInvitationsRoute = createRoute({
+const listInvitationsRoute = defineRoute({
   method: "get",
   path: "/orgs/{org}/invitations",
+  operationId: "listInvitations",
+  access: "sessionOrApiKey",
   tags: ["invitations"],
   summary: "Pending invitations (admins and owners)",
   request: { params: OrgParams },
-  responses: { 200: jsonResponse(z.object({ invitations: z.array(InvitationSchema) }).openapi("InvitationList"), "Pending, oldest first."), ...authErrors, ...notFound },
+  responses: { 200: jsonResponse(z.object({ invitations: z.array(InvitationSchema) }).openapi("InvitationList"), "Pending, oldest first."), ...notFound },
 });
 
-const revokeInvitationRoute = createRoute({
+const revokeInvitationRoute = defineRoute({
   method: "delete",
   path: "/orgs/{org}/invitations/{id}",
+  operationId: "revokeInvitation",
+  access: "sessionOrApiKey",
   tags: ["invitations"],
   summary: "Revoke a pending invitation (admins and owners)",
   request: { params: InvitationParams },
-  responses: { 204: { description: "Revoked: its link no longer works." }, ...authErrors, ...notFound },
+  responses: { 204: { description: "Revoked: its link no longer works." }, ...notFound },
 });
 
-const acceptRoute = createRoute({
+const acceptRoute = defineRoute({
   method: "post",
   path: "/invitations/accept",
+  operationId: "acceptInvitation",
+  access: "sessionOrApiKey",
   tags: ["invitations"],
   summary: "Accept an invitation sent to your email address",
   request: { body: jsonBody(z.strictObject({ token: z.string().min(1).max(200) }).openapi("InvitationAccept")) },
@@ -74,7 +81,6 @@ const acceptRoute = createRoute({
     404: jsonResponse(ErrorSchema, "Unknown invitation link."),
     409: jsonResponse(ErrorSchema, "Already used, or you are already a member."),
     410: jsonResponse(ErrorSchema, "The invitation has expired."),
-    401: authErrors[401],
   },
 });
 

@@ -1,18 +1,19 @@
 /** `/.well-known/jwks.json`: the public key that verifies gateway tokens, for anyone to cache. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { publicJwkOf } from "../../../gateway-do/src/auth";
-import { createApp, jsonResponse } from "../lib/openapi";
+import { createApp, defineRoute, jsonResponse } from "../lib/openapi";
 
 const JwksSchema = z
   .object({ keys: z.array(z.object({ kty: z.literal("EC"), crv: z.literal("P-256"), x: z.string(), y: z.string(), kid: z.string(), alg: z.literal("ES256"), use: z.literal("sig") })) })
   .openapi("Jwks");
 
-const jwksRoute = createRoute({
+const jwksRoute = defineRoute({
   method: "get",
   path: "/jwks.json",
+  operationId: "getJwks",
+  access: "public",
   tags: ["gateway"],
   summary: "The JSON Web Key Set that verifies gateway tokens",
-  security: [],
   responses: { 200: jsonResponse(JwksSchema, "Public keys only; cache for up to an hour.") },
 });
 

@@ -1,12 +1,12 @@
 /** `/api/me`: the signed-in user and the organizations they belong to. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
 import { organizations, organizationsMembers, users } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
 import { NameSchema, PublicUserSchema, publicUser } from "../auth/schemas";
 import { hasTotp } from "../auth/sign-in";
 import { audit } from "../lib/audit";
-import { authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 
 const MeSchema = z
   .object({
@@ -16,21 +16,25 @@ const MeSchema = z
   })
   .openapi("Me");
 
-const getRoute = createRoute({
+const getRoute = defineRoute({
   method: "get",
   path: "/me",
+  operationId: "getMe",
+  access: "sessionOrApiKey",
   tags: ["account"],
   summary: "The signed-in user and their organizations",
-  responses: { 200: jsonResponse(MeSchema, "The caller."), ...authErrors },
+  responses: { 200: jsonResponse(MeSchema, "The caller.") },
 });
 
-const patchRoute = createRoute({
+const patchRoute = defineRoute({
   method: "patch",
   path: "/me",
+  operationId: "updateMe",
+  access: "session",
   tags: ["account"],
   summary: "Change your profile",
   request: { body: jsonBody(z.strictObject({ name: NameSchema }).openapi("ProfileChange")) },
-  responses: { 200: jsonResponse(PublicUserSchema, "The updated user."), ...authErrors },
+  responses: { 200: jsonResponse(PublicUserSchema, "The updated user.") },
 });
 
 export const me = createApp()

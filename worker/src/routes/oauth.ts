@@ -4,7 +4,7 @@
  * `…/callback` checks them, signs in and sends the browser back into the app. Failures
  * return to `/login?error=…` with a message the sign-in page shows.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { generateCodeVerifier, generateState } from "arctic";
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
@@ -15,7 +15,7 @@ import { randomToken } from "../auth/tokens";
 import type { AppEnv } from "../env";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, createApp, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { OAuthError } from "../oauth/identity";
 import { userForIdentity } from "../oauth/link";
@@ -29,9 +29,11 @@ type Flow = z.infer<typeof FlowSchema>;
 
 const ProviderParams = z.object({ provider: z.string().openapi({ param: { name: "provider", in: "path" }, example: "github" }) });
 
-const providersRoute = createRoute({
+const providersRoute = defineRoute({
   method: "get",
   path: "/providers",
+  operationId: "listOAuthProviders",
+  access: "public",
   tags: ["auth"],
   summary: "The OAuth / OpenID Connect providers offered on the sign-in page",
   responses: {
@@ -42,9 +44,11 @@ const providersRoute = createRoute({
   },
 });
 
-const startRoute = createRoute({
+const startRoute = defineRoute({
   method: "get",
   path: "/oauth/{provider}/start",
+  operationId: "startOAuthSignIn",
+  access: "public",
   tags: ["auth"],
   summary: "Begin signing in with a provider (redirects to it)",
   request: {
@@ -54,9 +58,11 @@ const startRoute = createRoute({
   responses: { 302: { description: "To the provider's authorization page." }, 404: jsonResponse(ErrorSchema, "No such provider is configured.") },
 });
 
-const callbackRoute = createRoute({
+const callbackRoute = defineRoute({
   method: "get",
   path: "/oauth/{provider}/callback",
+  operationId: "finishOAuthSignIn",
+  access: "public",
   tags: ["auth"],
   summary: "Where the provider returns the browser (redirects into the app)",
   request: {

@@ -1,12 +1,12 @@
 /** `/api/orgs/{org}/members`: list members, change roles, remove a member or leave. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { organizationsMembers, projects, projectsMembers, users } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
 import { pushMembership } from "../gateway/membership-push";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { checkRemoval, checkRoleChange } from "../orgs/access";
 import { lockOrgMember, refuse, requireOrgMember } from "../orgs/membership";
 import { OrgMemberSchema, OrgParams, OrgRoleSchema, OrgUserParams, userSummary } from "../orgs/schemas";
@@ -14,32 +14,38 @@ import { OrgMemberSchema, OrgParams, OrgRoleSchema, OrgUserParams, userSummary }
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization or member, or you are not a member of it.") };
 const lastOwner = { 409: jsonResponse(ErrorSchema, "The organization's last owner cannot leave, be removed or be demoted.") };
 
-const listRoute = createRoute({
+const listRoute = defineRoute({
   method: "get",
   path: "/orgs/{org}/members",
+  operationId: "listOrgMembers",
+  access: "sessionOrApiKey",
   tags: ["org members"],
   summary: "The organization's members and their roles",
   request: { params: OrgParams },
-  responses: { 200: jsonResponse(z.object({ members: z.array(OrgMemberSchema) }).openapi("OrgMemberList"), "Members, by name."), ...authErrors, ...notFound },
+  responses: { 200: jsonResponse(z.object({ members: z.array(OrgMemberSchema) }).openapi("OrgMemberList"), "Members, by name."), ...notFound },
 });
 
-const changeRoleRoute = createRoute({
+const changeRoleRoute = defineRoute({
   method: "patch",
   path: "/orgs/{org}/members/{user}",
+  operationId: "changeOrgMemberRole",
+  access: "sessionOrApiKey",
   tags: ["org members"],
   summary: "Change a member's role (admins and owners; only owners grant or take away owner)",
   request: { params: OrgUserParams, body: jsonBody(z.strictObject({ role: OrgRoleSchema }).openapi("OrgRoleChange")) },
-  responses: { 200: jsonResponse(OrgMemberSchema, "The member with the new role."), ...authErrors, ...notFound, ...lastOwner },
+  responses: { 200: jsonResponse(OrgMemberSchema, "The member with the new role."), ...notFound, ...lastOwner },
 });
 
-const removeRoute = createRoute({
+const removeRoute = defineRoute({
   method: "delete",
   path: "/orgs/{org}/members/{user}",
+  operationId: "removeOrgMember",
+  access: "sessionOrApiKey",
   tags: ["org members"],
   summary: "Remove a member (admins and owners), or leave (your own id)",
   description: "Also removes them from the org's projects; their gateway connections close at once.",
   request: { params: OrgUserParams },
-  responses: { 204: { description: "Removed." }, ...authErrors, ...notFound, ...lastOwner },
+  responses: { 204: { description: "Removed." }, ...notFound, ...lastOwner },
 });
 
 const memberNotFound = () => new ApiError(404, "member_not_found", "This user is not a member of the organization.");

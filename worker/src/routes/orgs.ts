@@ -1,60 +1,70 @@
 /** `/api/orgs`: create, list, read, rename and delete organizations. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
 import { organizations, organizationsMembers } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
 import { NameSchema } from "../auth/schemas";
 import { pushMembership } from "../gateway/membership-push";
 import { audit } from "../lib/audit";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { lockOrgMember, refuse, requireOrgMember } from "../orgs/membership";
 import { OrgParams, OrgSchema } from "../orgs/schemas";
 
 const OrgNameSchema = z.strictObject({ name: NameSchema }).openapi("OrgName");
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization, or you are not a member of it.") };
 
-const createOrgRoute = createRoute({
+const createOrgRoute = defineRoute({
   method: "post",
   path: "/orgs",
+  operationId: "createOrg",
+  access: "sessionOrApiKey",
   tags: ["orgs"],
   summary: "Create an organization; you become its owner",
   request: { body: jsonBody(OrgNameSchema) },
-  responses: { 201: jsonResponse(OrgSchema, "The new organization."), 400: jsonResponse(ErrorSchema, "Invalid name."), ...authErrors },
+  responses: { 201: jsonResponse(OrgSchema, "The new organization."), 400: jsonResponse(ErrorSchema, "Invalid name.") },
 });
 
-const listOrgsRoute = createRoute({
+const listOrgsRoute = defineRoute({
   method: "get",
   path: "/orgs",
+  operationId: "listOrgs",
+  access: "sessionOrApiKey",
   tags: ["orgs"],
   summary: "The organizations you belong to, with your role",
-  responses: { 200: jsonResponse(z.object({ orgs: z.array(OrgSchema) }).openapi("OrgList"), "Your organizations, by name."), ...authErrors },
+  responses: { 200: jsonResponse(z.object({ orgs: z.array(OrgSchema) }).openapi("OrgList"), "Your organizations, by name.") },
 });
 
-const getOrgRoute = createRoute({
+const getOrgRoute = defineRoute({
   method: "get",
   path: "/orgs/{org}",
+  operationId: "getOrg",
+  access: "sessionOrApiKey",
   tags: ["orgs"],
   summary: "One of your organizations",
   request: { params: OrgParams },
-  responses: { 200: jsonResponse(OrgSchema, "The organization."), ...authErrors, ...notFound },
+  responses: { 200: jsonResponse(OrgSchema, "The organization."), ...notFound },
 });
 
-const renameOrgRoute = createRoute({
+const renameOrgRoute = defineRoute({
   method: "patch",
   path: "/orgs/{org}",
+  operationId: "renameOrg",
+  access: "sessionOrApiKey",
   tags: ["orgs"],
   summary: "Rename an organization (admins and owners)",
   request: { params: OrgParams, body: jsonBody(OrgNameSchema) },
-  responses: { 200: jsonResponse(OrgSchema, "The renamed organization."), 400: jsonResponse(ErrorSchema, "Invalid name."), ...authErrors, ...notFound },
+  responses: { 200: jsonResponse(OrgSchema, "The renamed organization."), 400: jsonResponse(ErrorSchema, "Invalid name."), ...notFound },
 });
 
-const deleteOrgRoute = createRoute({
+const deleteOrgRoute = defineRoute({
   method: "delete",
   path: "/orgs/{org}",
+  operationId: "deleteOrg",
+  access: "sessionOrApiKey",
   tags: ["orgs"],
   summary: "Delete an organization with its projects, members and invitations (owners)",
   request: { params: OrgParams },
-  responses: { 204: { description: "Deleted; its gateway closes every connection." }, ...authErrors, ...notFound },
+  responses: { 204: { description: "Deleted; its gateway closes every connection." }, ...notFound },
 });
 
 function orgView(org: { id: string; name: string; createdAt: Date }, role: z.infer<typeof OrgSchema>["role"]): z.infer<typeof OrgSchema> {

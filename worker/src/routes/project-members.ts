@@ -1,43 +1,49 @@
 /** `/api/orgs/{org}/projects/{project}/members`: who is in a project, with which role. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { organizationsMembers, projectsMembers, users } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
 import { pushMembership } from "../gateway/membership-push";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { canManageProject } from "../orgs/access";
 import { requireManagedProject, requireVisibleProject } from "../orgs/membership";
 import { ProjectMemberSchema, ProjectParams, ProjectRoleSchema, ProjectUserParams, userSummary } from "../orgs/schemas";
 
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization, project or member, or you may not see it.") };
 
-const listRoute = createRoute({
+const listRoute = defineRoute({
   method: "get",
   path: "/orgs/{org}/projects/{project}/members",
+  operationId: "listProjectMembers",
+  access: "sessionOrApiKey",
   tags: ["project members"],
   summary: "The project's members",
   request: { params: ProjectParams },
-  responses: { 200: jsonResponse(z.object({ members: z.array(ProjectMemberSchema) }).openapi("ProjectMemberList"), "Members, by name."), ...authErrors, ...notFound },
+  responses: { 200: jsonResponse(z.object({ members: z.array(ProjectMemberSchema) }).openapi("ProjectMemberList"), "Members, by name."), ...notFound },
 });
 
-const putRoute = createRoute({
+const putRoute = defineRoute({
   method: "put",
   path: "/orgs/{org}/projects/{project}/members/{user}",
+  operationId: "setProjectMember",
+  access: "sessionOrApiKey",
   tags: ["project members"],
   summary: "Add an org member to the project, or change their role (project admins, org admins and owners)",
   request: { params: ProjectUserParams, body: jsonBody(z.strictObject({ role: ProjectRoleSchema }).openapi("ProjectMembership")) },
-  responses: { 200: jsonResponse(ProjectMemberSchema, "The membership."), ...authErrors, ...notFound },
+  responses: { 200: jsonResponse(ProjectMemberSchema, "The membership."), ...notFound },
 });
 
-const removeRoute = createRoute({
+const removeRoute = defineRoute({
   method: "delete",
   path: "/orgs/{org}/projects/{project}/members/{user}",
+  operationId: "removeProjectMember",
+  access: "sessionOrApiKey",
   tags: ["project members"],
   summary: "Remove someone from the project (managers), or leave it (your own id)",
   request: { params: ProjectUserParams },
-  responses: { 204: { description: "Removed." }, ...authErrors, ...notFound },
+  responses: { 204: { description: "Removed." }, ...notFound },
 });
 
 export const projectMembers = createApp()

@@ -1,12 +1,12 @@
 /** `/api/orgs/{org}/projects`: create, list, read, change and delete an org's projects. */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq } from "drizzle-orm";
 import { projects, projectsMembers } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
 import { pushMembership } from "../gateway/membership-push";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, authErrors, createApp, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { canSeeProject } from "../orgs/access";
 import { isUniqueViolation, requireManagedProject, requireOrgMember, requireVisibleProject } from "../orgs/membership";
 import { OrgParams, ProjectNameSchema, ProjectParams, ProjectSchema, VisibilitySchema } from "../orgs/schemas";
@@ -14,31 +14,37 @@ import { OrgParams, ProjectNameSchema, ProjectParams, ProjectSchema, VisibilityS
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it.") };
 const nameTaken = { 409: jsonResponse(ErrorSchema, "The organization has a project with this name.") };
 
-const createProjectRoute = createRoute({
+const createProjectRoute = defineRoute({
   method: "post",
   path: "/orgs/{org}/projects",
+  operationId: "createProject",
+  access: "sessionOrApiKey",
   tags: ["projects"],
   summary: "Create a project (any member); you become its admin",
   request: { params: OrgParams, body: jsonBody(z.strictObject({ name: ProjectNameSchema, visibility: VisibilitySchema }).openapi("ProjectCreate")) },
-  responses: { 201: jsonResponse(ProjectSchema, "The new project."), ...authErrors, ...notFound, ...nameTaken },
+  responses: { 201: jsonResponse(ProjectSchema, "The new project."), ...notFound, ...nameTaken },
 });
 
-const listProjectsRoute = createRoute({
+const listProjectsRoute = defineRoute({
   method: "get",
   path: "/orgs/{org}/projects",
+  operationId: "listProjects",
+  access: "sessionOrApiKey",
   tags: ["projects"],
   summary: "The org's projects you may see",
   request: { params: OrgParams },
-  responses: { 200: jsonResponse(z.object({ projects: z.array(ProjectSchema) }).openapi("ProjectList"), "Projects, by name."), ...authErrors, ...notFound },
+  responses: { 200: jsonResponse(z.object({ projects: z.array(ProjectSchema) }).openapi("ProjectList"), "Projects, by name."), ...notFound },
 });
 
-const getProjectRoute = createRoute({
+const getProjectRoute = defineRoute({
   method: "get",
   path: "/orgs/{org}/projects/{project}",
+  operationId: "getProject",
+  access: "sessionOrApiKey",
   tags: ["projects"],
   summary: "A project you may see",
   request: { params: ProjectParams },
-  responses: { 200: jsonResponse(ProjectSchema, "The project."), ...authErrors, ...notFound },
+  responses: { 200: jsonResponse(ProjectSchema, "The project."), ...notFound },
 });
 
 const ProjectChangeSchema = z
@@ -46,22 +52,26 @@ const ProjectChangeSchema = z
   .refine((v) => v.name !== undefined || v.visibility !== undefined, { message: "Give a name, a visibility or both." })
   .openapi("ProjectChange");
 
-const changeProjectRoute = createRoute({
+const changeProjectRoute = defineRoute({
   method: "patch",
   path: "/orgs/{org}/projects/{project}",
+  operationId: "updateProject",
+  access: "sessionOrApiKey",
   tags: ["projects"],
   summary: "Rename a project or change its visibility (project admins, org admins and owners)",
   request: { params: ProjectParams, body: jsonBody(ProjectChangeSchema) },
-  responses: { 200: jsonResponse(ProjectSchema, "The changed project."), ...authErrors, ...notFound, ...nameTaken },
+  responses: { 200: jsonResponse(ProjectSchema, "The changed project."), ...notFound, ...nameTaken },
 });
 
-const deleteProjectRoute = createRoute({
+const deleteProjectRoute = defineRoute({
   method: "delete",
   path: "/orgs/{org}/projects/{project}",
+  operationId: "deleteProject",
+  access: "sessionOrApiKey",
   tags: ["projects"],
   summary: "Delete a project (project admins, org admins and owners)",
   request: { params: ProjectParams },
-  responses: { 204: { description: "Deleted; its gateway connections close." }, ...authErrors, ...notFound },
+  responses: { 204: { description: "Deleted; its gateway connections close." }, ...notFound },
 });
 
 function projectView(project: typeof projects.$inferSelect, role: z.infer<typeof ProjectSchema>["role"]): z.infer<typeof ProjectSchema> {

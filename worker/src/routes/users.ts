@@ -2,27 +2,29 @@
  * `/api/users/search`: find people to add. Only people who share an organization with the
  * caller match by part of their name or email; anyone else only by their exact email.
  */
-import { createRoute, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { and, asc, eq, exists, ilike, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { organizationsMembers, users } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
-import { authErrors, createApp, jsonResponse } from "../lib/openapi";
+import { createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { StorableTextSchema } from "../lib/storable-text";
 import { UserSummarySchema, userSummary } from "../orgs/schemas";
 
 export const SEARCH_LIMIT = 20;
 
-const searchRoute = createRoute({
+const searchRoute = defineRoute({
   method: "get",
   path: "/users/search",
+  operationId: "searchUsers",
+  access: "sessionOrApiKey",
   tags: ["users"],
   summary: "Find people: co-members by part of their name or email, anyone by exact email",
   request: {
     query: z.object({ q: StorableTextSchema.trim().min(1).max(254).openapi({ param: { name: "q", in: "query" }, example: "ada" }) }),
   },
-  responses: { 200: jsonResponse(z.object({ users: z.array(UserSummarySchema) }).openapi("UserSearch"), `At most ${SEARCH_LIMIT}, by name.`), ...authErrors },
+  responses: { 200: jsonResponse(z.object({ users: z.array(UserSummarySchema) }).openapi("UserSearch"), `At most ${SEARCH_LIMIT}, by name.`) },
 });
 
 /** Escapes LIKE's wildcards, so `%` and `_` in a query match themselves. */
