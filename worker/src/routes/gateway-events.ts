@@ -54,6 +54,8 @@ const eventRoute = defineRoute({
     400: jsonResponse(ErrorSchema, "Malformed event, unknown type or invalid payload (fields named)."),
     404: jsonResponse(ErrorSchema, "No such project, or something the event names does not exist."),
     409: jsonResponse(ErrorSchema, "The event conflicts with the current state (e.g. locked)."),
+    413: jsonResponse(ErrorSchema, "The project doc would grow past its limit (`doc_too_large`)."),
+    429: jsonResponse(ErrorSchema, "Too many events: from you at this address (see Retry-After), or for the gateway (`rate_limited`)."),
   },
 });
 
@@ -80,7 +82,10 @@ const logRoute = defineRoute({
     params: Params.pick({ org: true }),
     query: z.object({ before: z.coerce.number().int().positive().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
   },
-  responses: { 200: jsonResponse(z.object({ entries: z.array(EntrySchema), nextBefore: z.number().int().nullable() }).openapi("EventLogPage"), "A page.") },
+  responses: {
+    200: jsonResponse(z.object({ entries: z.array(EntrySchema), nextBefore: z.number().int().nullable() }).openapi("EventLogPage"), "A page."),
+    404: jsonResponse(ErrorSchema, "No such organization, or you are not a member of it."),
+  },
 });
 
 export const gatewayEvents = createApp()

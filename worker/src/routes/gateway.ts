@@ -16,8 +16,10 @@ gateway.openAPIRegistry.registerPath(
   createRoute({
     method: "get",
     path: "/{orgId}/ping",
+    operationId: "pingGateway",
     tags: ["gateway"],
     summary: "Ping the organization's gateway",
+    security: [],
     request: { params: OrgParams },
     responses: {
       200: jsonResponse(
@@ -33,6 +35,7 @@ gateway.openAPIRegistry.registerPath(
   createRoute({
     method: "get",
     path: "/{orgId}/projects/{project}/ws",
+    operationId: "openProjectSocket",
     tags: ["gateway"],
     summary: "Open a project on the organization's gateway (WebSocket)",
     description:

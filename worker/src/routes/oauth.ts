@@ -55,7 +55,11 @@ const startRoute = defineRoute({
     params: ProviderParams,
     query: z.object({ redirect: RedirectSchema.default("/"), login_hint: z.email().max(254).optional() }),
   },
-  responses: { 302: { description: "To the provider's authorization page." }, 404: jsonResponse(ErrorSchema, "No such provider is configured.") },
+  responses: {
+    302: { description: "To the provider's authorization page." },
+    404: jsonResponse(ErrorSchema, "No such provider is configured."),
+    429: jsonResponse(ErrorSchema, "Too many sign-ins from this address (see Retry-After)."),
+  },
 });
 
 const callbackRoute = defineRoute({
@@ -69,7 +73,10 @@ const callbackRoute = defineRoute({
     params: ProviderParams,
     query: z.object({ code: z.string().max(2048).optional(), state: z.string().max(512).optional(), error: z.string().max(256).optional() }),
   },
-  responses: { 302: { description: "Into the app when signed in; to /login?error=… otherwise." } },
+  responses: {
+    302: { description: "Into the app when signed in; to /login?error=… otherwise." },
+    429: jsonResponse(ErrorSchema, "Too many sign-ins from this address (see Retry-After)."),
+  },
 });
 
 function readFlow(c: Context<AppEnv>): Flow | null {

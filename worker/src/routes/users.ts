@@ -7,7 +7,7 @@ import { and, asc, eq, exists, ilike, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { organizationsMembers, users } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
-import { createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { StorableTextSchema } from "../lib/storable-text";
 import { UserSummarySchema, userSummary } from "../orgs/schemas";
@@ -24,7 +24,10 @@ const searchRoute = defineRoute({
   request: {
     query: z.object({ q: StorableTextSchema.trim().min(1).max(254).openapi({ param: { name: "q", in: "query" }, example: "ada" }) }),
   },
-  responses: { 200: jsonResponse(z.object({ users: z.array(UserSummarySchema) }).openapi("UserSearch"), `At most ${SEARCH_LIMIT}, by name.`) },
+  responses: {
+    200: jsonResponse(z.object({ users: z.array(UserSummarySchema) }).openapi("UserSearch"), `At most ${SEARCH_LIMIT}, by name.`),
+    429: jsonResponse(ErrorSchema, "Too many searches for now (see Retry-After)."),
+  },
 });
 
 /** Escapes LIKE's wildcards, so `%` and `_` in a query match themselves. */
