@@ -20,3 +20,59 @@ describe("API documentation", () => {
     expect(html).toContain('src="/vendor/scalar/standalone.js"');
   });
 });
+
+interface Schema {
+  type?: string | string[];
+  format?: string;
+  pattern?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  allOf?: Schema[];
+}
+
+/** Every property schema in `schema`, with its name and where it is. */
+function* properties(where: string, schema: Schema): Generator<[string, string, Schema]> {
+  for (const [name, property] of Object.entries(schema.properties ?? {})) {
+    yield [`${where}.${name}`, name, property];
+    yield* properties(`${where}.${name}`, property);
+  }
+  if (schema.items) yield* properties(`${where}[]`, schema.items);
+  for (const member of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) yield* properties(where, member);
+}
+
+describe("formats in the API document", () => {
+  it("gives emails, ids, times and TOTP codes their formats", async () => {
+    const doc = await (await SELF.fetch("http://kiln.test/api/openapi.json")).json<{
+      paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema: Schema }[] }>>;
+      components: { schemas: Record<string, Schema> };
+    }>();
+    const wrong: string[] = [];
+    const expectFormat = (where: string, schema: Schema, format: string) => {
+      if (schema.format !== format) wrong.push(`${where}: format ${schema.format ?? "none"}, not ${format}`);
+    };
+    for (const [name, component] of Object.entries(doc.components.schemas)) {
+      for (const [where, property, schema] of properties(name, component)) {
+        const isString = schema.type === "string" || (Array.isArray(schema.type) && schema.type.includes("string"));
+        if (!isString) continue;
+        if (property === "email") expectFormat(where, schema, "email");
+        // OAuth providers are named (`github`, `oidc`), not numbered.
+        if (property === "id" && where !== "OAuthProviders.providers[].id") expectFormat(where, schema, "uuid");
+        if (/At$/.test(property) || property === "at" || property === "time") expectFormat(where, schema, "date-time");
+      }
+    }
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const parameter of operation.parameters ?? []) {
+          const where = `${method} ${path} ${parameter.in} ${parameter.name}`;
+          if (parameter.in === "path" && parameter.name !== "provider") expectFormat(where, parameter.schema, "uuid");
+          if (parameter.name === "login_hint") expectFormat(where, parameter.schema, "email");
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
+    expect(doc.components.schemas.TotpCode!.properties!.code!.pattern).toBe("^\\d{6}$");
+    expect(doc.components.schemas.Signup!.properties!.email!.format).toBe("email");
+  });
+});

@@ -3,12 +3,13 @@ import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
 import { isAppPath } from "./app-path";
 import { StorableTextSchema } from "../lib/storable-text";
+import { TimestampSchema } from "../lib/openapi";
 
 /** Trimmed and lower-cased before it is checked, so one address is one account. */
 export const EmailSchema = StorableTextSchema.trim()
   .toLowerCase()
   .pipe(z.email({ message: "Enter a valid email address." }).max(254))
-  .openapi({ example: "ada@example.com" });
+  .openapi({ example: "ada@example.com", format: "email" });
 
 /** 8 to 256 characters (not bytes) of anything; never truncated. */
 export const PasswordSchema = z
@@ -33,11 +34,11 @@ export function linkWithRedirect(path: string, redirect: string | undefined): st
 export const PublicUserSchema = z
   .object({
     id: z.uuid(),
-    email: z.string(),
+    email: z.email(),
     name: z.string(),
     emailVerified: z.boolean(),
     avatarUrl: z.string().nullable(),
-    createdAt: z.string(),
+    createdAt: TimestampSchema,
   })
   .openapi("User");
 
@@ -73,7 +74,7 @@ export const TotpCodeSchema = z
   .string()
   .transform((code) => code.replace(/\s/g, ""))
   .pipe(z.string().regex(/^\d{6}$/, { message: "Enter the 6-digit code from your authenticator app." }))
-  .openapi({ example: "123456" });
+  .openapi({ example: "123456", pattern: "^\\d{6}$" });
 
 /** A recovery code as printed (`xxxx-xxxx-xxxx-xxxx`); case, spaces and dashes ignored. */
 export const RecoveryCodeSchema = z.string().min(1).max(64).openapi({ example: "abcd-efgh-ijkl-mnop" });

@@ -2,6 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { orgRoles, projectRoles, projectVisibilities } from "../../../drizzle/schema";
 import { StorableTextSchema } from "../lib/storable-text";
+import { TimestampSchema } from "../lib/openapi";
 
 const pathId = (name: string, description: string) => z.uuid().openapi({ param: { name, in: "path" }, description });
 
@@ -18,13 +19,13 @@ export const VisibilitySchema = z.enum(projectVisibilities).openapi("ProjectVisi
 });
 
 export const OrgSchema = z
-  .object({ id: z.uuid(), name: z.string(), role: OrgRoleSchema.openapi({ description: "Your role in it." }), createdAt: z.string() })
+  .object({ id: z.uuid(), name: z.string(), role: OrgRoleSchema.openapi({ description: "Your role in it." }), createdAt: TimestampSchema })
   .openapi("Org");
 
 /** What a co-member may see of another user. */
-export const UserSummarySchema = z.object({ id: z.uuid(), email: z.string(), name: z.string(), avatarUrl: z.string().nullable() }).openapi("UserSummary");
+export const UserSummarySchema = z.object({ id: z.uuid(), email: z.email(), name: z.string(), avatarUrl: z.string().nullable() }).openapi("UserSummary");
 
-export const OrgMemberSchema = z.object({ user: UserSummarySchema, role: OrgRoleSchema, joinedAt: z.string() }).openapi("OrgMember");
+export const OrgMemberSchema = z.object({ user: UserSummarySchema, role: OrgRoleSchema, joinedAt: TimestampSchema }).openapi("OrgMember");
 
 export const ProjectSchema = z
   .object({
@@ -33,11 +34,11 @@ export const ProjectSchema = z
     name: z.string(),
     visibility: VisibilitySchema,
     role: ProjectRoleSchema.nullable().openapi({ description: "Your role in the project, if you are a member." }),
-    createdAt: z.string(),
+    createdAt: TimestampSchema,
   })
   .openapi("Project");
 
-export const ProjectMemberSchema = z.object({ user: UserSummarySchema, role: ProjectRoleSchema, addedAt: z.string() }).openapi("ProjectMember");
+export const ProjectMemberSchema = z.object({ user: UserSummarySchema, role: ProjectRoleSchema, addedAt: TimestampSchema }).openapi("ProjectMember");
 
 /** Project names: trimmed, 1 to 100 characters, unique within the org. */
 export const ProjectNameSchema = StorableTextSchema.trim().min(1).max(100);

@@ -8,7 +8,7 @@ import { apiKeyScopes } from "../auth/scopes";
 import { hashToken, randomToken } from "../auth/tokens";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -21,10 +21,10 @@ const ApiKeySchema = z
     name: z.string(),
     prefix: z.string().openapi({ example: "kiln_Xy3kP9q" }),
     scopes: z.array(z.string()),
-    createdAt: z.string(),
-    expiresAt: z.string().nullable(),
-    lastUsedAt: z.string().nullable(),
-    revokedAt: z.string().nullable(),
+    createdAt: TimestampSchema,
+    expiresAt: TimestampSchema.nullable(),
+    lastUsedAt: TimestampSchema.nullable(),
+    revokedAt: TimestampSchema.nullable(),
   })
   .openapi("ApiKey");
 

@@ -6,7 +6,7 @@ import { requireSession } from "../auth/middleware";
 import { clearSessionCookie } from "../auth/sessions";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 
 const SessionSchema = z
   .object({
@@ -14,9 +14,9 @@ const SessionSchema = z
     method: z.string().openapi({ description: "How it was opened: `password`, `magic_link`, `password_reset`, `oauth:github`, …" }),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
-    createdAt: z.string(),
-    lastSeenAt: z.string(),
-    expiresAt: z.string(),
+    createdAt: TimestampSchema,
+    lastSeenAt: TimestampSchema,
+    expiresAt: TimestampSchema,
     current: z.boolean().openapi({ description: "The session making this request." }),
   })
   .openapi("Session");

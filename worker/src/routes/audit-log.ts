@@ -3,7 +3,7 @@ import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { auditLog } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
-import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireOrgRole } from "../orgs/membership";
 import { OrgParams } from "../orgs/schemas";
 
@@ -17,7 +17,7 @@ const AuditEntrySchema = z
     data: z.record(z.string(), z.unknown()).nullable(),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
-    createdAt: z.string(),
+    createdAt: TimestampSchema,
   })
   .openapi("AuditEntry");
 

@@ -14,7 +14,7 @@ import { ApiError } from "../lib/errors";
 import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
-const VerifiedSchema = z.object({ email: z.string(), emailVerified: z.literal(true) }).openapi("EmailVerified");
+const VerifiedSchema = z.object({ email: z.email(), emailVerified: z.literal(true) }).openapi("EmailVerified");
 
 const verifyRoute = defineRoute({
   method: "post",

@@ -7,7 +7,7 @@ import { ensureGatewayAllocation } from "../gateway/allocation";
 import { pushMembership } from "../gateway/membership-push";
 import { signGatewayToken } from "../gateway/token";
 import { audit } from "../lib/audit";
-import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireVisibleProject } from "../orgs/membership";
 import { ProjectParams } from "../orgs/schemas";
 
@@ -15,7 +15,7 @@ const ConnectSchema = z
   .object({
     url: z.string().openapi({ example: "wss://kiln.example/gw/0d6c…/projects/5f1e…/ws" }),
     token: z.string().openapi({ description: "Append as `?token=` to the URL. ES256 JWT, audience `kiln-gateway`; keys at /.well-known/jwks.json." }),
-    expiresAt: z.string(),
+    expiresAt: TimestampSchema,
   })
   .openapi("GatewayConnect");
 

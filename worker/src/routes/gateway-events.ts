@@ -11,7 +11,7 @@ import { requireAuth } from "../auth/middleware";
 import { clientIp } from "../auth/sessions";
 import { pushMembership } from "../gateway/membership-push";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { requireOrgRole, requireVisibleProject } from "../orgs/membership";
 
@@ -61,9 +61,9 @@ const eventRoute = defineRoute({
 
 const EntrySchema = z.object({
   id: z.number().int(),
-  at: z.string(),
-  userId: z.string(),
-  project: z.string(),
+  at: TimestampSchema,
+  userId: z.uuid(),
+  project: z.uuid(),
   type: z.string().nullable(),
   requestId: z.string().nullable(),
   ok: z.boolean(),

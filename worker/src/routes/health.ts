@@ -1,7 +1,7 @@
 /** `GET /api/health`: is the worker up, and can it reach its database? */
 import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 
 const HealthSchema = z
   .object({
@@ -11,7 +11,7 @@ const HealthSchema = z
       latencyMs: z.number().openapi({ description: "Round trip of `select 1`, in milliseconds." }),
       error: z.string().optional(),
     }),
-    time: z.string().openapi({ description: "Server time, ISO 8601." }),
+    time: TimestampSchema.openapi({ description: "Server time." }),
   })
   .openapi("Health");
 

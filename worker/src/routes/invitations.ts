@@ -14,7 +14,7 @@ import { pushMembership } from "../gateway/membership-push";
 import { appUrl } from "../lib/app-url";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
+import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { checkInvitation } from "../orgs/access";
 import { lockOrgMember, refuse, requireOrgRole } from "../orgs/membership";
@@ -23,7 +23,7 @@ import { InvitationParams, OrgParams, OrgRoleSchema, OrgSchema } from "../orgs/s
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
 const InvitationSchema = z
-  .object({ id: z.uuid(), email: z.string(), role: OrgRoleSchema, invitedBy: z.uuid().nullable(), expiresAt: z.string(), createdAt: z.string() })
+  .object({ id: z.uuid(), email: z.email(), role: OrgRoleSchema, invitedBy: z.uuid().nullable(), expiresAt: TimestampSchema, createdAt: TimestampSchema })
   .openapi("Invitation");
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization or pending invitation, or you are not a member of it.") };
 
