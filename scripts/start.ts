@@ -9,7 +9,7 @@ import { mkdir } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { createServer, type ViteDevServer } from "vite";
+import type { ViteDevServer } from "vite";
 import { migrateDatabase } from "../drizzle/migrate";
 import { isNeonUrl, readLocalConfig, type LocalConfig } from "./local/config";
 import { startDbProxy, type DbProxy } from "./local/db-proxy";
@@ -17,6 +17,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "./local/embedded-p
 import { loadOrCreateJwtPrivateKey } from "./local/jwt-key";
 import { findFreePort, isPortFree } from "./local/ports";
 import { stopProcessGroup } from "./local/process-group";
+import { startWebServer } from "./local/web-server";
 
 const root = resolve(import.meta.dirname, "..");
 const log = (message: string) => console.log(`kiln  ${message}`);
@@ -162,13 +163,7 @@ async function main(): Promise<void> {
   await waitForWorker(config.workerPort);
 
   process.env.KILN_WORKER_URL = `http://127.0.0.1:${config.workerPort}`;
-  running.vite = await createServer({
-    configFile: join(root, "web/vite.config.ts"),
-    server: { port: config.webPort, strictPort: true, host: "127.0.0.1" },
-    clearScreen: false,
-    logLevel: "warn",
-  });
-  await running.vite.listen();
+  running.vite = await startWebServer({ port: config.webPort, dataDir: config.dataDir });
 
   console.log(`\n  ➜  Kiln is running at http://localhost:${config.webPort}  (Ctrl-C to stop)`);
   console.log(`     Emails (sign-in links, invitations) land in http://localhost:${config.webPort}/api/dev/mailbox\n`);

@@ -30,10 +30,19 @@ function scalarBundle(): Plugin {
   };
 }
 
+/**
+ * Files the dev server never serves, not even through `/@fs/` (which reaches the whole
+ * repository): Vite's defaults, repeated because setting the list replaces them, and `.kiln/`,
+ * `npm start`'s local state with the gateway's signing key and the database files
+ * (scripts/local/web-server.ts adds KILN_DATA_DIR when it lies elsewhere).
+ */
+const fsDeny = [".env", ".env.*", "*.{crt,pem,key,p12,pfx,cer,der}", ".npmrc", ".yarnrc.yml", "**/.git/**", "**/.kiln/**"];
+
 export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   plugins: [react(), scalarBundle()],
   server: {
+    fs: { deny: fsDeny },
     proxy: {
       "/api": { target: workerUrl },
       "/gw": { target: workerUrl, ws: true },
