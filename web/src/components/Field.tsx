@@ -11,7 +11,8 @@ interface FieldProps extends InputHTMLAttributes<HTMLInputElement> {
 /** A labelled input with its hint and error. */
 export function Field({ label, error, hint, className, ref, ...input }: FieldProps) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  // The error takes the hint's place, so only what is shown describes the input.
+  const describedBy = [hint && !error ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className={`field ${className ?? ""}`}>
       <label htmlFor={id}>{label}</label>

@@ -4,6 +4,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
 import { useRetryWait } from "../../components/use-retry-wait";
+import { NEW_PASSWORD_HINT } from "../auth/password-hint";
 
 /** Change the password (signs out every other session). */
 export function PasswordSection() {
@@ -45,7 +46,7 @@ export function PasswordSection() {
           value={next}
           onChange={(e) => setNext(e.target.value)}
           error={error?.field("newPassword")}
-          hint="At least 8 characters."
+          hint={NEW_PASSWORD_HINT}
         />
         {!fieldError && error?.code !== "invalid_credentials" && <ErrorMessage error={error} />}
         <div className="actions">

@@ -9,6 +9,7 @@ import { useAction } from "../../components/use-action";
 import { safeRedirect, withRedirect } from "../../session/redirect";
 import { useSession } from "../../session/session";
 import { TotpStep } from "./TotpStep";
+import { NEW_PASSWORD_HINT } from "./password-hint";
 
 /** `/reset-password?token=…&redirect=…`: choose a new password from the emailed link, sign in, and go where the person was going. */
 export function ResetPasswordPage() {
@@ -68,7 +69,7 @@ export function ResetPasswordPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={error?.field("password")}
-          hint="At least 8 characters."
+          hint={NEW_PASSWORD_HINT}
         />
         {!error?.field("password") && <ErrorMessage error={error} />}
         {badLink && (

@@ -8,6 +8,7 @@ import { useAction } from "../../components/use-action";
 import { useRetryWait } from "../../components/use-retry-wait";
 import { safeRedirect, withRedirect } from "../../session/redirect";
 import { useSession } from "../../session/session";
+import { NEW_PASSWORD_HINT } from "./password-hint";
 
 const FIELDS = ["name", "email", "password"];
 
@@ -56,7 +57,7 @@ export function SignupPage() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
           error={error?.field("password")}
-          hint="At least 8 characters. A few unrelated words make a strong one."
+          hint={NEW_PASSWORD_HINT}
         />
         <ErrorMessage error={general} />
         {error?.code === "email_taken" && (
