@@ -8,6 +8,11 @@ export interface AppEnv {
     requestId: string;
     /** The request's database, opened on first use and closed after the response. */
     db: () => Database;
+    /**
+     * Queues work to run once the response is made, e.g. an email whose sending must not
+     * show in the response's timing; it may use `db()`, and a failure is logged.
+     */
+    afterResponse: (name: string, task: () => Promise<void>) => void;
     /** The caller (session or API key), or null; set by the `authenticate` middleware. */
     auth: Auth | null;
   };

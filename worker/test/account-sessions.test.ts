@@ -71,7 +71,7 @@ describe("sessions", () => {
   });
 
   it("is for sessions only: API keys are refused", async () => {
-    const { client } = await signUp();
+    const { client } = await signUp({ confirmed: true });
     const { key } = await expectJson<{ key: string }>(call(client, "/api/account/api-keys", { body: { name: "ci", scopes: ["account:read"] } }), 201);
     const error = await expectJson<ApiError>(call({ ...newClient(), bearer: key }, "/api/account/sessions"), 403);
     expect(error.error.code).toBe("insufficient_scope");

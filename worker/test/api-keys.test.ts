@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys } from "../../drizzle/schema";
-import { type ApiError, auditActions, call, expectJson, newClient, signUp, withDatabase } from "./helpers";
+import { type ApiError, auditActions, call, confirmEmail, expectJson, newClient, signUp, withDatabase } from "./helpers";
 
 interface ApiKeyView {
   id: string;
@@ -22,7 +22,7 @@ async function createKey(client: Parameters<typeof call>[0], body: Record<string
 
 describe("API keys", () => {
   it("creates a key shown once, stored only as a prefix and a hash, listed without its secret", async () => {
-    const { client, user } = await signUp();
+    const { client, user } = await signUp({ confirmed: true });
     const { apiKey, key } = await createKey(client, { name: "laptop CLI", scopes: ["account:read", "orgs:read", "account:read"] });
     expect(key).toMatch(/^kiln_[A-Za-z0-9_-]{43}$/);
     expect(apiKey).toMatchObject({ name: "laptop CLI", prefix: key.slice(0, 12), scopes: ["account:read", "orgs:read"], lastUsedAt: null, revokedAt: null });
@@ -42,7 +42,7 @@ describe("API keys", () => {
   });
 
   it("authenticates GET /api/me as Bearer and records when it was last used", async () => {
-    const { client, user } = await signUp();
+    const { client, user } = await signUp({ confirmed: true });
     const { apiKey, key } = await createKey(client, { name: "script", scopes: ["account:read"], expiresInDays: 7 });
     const me = await expectJson<{ user: { id: string }; via: string }>(call({ ...newClient(), bearer: key }, "/api/me"), 200);
     expect(me).toMatchObject({ user: { id: user.id }, via: "api_key" });
@@ -54,7 +54,7 @@ describe("API keys", () => {
   });
 
   it("answers 403 insufficient_scope for a missing scope, and never lets a key manage keys", async () => {
-    const { client } = await signUp();
+    const { client } = await signUp({ confirmed: true });
     const { key } = await createKey(client, { name: "orgs only", scopes: ["orgs:read"] });
     const bearer = { ...newClient(), bearer: key };
     const me = await expectJson<ApiError>(call(bearer, "/api/me"), 403);
@@ -71,7 +71,7 @@ describe("API keys", () => {
   });
 
   it("stops a revoked key at once (401), and only its owner can revoke it", async () => {
-    const { client } = await signUp();
+    const { client } = await signUp({ confirmed: true });
     const { apiKey, key } = await createKey(client, { name: "to revoke", scopes: ["account:read"] });
     const bearer = { ...newClient(), bearer: key };
     await expectJson(call(bearer, "/api/me"), 200);
@@ -87,11 +87,21 @@ describe("API keys", () => {
   });
 
   it("refuses an expired key (401)", async () => {
-    const { client } = await signUp();
+    const { client } = await signUp({ confirmed: true });
     const { apiKey, key } = await createKey(client, { name: "short-lived", scopes: ["account:read"], expiresInDays: 1 });
     await withDatabase((db) => db.update(apiKeys).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(apiKeys.id, apiKey.id)));
     const error = await expectJson<ApiError>(call({ ...newClient(), bearer: key }, "/api/me"), 401);
     expect(error.error.code).toBe("invalid_api_key");
+  });
+
+  it("needs a confirmed email: 403 email_unconfirmed until the sign-up link is followed", async () => {
+    const person = await signUp();
+    const body = { name: "too early", scopes: ["account:read"] };
+    const refused = await expectJson<ApiError>(call(person.client, "/api/account/api-keys", { body }), 403);
+    expect(refused.error).toEqual({ code: "email_unconfirmed", message: expect.stringContaining(`Confirm your email address first: open the link we emailed to ${person.email}`) });
+    expect((await expectJson<{ apiKeys: ApiKeyView[] }>(call(person.client, "/api/account/api-keys"), 200)).apiKeys).toEqual([]);
+    await confirmEmail(person);
+    await createKey(person.client, body);
   });
 
   it("validates name, scopes and lifetime", async () => {

@@ -73,13 +73,23 @@ export interface SignedUp {
   user: { id: string; email: string; name: string; emailVerified: boolean };
 }
 
-/** Signs up a new user and returns their signed-in client. */
-export async function signUp(options: { email?: string; password?: string; name?: string } = {}): Promise<SignedUp> {
+/** Signs up a new user and returns their signed-in client; `confirmed` also follows the emailed confirmation link. */
+export async function signUp(options: { email?: string; password?: string; name?: string; confirmed?: boolean } = {}): Promise<SignedUp> {
   const client = newClient();
   const email = options.email ?? uniqueEmail();
   const password = options.password ?? `pw-${crypto.randomUUID()}`;
   const body = await expectJson<{ user: SignedUp["user"] }>(call(client, "/api/auth/signup", { body: { email, password, name: options.name } }), 201);
-  return { client, email, password, user: body.user };
+  const person = { client, email, password, user: body.user };
+  if (options.confirmed) await confirmEmail(person);
+  return person;
+}
+
+/** Confirms the person's email through the link sent at sign-up, as they would (API keys and invitations need it). */
+export async function confirmEmail(person: SignedUp): Promise<void> {
+  if (person.user.emailVerified) return;
+  const token = await tokenFromEmail(person.email, /Confirm your email/);
+  await expectJson(call(newClient(), "/api/auth/verify-email", { body: { token } }), 200);
+  person.user = { ...person.user, emailVerified: true };
 }
 
 export interface MailMessage {
@@ -95,11 +105,24 @@ export async function mailbox(email: string): Promise<MailMessage[]> {
   return ((await res.json()) as { messages: MailMessage[] }).messages;
 }
 
-/** The `token` query parameter of the first link in the newest email to `email` whose subject matches. */
-export async function tokenFromEmail(email: string, subject: RegExp): Promise<string> {
-  const message = (await mailbox(email)).find((m) => subject.test(m.subject));
-  expect(message, `no email to ${email} matching ${subject}`).toBeDefined();
-  const link = /https?:\/\/\S+/.exec(message!.text)![0];
+/**
+ * The emails to `email` whose subject matches, newest first, once there are at least `count`:
+ * some are sent after the response (a password reset), so this polls for up to 10 s.
+ */
+export async function waitForMail(email: string, subject: RegExp, count = 1): Promise<MailMessage[]> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const messages = (await mailbox(email)).filter((m) => subject.test(m.subject));
+    if (messages.length >= count || Date.now() > deadline) return messages;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** The `token` query parameter of the first link in the newest email to `email` whose subject matches (waiting for the `count`th one). */
+export async function tokenFromEmail(email: string, subject: RegExp, count = 1): Promise<string> {
+  const messages = await waitForMail(email, subject, count);
+  expect(messages.length, `no email number ${count} to ${email} matching ${subject}`).toBeGreaterThanOrEqual(count);
+  const link = /https?:\/\/\S+/.exec(messages[0]!.text)![0];
   return new URL(link).searchParams.get("token")!;
 }
 

@@ -1,7 +1,8 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { magicLinks, users } from "../../drizzle/schema";
-import { type ApiError, auditActions, call, expectJson, mailbox, newClient, signUp, tokenFromEmail, uniqueEmail, withDatabase } from "./helpers";
+import { type ApiError, auditActions, call, expectJson, mailbox, newClient, signUp, tokenFromEmail, uniqueEmail, waitForMail, withDatabase } from "./helpers";
+import { expectSquatterLockedOut, squatter } from "./squatter";
 
 async function requestLink(email: string, client = newClient()): Promise<string> {
   await expectJson(call(client, "/api/auth/magic-link/request", { body: { email } }), 202);
@@ -37,6 +38,19 @@ describe("magic-link sign-in", () => {
     await expectJson(call(squatter.client, "/api/me"), 401);
     await expectJson(call(newClient(), "/api/auth/login", { body: { email: squatter.email, password: squatter.password } }), 401);
     await expectJson(call(owner, "/api/me"), 200);
+  });
+
+  it("takes the squatter's API keys and TOTP too: the key stops working and the owner is not asked for the squatter's code", async () => {
+    const squat = await squatter();
+    const owner = newClient();
+    const result = await expectJson<{ status: string; user: { id: string } }>(call(owner, "/api/auth/magic-link/verify", { body: { token: await requestLink(squat.email) } }), 200);
+    expect(result).toMatchObject({ status: "signed_in", user: { id: squat.user.id } });
+    const me = await expectJson<{ user: { totpEnabled: boolean } }>(call(owner, "/api/me"), 200);
+    expect(me.user.totpEnabled).toBe(false);
+    await expectSquatterLockedOut(squat);
+    // The next sign-in by link is not held at a second factor either.
+    const again = await expectJson<{ status: string }>(call(newClient(), "/api/auth/magic-link/verify", { body: { token: await requestLink(squat.email) } }), 200);
+    expect(again.status).toBe("signed_in");
   });
 
   it("keeps the password of an account whose email was already confirmed", async () => {
@@ -94,7 +108,8 @@ describe("magic-link sign-in", () => {
 });
 
 describe("the page to return to, carried through emailed links", () => {
-  const linkIn = async (email: string, subject: RegExp) => new URL(/https?:\/\/\S+/.exec((await mailbox(email)).find((m) => subject.test(m.subject))!.text)![0]);
+  // Waits: a reset email is sent after the answer.
+  const linkIn = async (email: string, subject: RegExp) => new URL(/https?:\/\/\S+/.exec((await waitForMail(email, subject))[0]!.text)![0]);
 
   it("puts the path a person was going to into the sign-in and reset links, and leaves it out for /", async () => {
     const { email } = await signUp();

@@ -10,6 +10,7 @@ import { createDatabase } from "../../drizzle/client";
 import { oauthAccounts, passwords, totp, users } from "../../drizzle/schema";
 import { githubIdentity } from "../src/oauth/github";
 import { type ApiError, type Client, call, expectJson, newClient, signUp, uniqueEmail } from "./helpers";
+import { expectSquatterLockedOut, squatter } from "./squatter";
 
 function database() {
   return createDatabase({ databaseUrl: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
@@ -84,6 +85,16 @@ describe("OAuth / OpenID Connect sign-in", () => {
     const { db, close } = database();
     expect(await db.select().from(passwords).where(eq(passwords.userId, squatter.user.id))).toHaveLength(0);
     await close();
+  });
+
+  it("takes the squatter's API keys and TOTP too when the owner signs in with a provider", async () => {
+    const squat = await squatter();
+    const client = newClient();
+    await signInWithSso(client, squat.email);
+    // The squatter's TOTP would have held this sign-in at a second factor the owner cannot give.
+    const me = await expectJson<{ user: { id: string; totpEnabled: boolean } }>(call(client, "/api/me"), 200);
+    expect(me.user).toMatchObject({ id: squat.user.id, totpEnabled: false });
+    await expectSquatterLockedOut(squat);
   });
 
   it("refuses a provider account whose email is not verified, creating nothing", async () => {

@@ -5,7 +5,7 @@ import { expect } from "vitest";
 import { createDatabase } from "../../drizzle/client";
 import { apiKeys } from "../../drizzle/schema";
 import { hashToken } from "../src/auth/tokens";
-import { type Client, type SignedUp, call, expectJson, signUp, tokenFromEmail } from "./helpers";
+import { type Client, type SignedUp, call, confirmEmail, expectJson, signUp, tokenFromEmail } from "./helpers";
 
 export interface Org {
   id: string;
@@ -40,9 +40,10 @@ export async function createProject(client: Client, orgId: string, visibility: "
   return expectJson<Project>(call(client, `/api/orgs/${orgId}/projects`, { body: { name, visibility } }), 201);
 }
 
-/** Invites a new user to the org with `role` (as `admin`) and has them accept: the real flow. */
+/** Invites a new user to the org with `role` (as `admin`) and has them confirm their email and accept: the real flow. */
 export async function joinOrg(admin: Client, orgId: string, role: "owner" | "admin" | "member" = "member", who?: SignedUp): Promise<SignedUp> {
   const person = who ?? (await signUp());
+  await confirmEmail(person);
   await expectJson(call(admin, `/api/orgs/${orgId}/invitations`, { body: { email: person.email, role } }), 201);
   const token = await tokenFromEmail(person.email, /invited you to/);
   await expectJson(call(person.client, "/api/invitations/accept", { body: { token } }), 200);

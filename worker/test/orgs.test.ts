@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { app } from "../src/app";
-import { type ApiError, ORIGIN, call, expectJson, mailbox, signUp, tokenFromEmail } from "./helpers";
+import { type ApiError, ORIGIN, call, confirmEmail, expectJson, mailbox, signUp, tokenFromEmail } from "./helpers";
 import { type Org, auditActions, createOrg, joinOrg, orgState, orgWithRoles, withDb } from "./org-helpers";
 
 interface Member {
@@ -145,10 +145,14 @@ describe("invitations", () => {
     expect(pending.invitations.map((i) => i.id)).toEqual([invitation.id]);
 
     // Someone else holding the link cannot use it.
-    const stranger = await signUp();
+    const stranger = await signUp({ confirmed: true });
     const mismatch = await expectJson<ApiError>(call(stranger.client, "/api/invitations/accept", { body: { token } }), 403);
     expect(mismatch.error.code).toBe("invitation_email_mismatch");
 
+    // Not even the invited address joins before it is confirmed: a squatter could have registered it.
+    const unconfirmed = await expectJson<ApiError>(call(invitee.client, "/api/invitations/accept", { body: { token } }), 403);
+    expect(unconfirmed.error).toMatchObject({ code: "email_unconfirmed", message: expect.stringContaining("Confirm your email address") });
+    await confirmEmail(invitee);
     const accepted = await expectJson<{ org: Org }>(call(invitee.client, "/api/invitations/accept", { body: { token } }), 200);
     expect(accepted.org).toMatchObject({ id: org.id, role: "admin" });
     const again = await expectJson<ApiError>(call(invitee.client, "/api/invitations/accept", { body: { token } }), 409);
@@ -160,7 +164,7 @@ describe("invitations", () => {
   it("refuses expired, unknown and revoked invitations with a clear error", async () => {
     const { client: owner } = await signUp();
     const org = await createOrg(owner);
-    const invitee = await signUp();
+    const invitee = await signUp({ confirmed: true });
     const created = await expectJson<{ id: string }>(call(owner, `/api/orgs/${org.id}/invitations`, { body: { email: invitee.email, role: "member" } }), 201);
     const token = await tokenFromEmail(invitee.email, /invited you/);
     await withDb((db) => db.execute(sql`update invitations set expires_at = now() - interval '1 minute' where id = ${created.id}`));

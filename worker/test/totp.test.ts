@@ -24,9 +24,9 @@ interface Enrolled {
   recoveryCodes: string[];
 }
 
-/** Signs up and turns TOTP on with the code of the previous step, leaving the current and next steps usable. */
+/** Signs up, confirms the email (an unconfirmed account's TOTP goes when the address is claimed) and turns TOTP on with the code of the previous step, leaving the current and next steps usable. */
 async function enrolled(): Promise<Enrolled> {
-  const { client, email, password, user } = await signUp();
+  const { client, email, password, user } = await signUp({ confirmed: true });
   await awayFromStepEdge();
   const { secret } = await expectJson<{ secret: string }>(call(client, "/api/account/totp/setup", { method: "POST" }), 200);
   const { recoveryCodes } = await expectJson<{ recoveryCodes: string[] }>(call(client, "/api/account/totp/enable", { body: { code: totpCode(secret, -1) } }), 200);
@@ -81,7 +81,7 @@ describe("TOTP enrolment", () => {
   });
 
   it("refuses to enable without a setup, and refuses API keys", async () => {
-    const { client } = await signUp();
+    const { client } = await signUp({ confirmed: true });
     const none = await expectJson<ApiError>(call(client, "/api/account/totp/enable", { body: { code: "123456" } }), 409);
     expect(none.error.code).toBe("totp_not_set_up");
     const { key } = await expectJson<{ key: string }>(call(client, "/api/account/api-keys", { body: { name: "k", scopes: ["account:read"] } }), 201);

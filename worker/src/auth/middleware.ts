@@ -78,3 +78,13 @@ export function requireSession(c: Context<AppEnv>, options: { allowPending?: boo
   if (auth.kind !== "session") throw new ApiError(403, "insufficient_scope", "Only a signed-in browser session can do this, not an API key.");
   return auth;
 }
+
+/**
+ * Refuses a caller whose email was never confirmed: whoever registers an address they do not
+ * own must not mint lasting credentials (API keys) or join organizations in its name.
+ */
+export function requireConfirmedEmail(user: User): void {
+  if (!user.emailVerifiedAt) {
+    throw new ApiError(403, "email_unconfirmed", `Confirm your email address first: open the link we emailed to ${user.email}, or ask Kiln to send a new one.`);
+  }
+}

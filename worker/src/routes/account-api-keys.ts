@@ -2,7 +2,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, desc, eq, sql } from "drizzle-orm";
 import { apiKeys } from "../../../drizzle/schema";
-import { API_KEY_PREFIX, requireSession } from "../auth/middleware";
+import { API_KEY_PREFIX, requireConfirmedEmail, requireSession } from "../auth/middleware";
 import { NameSchema } from "../auth/schemas";
 import { apiKeyScopes } from "../auth/scopes";
 import { hashToken, randomToken } from "../auth/tokens";
@@ -57,6 +57,7 @@ const createKeyRoute = defineRoute({
   responses: {
     201: jsonResponse(z.object({ apiKey: ApiKeySchema, key: z.string().openapi({ example: "kiln_…" }) }).openapi("ApiKeyCreated"), "The key."),
     400: jsonResponse(ErrorSchema, "Invalid name, scopes or lifetime."),
+    403: jsonResponse(ErrorSchema, "Your email address is not confirmed yet (`email_unconfirmed`)."),
     429: jsonResponse(ErrorSchema, "Too many keys created recently."),
   },
 });
@@ -94,6 +95,7 @@ export const accountApiKeys = createApp()
   })
   .openapi(createKeyRoute, async (c) => {
     const { user } = requireSession(c);
+    requireConfirmedEmail(user);
     const { name, scopes, expiresInDays } = c.req.valid("json");
     const db = c.var.db();
     await enforceRateLimits(db, [{ key: `api-key-create:user:${user.id}`, limit: 20, windowSeconds: 3600 }]);

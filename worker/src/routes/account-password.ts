@@ -5,6 +5,7 @@ import { passwords } from "../../../drizzle/schema";
 import { voidEmailTokens } from "../auth/email-tokens";
 import { requireSession } from "../auth/middleware";
 import { hashPassword } from "../auth/password";
+import { requireStrongPassword } from "../auth/password-strength";
 import { reauthenticate } from "../auth/reauth";
 import { PasswordSchema } from "../auth/schemas";
 import { revokeOtherSessions, startSession } from "../auth/sessions";
@@ -30,7 +31,7 @@ const changeRoute = defineRoute({
   request: { body: jsonBody(ChangeSchema) },
   responses: {
     204: { description: "Changed." },
-    400: jsonResponse(ErrorSchema, "The new password is not acceptable, or `currentPassword` is missing."),
+    400: jsonResponse(ErrorSchema, "The new password is not acceptable (`weak_password`: too easy to guess, the reason in `fields.newPassword`), or `currentPassword` is missing."),
     429: jsonResponse(ErrorSchema, "Too many attempts, or the account is locked (see Retry-After)."),
   },
 });
@@ -40,6 +41,7 @@ export const accountPassword = createApp().openapi(changeRoute, async (c) => {
   const auth = requireSession(c);
   const { currentPassword, newPassword } = c.req.valid("json");
   const { user, session } = auth;
+  await requireStrongPassword(newPassword, user, "newPassword");
   const db = c.var.db();
   const [existing] = await db.select({ userId: passwords.userId }).from(passwords).where(eq(passwords.userId, user.id));
   if (existing) {

@@ -4,6 +4,7 @@ import { eq, sql } from "drizzle-orm";
 import { passwords, sessions, users } from "../../../drizzle/schema";
 import { issueEmailToken } from "../auth/email-tokens";
 import { burnPasswordCheck, hashPassword, verifyPassword } from "../auth/password";
+import { requireStrongPassword } from "../auth/password-strength";
 import { EmailSchema, NameSchema, PasswordSchema, SignInResultSchema, publicUser } from "../auth/schemas";
 import { clearSessionCookie, clientIp, readSessionToken, startSession } from "../auth/sessions";
 import { finishSignIn, hasTotp } from "../auth/sign-in";
@@ -34,7 +35,7 @@ const signupRoute = defineRoute({
   request: { body: jsonBody(SignupSchema) },
   responses: {
     201: jsonResponse(SignInResultSchema, "Signed in to the new account."),
-    400: jsonResponse(ErrorSchema, "Invalid email, password or name."),
+    400: jsonResponse(ErrorSchema, "Invalid email, password or name, or a password too easy to guess (`weak_password`, the reason in `fields.password`)."),
     409: jsonResponse(ErrorSchema, "An account with this email exists."),
     429: jsonResponse(ErrorSchema, "Too many sign-ups from this address."),
   },
@@ -71,6 +72,7 @@ export const auth = createApp()
     const { email, password, name } = c.req.valid("json");
     const db = c.var.db();
     await enforceRateLimits(db, [{ key: `signup:ip:${clientIp(c) ?? "unknown"}`, limit: 20, windowSeconds: 3600 }]);
+    await requireStrongPassword(password, { email, name });
     const hash = await hashPassword(password);
     const { user, token } = await db.transaction(async (tx) => {
       const [created] = await tx

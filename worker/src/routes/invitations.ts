@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, gt, isNull } from "drizzle-orm";
 import { invitations, organizations, organizationsMembers, users } from "../../../drizzle/schema";
-import { requireAuth } from "../auth/middleware";
+import { requireAuth, requireConfirmedEmail } from "../auth/middleware";
 import { EmailSchema } from "../auth/schemas";
 import { hashToken, randomToken } from "../auth/tokens";
 import { sendEmail } from "../email/sender";
@@ -77,7 +77,7 @@ const acceptRoute = defineRoute({
   request: { body: jsonBody(z.strictObject({ token: z.string().min(1).max(200) }).openapi("InvitationAccept")) },
   responses: {
     200: jsonResponse(z.object({ org: OrgSchema }).openapi("InvitationAccepted"), "You are now a member."),
-    403: jsonResponse(ErrorSchema, "The invitation is for another email address, or the API key lacks the scope."),
+    403: jsonResponse(ErrorSchema, "The invitation is for another email address, your email address is not confirmed yet (`email_unconfirmed`), or the API key lacks the scope."),
     404: jsonResponse(ErrorSchema, "Unknown invitation link."),
     409: jsonResponse(ErrorSchema, "Already used, or you are already a member."),
     410: jsonResponse(ErrorSchema, "The invitation has expired."),
@@ -149,6 +149,7 @@ export const invitationRoutes = createApp()
   })
   .openapi(acceptRoute, async (c) => {
     const auth = requireAuth(c, "orgs:write");
+    requireConfirmedEmail(auth.user);
     const { token } = c.req.valid("json");
     const tokenHash = await hashToken(token);
     const result = await c.var.db().transaction(async (tx) => {
