@@ -16,6 +16,8 @@ export const GatewayClaimsSchema = z.object({
   org: z.uuid(),
   project: z.uuid(),
   roles: z.object({ org: z.enum(ORG_ROLES), project: z.enum(PROJECT_ROLES).nullable() }),
+  /** The user's display name: presence shows this one, not what a client claims. */
+  name: z.string().max(200).optional(),
 });
 
 export type GatewayClaims = z.infer<typeof GatewayClaimsSchema>;

@@ -8,14 +8,14 @@
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import type { EventOutcome } from "./events/pipeline";
-import { CLOSE_RATE_LIMITED, CLOSE_TOO_BIG, MAX_FRAME_BYTES, MAX_REFUSALS, RateLimiter } from "./limits";
+import { Budgets, CLOSE_RATE_LIMITED, CLOSE_TOO_BIG, MAX_FRAME_BYTES, MAX_REFUSALS, MAX_SOCKETS_PER_USER, type Spend } from "./limits";
 import type { Actor } from "./modules/kit";
 import { customGrants } from "./modules/roles";
 import { grantsFor } from "./permissions/roles";
 import { DocStore } from "./storage/doc-store";
 import { EventLog, type EventLogEntry } from "./storage/event-log";
 import { ClientMessageSchema, type ServerMessage } from "./sync/protocol";
-import { ProjectRoom, type RoomPeer } from "./sync/project-room";
+import { ProjectRoom, type RoomPeer, type RoomSender } from "./sync/project-room";
 import { type TokenCheck, parseSocketPath, verifyGatewayToken } from "./auth";
 import { type MembershipSnapshot, MembershipSnapshotSchema, type OrgRole, type ProjectRole, accessDeniedReason, projectAccess } from "./membership";
 import { migrateMembership, readMembership, storedVersion, writeMembership } from "./membership-store";
@@ -28,8 +28,14 @@ export interface GatewayStatus {
 /** What each admitted socket carries in its attachment, so it survives hibernation. */
 export interface SocketState {
   userId: string;
+  /** The user's name, from their token: presence shows it, whatever the client says. */
+  name: string;
   project: string;
   roles: { org: OrgRole; project: ProjectRole | null };
+  /** Yjs client ids (doc and presence) this socket speaks for. */
+  clients: readonly number[];
+  /** Whether the client asked for the gateway's JSON messages (`?json=1`); a stock y-websocket client gets binary frames only. */
+  json: boolean;
 }
 
 /** What a push did: applied (closing `closed` sockets), or refused and why. Never thrown, so the caller decides. */
@@ -78,8 +84,8 @@ export class GatewayDO extends Server<Env> {
   readonly #eventLog: EventLog;
   /** Loaded project docs; rebuilt from storage on demand (after hibernation, too). */
   readonly #rooms = new Map<string, ProjectRoom>();
-  /** Per-connection event budgets (in memory: a fresh budget after hibernation is harmless). */
-  readonly #limiters = new Map<string, RateLimiter>();
+  /** Frame and event budgets per user and for the org. */
+  readonly #budgets = new Budgets();
   /**
    * Each project's admitted sockets, listed from the hibernation API on first need and
    * dropped whenever a socket joins, leaves or loses access. Listing reads every socket's
@@ -108,6 +114,10 @@ export class GatewayDO extends Server<Env> {
         return list;
       };
       room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined);
+      for (const connection of this.getConnections<SocketState>(`project:${project}`)) {
+        const state = connection.state;
+        if (state?.project === project) room.restore({ id: connection.id, userId: state.userId, clients: state.clients ?? [] });
+      }
       this.#rooms.set(project, room);
       void this.#scheduleAlarm();
     }
@@ -217,12 +227,29 @@ export class GatewayDO extends Server<Env> {
     return { applied: true, version: snapshot.version, closed };
   }
 
+  /**
+   * The worker authenticates every request before it gets here; this is the second lock.
+   * Headers and parameters that partyserver reads are the gateway's own, never a client's:
+   * a forged `x-partykit-props` or an over-long `_pk` made partyserver throw and answer with
+   * its stack trace. Nothing that fails in here leaves the server as more than a code.
+   */
   override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
     const isSocket = request.headers.get("upgrade")?.toLowerCase() === "websocket";
-    if (isSocket && !parseSocketPath(new URL(request.url).pathname)) {
+    if (isSocket && !parseSocketPath(url.pathname)) {
       return Response.json({ error: { code: "not_found", message: "Connect to /gw/{org}/projects/{project}/ws?token=…" } }, { status: 404 });
     }
-    return super.fetch(request);
+    url.searchParams.delete("_pk");
+    const headers = new Headers(request.headers);
+    for (const name of [...headers.keys()]) if (name.startsWith("x-partykit-")) headers.delete(name);
+    try {
+      const response = await super.fetch(new Request(url, { method: request.method, headers, body: request.body }));
+      if (response.status < 500) return response;
+      return Response.json({ error: { code: "internal", message: "The gateway failed to answer." } }, { status: 500 });
+    } catch (error) {
+      console.error("gateway fetch failed", error);
+      return Response.json({ error: { code: "internal", message: "The gateway failed to answer." } }, { status: 500 });
+    }
   }
 
   // Tags are fixed when the socket is accepted, so the token is verified here, before onConnect.
@@ -235,7 +262,7 @@ export class GatewayDO extends Server<Env> {
   }
 
   // Accept, then close with a code and reason: a browser cannot read an HTTP refusal of a WebSocket.
-  override onConnect(connection: Connection<SocketState>): void {
+  override onConnect(connection: Connection<SocketState>, ctx: ConnectionContext): void {
     const check = this.#pendingChecks.get(connection.id);
     this.#pendingChecks.delete(connection.id);
     if (!check?.ok) {
@@ -248,31 +275,53 @@ export class GatewayDO extends Server<Env> {
       connection.close(CLOSE_FORBIDDEN, accessDeniedReason(access.reason, false));
       return;
     }
-    connection.setState({ userId, project, roles: access.roles });
+    // This socket is tagged already: more than the cap means one too many.
+    if ([...this.getConnections(`user:${userId}`)].length > MAX_SOCKETS_PER_USER) {
+      connection.close(CLOSE_RATE_LIMITED, `too many connections: ${MAX_SOCKETS_PER_USER} per person at most`);
+      return;
+    }
+    const json = new URL(ctx.request.url).searchParams.get("json") === "1";
+    connection.setState({ userId, name: check.claims.name ?? "", project, roles: access.roles, clients: [], json });
     this.#peers.delete(project);
     this.#room(project).join(connection);
   }
 
+  /** Over HTTP the gateway answers only what the worker forwards after checking the caller: its status. */
   override onRequest(request: Request): Response {
     const action = new URL(request.url).pathname.split("/").at(-1);
     if (request.method === "GET" && action === "ping") return Response.json({ pong: true, ...this.status() });
     return Response.json({ error: { code: "not_found", message: `The gateway has no ${request.method} ${action ?? ""}.` } }, { status: 404 });
   }
 
+  /** Spends from the budgets; past too many refusals, closes the connection and says false. */
+  #spend(connection: Connection<SocketState>, spend: Spend, what: string): boolean {
+    if (spend.allowed) return true;
+    if (spend.refusals >= MAX_REFUSALS) connection.close(CLOSE_RATE_LIMITED, `too many ${what}: slow down and reconnect`);
+    return false;
+  }
+
   override onMessage(connection: Connection<SocketState>, message: WSMessage): void {
-    const state = connection.state;
     // Refused at connect, or closed by us while its frames were still in flight.
-    if (!state || connection.readyState !== WebSocket.OPEN) return;
+    if (connection.readyState !== WebSocket.OPEN) return;
+    const state = connection.state;
+    if (!state) return;
     const size = typeof message === "string" ? message.length : message.byteLength;
     if (size > MAX_FRAME_BYTES) {
       connection.close(CLOSE_TOO_BIG, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       return;
     }
-    const send = (m: ServerMessage) => connection.send(JSON.stringify(m));
+    // A stock Yjs client would choke on JSON: it gets binary frames only.
+    const send = (m: ServerMessage) => {
+      if (state.json && connection.readyState === WebSocket.OPEN) connection.send(JSON.stringify(m));
+    };
+    if (!this.#spend(connection, this.#budgets.frame(state.userId, connection.id), "messages")) {
+      if (typeof message === "string") this.#refuseText(send, message);
+      return;
+    }
     const room = this.#room(state.project);
     if (typeof message !== "string") {
       const bytes = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
-      const notice = room.receive(connection, () => this.#actor(state.userId, state.roles, state.project, room), bytes);
+      const notice = room.receive(this.#sender(connection, state as SocketState), () => this.#actor(state.userId, state.roles, state.project, room), bytes);
       if (notice) send(notice);
       return;
     }
@@ -285,23 +334,43 @@ export class GatewayDO extends Server<Env> {
     }
     if (!parsed.success) return send({ type: "error", error: { code: "unknown_message", message: 'Send {"type":"event","event":{…}} or {"type":"ping"}.' } });
     if (parsed.data.type === "ping") return send({ type: "pong", ...this.status() });
-    const limiter = this.#limiters.get(connection.id) ?? new RateLimiter();
-    this.#limiters.set(connection.id, limiter);
-    const budget = limiter.take();
-    if (!budget.allowed) {
-      if (budget.refusals >= MAX_REFUSALS) return connection.close(CLOSE_RATE_LIMITED, "too many events: slow down and reconnect");
+    if (!this.#spend(connection, this.#budgets.event(state.userId, connection.id), "events")) {
       const requestId = (parsed.data.event as { requestId?: unknown } | null)?.requestId;
       return send({ type: "ack", requestId: typeof requestId === "string" ? requestId : null, ok: false, error: { code: "rate_limited", message: "Too many events: slow down." } });
     }
     send({ type: "ack", ...toAck(this.#runEvent(state.userId, state.roles, state.project, parsed.data.event)) } as ServerMessage);
   }
 
+  /** Answers an event refused for the frame budget, unparsed, so its sender knows to slow down (other text gets nothing). */
+  #refuseText(send: (m: ServerMessage) => void, message: string): void {
+    const requestId = /"requestId"\s*:\s*"([A-Za-z0-9_.:-]{1,64})"/.exec(message)?.[1] ?? null;
+    if (message.includes('"event"')) send({ type: "ack", requestId, ok: false, error: { code: "rate_limited", message: "Too many messages: slow down." } });
+  }
+
+  /** The connection a frame came from, for the room to judge it; its client ids are written back to its state. */
+  #sender(connection: Connection<SocketState>, state: SocketState): RoomSender {
+    let clients = state.clients ?? [];
+    return {
+      id: connection.id,
+      userId: state.userId,
+      name: state.name ?? "",
+      get clients() {
+        return clients;
+      },
+      claim: (client) => {
+        clients = [...clients, client];
+        connection.setState({ ...state, clients });
+      },
+      send: (data) => connection.send(data),
+    };
+  }
+
   override onClose(connection: Connection<SocketState>): void {
-    this.#limiters.delete(connection.id);
-    const project = connection.state?.project;
-    if (project) {
-      this.#peers.delete(project);
-      this.#rooms.get(project)?.leave(connection.id);
+    this.#budgets.forget(connection.id);
+    const state = connection.state;
+    if (state?.project) {
+      this.#peers.delete(state.project);
+      this.#rooms.get(state.project)?.leave(connection.id, state.clients ?? []);
     }
   }
 

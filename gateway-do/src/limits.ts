@@ -1,33 +1,93 @@
-/** Limits every connection lives with: frame size, events per second, document size. */
+/**
+ * Limits every connection lives with: frame size, document size, and budgets. A gateway is
+ * one thread for the whole organization, so no member may take it over: every frame (sync,
+ * presence, ping, event) spends from its sender's budget, shared by all their sockets, and
+ * from the organization's; events spend from a smaller budget of their own.
+ */
 
 export const MAX_FRAME_BYTES = 1024 * 1024;
 /** A project doc refuses events once it has grown past this (GATEWAY_MAX_DOC_BYTES overrides). */
 export const MAX_DOC_BYTES = 64 * 1024 * 1024;
-/** Sustained events per second per connection, and the burst allowed above it. */
+/** Sustained events per second per user (all their sockets together), and the burst allowed above it. */
 export const EVENTS_PER_SECOND = 20;
 export const EVENT_BURST = 40;
+/** Sustained frames of any kind per second per user, and the burst: typing, cursors and presence fit well within. */
+export const FRAMES_PER_SECOND = 100;
+export const FRAME_BURST = 300;
+/** Frames per second for the whole organization, and the burst. */
+export const ORG_FRAMES_PER_SECOND = 2_000;
+export const ORG_FRAME_BURST = 4_000;
+/** Open sockets per user in one organization (tabs, devices, scripts). */
+export const MAX_SOCKETS_PER_USER = 32;
 /** Refusals within REFUSAL_WINDOW_MS after which the connection is closed. */
 export const MAX_REFUSALS = 50;
 export const REFUSAL_WINDOW_MS = 10_000;
+/** Yjs client ids (doc and presence) one connection may speak for; a page reload makes a new connection. */
+export const MAX_CLIENTS_PER_CONNECTION = 16;
 
-/** A token bucket: `take()` says whether one more event may pass now. */
-export class RateLimiter {
-  #tokens = EVENT_BURST;
+/** A token bucket: `take()` says whether one more unit may pass now. */
+export class TokenBucket {
+  #tokens: number;
   #at = Date.now();
-  /** When recent refusals happened, oldest first. */
-  #refused: number[] = [];
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {
+    this.#tokens = burst;
+  }
 
-  /** Whether one more event may pass now, and how many were refused in the recent window. */
-  take(now = Date.now()): { allowed: boolean; refusals: number } {
-    this.#tokens = Math.min(EVENT_BURST, this.#tokens + ((now - this.#at) / 1000) * EVENTS_PER_SECOND);
+  take(now = Date.now()): boolean {
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
     this.#at = now;
-    while (this.#refused.length > 0 && this.#refused[0]! <= now - REFUSAL_WINDOW_MS) this.#refused.shift();
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      return { allowed: true, refusals: this.#refused.length };
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+}
+
+/** What a budget said: pass, or refused (with the connection's recent refusals, to close it when they pile up). */
+export type Spend = { allowed: true } | { allowed: false; refusals: number };
+
+/**
+ * The budgets of one organization's gateway, in memory (a fresh budget after hibernation is
+ * harmless: hibernation means nobody was busy).
+ */
+export class Budgets {
+  readonly #users = new Map<string, { frames: TokenBucket; events: TokenBucket }>();
+  readonly #org = new TokenBucket(ORG_FRAMES_PER_SECOND, ORG_FRAME_BURST);
+  /** When each connection's recent refusals happened, oldest first. */
+  readonly #refusals = new Map<string, number[]>();
+
+  #user(userId: string) {
+    let budget = this.#users.get(userId);
+    if (!budget) {
+      budget = { frames: new TokenBucket(FRAMES_PER_SECOND, FRAME_BURST), events: new TokenBucket(EVENTS_PER_SECOND, EVENT_BURST) };
+      this.#users.set(userId, budget);
     }
-    this.#refused.push(now);
-    return { allowed: false, refusals: this.#refused.length };
+    return budget;
+  }
+
+  #refuse(connection: string, now: number): Spend {
+    const list = (this.#refusals.get(connection) ?? []).filter((at) => at > now - REFUSAL_WINDOW_MS);
+    list.push(now);
+    this.#refusals.set(connection, list);
+    return { allowed: false, refusals: list.length };
+  }
+
+  /** Any frame: the user's budget first, so one member's flood spends their own budget, not the org's. */
+  frame(userId: string, connection: string, now = Date.now()): Spend {
+    if (!this.#user(userId).frames.take(now) || !this.#org.take(now)) return this.#refuse(connection, now);
+    return { allowed: true };
+  }
+
+  /** An event, on top of its frame. */
+  event(userId: string, connection: string, now = Date.now()): Spend {
+    return this.#user(userId).events.take(now) ? { allowed: true } : this.#refuse(connection, now);
+  }
+
+  /** A connection closed. */
+  forget(connection: string): void {
+    this.#refusals.delete(connection);
   }
 }
 

@@ -14,7 +14,7 @@ import { nodesOf } from "../src/modules/core-graph";
 import { modules } from "../src/modules/registry";
 import { DocStore } from "../src/storage/doc-store";
 import { MESSAGE_SYNC, syncStep1, syncStep2, updateFrame } from "../src/sync/protocol";
-import { ProjectRoom, type RoomPeer } from "../src/sync/project-room";
+import { ProjectRoom, type RoomSender } from "../src/sync/project-room";
 
 const actor = { userId: "u1", grants: ["*:*"] };
 
@@ -26,9 +26,15 @@ function projectDoc(n: number): Y.Doc {
   return doc;
 }
 
-class Peer implements RoomPeer {
+class Peer implements RoomSender {
   readonly frames: Uint8Array[] = [];
+  readonly userId = "u1";
+  readonly name = "Ada";
+  clients: number[] = [];
   constructor(readonly id: string) {}
+  claim(client: number): void {
+    this.clients.push(client);
+  }
   send(data: string | Uint8Array): void {
     if (typeof data !== "string") this.frames.push(data);
   }

@@ -176,10 +176,11 @@ describe("project docs on the gateway", () => {
 
   it("shares presence and cleans it up when a client leaves", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const alice = await TestClient.open(org, projects.a, people.alice);
-    const bob = await TestClient.open(org, projects.a, people.bob);
+    const alice = await TestClient.open(org, projects.a, people.alice, undefined, "Alice");
+    const bob = await TestClient.open(org, projects.a, people.bob, undefined, "Bob");
     alice.setPresence({ name: "Alice", color: "#c2410c", cursor: { x: 5, y: 7 }, view: "main" });
     await bob.until(() => bob.awareness.getStates().get(alice.doc.clientID)?.name === "Alice", "alice's presence at bob");
+    expect(bob.awareness.getStates().get(alice.doc.clientID)).toMatchObject({ userId: people.alice, color: "#c2410c", cursor: { x: 5, y: 7 } });
     alice.close();
     await bob.until(() => !bob.awareness.getStates().has(alice.doc.clientID), "alice's presence removed");
     bob.close();

@@ -11,7 +11,7 @@ export interface Closed {
 
 /** Opens `/gw/{org}/projects/{project}/ws?token=…` as a browser would and accepts the client end. */
 export async function openSocket(org: string, project: string, token?: string): Promise<WebSocket> {
-  const query = token === undefined ? "" : `?token=${encodeURIComponent(token)}`;
+  const query = token === undefined ? "?json=1" : `?token=${encodeURIComponent(token)}&json=1`;
   const res = await SELF.fetch(`http://kiln.test/gw/${org}/projects/${project}/ws${query}`, { headers: { upgrade: "websocket" } });
   expect(res.status).toBe(101);
   const ws = res.webSocket!;

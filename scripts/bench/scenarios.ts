@@ -84,7 +84,7 @@ const NOTE_X = 100_000;
 export async function runKilnScale(n: number, route: Route, ticketFor: (client: number) => GatewayTicket, settings: ScaleSettings, progress: Progress): Promise<ScaleResult> {
   const label = `kiln (${route})`;
   progress(`${label} · ${n} clients · connecting`);
-  const clients = await openClients("kiln", n, (i) => `${ticketFor(i).url}?token=${encodeURIComponent(ticketFor(i).token)}`);
+  const clients = await openClients("kiln", n, (i) => `${ticketFor(i).url}?token=${encodeURIComponent(ticketFor(i).token)}&json=1`);
   try {
     progress(`${label} · ${n} clients · each creates its note`);
     // Setup: one note per client, found again by its (unique) x position.
@@ -181,7 +181,7 @@ export interface ColdLoadSample {
 
 /** Opens a client on a project not in memory, then a second one; both timed to their initial sync. */
 export async function coldLoad(ticket: GatewayTicket): Promise<ColdLoadSample> {
-  const url = `${ticket.url}?token=${encodeURIComponent(ticket.token)}`;
+  const url = `${ticket.url}?token=${encodeURIComponent(ticket.token)}&json=1`;
   const t0 = performance.now();
   const cold = await BenchClient.open("kiln", url);
   const coldMs = performance.now() - t0;

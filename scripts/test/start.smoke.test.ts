@@ -83,7 +83,7 @@ describe("npm start", () => {
     const connect = await api(`/api/orgs/${org.id}/projects/${project.id}/connect`, {});
     expect(connect.url).toBe(`ws://localhost:${ports.KILN_WEB_PORT}/gw/${org.id}/projects/${project.id}/ws`);
 
-    const ws = new WebSocket(`${connect.url}?token=${connect.token}`);
+    const ws = new WebSocket(`${connect.url}?token=${connect.token}&json=1`);
     await new Promise((resolve, reject) => {
       ws.addEventListener("open", resolve);
       ws.addEventListener("error", reject);

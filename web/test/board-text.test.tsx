@@ -19,6 +19,12 @@ describe("a note's textarea bound to its Y.Text", () => {
     expect(diffText("abc", "xbc")).toEqual({ index: 0, remove: 1, insert: "x" });
   });
 
+  it("never cuts a character in two: 🙂 and 🙃 share their first UTF-16 unit, 👍🏽 and 👍🏿 their first three", () => {
+    expect(diffText("a🙂b", "a🙃b")).toEqual({ index: 1, remove: 2, insert: "🙃" });
+    expect(diffText("👍🏽", "👍🏿")).toEqual({ index: 2, remove: 2, insert: "🏿" });
+    expect(diffText("x🙂", "x🙂🙂")).toEqual({ index: 3, remove: 0, insert: "🙂" });
+  });
+
   it("sends typing as edits and keeps the caret in place when someone else types before it", () => {
     const { a, b } = pair();
     const textarea = document.createElement("textarea");

@@ -10,22 +10,34 @@
  * an edit, a client that already holds part of the doc. A 10,000-node project reaches its first
  * reader without being decoded and re-encoded on the way.
  */
-import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { type EventOutcome, runEvent } from "../events/pipeline";
 import type { Actor } from "../modules/kit";
 import { editableTexts, modules } from "../modules/registry";
 import { isAllowed } from "../permissions/permission";
-import { MAX_DOC_BYTES } from "../limits";
+import { MAX_CLIENTS_PER_CONNECTION, MAX_DOC_BYTES } from "../limits";
 import { type DocStore, type StoredDoc, buildDoc } from "../storage/doc-store";
-import { awarenessFrame, decodeFrame, syncStep1, syncStep2, updateFrame, type ServerMessage } from "./protocol";
+import { decodeFrame, syncStep1, syncStep2, updateFrame, type ServerMessage } from "./protocol";
 import { captureUpdate } from "./capture";
-import { checkClientUpdate } from "./update-guard";
+import { applyClientUpdate } from "./client-update";
+import { PresenceClock, presenceFrame, readPresence } from "./presence";
+import { editableTextOf } from "./update-guard";
 
-/** The side of a connection the room needs. */
+/** The side of a connection a broadcast needs. */
 export interface RoomPeer {
   id: string;
   send(data: string | Uint8Array): void;
+}
+
+/** The connection a frame came from, as the room judges it. */
+export interface RoomSender extends RoomPeer {
+  userId: string;
+  /** The name presence shows, from the user's token. */
+  name: string;
+  /** Yjs client ids (doc and presence) this connection speaks for; kept in its state across hibernation. */
+  readonly clients: readonly number[];
+  /** Records one more client id as this connection's. */
+  claim(client: number): void;
 }
 
 export class ProjectRoom {
@@ -37,9 +49,11 @@ export class ProjectRoom {
   /** The doc's state vector, while known and current. */
   #stateVector: Uint8Array | null = null;
   #unloaded = false;
-  readonly awareness: awarenessProtocol.Awareness;
-  /** Awareness client ids announced over each connection, removed when it leaves. */
-  readonly #presence = new Map<string, Set<number>>();
+  /** Presence states by awareness client id, with the connection that owns each. */
+  readonly #presence = new Map<number, { peer: string; state: Record<string, unknown> }>();
+  readonly #presenceClock = new PresenceClock();
+  /** Which connection (and user) each Yjs client id belongs to; rebuilt from the connections' states. */
+  readonly #owners = new Map<number, { peer: string; userId: string }>();
   lastActive = Date.now();
   /** Bytes stored for this project, kept current as updates are appended. */
   bytes: number;
@@ -62,11 +76,11 @@ export class ProjectRoom {
       if (stored.snapshot === null && stored.updates.length === 0) this.#seed();
     }
     this.bytes = store.size(project);
-    // Awareness only needs a client id of its own: it is kept apart from the (maybe unbuilt) doc.
-    this.awareness = new awarenessProtocol.Awareness(new Y.Doc());
-    // The server has no presence of its own, and its timer would keep the object awake.
-    this.awareness.setLocalState(null);
-    clearInterval((this.awareness as unknown as { _checkInterval: ReturnType<typeof setInterval> })._checkInterval);
+  }
+
+  /** A connection that was already here when the room was (re)built, say after hibernation: its client ids stay its own. */
+  restore(peer: { id: string; userId: string; clients: readonly number[] }): void {
+    for (const client of peer.clients) this.#owners.set(client, { peer: peer.id, userId: peer.userId });
   }
 
   /** False while the room serves its stored snapshot and has not decoded it yet. */
@@ -81,6 +95,18 @@ export class ProjectRoom {
       this.#stored = null;
     }
     return this.#doc!;
+  }
+
+  /**
+   * Drops the doc in memory for the one in storage: after an update changed it in a way that
+   * was refused, what is in memory is not what is stored (nothing of it was stored or sent).
+   */
+  #rebuild(): void {
+    this.#doc?.destroy();
+    this.#doc = null;
+    this.#stored = this.store.read(this.project);
+    this.#fullState = null;
+    this.#stateVector = null;
   }
 
   #adopt(doc: Y.Doc): void {
@@ -145,15 +171,14 @@ export class ProjectRoom {
   join(peer: RoomPeer): void {
     this.lastActive = Date.now();
     peer.send(syncStep1(this.#currentStateVector()));
-    const present = [...this.awareness.getStates().keys()];
-    if (present.length > 0) peer.send(awarenessFrame(this.awareness, present));
+    if (this.#presence.size > 0) peer.send(presenceFrame([...this.#presence].map(([client, { state }]) => ({ client, state })), this.#presenceClock));
   }
 
   /**
    * A binary frame from a connection. Returns a notice for the sender, if any. `actor` is
    * asked for only when an edit needs its permissions: presence frames, the busiest, skip it.
    */
-  receive(peer: RoomPeer, actor: () => Actor, data: Uint8Array): ServerMessage | null {
+  receive(peer: RoomSender, actor: () => Actor, data: Uint8Array): ServerMessage | null {
     this.lastActive = Date.now();
     const frame = decodeFrame(data);
     switch (frame.kind) {
@@ -176,46 +201,72 @@ export class ProjectRoom {
     }
   }
 
-  #clientUpdate(peer: RoomPeer, actor: () => Actor, update: Uint8Array): ServerMessage | null {
-    // A new client's answer to sync step 1 when it has nothing: no need for the doc.
-    if (isEmptyUpdate(update)) return null;
-    const check = checkClientUpdate(this.doc, update, editableTexts);
-    if (!check.ok) return { type: "rejected-update", reason: check.reason };
-    const { grants } = actor();
-    const denied = check.texts.find((t) => !isAllowed(grants, t.permission));
-    if (denied) return { type: "rejected-update", reason: `You lack the permission ${denied.permission}.` };
-    if (check.texts.length === 0) return null; // nothing new for the server
-    if (this.#full()) return { type: "rejected-update", reason: this.#fullMessage() };
-    // Store what Yjs integrated, never the client's raw bytes: a malformed update that got
-    // past the guard fails here, before anything is stored or sent.
-    let applied: Uint8Array | null;
-    try {
-      applied = captureUpdate(this.doc, () => Y.applyUpdate(this.doc, update, peer.id));
-    } catch {
-      return { type: "rejected-update", reason: "The update could not be read: resync." };
+  /**
+   * Why `peer` may not speak for Yjs client id `client`, or null (and it is then recorded as
+   * theirs). Ids belong to the connection that used them first; another connection of the
+   * same user may take one over (a reload, a reconnect). With `inDoc`, ids the gateway writes
+   * under are refused too: its own doc's, and any whose last item is not an editable text.
+   */
+  #claim(peer: RoomSender, client: number, inDoc: boolean): string | null {
+    if (inDoc) {
+      if (this.#doc?.clientID === client) return `Yjs client ${client} belongs to the gateway.`;
+      const last = this.#doc?.store.clients.get(client)?.at(-1);
+      if (last instanceof Y.Item && (last.parentSub !== null || !editableTextOf(last.parent, editableTexts))) return `Yjs client ${client} belongs to the gateway.`;
     }
-    if (!applied) return null;
-    this.#persist(applied);
-    this.#broadcast(updateFrame(applied), peer.id);
+    const owner = this.#owners.get(client);
+    if (owner?.peer === peer.id) return null;
+    if (owner && owner.userId !== peer.userId) return `Yjs client ${client} belongs to another connection.`;
+    if (peer.clients.length >= MAX_CLIENTS_PER_CONNECTION) return "This connection has used too many Yjs client ids: reconnect.";
+    this.#owners.set(client, { peer: peer.id, userId: peer.userId });
+    peer.claim(client);
     return null;
   }
 
-  #awareness(peer: RoomPeer, update: Uint8Array): ServerMessage | null {
-    const clients = this.#presence.get(peer.id) ?? new Set<number>();
-    const onChange = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
-      for (const id of [...added, ...updated]) clients.add(id);
-      for (const id of removed) clients.delete(id);
-    };
-    this.awareness.on("change", onChange);
-    try {
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, update, peer.id);
-    } catch {
-      return { type: "error", error: { code: "invalid_frame", message: "not an awareness update" } };
-    } finally {
-      this.awareness.off("change", onChange);
+  #clientUpdate(peer: RoomSender, actor: () => Actor, update: Uint8Array): ServerMessage | null {
+    // A new client's answer to sync step 1 when it has nothing: no need for the doc.
+    if (isEmptyUpdate(update)) return null;
+    const result = applyClientUpdate(this.doc, update, editableTexts, {
+      origin: peer.id,
+      allow: ({ texts, clients }) => {
+        for (const client of clients) {
+          const refusal = this.#claim(peer, client, true);
+          if (refusal) return refusal;
+        }
+        const { grants } = actor();
+        const denied = texts.find((t) => !isAllowed(grants, t.permission));
+        if (denied) return `You lack the permission ${denied.permission}.`;
+        if (texts.length > 0 && this.#full()) return this.#fullMessage();
+        return null;
+      },
+    });
+    if (!result.ok) {
+      if (result.tainted) this.#rebuild();
+      return { type: "rejected-update", reason: result.reason };
     }
-    this.#presence.set(peer.id, clients);
-    this.#broadcast(awarenessFrame(this.awareness, [...clients]));
+    if (!result.applied) return null;
+    this.#persist(result.applied);
+    this.#broadcast(updateFrame(result.applied), peer.id);
+    return null;
+  }
+
+  /** Presence from a connection: only its own client ids, stamped with who it is, relayed to everyone. */
+  #awareness(peer: RoomSender, update: Uint8Array): ServerMessage | null {
+    const read = readPresence(update);
+    if (!read.ok) return { type: "error", error: { code: "invalid_frame", message: read.reason } };
+    for (const { client } of read.entries) {
+      const refusal = this.#claim(peer, client, false);
+      if (refusal) return { type: "error", error: { code: "forbidden_presence", message: refusal } };
+    }
+    const relayed = read.entries.map(({ client, state }) => {
+      if (state === null) {
+        this.#presence.delete(client);
+        return { client, state };
+      }
+      const stamped = { ...state, userId: peer.userId, name: peer.name };
+      this.#presence.set(client, { peer: peer.id, state: stamped });
+      return { client, state: stamped };
+    });
+    if (relayed.length > 0) this.#broadcast(presenceFrame(relayed, this.#presenceClock));
     return null;
   }
 
@@ -234,13 +285,17 @@ export class ProjectRoom {
     return outcome;
   }
 
-  /** A connection left: its presence goes, and the others are told. */
-  leave(peerId: string): void {
-    const clients = [...(this.#presence.get(peerId) ?? [])];
-    this.#presence.delete(peerId);
+  /**
+   * A connection left: its presence goes, and the others are told. Its client ids come from
+   * its state, so this works after hibernation emptied the room's memory of who was here.
+   */
+  leave(peerId: string, clients: readonly number[]): void {
+    for (const client of clients) {
+      if (this.#owners.get(client)?.peer === peerId) this.#owners.delete(client);
+      this.#presence.delete(client);
+    }
     if (clients.length === 0) return;
-    awarenessProtocol.removeAwarenessStates(this.awareness, clients, "left");
-    this.#broadcast(awarenessFrame(this.awareness, clients), peerId);
+    this.#broadcast(presenceFrame(clients.map((client) => ({ client, state: null })), this.#presenceClock), peerId);
   }
 
   /** Runs the modules' periodic work in one transaction; the change is stored, then sent. */
@@ -267,7 +322,6 @@ export class ProjectRoom {
   /** Releases memory; the room can be rebuilt from storage. */
   unload(): void {
     this.#unloaded = true;
-    this.awareness.destroy();
     this.#doc?.destroy();
   }
 }

@@ -6,13 +6,22 @@
  */
 import * as Y from "yjs";
 
-/** The one change that turns `before` into `after`: common prefix and suffix kept. */
+const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * The one change that turns `before` into `after`: common prefix and suffix kept, never
+ * cutting a character in two (🙂 and 🙃 share their first UTF-16 unit; Yjs turns both
+ * halves of a cut pair into U+FFFD, and the gateway refuses edits that cut one).
+ */
 export function diffText(before: string, after: string): { index: number; remove: number; insert: string } {
   let start = 0;
   const max = Math.min(before.length, after.length);
   while (start < max && before.charCodeAt(start) === after.charCodeAt(start)) start++;
+  if (start > 0 && isHighSurrogate(before.charCodeAt(start - 1))) start--;
   let end = 0;
   while (end < max - start && before.charCodeAt(before.length - 1 - end) === after.charCodeAt(after.length - 1 - end)) end++;
+  if (end > 0 && isLowSurrogate(before.charCodeAt(before.length - end))) end--;
   return { index: start, remove: before.length - start - end, insert: after.slice(start, after.length - end) };
 }
 

@@ -154,7 +154,7 @@ export class GatewayProvider {
       return this.#retry();
     }
     if (this.#destroyed) return;
-    const ws = this.#options.createSocket(`${ticket.url}?token=${encodeURIComponent(ticket.token)}`);
+    const ws = this.#options.createSocket(`${ticket.url}?token=${encodeURIComponent(ticket.token)}&json=1`);
     ws.binaryType = "arraybuffer";
     this.#ws = ws;
     ws.onopen = () => {

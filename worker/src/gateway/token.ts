@@ -20,7 +20,7 @@ export async function signGatewayToken(secret: string, claims: GatewayClaims, no
   const { kid, key } = signingKey(secret);
   const issuedAt = Math.floor(now / 1000);
   const expiresAt = new Date((issuedAt + GATEWAY_TOKEN_TTL_SECONDS) * 1000);
-  const token = await new SignJWT({ org: claims.org, project: claims.project, roles: claims.roles })
+  const token = await new SignJWT({ org: claims.org, project: claims.project, roles: claims.roles, ...(claims.name === undefined ? {} : { name: claims.name }) })
     .setProtectedHeader({ alg: GATEWAY_ALG, kid, typ: "JWT" })
     .setSubject(claims.sub)
     .setAudience(GATEWAY_AUDIENCE)

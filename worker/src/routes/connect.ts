@@ -53,6 +53,7 @@ export const connect = createApp().openapi(connectRoute, async (c) => {
     org,
     project,
     roles: { org: place.orgRole, project: place.projectRole },
+    name: auth.user.name,
   });
   const ws = origin.protocol === "https:" ? "wss:" : "ws:";
   return c.json({ url: `${ws}//${origin.host}/gw/${org}/projects/${project}/ws`, token, expiresAt: expiresAt.toISOString() }, 200);
