@@ -13,7 +13,7 @@ import { generateHOTP } from "@oslojs/otp";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser";
-import { PASSWORD, clickMailboxLink, signUp } from "./e2e-people";
+import { PASSWORD, clickMailboxLink, confirmEmail, signUp } from "./e2e-people";
 import { freeStackPorts, startStack, type RunningStack } from "./stack";
 
 const TOTP_PERIOD = 30;
@@ -114,9 +114,10 @@ describe("accounts, organizations and projects in the browser", () => {
     await adaPage.getByRole("list", { name: "Pending invitations" }).getByText(bob.email).waitFor();
   });
 
-  it("lets Bob sign up and accept the invitation from his mailbox", async () => {
+  it("lets Bob sign up, confirm his email and accept the invitation from his mailbox", async () => {
     const page = await newPage();
     await signUp(page, stack.url, bob);
+    await confirmEmail(page, stack.url, bob.email);
     await clickMailboxLink(page, stack.url, bob.email, "/invitations/accept?token=");
     await page.getByRole("button", { name: "Accept invitation" }).click();
     await page.getByRole("heading", { level: 1, name: "Acme Research" }).waitFor();

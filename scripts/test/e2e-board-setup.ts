@@ -60,7 +60,12 @@ export async function twoMembersOnOneProject(base: string, names: { org: string;
   await a.call(`/api/orgs/${org.id}/invitations`, { email: benEmail, role: "member" });
   await b.call("/api/auth/signup", { email: benEmail, password: "board test password", name: "Ben" });
   const mail = await b.call<{ messages: { text: string }[] }>(`/api/dev/mailbox/messages?to=${encodeURIComponent(benEmail)}`);
-  const token = mail.messages.map((m) => /invitations\/accept\?token=([\w-]+)/.exec(m.text)?.[1]).find(Boolean);
+  const linkToken = (pattern: RegExp) => mail.messages.map((m) => pattern.exec(m.text)?.[1]).find(Boolean);
+  // Joining an organization needs a confirmed email.
+  const confirmation = linkToken(/verify-email\?token=([\w-]+)/);
+  expect(confirmation, "Ben's confirmation link in the dev mailbox").toBeTruthy();
+  await b.call("/api/auth/verify-email", { token: confirmation });
+  const token = linkToken(/invitations\/accept\?token=([\w-]+)/);
   expect(token, "Ben's invitation in the dev mailbox").toBeTruthy();
   await b.call("/api/invitations/accept", { token });
   return { ada: a.session(), ben: b.session(), path: `/orgs/${org.id}/projects/${project.id}` };

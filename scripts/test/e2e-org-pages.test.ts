@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser";
-import { clickMailboxLink, signUp } from "./e2e-people";
+import { clickMailboxLink, confirmEmail, signUp } from "./e2e-people";
 import { freeStackPorts, startStack, type RunningStack } from "./stack";
 
 const shots = process.env.KILN_SCREENSHOTS;
@@ -152,6 +152,7 @@ describe("organization and project settings in the browser", () => {
     await adaPage.getByRole("status").getByText(`Invitation sent to ${bob.email}`).waitFor();
     bobPage = await newPage();
     await signUp(bobPage, stack.url, bob);
+    await confirmEmail(bobPage, stack.url, bob.email);
     await clickMailboxLink(bobPage, stack.url, bob.email, "/invitations/accept?token=");
     await bobPage.getByRole("button", { name: "Accept invitation" }).click();
     await bobPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();

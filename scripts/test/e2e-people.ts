@@ -13,8 +13,21 @@ export async function signUp(page: Page, baseUrl: string, person: { name: string
   await page.getByRole("heading", { name: "Your organizations" }).waitFor();
 }
 
-/** Opens the dev mailbox page for `email` and clicks the newest link that contains `path`. */
+/**
+ * Opens the dev mailbox page for `email` and clicks the newest link that contains `path`,
+ * reloading for up to 10 s: some emails (a password reset) are sent after the answer.
+ */
 export async function clickMailboxLink(page: Page, baseUrl: string, email: string, path: string) {
-  await page.goto(`${baseUrl}/api/dev/mailbox?to=${encodeURIComponent(email)}`);
-  await page.locator(`a[href*="${path}"]`).first().click();
+  const link = page.locator(`a[href*="${path}"]`).first();
+  for (const deadline = Date.now() + 10_000; ; await new Promise((resolve) => setTimeout(resolve, 200))) {
+    await page.goto(`${baseUrl}/api/dev/mailbox?to=${encodeURIComponent(email)}`);
+    if ((await link.count()) > 0 || Date.now() > deadline) break;
+  }
+  await link.click();
+}
+
+/** Confirms the address through the link sent at sign-up (accepting an invitation needs it). */
+export async function confirmEmail(page: Page, baseUrl: string, email: string) {
+  await clickMailboxLink(page, baseUrl, email, "/verify-email?token=");
+  await page.getByRole("heading", { name: "Email confirmed" }).waitFor();
 }
