@@ -286,11 +286,9 @@ export class GatewayDO extends Server<Env> {
     this.#room(project).join(connection);
   }
 
-  /** Over HTTP the gateway answers only what the worker forwards after checking the caller: its status. */
+  /** Over HTTP the worker calls the gateway by RPC; a plain request has nothing to reach. */
   override onRequest(request: Request): Response {
-    const action = new URL(request.url).pathname.split("/").at(-1);
-    if (request.method === "GET" && action === "ping") return Response.json({ pong: true, ...this.status() });
-    return Response.json({ error: { code: "not_found", message: `The gateway has no ${request.method} ${action ?? ""}.` } }, { status: 404 });
+    return Response.json({ error: { code: "not_found", message: `The gateway has no ${request.method} ${new URL(request.url).pathname}.` } }, { status: 404 });
   }
 
   /** Spends from the budgets; past too many refusals, closes the connection and says false. */

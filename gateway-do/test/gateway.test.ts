@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { signGatewayToken } from "../../worker/src/gateway/token";
 import { parsePrivateJwk } from "../src/auth";
 import type { MembershipSnapshot } from "../src/membership";
+import { call, newClient, signUp } from "../../worker/test/helpers";
+import { orgWithRoles } from "../../worker/test/org-helpers";
 import { closed, nextMessage, nextVersion, openSocket, ping, pushSnapshot, storedSnapshot } from "./sockets";
 
 const uuid = () => crypto.randomUUID();
@@ -47,11 +49,14 @@ async function customToken(claims: Record<string, unknown>, options: { aud?: str
 }
 
 describe("GatewayDO through /gw/{orgId}", () => {
-  it("answers a ping over HTTP, named after its organization", async () => {
-    const org = uuid();
-    const res = await SELF.fetch(`http://kiln.test/gw/${org}/ping`);
+  it("answers a member's ping over HTTP, named after its organization", async () => {
+    const { org, owner } = await orgWithRoles();
+    const res = await call(owner.client, `/gw/${org.id}/ping`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ pong: true, org, connections: 0 });
+    expect(await res.json()).toEqual({ pong: true, org: org.id, connections: 0 });
+    expect((await call(newClient(), `/gw/${org.id}/ping`)).status).toBe(401);
+    const stranger = await signUp({ confirmed: true });
+    expect((await call(stranger.client, `/gw/${org.id}/ping`)).status).toBe(404);
   });
 
   it("counts its admitted WebSocket connections, per organization", async () => {
@@ -64,8 +69,7 @@ describe("GatewayDO through /gw/{orgId}", () => {
     const three = await openSocket(b.org, b.projects.open, await tokenFor(b.org, b.projects.open, b.people.member));
 
     expect(await ping(one)).toEqual({ type: "pong", org: a.org, connections: 2 });
-    const res = await SELF.fetch(`http://kiln.test/gw/${b.org}/ping`);
-    expect(await res.json()).toMatchObject({ org: b.org, connections: 1 });
+    expect(await (await getServerByName(env.GATEWAY, b.org)).status()).toEqual({ org: b.org, connections: 1 });
     for (const ws of [one, two, three]) ws.close(1000, "done");
   });
 
@@ -87,7 +91,7 @@ describe("GatewayDO through /gw/{orgId}", () => {
     expect(res.status).toBe(400);
     const body = await res.json<{ error: { code: string; fields: Record<string, string[]> } }>();
     expect(body.error.code).toBe("invalid_request");
-    expect(Object.keys(body.error.fields)).toEqual(["orgId"]);
+    expect(Object.keys(body.error.fields)).toEqual(["org"]);
   });
 
   it("answers an unknown gateway path with a JSON 404, sockets included", async () => {

@@ -92,7 +92,8 @@ describe("GatewayProvider", () => {
     const { provider, sockets } = setup();
     expect(provider.status).toBe("connecting");
     const socket = await nextSocket(sockets, 1);
-    expect(socket.url).toBe("ws://kiln.test/gw/o/projects/p/ws?token=token-1");
+    // json=1: the gateway sends its JSON messages (acks) only to clients that ask.
+    expect(socket.url).toBe("ws://kiln.test/gw/o/projects/p/ws?token=token-1&json=1");
     expect(socket.binaryType).toBe("arraybuffer");
     handshake(socket);
     expect(provider.status).toBe("online");

@@ -39,10 +39,10 @@ export const app = new OpenAPIHono<AppEnv>();
 
 app.use(requestId());
 const apiGuards = [database, strictCors, requireSameOrigin, limitBody, requireJson, authenticate] as const;
-// The gateway's HTTP endpoints are authenticated here; everything else under /gw goes to the DO.
+// The gateway's HTTP endpoints are authenticated here; its socket checks its own token (routes/gateway.ts).
 // The document declares what the guards answer (401, 403, 413, 415) on the operations they cover.
 const guardedPaths = new PatternRouter<true>();
-for (const path of ["/api/*", "/gw/:org/projects/:project/events", "/gw/:org/event-log"]) {
+for (const path of ["/api/*", "/gw/:org/projects/:project/events", "/gw/:org/event-log", "/gw/:org/ping"]) {
   app.use(path, ...apiGuards);
   guardedPaths.add("ALL", path, true);
 }

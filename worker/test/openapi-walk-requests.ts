@@ -178,10 +178,10 @@ export const GOOD_REQUESTS: Record<string, Build> = {
     body: { type: "notes:create", requestId: crypto.randomUUID(), viewId: "main", text: "from the walk" },
   }),
   listEventLog: async (w) => ({ client: w.owner.client, params: { org: w.org.id }, query: { limit: "5" } }),
-  pingGateway: async (w) => ({ client: newClient(), params: { orgId: w.org.id } }),
+  pingGateway: async (w) => ({ client: w.owner.client, params: { org: w.org.id } }),
   openProjectSocket: async (w) => {
     const { token } = await expectJson<{ token: string }>(call(w.owner.client, `/api/orgs/${w.org.id}/projects/${w.project.id}/connect`, { method: "POST" }), 200);
-    return { client: newClient(), params: { orgId: w.org.id, project: w.project.id }, query: { token }, headers: { upgrade: "websocket" } };
+    return { client: newClient(), params: { org: w.org.id, project: w.project.id }, query: { token }, headers: { upgrade: "websocket" } };
   },
   getJwks: async () => ({ client: newClient() }),
 };

@@ -7,7 +7,7 @@ describe("API documentation", () => {
     expect(res.status).toBe(200);
     const doc = await res.json<{ openapi: string; paths: Record<string, Record<string, unknown>> }>();
     expect(doc.openapi).toBe("3.1.0");
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/health", "/gw/{orgId}/ping"]));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/api/health", "/gw/{org}/ping"]));
     expect(doc.paths["/api/health"]).toHaveProperty("get");
   });
 

@@ -1,61 +1,98 @@
-/** `/gw/{orgId}/…`: forwards HTTP and WebSocket requests to the organization's GatewayDO. */
+/**
+ * `/gw/{org}/…` beyond the events and the event log (gateway-events.ts): the project socket
+ * and the gateway's status. Nothing reaches an organization's GatewayDO before the worker
+ * has checked who is asking: a socket's gateway token is verified here, and a refused
+ * socket is refused here, so an outsider can neither create a Durable Object (and its
+ * SQLite file) for any id nor make one do work. Any other path under `/gw` is a 404 here.
+ */
 import { createRoute, z } from "@hono/zod-openapi";
 import { getServerByName } from "partyserver";
-import { validationError } from "../lib/errors";
-import { ErrorSchema, createApp, jsonResponse } from "../lib/openapi";
+import { parseSocketPath, verifyGatewayToken } from "../../../gateway-do/src/auth";
+import { CLOSE_UNAUTHENTICATED } from "../../../gateway-do/src/gateway-do";
+import { requireAuth } from "../auth/middleware";
+import { ApiError } from "../lib/errors";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { requireOrgMember } from "../orgs/membership";
 
 const OrgParams = z.object({
-  orgId: z.uuid().openapi({ param: { name: "orgId", in: "path" }, description: "Organization id." }),
+  org: z.uuid().openapi({ param: { name: "org", in: "path" }, description: "Organization id." }),
 });
 
-export const gateway = createApp();
+const pingRoute = defineRoute({
+  method: "get",
+  path: "/{org}/ping",
+  operationId: "pingGateway",
+  access: "sessionOrApiKey",
+  tags: ["gateway"],
+  summary: "The organization's gateway: is it up, and how many sockets it holds (org members)",
+  request: { params: OrgParams },
+  responses: {
+    200: jsonResponse(
+      z.object({ pong: z.literal(true), org: z.uuid(), connections: z.number().int() }).openapi("GatewayPing"),
+      "The gateway answers with the number of WebSocket connections it holds.",
+    ),
+    404: jsonResponse(ErrorSchema, "No such organization, or you are not a member of it."),
+  },
+});
 
-// Forwarding takes any path below the org, so the route is plain Hono; the document
-// describes the gateway's endpoints.
+export const gateway = createApp().openapi(pingRoute, async (c) => {
+  const auth = requireAuth(c, "orgs:read");
+  const { org } = c.req.valid("param");
+  await requireOrgMember(c.var.db(), org, auth.user.id);
+  const status = await (await getServerByName(c.env.GATEWAY, org)).status();
+  return c.json({ pong: true as const, org: status.org, connections: status.connections }, 200);
+});
+
 gateway.openAPIRegistry.registerPath(
   createRoute({
     method: "get",
-    path: "/{orgId}/ping",
-    operationId: "pingGateway",
-    tags: ["gateway"],
-    summary: "Ping the organization's gateway",
-    security: [],
-    request: { params: OrgParams },
-    responses: {
-      200: jsonResponse(
-        z.object({ pong: z.literal(true), org: z.string(), connections: z.number().int() }).openapi("GatewayPing"),
-        "The gateway answers with the number of WebSocket connections it holds.",
-      ),
-      400: jsonResponse(ErrorSchema, "The organization id is not a UUID."),
-    },
-  }),
-);
-
-gateway.openAPIRegistry.registerPath(
-  createRoute({
-    method: "get",
-    path: "/{orgId}/projects/{project}/ws",
+    path: "/{org}/projects/{project}/ws",
     operationId: "openProjectSocket",
     tags: ["gateway"],
     summary: "Open a project on the organization's gateway (WebSocket)",
     description:
-      "Send `Upgrade: websocket` with `?token=` from `POST /api/orgs/{org}/projects/{project}/connect`. " +
+      "Send `Upgrade: websocket` with `?token=` from `POST /api/orgs/{org}/projects/{project}/connect`, and `json=1` to receive " +
+      "the gateway's JSON messages (acks, notices); without it the socket speaks the Yjs protocols only, as a stock y-websocket client expects. " +
       "A missing, invalid or expired token is closed with 4001; a user without access (or who loses it) with 4003.",
     security: [],
     request: {
       params: OrgParams.extend({ project: z.uuid().openapi({ param: { name: "project", in: "path" }, description: "Project id." }) }),
-      query: z.object({ token: z.string().openapi({ param: { name: "token", in: "query" }, description: "The gateway token." }) }),
+      query: z.object({
+        token: z.string().openapi({ param: { name: "token", in: "query" }, description: "The gateway token." }),
+        json: z.enum(["1"]).optional().openapi({ param: { name: "json", in: "query" }, description: "`1`: also send JSON text frames." }),
+      }),
     },
     responses: {
       101: { description: "Switching to the WebSocket protocol." },
       404: jsonResponse(ErrorSchema, "Not a project socket path."),
+      426: jsonResponse(ErrorSchema, "Not a WebSocket upgrade."),
     },
   }),
 );
 
-gateway.all("/:orgId/*", async (c) => {
-  const params = OrgParams.safeParse({ orgId: c.req.param("orgId") });
-  if (!params.success) throw validationError(params.error, "path");
-  const stub = await getServerByName(c.env.GATEWAY, params.data.orgId);
-  return stub.fetch(c.req.raw);
+/** Accepts the socket only to close it with a code and reason a browser can read; no gateway is involved. */
+function refuseSocket(code: number, reason: string): Response {
+  const { 0: client, 1: server } = new WebSocketPair();
+  server.accept();
+  server.close(code, reason);
+  return new Response(null, { status: 101, webSocket: client });
+}
+
+gateway.get("/:org/projects/:project/ws", async (c) => {
+  const url = new URL(c.req.url);
+  const path = parseSocketPath(url.pathname);
+  if (!path) throw new ApiError(404, "not_found", "Connect to /gw/{org}/projects/{project}/ws?token=… with ids of an organization and a project.");
+  if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "This is a WebSocket endpoint: send Upgrade: websocket.");
+  const check = await verifyGatewayToken(url.searchParams.get("token"), c.env.JWT_PRIVATE_KEY, path);
+  if (!check.ok) return refuseSocket(CLOSE_UNAUTHENTICATED, check.reason);
+  // What partyserver reads from a request is the gateway's to set, never a client's.
+  url.searchParams.delete("_pk");
+  const headers = new Headers(c.req.raw.headers);
+  for (const name of [...headers.keys()]) if (name.startsWith("x-partykit-")) headers.delete(name);
+  const stub = await getServerByName(c.env.GATEWAY, path.org);
+  return stub.fetch(new Request(url, { headers }));
+});
+
+gateway.all("/*", () => {
+  throw new ApiError(404, "not_found", "The gateway has no such endpoint.");
 });
