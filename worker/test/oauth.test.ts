@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { createDatabase } from "../../drizzle/client";
 import { oauthAccounts, passwords, totp, users } from "../../drizzle/schema";
 import { githubIdentity } from "../src/oauth/github";
+import { storableIdentity } from "../src/oauth/identity";
 import { type ApiError, type Client, call, expectJson, newClient, signUp, uniqueEmail } from "./helpers";
 import { expectSquatterLockedOut, squatter } from "./squatter";
 
@@ -16,8 +17,8 @@ function database() {
   return createDatabase({ databaseUrl: env.DATABASE_URL, wsProxy: env.DB_WS_PROXY });
 }
 
-/** Runs the browser's side of the flow; returns where our callback sent the browser. */
-async function signInWithSso(client: Client, email: string, redirect = "/orgs"): Promise<URL> {
+/** Runs the browser's side of the flow; returns where our callback sent the browser. `claims` set the provider's profile. */
+async function signInWithSso(client: Client, email: string, redirect = "/orgs", claims?: Record<string, unknown>): Promise<URL> {
   const start = await call(client, `/api/auth/oauth/oidc/start?login_hint=${encodeURIComponent(email)}&redirect=${encodeURIComponent(redirect)}`);
   expect(start.status).toBe(302);
   const authorize = new URL(start.headers.get("location")!);
@@ -28,6 +29,7 @@ async function signInWithSso(client: Client, email: string, redirect = "/orgs"):
   expect(start.headers.get("set-cookie")).toContain("HttpOnly");
 
   // The provider (no login page: it answers at once with a code for the hinted person).
+  if (claims) authorize.searchParams.set("claims", JSON.stringify(claims));
   const provider = await fetch(authorize, { redirect: "manual" });
   expect(provider.status).toBe(302);
   const callback = new URL(provider.headers.get("location")!);
@@ -107,6 +109,27 @@ describe("OAuth / OpenID Connect sign-in", () => {
     await close();
   });
 
+  it("cleans a provider's name Postgres cannot store instead of failing the sign-in", async () => {
+    const client = newClient();
+    const landed = await signInWithSso(client, uniqueEmail("sso-name"), "/orgs", { name: "Ada\u0000 Love\ud800lace", picture: "https://avatars.example/\u0000" });
+    expect(landed.pathname).toBe("/orgs");
+    const me = await expectJson<{ user: { name: string; avatarUrl: string | null } }>(call(client, "/api/me"), 200);
+    // NULs dropped, the lone surrogate made U+FFFD; a URL with a NUL in it is no picture.
+    expect(me.user).toMatchObject({ name: "Ada Love\ufffdlace", avatarUrl: null });
+  });
+
+  it("refuses a provider email Postgres cannot store, creating nothing", async () => {
+    const email = uniqueEmail("sso-email");
+    for (const bad of [`nul\u0000${email}`, `half\udc00${email}`]) {
+      const landed = await signInWithSso(newClient(), email, "/orgs", { email: bad });
+      expect(landed.pathname).toBe("/login");
+      expect(landed.searchParams.get("error")).toBe("oauth_email_unstorable");
+    }
+    const { db, close } = database();
+    expect(await db.select().from(oauthAccounts).where(eq(oauthAccounts.providerUserId, `sub-${email}`))).toHaveLength(0);
+    await close();
+  });
+
   it("asks for the TOTP code before the session is usable", async () => {
     const email = uniqueEmail("sso-totp");
     const first = newClient();
@@ -156,5 +179,15 @@ describe("GitHub identity", () => {
     expect(verified).toEqual({ providerUserId: "42", email: "ada@example.com", emailVerified: true, name: "ada", avatarUrl: "https://avatars.example/42" });
     expect(githubIdentity(user, [{ email: "ada@example.com", primary: true, verified: false }]).emailVerified).toBe(false);
     expect(githubIdentity(user, []).email).toBeNull();
+  });
+});
+
+describe("storableIdentity", () => {
+  it("cleans what can be cleaned and refuses an email or account id it would have to change", () => {
+    const identity = { providerUserId: "42", email: "ada@example.com", emailVerified: true, name: "\u0000 \udfff", avatarUrl: "https://avatars.example/\ud800" };
+    expect(storableIdentity(identity)).toEqual({ ...identity, name: "\ufffd", avatarUrl: null });
+    expect(storableIdentity({ ...identity, name: " \u0000 " }).name).toBeNull();
+    expect(() => storableIdentity({ ...identity, email: "ada\u0000@example.com" })).toThrow(expect.objectContaining({ code: "email_unstorable" }));
+    expect(() => storableIdentity({ ...identity, providerUserId: "4\ud8002" })).toThrow(expect.objectContaining({ code: "provider_error" }));
   });
 });

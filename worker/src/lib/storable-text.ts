@@ -16,5 +16,14 @@ export function isStorableText(value: string): boolean {
   return !value.includes("\u0000") && !LONE_SURROGATE.test(value);
 }
 
+/**
+ * `value` made storable without asking anyone: NULs dropped, each unpaired surrogate replaced
+ * by U+FFFD (as `String.prototype.toWellFormed` does). For text a person did not type here,
+ * such as a sign-in provider's display name, where refusing would help nobody.
+ */
+export function toStorableText(value: string): string {
+  return value.replaceAll("\u0000", "").replace(new RegExp(LONE_SURROGATE.source, "g"), "\uFFFD");
+}
+
 /** A string Postgres can store; narrow it further (`.trim().min(1).max(100)`) where it is used. */
 export const StorableTextSchema = z.string().refine(isStorableText, { message: UNSTORABLE_TEXT_MESSAGE });

@@ -10,10 +10,14 @@ import { claimAccount } from "../auth/claim";
 import type { User } from "../auth/sessions";
 import type { AppEnv } from "../env";
 import { audit } from "../lib/audit";
-import { type Identity, OAuthError } from "./identity";
+import { type Identity, OAuthError, storableIdentity } from "./identity";
 
-/** The user to sign in as, creating or linking the account as the rules allow. */
-export async function userForIdentity(c: Context<AppEnv>, tx: Executor, provider: string, identity: Identity): Promise<User> {
+/**
+ * The user to sign in as, creating or linking the account as the rules allow. Every provider's
+ * identity reaches the database only through here, so it is made storable here first.
+ */
+export async function userForIdentity(c: Context<AppEnv>, tx: Executor, provider: string, providerIdentity: Identity): Promise<User> {
+  const identity = storableIdentity(providerIdentity);
   const [linked] = await tx
     .select({ user: users })
     .from(oauthAccounts)
