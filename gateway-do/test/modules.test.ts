@@ -8,7 +8,7 @@ import type { Actor } from "../src/modules/kit";
 import { bodiesOf } from "../src/modules/notes";
 import { eventSpecs, modules } from "../src/modules/registry";
 import { customGrants } from "../src/modules/roles";
-import { activeTabsOf, tabsOf } from "../src/modules/tabs";
+import { activeTabsOf, ownTabBarsOf, tabsFor, tabsOf } from "../src/modules/tabs";
 import { absolutePosition, placementKey, placementsOf, shapesOf, viewsOf, zRange } from "../src/modules/whiteboard/placements";
 import { grantsFor } from "../src/permissions/roles";
 
@@ -344,20 +344,57 @@ describe("tabs", () => {
     expect(activeTabsOf(doc).size).toBe(0);
   });
 
-  it("opens, renames, reorders, activates per user and closes tabs", () => {
+  it("opens, renames, reorders, activates and closes one's own tabs", () => {
     const doc = project();
     ok(run(doc, member, "tabs:open", { kind: "view", target: "main", title: "Board" }));
     ok(run(doc, member, "tabs:open", { kind: "app", target: "c1/jupyterlab", title: "Jupyter" }));
-    const [board, t1, t2] = [...tabsOf(doc).values()].sort((a, b) => a.order - b.order).map((t) => t.id);
+    const [board, t1, t2] = tabsFor(doc, "member").map((t) => t.id);
+    expect(tabsFor(doc, "member").map((t) => t.title)).toEqual(["Board", "Board", "Jupyter"]);
     ok(run(doc, member, "tabs:reorder", { tabIds: [t2, t1, board] }));
     expect(tabsOf(doc).get(t2!)!.order).toBe(0);
     const partial = run(doc, member, "tabs:reorder", { tabIds: [t1] });
     expect(!partial.ok && partial.error.code).toBe("invalid_order");
-    ok(run(doc, other, "tabs:activate", { tabId: t1 }));
-    expect(activeTabsOf(doc).get("other")).toBe(t1);
-    expect(activeTabsOf(doc).get("member")).toBe(t2);
+    ok(run(doc, member, "tabs:rename", { tabId: t2, title: "Lab" }));
+    expect(tabsOf(doc).get(t2!)!.title).toBe("Lab");
+    ok(run(doc, member, "tabs:activate", { tabId: t1 }));
+    expect(activeTabsOf(doc).get("member")).toBe(t1);
     ok(run(doc, member, "tabs:close", { tabId: t1 }));
-    expect(activeTabsOf(doc).has("other")).toBe(false);
+    expect(activeTabsOf(doc).has("member")).toBe(false);
+    expect(tabsFor(doc, "member").map((t) => t.title)).toEqual(["Lab", "Board"]);
+  });
+
+  it("keeps each person's tabs their own: nobody opens, closes, reorders or renames another's", () => {
+    const doc = project();
+    // Before changing anything, everyone sees the starting tab.
+    expect(tabsFor(doc, "member").map((t) => t.id)).toEqual(["tab-main"]);
+    expect(tabsFor(doc, "other").map((t) => t.id)).toEqual(["tab-main"]);
+    ok(run(doc, other, "tabs:activate", { tabId: "tab-main" }));
+    // The member closes the starting tab: only their copy of the tab bar loses it.
+    ok(run(doc, member, "tabs:close", { tabId: "tab-main" }));
+    expect(ownTabBarsOf(doc).get("member")).toBe(true);
+    expect(tabsFor(doc, "member")).toEqual([]);
+    expect(tabsFor(doc, "other").map((t) => t.id)).toEqual(["tab-main"]);
+    expect(activeTabsOf(doc).get("other")).toBe("tab-main");
+    // The other opens a view: a tab of theirs, copying the starting tabs first.
+    ok(run(doc, member, "whiteboard:create-view", { name: "Plan" }));
+    const plan = [...viewsOf(doc).values()].find((v) => v.name === "Plan")!;
+    ok(run(doc, other, "tabs:open", { kind: "view", target: plan.id, title: "Plan" }));
+    const others = tabsFor(doc, "other");
+    expect(others.map((t) => [t.target, t.owner])).toEqual([["main", "other"], [plan.id, "other"]]);
+    expect(activeTabsOf(doc).get("other")).toBe(others[1]!.id);
+    expect(tabsFor(doc, "member")).toEqual([]);
+    expect(tabsFor(doc, "viewer").map((t) => t.id)).toEqual(["tab-main"]);
+    // Someone else's tab is not there for the member, whatever the event.
+    for (const [type, payload] of [
+      ["tabs:close", { tabId: others[0]!.id }],
+      ["tabs:rename", { tabId: others[0]!.id, title: "Mine" }],
+      ["tabs:activate", { tabId: others[0]!.id }],
+      ["tabs:reorder", { tabIds: others.map((t) => t.id) }],
+    ] as const) {
+      const refused = run(doc, member, type, payload);
+      expect(!refused.ok && refused.error.code, type).toMatch(/not_found|invalid_order/);
+    }
+    expect(tabsFor(doc, "other")).toEqual(others);
   });
 });
 

@@ -296,12 +296,19 @@ describe("the whiteboard's tools", () => {
   it("adds a view and renames it; each view has its own board and keeps its viewport", async () => {
     const boardViewport = await zoom(ada, "Zoom In");
     await ada.getByRole("button", { name: "New view" }).click();
-    await poll(() => tabs(ben)).toEqual(["Board", "View 2"]);
+    // A tab is Ada's own: for Ben the new view is listed, to open.
+    await poll(() => tabs(ada)).toEqual(["Board", "View 2"]);
+    await poll(() => ben.getByRole("button", { name: /^Views \(1\)/ }).count()).toBe(1);
+    expect(await tabs(ben)).toEqual(["Board"]);
     await poll(() => ada.locator(".react-flow__node").count()).toBe(0);
     await tab(ada, "View 2").dblclick();
     const name = ada.getByLabel("New name for View 2");
     await name.fill("Design");
     await name.press("Enter");
+    await poll(() => tabs(ada)).toEqual(["Board", "Design"]);
+    // The view's name is shared: Ben opens it by its new name.
+    await ben.getByRole("button", { name: /^Views \(1\)/ }).click();
+    await ben.getByRole("button", { name: "Open Design" }).click();
     await poll(() => tabs(ben)).toEqual(["Board", "Design"]);
     ids.design = await created(ada, "note", () => menuAt(ada, 200, 200, /^New note here/));
     await zoom(ada, "Zoom Out");
@@ -315,17 +322,18 @@ describe("the whiteboard's tools", () => {
     // Back on the first view, Ada finds it panned and zoomed as she left it.
     expect(await viewport(ada)).toBe(boardViewport);
 
-    // Delete on a focused tab closes that tab, and only that: the note selected on the board stays.
+    // Delete on a focused tab closes that tab, Ada's only, and only that: the note selected on the board stays.
     await select(ada, ids.a!);
     await tab(ada, "Design").focus();
     await ada.keyboard.press("Delete");
-    await poll(() => tabs(ben)).toEqual(["Board"]);
+    await poll(() => tabs(ada)).toEqual(["Board"]);
+    expect(await tabs(ben)).toEqual(["Board", "Design"]);
     expect(await idsOf(ben, "note")).toContain(ids.a);
     expect(await ada.evaluate<string>("document.activeElement?.textContent ?? ''")).toBe("Board");
     // A closed view opens again from the views menu.
     await ada.getByRole("button", { name: /^Views \(1\)/ }).click();
     await ada.getByRole("button", { name: "Open Design" }).click();
-    await poll(() => tabs(ben)).toEqual(["Board", "Design"]);
+    await poll(() => tabs(ada)).toEqual(["Board", "Design"]);
     await tab(ada, "Board").click();
     await nodeById(ada, ids.a!).waitFor();
   });

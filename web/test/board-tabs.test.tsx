@@ -3,7 +3,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testi
 import { afterEach, describe, expect, it } from "vitest";
 import type * as Y from "yjs";
 import { runEvent } from "../../gateway-do/src/events/pipeline";
-import { activeTabsOf, tabsOf } from "../../gateway-do/src/modules/tabs";
+import { activeTabsOf, tabsFor, tabsOf } from "../../gateway-do/src/modules/tabs";
 import { viewsOf } from "../../gateway-do/src/modules/whiteboard/placements";
 import { BoardStore } from "../src/board/store";
 import { BoardContext, useBoard } from "../src/board/store-context";
@@ -43,7 +43,9 @@ function renderBar(store: BoardStore) {
 
 const tabNames = () => screen.getAllByRole("tab").map((t) => t.textContent);
 const selected = () => screen.getAllByRole("tab").find((t) => t.getAttribute("aria-selected") === "true")?.textContent;
-const orderedTitles = (doc: Y.Doc) => [...tabsOf(doc).values()].sort((a, b) => a.order - b.order).map((t) => t.title);
+const orderedTitles = (doc: Y.Doc) => tabsFor(doc, "ada").map((t) => t.title);
+/** Ada's own tab showing `viewId`. */
+const adasTab = (doc: Y.Doc, viewId: string) => tabsFor(doc, "ada").find((t) => t.target === viewId)!.id;
 
 describe("the tab bar", () => {
   it("opens a new view as a tab and makes it this person's active tab", async () => {
@@ -66,9 +68,11 @@ describe("the tab bar", () => {
     event({ type: "whiteboard:create-view", name: "Plan" });
     const plan = [...viewsOf(doc).values()].find((v) => v.name === "Plan")!;
     event({ type: "tabs:open", kind: "view", target: plan.id, title: "Plan" }, "someone-else");
+    event({ type: "tabs:open", kind: "view", target: plan.id, title: "Plan" });
+    event({ type: "tabs:activate", tabId: adasTab(doc, "main") });
     const first = storeFor(doc);
     const { unmount } = renderBar(first.store);
-    // Someone else's active tab is theirs: Ada's first visit shows the first tab.
+    // Someone else's active tab is theirs: Ada's shows where she was.
     expect(selected()).toBe("Board");
     fireEvent.click(screen.getByRole("tab", { name: "Plan" }));
     expect(selected()).toBe("Plan");
@@ -157,7 +161,7 @@ describe("the tab bar", () => {
     expect(viewsOf(doc).has(plan.id)).toBe(true);
 
     fireEvent.click(screen.getByRole("button", { name: "Views (1) ▾" }));
-    fireEvent.click(within(screen.getByRole("list", { name: "Closed views" })).getByRole("button", { name: "Open Plan" }));
+    fireEvent.click(within(screen.getByRole("list", { name: "Views to open" })).getByRole("button", { name: "Open Plan" }));
     await waitFor(() => expect(tabNames()).toEqual(["Board", "Plan"]));
     expect(selected()).toBe("Plan");
 
@@ -169,7 +173,9 @@ describe("the tab bar", () => {
     const { doc, event } = projectDoc();
     event({ type: "whiteboard:create-view", name: "Plan" });
     const plan = [...viewsOf(doc).values()].find((v) => v.name === "Plan")!;
-    event({ type: "tabs:open", kind: "view", target: plan.id, title: "Plan" }, "someone-else");
+    event({ type: "tabs:open", kind: "view", target: plan.id, title: "Plan" });
+    const board = adasTab(doc, "main");
+    event({ type: "tabs:activate", tabId: board });
     const { store } = storeFor(doc, []);
     renderBar(store);
     fireEvent.click(screen.getByRole("tab", { name: "Plan" }));
@@ -177,8 +183,34 @@ describe("the tab bar", () => {
       await new Promise((r) => setTimeout(r, 10));
     });
     expect(selected()).toBe("Plan");
-    expect(activeTabsOf(doc).has("ada")).toBe(false);
+    expect(activeTabsOf(doc).get("ada")).toBe(board);
     expect(store.getSnapshot().toasts).toEqual([]);
+  });
+});
+
+describe("tabs are each person's own", () => {
+  it("shows someone else's new tab as a view to open, and their closing or reordering changes nothing here", async () => {
+    const { doc, event } = projectDoc();
+    const { store } = storeFor(doc);
+    renderBar(store);
+    expect(tabNames()).toEqual(["Board"]);
+    act(() => event({ type: "whiteboard:create-view", name: "Plan" }, "ben"));
+    const plan = [...viewsOf(doc).values()].find((v) => v.name === "Plan")!;
+    act(() => event({ type: "tabs:open", kind: "view", target: plan.id, title: "Plan" }, "ben"));
+    expect(tabsFor(doc, "ben").map((t) => t.title)).toEqual(["Board", "Plan"]);
+    // Ada: still her one tab; the new view is listed to open.
+    expect(tabNames()).toEqual(["Board"]);
+    expect(screen.getByRole("button", { name: "Views (1) ▾" })).toBeTruthy();
+    act(() => event({ type: "tabs:reorder", tabIds: tabsFor(doc, "ben").map((t) => t.id).reverse() }, "ben"));
+    act(() => event({ type: "tabs:close", tabId: tabsFor(doc, "ben").find((t) => t.target === "main")!.id }, "ben"));
+    expect(tabsFor(doc, "ben").map((t) => t.title)).toEqual(["Plan"]);
+    expect(tabNames()).toEqual(["Board"]);
+    expect(selected()).toBe("Board");
+    // Ada closes hers: Ben's tab bar does not change.
+    fireEvent.click(screen.getByRole("button", { name: "Close Board" }));
+    await waitFor(() => expect(screen.getByText("No open tabs")).toBeTruthy());
+    expect(tabsFor(doc, "ben").map((t) => t.title)).toEqual(["Plan"]);
+    expect(tabsOf(doc).size).toBe(2); // the starting tab (for people yet to change theirs) and Ben's
   });
 });
 

@@ -1,7 +1,9 @@
 /**
- * The project's open tabs (the `tabs` module): each shows a view; who is looking at it;
- * open a closed view or a new one, rename, close, reorder (drag, or Ctrl+Shift+←/→), and
- * this person's active tab kept in the doc so the project reopens where they were.
+ * This person's open tabs (the `tabs` module): each shows a view (the views are shared, the
+ * tabs are each person's own, so closing or reordering one changes nobody else's); who is
+ * looking at it; open a view from the list or a new one, rename the view, close, reorder
+ * (drag, or Ctrl+Shift+←/→), and the active tab kept in the doc so the project reopens where
+ * they were.
  */
 import "./TabBar.css";
 import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
@@ -81,7 +83,7 @@ export function TabBar() {
     void store.run({ events: [{ type: "whiteboard:rename-view", viewId: tab.viewId, name }] });
   };
   const move = (tab: OpenTab, delta: number) => {
-    const tabIds = reorderedIds(store.doc, tabs, tab.id, delta);
+    const tabIds = reorderedIds(store.doc, me.userId, tabs, tab.id, delta);
     if (tabIds) void store.run({ events: [{ type: "tabs:reorder", tabIds }] });
   };
   const focusTab = (index: number) => {
@@ -181,11 +183,11 @@ export function TabBar() {
       )}
       {closedViews.length > 0 && (
         <div className="tabstrip-menu" onKeyDown={(e) => e.key === "Escape" && setMenu(false)}>
-          <button type="button" className="tabstrip-button" aria-expanded={menu} aria-controls="closed-views" onClick={() => setMenu(!menu)}>
+          <button type="button" className="tabstrip-button" aria-expanded={menu} aria-controls="closed-views" title="The project's views you have no tab for" onClick={() => setMenu(!menu)}>
             Views ({closedViews.length}) ▾
           </button>
           {menu && (
-            <ul id="closed-views" className="tabstrip-popover" aria-label="Closed views">
+            <ul id="closed-views" className="tabstrip-popover" aria-label="Views to open">
               {closedViews.map((view) => (
                 <li key={view.id}>
                   <button type="button" onClick={() => void open(view)}>

@@ -1,6 +1,6 @@
 /** The tab bar's view of the `tabs` module: pure functions of the project doc. */
 import type * as Y from "yjs";
-import { activeTabsOf, tabsOf } from "../../../gateway-do/src/modules/tabs";
+import { activeTabsOf, tabsFor } from "../../../gateway-do/src/modules/tabs";
 import { viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 
 export interface OpenTab {
@@ -12,20 +12,19 @@ export interface OpenTab {
 }
 
 export interface TabsState {
-  /** Open tabs of views that still exist, left to right. */
+  /** This person's open tabs of views that still exist, left to right. */
   tabs: OpenTab[];
   /** This person's active tab, as stored; null when none is (or it was closed). */
   activeTabId: string | null;
-  /** Views without an open tab, to open again. */
+  /** Views (shared by everyone) without a tab of this person's, to open. */
   closedViews: { id: string; name: string }[];
 }
 
-/** The open view tabs, this user's active tab and the views that have no tab. */
+/** This user's open view tabs, their active tab and the views they have no tab for. */
 export function readTabs(doc: Y.Doc, userId: string): TabsState {
   const views = viewsOf(doc);
-  const tabs = [...tabsOf(doc).values()]
+  const tabs = tabsFor(doc, userId)
     .filter((t) => t.kind === "view" && views.has(t.target))
-    .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id))
     .map((t) => ({ id: t.id, title: views.get(t.target)!.name, viewId: t.target }));
   const open = new Set(tabs.map((t) => t.viewId));
   const active = activeTabsOf(doc).get(userId) ?? null;
@@ -37,14 +36,14 @@ export function readTabs(doc: Y.Doc, userId: string): TabsState {
 }
 
 /**
- * The full order for `tabs:reorder` (which wants every open tab) after `tabId` moves by
- * `delta` places among the shown tabs; tabs not shown here keep their place after them.
- * Null when it cannot move.
+ * The full order for `tabs:reorder` (which wants every tab of this person's) after `tabId`
+ * moves by `delta` places among the shown tabs; tabs not shown here keep their place after
+ * them. Null when it cannot move.
  */
-export function reorderedIds(doc: Y.Doc, shown: readonly OpenTab[], tabId: string, delta: number): string[] | null {
+export function reorderedIds(doc: Y.Doc, userId: string, shown: readonly OpenTab[], tabId: string, delta: number): string[] | null {
   const moved = moveId(shown.map((t) => t.id), tabId, delta);
   if (!moved) return null;
-  const rest = [...tabsOf(doc).values()].sort((a, b) => a.order - b.order).map((t) => t.id).filter((id) => !moved.includes(id));
+  const rest = tabsFor(doc, userId).map((t) => t.id).filter((id) => !moved.includes(id));
   return [...moved, ...rest];
 }
 

@@ -1,8 +1,15 @@
-/** tabs: the project's open tabs (a view, later a container app) and each user's active tab. */
+/**
+ * tabs: each person's open tabs (a view, later a container app), in their order, and each
+ * person's active tab. A tab is one person's: opening, closing or reordering one never changes
+ * anyone else's tab bar. The views themselves are shared (whiteboard); a view without a tab
+ * of one's own is listed to open. A new project starts with its first view as a tab (a
+ * "starting tab", owned by nobody): each person sees the starting tabs until they first
+ * change their tab bar, which then becomes their own copy.
+ */
 import { z } from "zod";
 import type * as Y from "yjs";
 import { IdSchema } from "../core-graph/schema";
-import { type ModuleDefinition, EventError, collection, defineEvent } from "../kit";
+import { type ModuleDefinition, type ReduceContext, EventError, collection, defineEvent } from "../kit";
 import { viewsOf } from "../whiteboard/placements";
 
 export interface TabRecord {
@@ -12,16 +19,49 @@ export interface TabRecord {
   target: string;
   title: string;
   order: number;
+  /** The person whose tab it is; none for a starting tab (seeded, or from before tabs were each person's). */
+  owner?: string;
 }
 
 export const tabsOf = (doc: Y.Doc) => collection<TabRecord>(doc, "tabs", "tabs");
 /** Active tab per user id. */
 export const activeTabsOf = (doc: Y.Doc) => collection<string>(doc, "tabs", "active");
+/** The people whose tab bar is their own (they changed it once), by user id. */
+export const ownTabBarsOf = (doc: Y.Doc) => collection<true>(doc, "tabs", "own");
 
-function requireTab(doc: Y.Doc, tabId: string): TabRecord {
-  const tab = tabsOf(doc).get(tabId);
-  if (!tab) throw new EventError("not_found", `There is no tab ${tabId}.`);
-  return tab;
+const byOrder = (a: TabRecord, b: TabRecord) => a.order - b.order || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** The tabs `userId` sees, in order: their own, or the starting tabs until they have changed theirs. */
+export function tabsFor(doc: Y.Doc, userId: string): TabRecord[] {
+  const own = ownTabBarsOf(doc).has(userId);
+  return [...tabsOf(doc).values()].filter((t) => (own ? t.owner === userId : t.owner === undefined)).sort(byOrder);
+}
+
+/**
+ * Makes the actor's tab bar their own before it changes: a copy of the starting tabs they
+ * saw, under new ids. Returns the id of the actor's tab for each id they saw.
+ */
+function ownTabBar(ctx: ReduceContext): Map<string, string> {
+  const seen = tabsFor(ctx.doc, ctx.actor.userId);
+  if (ownTabBarsOf(ctx.doc).has(ctx.actor.userId)) return new Map(seen.map((t) => [t.id, t.id]));
+  return new Map(seen.map((t) => [t.id, ctx.newId()]));
+}
+
+/** Writes the actor's own copy (see ownTabBar), keeping their active tab on its copy. */
+function writeOwnTabBar(ctx: ReduceContext, ids: Map<string, string>): void {
+  const user = ctx.actor.userId;
+  if (ownTabBarsOf(ctx.doc).has(user)) return;
+  for (const tab of tabsFor(ctx.doc, user)) tabsOf(ctx.doc).set(ids.get(tab.id)!, { ...tab, id: ids.get(tab.id)!, owner: user });
+  const active = activeTabsOf(ctx.doc).get(user);
+  if (active && ids.has(active)) activeTabsOf(ctx.doc).set(user, ids.get(active)!);
+  ownTabBarsOf(ctx.doc).set(user, true);
+}
+
+/** The actor's tab for an id they see; anyone else's tab is not there for them. */
+function requireTab(ctx: ReduceContext, ids: Map<string, string>, tabId: string): string {
+  const own = ids.get(tabId);
+  if (!own) throw new EventError("not_found", `There is no tab ${tabId} in your tab bar.`);
+  return own;
 }
 
 const Title = z.string().trim().min(1).max(100);
@@ -29,12 +69,13 @@ const Title = z.string().trim().min(1).max(100);
 export const tabs: ModuleDefinition = {
   name: "tabs",
   dependencies: ["whiteboard"],
-  collections: ["tabs", "active"],
-  // `tabs:read` switches one's own active tab; `tabs:update` renames any tab and reorders them.
+  collections: ["tabs", "active", "own"],
+  // Each acts on the actor's own tabs only: `tabs:read` switches their active tab, `tabs:update` reorders them.
   permissions: ["tabs:open", "tabs:read", "tabs:update", "tabs:[tab:*]:update", "tabs:[tab:*]:delete"],
   // A new project opens on its first view (seeded by whiteboard), as a tab.
   seed(doc) {
     for (const view of viewsOf(doc).values()) {
+      // A starting tab: owned by nobody, each person's until they change their tab bar.
       const tab: TabRecord = { id: `tab-${view.id}`, kind: "view", target: view.id, title: view.name, order: tabsOf(doc).size };
       tabsOf(doc).set(tab.id, tab);
     }
@@ -44,9 +85,11 @@ export const tabs: ModuleDefinition = {
       schema: z.strictObject({ kind: z.enum(["view", "app"]), target: z.string().min(1).max(200), title: Title }),
       permission: () => "tabs:open",
       reduce: (ctx, p) => {
-        const order = Math.max(0, ...[...tabsOf(ctx.doc).values()].map((t) => t.order + 1));
-        const tab: TabRecord = { id: ctx.newId(), ...p, order };
+        const ids = ownTabBar(ctx);
+        const order = Math.max(0, ...tabsFor(ctx.doc, ctx.actor.userId).map((t) => t.order + 1));
+        const tab: TabRecord = { id: ctx.newId(), ...p, order, owner: ctx.actor.userId };
         return () => {
+          writeOwnTabBar(ctx, ids);
           tabsOf(ctx.doc).set(tab.id, tab);
           activeTabsOf(ctx.doc).set(ctx.actor.userId, tab.id);
         };
@@ -56,18 +99,24 @@ export const tabs: ModuleDefinition = {
       schema: z.strictObject({ tabId: IdSchema, title: Title }),
       permission: (p) => `tabs:[tab:${p.tabId}]:update`,
       reduce: (ctx, p) => {
-        const tab = requireTab(ctx.doc, p.tabId);
-        return () => tabsOf(ctx.doc).set(tab.id, { ...tab, title: p.title });
+        const ids = ownTabBar(ctx);
+        const id = requireTab(ctx, ids, p.tabId);
+        return () => {
+          writeOwnTabBar(ctx, ids);
+          tabsOf(ctx.doc).set(id, { ...tabsOf(ctx.doc).get(id)!, title: p.title });
+        };
       },
     }),
     close: defineEvent({
       schema: z.strictObject({ tabId: IdSchema }),
       permission: (p) => `tabs:[tab:${p.tabId}]:delete`,
       reduce: (ctx, p) => {
-        requireTab(ctx.doc, p.tabId);
+        const ids = ownTabBar(ctx);
+        const id = requireTab(ctx, ids, p.tabId);
         return () => {
-          tabsOf(ctx.doc).delete(p.tabId);
-          for (const [user, tabId] of activeTabsOf(ctx.doc)) if (tabId === p.tabId) activeTabsOf(ctx.doc).delete(user);
+          writeOwnTabBar(ctx, ids);
+          tabsOf(ctx.doc).delete(id);
+          if (activeTabsOf(ctx.doc).get(ctx.actor.userId) === id) activeTabsOf(ctx.doc).delete(ctx.actor.userId);
         };
       },
     }),
@@ -75,16 +124,23 @@ export const tabs: ModuleDefinition = {
       schema: z.strictObject({ tabIds: z.array(IdSchema).min(1).max(200) }),
       permission: () => "tabs:update",
       reduce: (ctx, p) => {
-        const all = [...tabsOf(ctx.doc).keys()].sort();
-        if ([...p.tabIds].sort().join() !== all.join()) throw new EventError("invalid_order", "Give every open tab exactly once.");
-        return () => p.tabIds.forEach((id, order) => tabsOf(ctx.doc).set(id, { ...tabsOf(ctx.doc).get(id)!, order }));
+        const ids = ownTabBar(ctx);
+        if ([...p.tabIds].sort().join() !== [...ids.keys()].sort().join()) throw new EventError("invalid_order", "Give every tab of your tab bar exactly once.");
+        return () => {
+          writeOwnTabBar(ctx, ids);
+          p.tabIds.forEach((seen, order) => {
+            const id = ids.get(seen)!;
+            tabsOf(ctx.doc).set(id, { ...tabsOf(ctx.doc).get(id)!, order });
+          });
+        };
       },
     }),
     activate: defineEvent({
       schema: z.strictObject({ tabId: IdSchema }),
       permission: () => "tabs:read",
       reduce: (ctx, p) => {
-        requireTab(ctx.doc, p.tabId);
+        // Switching tabs changes nothing in the tab bar: it stays the starting one if it was.
+        if (!tabsFor(ctx.doc, ctx.actor.userId).some((t) => t.id === p.tabId)) throw new EventError("not_found", `There is no tab ${p.tabId} in your tab bar.`);
         return () => activeTabsOf(ctx.doc).set(ctx.actor.userId, p.tabId);
       },
     }),
