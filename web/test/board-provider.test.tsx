@@ -39,7 +39,16 @@ class FakeSocket implements SocketLike {
 const server = new Y.Doc();
 server.getMap("notes/bodies").set("n1", new Y.Text("hello"));
 
-function setup(options: { ackTimeoutMs?: number } = {}) {
+/** A browser network the test switches off and on. */
+class FakeNetwork extends EventTarget {
+  onLine = true;
+  set(onLine: boolean) {
+    this.onLine = onLine;
+    this.dispatchEvent(new Event(onLine ? "online" : "offline"));
+  }
+}
+
+function setup(options: { heartbeat?: { intervalMs: number; timeoutMs: number }; network?: FakeNetwork } = {}) {
   const sockets: FakeSocket[] = [];
   let tokens = 0;
   const fetchTicket = vi.fn(async () => ({ url: "ws://kiln.test/gw/o/projects/p/ws", token: `token-${++tokens}`, expiresAt: "" }));
@@ -47,6 +56,7 @@ function setup(options: { ackTimeoutMs?: number } = {}) {
     org: "o",
     project: "p",
     fetchTicket,
+    network: null,
     createSocket: (url) => {
       const socket = new FakeSocket(url);
       sockets.push(socket);
@@ -159,8 +169,8 @@ describe("GatewayProvider", () => {
     provider.destroy();
   });
 
-  it("resolves events with their acks, and refuses them offline or unanswered", async () => {
-    const { provider, sockets } = setup({ ackTimeoutMs: 50 });
+  it("resolves events with their acks, and refuses them offline, unsent", async () => {
+    const { provider, sockets } = setup();
     const offline = await provider.sendEvent({ type: "notes:create" });
     expect(offline).toMatchObject({ ok: false, error: { code: "offline" } });
     const socket = await nextSocket(sockets, 1);
@@ -171,8 +181,89 @@ describe("GatewayProvider", () => {
     expect(sent).toMatchObject({ type: "event", event: { type: "notes:create", viewId: "main" } });
     socket.receive(JSON.stringify({ type: "ack", requestId: sent.event.requestId, ok: false, error: { code: "forbidden", message: "You lack the permission notes:create." } }));
     expect(await pending).toEqual({ requestId: sent.event.requestId, ok: false, error: { code: "forbidden", message: "You lack the permission notes:create." } });
+    provider.destroy();
+  });
 
-    expect(await provider.sendEvent({ type: "notes:create" })).toMatchObject({ ok: false, error: { code: "timeout" } });
+  it("never reports an unanswered event undone: it waits, and is sent again under its request id once synced", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { provider, sockets } = setup();
+    handshake(await nextSocket(sockets, 1));
+    const waiting: number[] = [];
+    provider.on("waiting", (n) => waiting.push(n));
+    let answer: unknown = null;
+    void provider.sendEvent({ type: "notes:create", viewId: "main" }).then((ack) => (answer = ack));
+    const first = JSON.parse(sockets[0]!.sent.at(-1) as string) as { event: { requestId: string } };
+    expect(provider.waiting).toBe(1);
+    // The link drops before the answer: the gateway may have run it. Nothing is said undone.
+    sockets[0]!.drop(1006);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(answer).toBeNull();
+    expect(provider.waiting).toBe(1);
+    // Back: after the sync, the same frame goes again, with the same request id.
+    const second = await nextSocket(sockets, 2);
+    handshake(second);
+    const again = second.sent.filter((f): f is string => typeof f === "string" && f.startsWith("{")).map((f) => JSON.parse(f) as { event: { requestId: string } });
+    expect(again.map((m) => m.event.requestId)).toEqual([first.event.requestId]);
+    // The gateway ran it the first time and answers the retry from its log: the truth.
+    second.receive(JSON.stringify({ type: "ack", requestId: first.event.requestId, ok: true }));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(answer).toEqual({ requestId: first.event.requestId, ok: true });
+    expect(provider.waiting).toBe(0);
+    expect(waiting).toEqual([1, 0]);
+    provider.destroy();
+  });
+
+  it("notices a silent link by its heartbeat: no answer to a ping and it goes offline and reconnects", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { provider, sockets } = setup({ heartbeat: { intervalMs: 1_000, timeoutMs: 500 } });
+    const socket = await nextSocket(sockets, 1);
+    handshake(socket);
+    // The gateway answers the first ping: still online.
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(socket.sent.at(-1)).toBe("ping");
+    socket.receive(JSON.stringify({ type: "pong", org: "o", connections: 1 }));
+    await vi.advanceTimersByTimeAsync(600);
+    expect(provider.status).toBe("online");
+    // Then silence (the browser still calls the socket open): offline within interval + timeout.
+    await vi.advanceTimersByTimeAsync(900);
+    expect(provider.status).toBe("offline");
+    expect(socket.readyState).toBe(3);
+    await vi.advanceTimersByTimeAsync(200);
+    handshake(await nextSocket(sockets, 2));
+    expect(provider.status).toBe("online");
+    provider.destroy();
+  });
+
+  it("starts again on a socket that answers pings but never synced (its sync reply was lost)", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    const { provider, sockets } = setup({ heartbeat: { intervalMs: 1_000, timeoutMs: 500 } });
+    const socket = await nextSocket(sockets, 1);
+    socket.open();
+    for (let beat = 0; beat < 3; beat++) {
+      await vi.advanceTimersByTimeAsync(1_000);
+      socket.receive(JSON.stringify({ type: "pong", org: "o", connections: 1 }));
+    }
+    expect(socket.readyState).toBe(1);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(socket.readyState).toBe(3);
+    await vi.advanceTimersByTimeAsync(200);
+    handshake(await nextSocket(sockets, 2));
+    expect(provider.status).toBe("online");
+    provider.destroy();
+  });
+
+  it("goes offline at once when the browser does, refuses events meanwhile, and reconnects when it is back", async () => {
+    const network = new FakeNetwork();
+    const { provider, sockets } = setup({ network });
+    handshake(await nextSocket(sockets, 1));
+    network.set(false);
+    expect(provider.status).toBe("offline");
+    expect(await provider.sendEvent({ type: "notes:create" })).toMatchObject({ ok: false, error: { code: "offline", message: "You are offline: the change was not sent." } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(sockets).toHaveLength(1); // no attempt while the browser is offline
+    network.set(true);
+    handshake(await nextSocket(sockets, 2));
+    expect(provider.status).toBe("online");
     provider.destroy();
   });
 

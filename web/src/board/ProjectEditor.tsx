@@ -35,10 +35,13 @@ export function ProjectEditor({ orgId, projectId }: { orgId: string; projectId: 
         if (!me) return setState({ kind: "signed-out" });
         const provider = new GatewayProvider({ org: orgId, project: projectId });
         const store = new BoardStore(provider, { userId: me.id, name: me.name, color: colorFor(me.id) });
-        const online = () => provider.reconnectNow();
-        window.addEventListener("online", online);
+        // Leaving with changes whose answer has not come: the browser asks first.
+        const leaving = (e: BeforeUnloadEvent) => {
+          if (provider.waiting > 0) e.preventDefault();
+        };
+        window.addEventListener("beforeunload", leaving);
         cleanup = () => {
-          window.removeEventListener("online", online);
+          window.removeEventListener("beforeunload", leaving);
           store.destroy();
           provider.destroy();
         };
@@ -70,6 +73,7 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
   const [panel, setPanel] = useState(true);
   const status = useBoard((s) => s.status);
   const denied = useBoard((s) => s.deniedReason);
+  const waiting = useBoard((s) => s.waiting);
   const openChat = useBoard((s) => s.openChatId);
   const unread = useBoard((s) => [...s.unread.values()].reduce((a, b) => a + b, 0));
   useEffect(() => {
@@ -90,9 +94,11 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
       </header>
       {status === "offline" && (
         <div className="banner banner-offline" role="status">
-          You are offline. Note text you type is kept and syncs when the connection is back; other changes wait until then. Reconnecting…
+          You are offline. Note text you type is kept and syncs when the connection is back; other changes cannot be made until then. Reconnecting…
+          {waiting > 0 && <WaitingNote count={waiting} offline />}
         </div>
       )}
+      {status !== "offline" && waiting > 0 && <WaitingNote count={waiting} offline={false} />}
       {status === "denied" && (
         <div className="banner banner-denied" role="alert">
           {denied ?? "You have no access to this project."}
@@ -105,6 +111,29 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
       </div>
       <Toasts />
     </div>
+  );
+}
+
+/**
+ * Changes sent whose answer has not come. They are not undone (the gateway may have made
+ * them): they are sent again, under the same request ids, once connected, and the answer
+ * then says what happened.
+ */
+function WaitingNote({ count, offline }: { count: number; offline: boolean }) {
+  const changes = count === 1 ? "1 change waiting" : `${count} changes waiting`;
+  // Online, a change waits a moment for its answer: say so only once it is more than a moment.
+  const [shown, setShown] = useState(offline);
+  useEffect(() => {
+    if (offline) return setShown(true);
+    const timer = setTimeout(() => setShown(true), 1_500);
+    return () => clearTimeout(timer);
+  }, [offline]);
+  if (!shown) return null;
+  return (
+    <span className="waiting-note" data-testid="changes-waiting">
+      {" "}
+      {changes} for the gateway's answer: {offline ? "sent again when the connection is back, never twice." : "still sending…"}
+    </span>
   );
 }
 

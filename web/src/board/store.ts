@@ -20,10 +20,13 @@ export interface BoardConnection {
   readonly awareness: Awareness;
   readonly status: ConnectionStatus;
   readonly deniedReason: string | null;
+  /** Events sent whose answer has not come yet (GatewayProvider sends them again after a reconnect). */
+  readonly waiting?: number;
   sendEvent(event: GatewayEvent): Promise<Ack>;
   on(kind: "status", listener: (status: ConnectionStatus) => void): () => void;
   on(kind: "doc", listener: (doc: Y.Doc) => void): () => void;
   on(kind: "notice", listener: (notice: Notice) => void): () => void;
+  on(kind: "waiting", listener: (count: number) => void): () => void;
 }
 
 export interface Me {
@@ -53,6 +56,8 @@ export interface Command {
 export interface BoardSnapshot {
   status: ConnectionStatus;
   deniedReason: string | null;
+  /** Changes sent whose answer has not come yet: never reported undone, sent again on reconnect. */
+  waiting: number;
   doc: Y.Doc;
   me: Me;
   views: ViewRecord[];
@@ -104,6 +109,8 @@ export class BoardStore {
   readonly #unsubscribe: (() => void)[] = [];
   #presenceTimer: ReturnType<typeof setTimeout> | null = null;
   #presence: Presence;
+  /** Gestures still gathering (a keyboard nudge), sent before any other command so history keeps their order. */
+  readonly #gestures = new Set<() => void>();
 
   constructor(
     readonly connection: BoardConnection,
@@ -117,6 +124,7 @@ export class BoardStore {
         this.#changed("doc");
       }),
       connection.on("notice", (notice) => this.toast(notice.message, notice.kind)),
+      connection.on("waiting", () => this.#changed("status")),
     );
     this.#watch();
   }
@@ -215,6 +223,7 @@ export class BoardStore {
     this.#snapshot = {
       status: this.connection.status,
       deniedReason: this.connection.deniedReason,
+      waiting: this.connection.waiting ?? 0,
       doc: this.doc,
       me: this.me,
       ...this.#docParts,
@@ -294,8 +303,25 @@ export class BoardStore {
     return command.inverse?.() ?? null;
   }
 
+  /**
+   * Registers a gesture still gathering input (arrow keys held down): `send` runs it as a
+   * command, and runs before any other command, undo or redo. Returns the unregister.
+   */
+  gathering(send: () => void): () => void {
+    this.#gestures.add(send);
+    return () => this.#gestures.delete(send);
+  }
+
+  #sendGestures(): void {
+    for (const send of [...this.#gestures]) {
+      this.#gestures.delete(send);
+      send();
+    }
+  }
+
   /** Runs a command and records its inverse for undo. Resolves true when the gateway accepted it. */
   async run(command: Command): Promise<boolean> {
+    this.#sendGestures();
     const step = this.#exec(command);
     this.#undo.push(step);
     if (this.#undo.length > UNDO_LIMIT) this.#undo.shift();
@@ -308,10 +334,12 @@ export class BoardStore {
   }
 
   undo(): Promise<void> {
+    this.#sendGestures();
     return this.#step(this.#undo, this.#redo);
   }
 
   redo(): Promise<void> {
+    this.#sendGestures();
     return this.#step(this.#redo, this.#undo);
   }
 

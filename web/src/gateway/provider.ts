@@ -3,6 +3,13 @@
  * (re)connect, retries with backoff, syncs the project's Y.Doc and awareness with
  * y-protocols, and sends events as JSON with request ids, resolving each with its ack.
  * Edits made while offline stay in the doc and reach the gateway in the next sync.
+ *
+ * Offline is noticed at once from the browser's `offline` event, and otherwise by a
+ * heartbeat: a silent link (a socket the browser still calls open) fails its ping. An event
+ * is refused here, never sent, while offline. An event sent whose answer has not come is
+ * never reported undone: the gateway may have run it. It waits (`waiting`), and once a socket
+ * has synced again it is sent again under the same request id: the gateway runs a retried
+ * request id once and answers it from its log, so the answer then is the truth.
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
@@ -44,9 +51,30 @@ export interface ProviderOptions {
   createSocket?: (url: string) => SocketLike;
   /** Backoff between attempts: min doubled per failure up to max, with jitter. */
   backoff?: { minMs: number; maxMs: number };
-  ackTimeoutMs?: number;
+  /** A ping every `intervalMs` on an open socket; no word from the gateway within `timeoutMs` and the link is dropped as dead. */
+  heartbeat?: { intervalMs: number; timeoutMs: number };
+  /** Where the browser says it went offline or online (default: `window` and `navigator.onLine`). */
+  network?: NetworkLike | null;
   /** Start connecting at once (default true). */
   connect?: boolean;
+}
+
+/** The browser's own view of the network. */
+export interface NetworkLike {
+  readonly onLine: boolean;
+  addEventListener(kind: "online" | "offline", listener: () => void): void;
+  removeEventListener(kind: "online" | "offline", listener: () => void): void;
+}
+
+function browserNetwork(): NetworkLike | null {
+  if (typeof window === "undefined" || typeof navigator === "undefined") return null;
+  return {
+    get onLine() {
+      return navigator.onLine;
+    },
+    addEventListener: (kind, listener) => window.addEventListener(kind, listener),
+    removeEventListener: (kind, listener) => window.removeEventListener(kind, listener),
+  };
 }
 
 /** Something the person should be told (a toast). */
@@ -63,9 +91,13 @@ export interface ProviderEvents {
   /** The doc was replaced (after a refused edit): read state from this one now. */
   doc: Y.Doc;
   notice: Notice;
+  /** How many events were sent and still wait for their answer. */
+  waiting: number;
 }
 
 const OPEN = 1;
+/** Heartbeats an open socket may take to sync before it is dropped and opened again. */
+const SYNC_BEATS = 3;
 
 export class GatewayProvider {
   doc: Y.Doc;
@@ -84,22 +116,45 @@ export class GatewayProvider {
   /** The doc a resync replaced, kept until the fresh one has synced so its unsent note text can be carried over. */
   #previous: Y.Doc | null = null;
   #seq = 0;
-  readonly #pending = new Map<string, { resolve: (ack: Ack) => void; timer: ReturnType<typeof setTimeout> }>();
-  readonly #listeners: { [K in keyof ProviderEvents]: Set<Listener<ProviderEvents[K]>> } = { status: new Set(), doc: new Set(), notice: new Set() };
+  /** Unique per provider, so request ids never repeat across tabs and reloads (the gateway keys them per user). */
+  readonly #session = Math.random().toString(36).slice(2, 10);
+  /** Events sent and not yet answered, in the order sent: sent again after a reconnect. */
+  readonly #pending = new Map<string, { frame: string; resolve: (ack: Ack) => void }>();
+  #heartbeat: ReturnType<typeof setTimeout> | null = null;
+  #pongDue: ReturnType<typeof setTimeout> | null = null;
+  readonly #network: NetworkLike | null;
+  readonly #listeners: { [K in keyof ProviderEvents]: Set<Listener<ProviderEvents[K]>> } = { status: new Set(), doc: new Set(), notice: new Set(), waiting: new Set() };
 
   constructor(options: ProviderOptions) {
     this.#options = {
       fetchTicket,
       createSocket: (url) => new WebSocket(url) as SocketLike,
       backoff: { minMs: 500, maxMs: 15_000 },
-      ackTimeoutMs: 10_000,
+      heartbeat: { intervalMs: 5_000, timeoutMs: 3_000 },
+      network: browserNetwork(),
       ...options,
     };
+    this.#network = this.#options.network;
+    this.#network?.addEventListener("offline", this.#onBrowserOffline);
+    this.#network?.addEventListener("online", this.#onBrowserOnline);
     this.doc = new Y.Doc();
     this.awareness = new awarenessProtocol.Awareness(this.doc);
     this.#bind();
     if (options.connect !== false) void this.#connect();
   }
+
+  /** How many events were sent and still wait for the gateway's answer (sent again on reconnect). */
+  get waiting(): number {
+    return this.#pending.size;
+  }
+
+  // The browser knows first: a socket it still calls open is dead once the network is gone.
+  readonly #onBrowserOffline = () => {
+    if (this.#destroyed || this.status === "denied") return;
+    if (this.#ws) this.#dropDead(this.#ws, "The browser went offline.");
+    else this.#setStatus("offline");
+  };
+  readonly #onBrowserOnline = () => this.reconnectNow();
 
   /** Subscribes to status changes, doc replacements (after a resync) or notices; returns the unsubscribe. */
   on<K extends keyof ProviderEvents>(kind: K, listener: Listener<ProviderEvents[K]>): () => void {
@@ -146,6 +201,8 @@ export class GatewayProvider {
   async #connect(): Promise<void> {
     if (this.#destroyed || this.status === "denied") return;
     this.#timer = null;
+    // Nothing to reach while the browser is offline: wait (its `online` event tries at once).
+    if (this.#network && !this.#network.onLine) return this.#retry();
     let ticket: GatewayTicket;
     try {
       ticket = await this.#options.fetchTicket(this.#options.org, this.#options.project);
@@ -160,6 +217,7 @@ export class GatewayProvider {
     ws.onopen = () => {
       ws.send(syncStep1(this.doc));
       if (this.awareness.getLocalState() !== null) ws.send(awarenessFrame(this.awareness, [this.doc.clientID]));
+      this.#beat(ws);
     };
     ws.onmessage = (event) => this.#receive(ws, event.data);
     ws.onclose = (event) => this.#closed(ws, event.code, event.reason);
@@ -168,6 +226,7 @@ export class GatewayProvider {
 
   #receive(ws: SocketLike, data: unknown): void {
     if (ws !== this.#ws) return;
+    this.#heard();
     if (typeof data === "string") return this.#text(data);
     if (!(data instanceof ArrayBuffer)) return;
     const decoder = decoding.createDecoder(new Uint8Array(data));
@@ -185,6 +244,8 @@ export class GatewayProvider {
       if (this.#previous) this.#carryOver(this.#previous);
       this.synced = true;
       this.#attempt = 0;
+      // What was sent and never answered goes again, in order, under the same request ids.
+      for (const { frame } of this.#pending.values()) ws.send(frame);
       this.#setStatus("online");
     }
   }
@@ -197,7 +258,7 @@ export class GatewayProvider {
         const pending = message.requestId ? this.#pending.get(message.requestId) : undefined;
         if (!pending || !message.requestId) return;
         this.#pending.delete(message.requestId);
-        clearTimeout(pending.timer);
+        this.#emit("waiting", this.#pending.size);
         pending.resolve(
           message.ok
             ? { requestId: message.requestId, ok: true }
@@ -264,11 +325,54 @@ export class GatewayProvider {
     old.destroy();
   }
 
+  /**
+   * A ping now and then; any frame from the gateway counts as its answer. Silence past the
+   * timeout means the link is dead even if the browser still calls the socket open (it can
+   * for minutes when the network goes): drop it and reconnect.
+   */
+  #beat(ws: SocketLike, beats = 0): void {
+    this.#stopBeating();
+    const { intervalMs, timeoutMs } = this.#options.heartbeat;
+    this.#heartbeat = setTimeout(() => {
+      if (ws !== this.#ws || ws.readyState !== OPEN) return;
+      // A socket that answers pings but never synced (its sync reply was lost) would stay
+      // "connecting" for ever: after three beats, start again.
+      if (!this.synced && beats >= SYNC_BEATS) return this.#dropDead(ws, "The gateway did not sync.");
+      ws.send("ping");
+      this.#pongDue = setTimeout(() => this.#dropDead(ws, "The gateway stopped answering."), timeoutMs);
+      this.#beat(ws, beats + 1);
+    }, intervalMs);
+  }
+
+  #heard(): void {
+    if (this.#pongDue) clearTimeout(this.#pongDue);
+    this.#pongDue = null;
+  }
+
+  #stopBeating(): void {
+    if (this.#heartbeat) clearTimeout(this.#heartbeat);
+    this.#heartbeat = null;
+  }
+
+  /** Gives up on a socket that can no longer carry anything, without waiting for its close handshake. */
+  #dropDead(ws: SocketLike, reason: string): void {
+    if (ws !== this.#ws) return;
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = null;
+    try {
+      ws.close(4000, reason);
+    } catch {
+      // already closing
+    }
+    this.#closed(ws, 1006, reason);
+  }
+
   #closed(ws: SocketLike, code: number, reason: string): void {
     if (ws !== this.#ws) return;
     this.#ws = null;
     this.synced = false;
-    this.#failPending("offline", "The connection dropped before the gateway answered: the change was undone.");
+    this.#stopBeating();
+    this.#heard();
+    // Unanswered events stay pending: they may have run. They go again after the next sync.
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
     if (this.#destroyed) return;
@@ -303,10 +407,7 @@ export class GatewayProvider {
   }
 
   #failPending(code: string, message: string): void {
-    for (const [requestId, pending] of this.#pending) {
-      clearTimeout(pending.timer);
-      pending.resolve({ requestId, ok: false, error: { code, message } });
-    }
+    for (const [requestId, pending] of this.#pending) pending.resolve({ requestId, ok: false, error: { code, message } });
     this.#pending.clear();
   }
 
@@ -318,20 +419,22 @@ export class GatewayProvider {
     void this.#connect();
   }
 
-  /** Sends an event; resolves with the gateway's ack, or a refusal made here when offline or unanswered. */
+  /**
+   * Sends an event; resolves with the gateway's answer. Refused here, unsent, while offline.
+   * Once sent it resolves only with the gateway's answer, however long that takes (it is
+   * sent again after a reconnect), or when the board is closed first.
+   */
   sendEvent(event: GatewayEvent): Promise<Ack> {
-    const requestId = `${this.doc.clientID}-${++this.#seq}`;
+    const requestId = `${this.#session}-${++this.#seq}`;
     const ws = this.#ws;
-    if (!ws || ws.readyState !== OPEN || !this.synced) {
+    if (!ws || ws.readyState !== OPEN || !this.synced || this.#network?.onLine === false) {
       return Promise.resolve({ requestId, ok: false, error: { code: "offline", message: "You are offline: the change was not sent." } });
     }
     return new Promise<Ack>((resolve) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(requestId);
-        resolve({ requestId, ok: false, error: { code: "timeout", message: "The gateway did not answer in time: the change was undone." } });
-      }, this.#options.ackTimeoutMs);
-      this.#pending.set(requestId, { resolve, timer });
-      ws.send(JSON.stringify({ type: "event", event: { ...event, requestId } }));
+      const frame = JSON.stringify({ type: "event", event: { ...event, requestId } });
+      this.#pending.set(requestId, { frame, resolve });
+      this.#emit("waiting", this.#pending.size);
+      ws.send(frame);
     });
   }
 
@@ -339,8 +442,12 @@ export class GatewayProvider {
   destroy(): void {
     this.#destroyed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    this.#stopBeating();
+    this.#heard();
+    this.#network?.removeEventListener("offline", this.#onBrowserOffline);
+    this.#network?.removeEventListener("online", this.#onBrowserOnline);
     this.awareness.setLocalState(null); // tells the others we left while the socket is open
-    this.#failPending("closed", "The board was closed.");
+    this.#failPending("closed", "The board was closed before the gateway answered: the change may or may not have been saved.");
     const ws = this.#ws;
     this.#ws = null;
     ws?.close(1000, "left");
