@@ -1,6 +1,7 @@
 /**
- * The whiteboard itself: xyflow bound to the board store. Drags are local and shared live
- * through awareness, then sent as one `whiteboard:move` on drop; connecting two handles
+ * The whiteboard itself: xyflow bound to the board store. Drags (and arrow-key nudges,
+ * use-nudge.ts) are local and shared live through awareness, then sent as one
+ * `whiteboard:move` on drop; connecting two handles
  * sends `core-graph:connect`; the other people's cursors are drawn in flow coordinates.
  */
 import {
@@ -26,6 +27,7 @@ import type { BoardFlowEdge, BoardFlowNode, EdgeKind } from "./flow-model";
 import { nodeTypes } from "./registry";
 import { useBoard, useBoardStore } from "./store-context";
 import { useBoardActions } from "./use-board-actions";
+import { useNudge } from "./use-nudge";
 import { useShortcuts } from "./use-shortcuts";
 import { readViewport, writeViewport } from "./viewport-memory";
 import { BIG_BOARD_NODES, FIT_PADDING, RENDER_ALL_FAR_MAX, useFarZoom } from "./zoom";
@@ -60,6 +62,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
   const [menu, setMenu] = useState<MenuState | null>(null);
   const dragFrom = useRef(new Map<string, { x: number; y: number }>());
   useShortcuts(actions);
+  useNudge(store);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<BoardFlowNode>[]) => {
@@ -179,6 +182,11 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
         onlyRenderVisibleElements={!renderAll}
+        // One stacking order, the doc's (flow-model's zIndex), on every screen: xyflow lifting
+        // what is selected here, or children over every top-level node, made screens differ.
+        zIndexMode="manual"
+        elevateNodesOnSelect={false}
+        elevateEdgesOnSelect={false}
         minZoom={0.1}
         maxZoom={2.5}
         defaultEdgeOptions={EDGE_OPTIONS}

@@ -86,11 +86,49 @@ function reuse(cache: FlowCache, next: FlowCache, id: string, deps: unknown[], b
   return node;
 }
 
-function depthOf(p: Placement, byNode: Map<string, Placement>): number {
-  let depth = 0;
-  for (let parent = p.parent; parent && depth < 50; parent = byNode.get(parent)?.parent ?? null) depth++;
-  return depth;
+/** One item of a view to stack: a placed node or a free shape. */
+interface Stacked {
+  id: string;
+  z: number;
+  parent: string | null;
 }
+
+/**
+ * The view's paint order, bottom first: top-level nodes and shapes by their doc `z` (ties by
+ * id, the same on every screen whatever order the doc's maps iterate in), each group followed
+ * at once by its children, in their own `z` order. It depends on the doc alone: never on
+ * selection, nor on the order nodes were mounted, so every screen stacks alike. A group comes
+ * before its children, as xyflow requires.
+ */
+export function paintOrder(items: readonly Stacked[]): string[] {
+  const ids = new Set(items.map((i) => i.id));
+  const children = new Map<string | null, Stacked[]>();
+  for (const item of items) {
+    const parent = item.parent && ids.has(item.parent) ? item.parent : null;
+    children.set(parent, [...(children.get(parent) ?? []), item]);
+  }
+  for (const list of children.values()) list.sort((a, b) => a.z - b.z || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const order: string[] = [];
+  const seen = new Set<string>();
+  const visit = (parent: string | null) => {
+    for (const item of children.get(parent) ?? []) {
+      if (seen.has(item.id)) continue; // a cycle in a forged doc
+      seen.add(item.id);
+      order.push(item.id);
+      visit(item.id);
+    }
+  };
+  visit(null);
+  // Items only a cycle of parents reaches (a forged doc) are still drawn, on top.
+  for (const item of items) if (!seen.has(item.id)) order.push(item.id);
+  return order;
+}
+
+/**
+ * xyflow's zIndex of the item at `rank` in the paint order. Items take even numbers, so an
+ * edge can sit just above the higher of its two ends (odd): above the fill of a group it enters.
+ */
+const zIndexOf = (rank: number) => (rank + 1) * 2;
 
 /** The view's xyflow nodes and edges. Pass the cache of the previous call to keep unchanged nodes identical. */
 export function buildFlow(
@@ -107,12 +145,22 @@ export function buildFlow(
   const chatByNode = new Map<string, { id: string; title: string }>();
   for (const chat of chatsOf(doc).values()) if (chat.nodeId) chatByNode.set(chat.nodeId, chat);
 
-  const ordered = [...placed.values()]
-    .map((p) => ({ p, depth: depthOf(p, placed) }))
-    // xyflow wants a group before its children; then by z.
-    .sort((a, b) => a.depth - b.depth || a.p.z - b.p.z);
+  const shapes = [...shapesOf(doc).values()].filter((shape) => shape.viewId === viewId && !local.deleted.has(shapeFlowId(shape.id)));
+  const order = paintOrder([
+    ...[...placed.values()].map((p) => ({ id: p.nodeId, z: p.z, parent: p.parent })),
+    ...shapes.map((s) => ({ id: shapeFlowId(s.id), z: s.z, parent: null })),
+  ]);
+  const zIndex = new Map(order.map((id, rank) => [id, zIndexOf(rank)]));
+  const shapeByFlowId = new Map(shapes.map((s) => [shapeFlowId(s.id), s]));
   const nodes: BoardFlowNode[] = [];
-  for (const { p } of ordered) {
+  for (const id of order) {
+    const shape = shapeByFlowId.get(id);
+    if (shape) {
+      nodes.push(shapeNode(cache, next, shape, zIndex.get(id)!, local, peers));
+      continue;
+    }
+    const p = placed.get(id)!;
+    const z = zIndex.get(id)!;
     const record = records.get(p.nodeId) as NodeRecord;
     const position = peers.positions.get(p.nodeId) ?? local.positions.get(p.nodeId);
     const size = local.sizes.get(p.nodeId);
@@ -122,7 +170,7 @@ export function buildFlow(
     const parentLocked = p.parent ? (placed.get(p.parent)?.locked ?? false) : false;
     const measured = local.measured?.get(p.nodeId);
     nodes.push(
-      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, chat, parentLocked, measured], () => {
+      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, chat, parentLocked, measured, z], () => {
         const base = {
           id: p.nodeId,
           position: position ? { x: position.x, y: position.y } : { x: p.x, y: p.y },
@@ -131,6 +179,7 @@ export function buildFlow(
           selected,
           hidden: p.hidden,
           draggable: !p.locked && !parentLocked,
+          zIndex: z,
           ...(measured ? { measured } : {}),
           ...(p.parent && placed.has(p.parent) ? { parentId: p.parent } : {}),
         };
@@ -147,31 +196,6 @@ export function buildFlow(
     );
   }
 
-  for (const shape of shapesOf(doc).values()) {
-    if (shape.viewId !== viewId) continue;
-    const id = shapeFlowId(shape.id);
-    if (local.deleted.has(id)) continue;
-    const position = peers.positions.get(id) ?? local.positions.get(id);
-    const size = local.sizes.get(id);
-    const selected = local.selected.has(id);
-    const marks = peers.selectedBy.get(id) ?? NO_MARKS;
-    const measured = local.measured?.get(id);
-    nodes.push(
-      reuse(cache, next, id, [shape, position, size, selected, marks, measured], () => ({
-        id,
-        type: shape.kind,
-        position: position ? { x: position.x, y: position.y } : { x: shape.x, y: shape.y },
-        width: size?.width ?? shape.width,
-        height: size?.height ?? shape.height,
-        selected,
-        draggable: !shape.locked,
-        ...(measured ? { measured } : {}),
-        zIndex: shape.z,
-        data: { shape, locked: shape.locked, selectedBy: marks },
-      })),
-    );
-  }
-
   const edges: BoardFlowEdge[] = [];
   for (const edge of edgesOf(doc).values()) {
     if (!placed.has(edge.from) || !placed.has(edge.to)) continue;
@@ -181,8 +205,32 @@ export function buildFlow(
       target: edge.to,
       label: edge.kind,
       selected: local.selected.has(edge.id),
+      // Just above the higher of its ends: a group's fill never hides an edge into the group.
+      zIndex: Math.max(zIndex.get(edge.from) ?? 0, zIndex.get(edge.to) ?? 0) + 1,
       data: { kind: edge.kind },
     });
   }
   return { nodes, edges, cache: next };
+}
+
+/** The xyflow node of a free shape (kept as it was when nothing it shows changed). */
+function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, z: number, local: LocalOverlay, peers: PeerOverlay): BoardFlowNode {
+  const id = shapeFlowId(shape.id);
+  const position = peers.positions.get(id) ?? local.positions.get(id);
+  const size = local.sizes.get(id);
+  const selected = local.selected.has(id);
+  const marks = peers.selectedBy.get(id) ?? NO_MARKS;
+  const measured = local.measured?.get(id);
+  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z], () => ({
+    id,
+    type: shape.kind,
+    position: position ? { x: position.x, y: position.y } : { x: shape.x, y: shape.y },
+    width: size?.width ?? shape.width,
+    height: size?.height ?? shape.height,
+    selected,
+    draggable: !shape.locked,
+    ...(measured ? { measured } : {}),
+    zIndex: z,
+    data: { shape, locked: shape.locked, selectedBy: marks },
+  }));
 }

@@ -6,7 +6,7 @@ import { NodeFrame } from "./NodeFrame";
 export function GroupNode({ id, data, selected }: NodeProps<GraphFlowNode<"group">>) {
   return (
     <NodeFrame id={id} kind="group" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false}>
-      <span className="group-label">Group{data.locked ? " (locked)" : ""}</span>
+      <span className="group-label">Group</span>
     </NodeFrame>
   );
 }

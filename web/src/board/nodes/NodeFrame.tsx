@@ -1,8 +1,9 @@
-/** What every node on the board shares: connection handles, resizing, others' selection marks. */
+/** What every node on the board shares: connection handles, resizing, the lock badge, others' selection marks. */
 import { Handle, NodeResizer, Position } from "@xyflow/react";
 import { type ReactNode, useRef } from "react";
 import { resizeCommand } from "../commands";
 import type { PeerMark } from "../flow-model";
+import { Icon } from "../Icon";
 import { useBoardStore } from "../store-context";
 
 interface Props {
@@ -33,6 +34,12 @@ export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 8
       {mark && (
         <span className="peer-mark" style={{ background: mark.color }}>
           {selectedBy.map((m) => m.name).join(", ")}
+        </span>
+      )}
+      {/* Every locked item says so, whatever its kind and zoom (a note in a locked group too). */}
+      {locked && (
+        <span className="lock-badge">
+          <Icon name="lock" title="Locked" />
         </span>
       )}
       <NodeResizer

@@ -66,7 +66,6 @@ function FullNote({ id, data, selected }: NodeProps<GraphFlowNode<"note">>) {
     <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>
       <header className="node-handle">
         <span className="node-title">Note</span>
-        {data.locked && <Icon name="lock" title="Locked" />}
         <button type="button" className="node-chip nodrag" title={chat ? "Open the chat about this note" : "Start a chat about this note"} onClick={() => void openChatFor(store, id)}>
           <Icon name="chat" />
           {unread > 0 ? <b>{unread}</b> : chat ? "" : "+"}
