@@ -310,6 +310,7 @@ describe("the whiteboard's tools", () => {
     await ben.getByRole("button", { name: /^Views \(1\)/ }).click();
     await ben.getByRole("button", { name: "Open Design" }).click();
     await poll(() => tabs(ben)).toEqual(["Board", "Design"]);
+    await tab(ben, "Board").click();
     ids.design = await created(ada, "note", () => menuAt(ada, 200, 200, /^New note here/));
     await zoom(ada, "Zoom Out");
     // Ben, still on the first view, does not see it there.
