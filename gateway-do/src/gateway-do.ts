@@ -15,6 +15,7 @@ import { grantsFor } from "./permissions/roles";
 import { DocStore } from "./storage/doc-store";
 import { EventLog, type EventLogEntry } from "./storage/event-log";
 import { ClientMessageSchema, type ServerMessage } from "./sync/protocol";
+import { presenceFrame } from "./sync/presence";
 import { ProjectRoom, type RoomPeer, type RoomSender } from "./sync/project-room";
 import { type TokenCheck, parseSocketPath, verifyGatewayToken } from "./auth";
 import { type MembershipSnapshot, MembershipSnapshotSchema, type OrgRole, type ProjectRole, accessDeniedReason, projectAccess } from "./membership";
@@ -96,6 +97,9 @@ export class GatewayDO extends Server<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrateMembership(ctx.storage.sql);
+    // A heartbeat costs the gateway nothing: the runtime answers it without waking any code (and
+    // so without a budget: a flood of pings stalls nobody). `{"type":"ping"}` gets the full status.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", JSON.stringify({ type: "pong" })));
     this.#docs = new DocStore(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn));
     this.#eventLog = new EventLog(ctx.storage.sql);
   }
@@ -298,6 +302,12 @@ export class GatewayDO extends Server<Env> {
     return false;
   }
 
+  /** Frames still queued on a socket the gateway closed (refused, over budget) are dropped before any other work. */
+  override async webSocketMessage(ws: WebSocket, message: WSMessage): Promise<void> {
+    if (ws.readyState !== WebSocket.OPEN) return;
+    return super.webSocketMessage(ws, message);
+  }
+
   override onMessage(connection: Connection<SocketState>, message: WSMessage): void {
     // Refused at connect, or closed by us while its frames were still in flight.
     if (connection.readyState !== WebSocket.OPEN) return;
@@ -312,7 +322,7 @@ export class GatewayDO extends Server<Env> {
     const send = (m: ServerMessage) => {
       if (state.json && connection.readyState === WebSocket.OPEN) connection.send(JSON.stringify(m));
     };
-    if (!this.#spend(connection, this.#budgets.frame(state.userId, connection.id), "messages")) {
+    if (!this.#spend(connection, this.#budgets.frame(state.userId), "messages")) {
       if (typeof message === "string") this.#refuseText(send, message);
       return;
     }
@@ -323,7 +333,6 @@ export class GatewayDO extends Server<Env> {
       if (notice) send(notice);
       return;
     }
-    if (message === "ping") return send({ type: "pong", ...this.status() });
     let parsed: ReturnType<typeof ClientMessageSchema.safeParse>;
     try {
       parsed = ClientMessageSchema.safeParse(JSON.parse(message));
@@ -332,7 +341,7 @@ export class GatewayDO extends Server<Env> {
     }
     if (!parsed.success) return send({ type: "error", error: { code: "unknown_message", message: 'Send {"type":"event","event":{…}} or {"type":"ping"}.' } });
     if (parsed.data.type === "ping") return send({ type: "pong", ...this.status() });
-    if (!this.#spend(connection, this.#budgets.event(state.userId, connection.id), "events")) {
+    if (!this.#spend(connection, this.#budgets.event(state.userId), "events")) {
       const requestId = (parsed.data.event as { requestId?: unknown } | null)?.requestId;
       return send({ type: "ack", requestId: typeof requestId === "string" ? requestId : null, ok: false, error: { code: "rate_limited", message: "Too many events: slow down." } });
     }
@@ -364,11 +373,18 @@ export class GatewayDO extends Server<Env> {
   }
 
   override onClose(connection: Connection<SocketState>): void {
-    this.#budgets.forget(connection.id);
     const state = connection.state;
     if (state?.project) {
       this.#peers.delete(state.project);
-      this.#rooms.get(state.project)?.leave(connection.id, state.clients ?? []);
+      const room = this.#rooms.get(state.project);
+      if (room) room.leave(connection.id, state.clients ?? []);
+      else if (state.clients?.length) {
+        // Woken from hibernation by this close: the room is not loaded, and need not be to say who left.
+        const removal = presenceFrame(state.clients.map((client) => ({ client, state: null })));
+        for (const peer of this.getConnections<SocketState>(`project:${state.project}`)) {
+          if (peer.id !== connection.id && peer.readyState === WebSocket.OPEN) peer.send(removal);
+        }
+      }
     }
   }
 

@@ -55,7 +55,7 @@ export type Spend = { allowed: true } | { allowed: false; refusals: number };
 export class Budgets {
   readonly #users = new Map<string, { frames: TokenBucket; events: TokenBucket }>();
   readonly #org = new TokenBucket(ORG_FRAMES_PER_SECOND, ORG_FRAME_BURST);
-  /** When each connection's recent refusals happened, oldest first. */
+  /** When each user's recent refusals happened, oldest first: past MAX_REFUSALS, each socket refused again is closed. */
   readonly #refusals = new Map<string, number[]>();
 
   #user(userId: string) {
@@ -67,27 +67,24 @@ export class Budgets {
     return budget;
   }
 
-  #refuse(connection: string, now: number): Spend {
-    const list = (this.#refusals.get(connection) ?? []).filter((at) => at > now - REFUSAL_WINDOW_MS);
+  #refuse(userId: string, now: number): Spend {
+    const list = this.#refusals.get(userId) ?? [];
+    while (list.length > 0 && list[0]! <= now - REFUSAL_WINDOW_MS) list.shift();
+    if (list.length >= MAX_REFUSALS) list.shift(); // the latest ones are all the count needs
     list.push(now);
-    this.#refusals.set(connection, list);
+    this.#refusals.set(userId, list);
     return { allowed: false, refusals: list.length };
   }
 
   /** Any frame: the user's budget first, so one member's flood spends their own budget, not the org's. */
-  frame(userId: string, connection: string, now = Date.now()): Spend {
-    if (!this.#user(userId).frames.take(now) || !this.#org.take(now)) return this.#refuse(connection, now);
+  frame(userId: string, now = Date.now()): Spend {
+    if (!this.#user(userId).frames.take(now) || !this.#org.take(now)) return this.#refuse(userId, now);
     return { allowed: true };
   }
 
   /** An event, on top of its frame. */
-  event(userId: string, connection: string, now = Date.now()): Spend {
-    return this.#user(userId).events.take(now) ? { allowed: true } : this.#refuse(connection, now);
-  }
-
-  /** A connection closed. */
-  forget(connection: string): void {
-    this.#refusals.delete(connection);
+  event(userId: string, now = Date.now()): Spend {
+    return this.#user(userId).events.take(now) ? { allowed: true } : this.#refuse(userId, now);
   }
 }
 

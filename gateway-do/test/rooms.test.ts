@@ -8,37 +8,13 @@ import { getServerByName } from "partyserver";
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import type { GatewayDO } from "../src/gateway-do";
-import type { MembershipSnapshot } from "../src/membership";
 import { nodesOf } from "../src/modules/core-graph";
 import { bodiesOf } from "../src/modules/notes";
 import { DocStore } from "../src/storage/doc-store";
 import { placementKey, placementsOf, viewsOf } from "../src/modules/whiteboard/placements";
+import { orgWithProjects } from "./fixtures";
 import { nextVersion, pushSnapshot } from "./sockets";
 import { TestClient } from "./yjs-client";
-
-const uuid = () => crypto.randomUUID();
-
-async function orgWithProjects() {
-  const org = uuid();
-  const people = { owner: uuid(), alice: uuid(), bob: uuid(), viewer: uuid() };
-  const projects = { a: uuid(), b: uuid() };
-  const snapshot: MembershipSnapshot = {
-    org,
-    version: nextVersion(),
-    members: [
-      { userId: people.owner, role: "owner" },
-      { userId: people.alice, role: "member" },
-      { userId: people.bob, role: "member" },
-      { userId: people.viewer, role: "member" },
-    ],
-    projects: [
-      { id: projects.a, visibility: "org", members: [] },
-      { id: projects.b, visibility: "org", members: [] },
-    ],
-  };
-  expect(await pushSnapshot(snapshot)).toMatchObject({ applied: true });
-  return { org, people, projects };
-}
 
 const owner = { org: "owner", project: null } as const;
 

@@ -42,10 +42,10 @@ export function closed(ws: WebSocket, ms = 5000): Promise<Closed> {
   });
 }
 
-/** Sends "ping" and returns the pong: proof the socket is open and admitted. */
+/** Sends `{"type":"ping"}` and returns the pong with the gateway's status: proof the socket is open and admitted. */
 export async function ping(ws: WebSocket): Promise<{ type: string; org: string; connections: number }> {
   const reply = nextMessage<{ type: string; org: string; connections: number }>(ws);
-  ws.send("ping");
+  ws.send(JSON.stringify({ type: "ping" }));
   return reply;
 }
 

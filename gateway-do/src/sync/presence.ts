@@ -46,7 +46,7 @@ export function readPresence(update: Uint8Array): PresenceRead {
 }
 
 /** A clock that only rises, across hibernation too (it starts from the wall clock). */
-export class PresenceClock {
+class PresenceClock {
   #last = 0;
   next(): number {
     this.#last = Math.max(Date.now(), this.#last + 1);
@@ -54,8 +54,11 @@ export class PresenceClock {
   }
 }
 
-/** An awareness frame (y-websocket framing) of the given entries, each numbered by `clock`. */
-export function presenceFrame(entries: readonly { client: number; state: Record<string, unknown> | null }[], clock: PresenceClock): Uint8Array {
+/** One clock for every room of the isolate, so a removal sent without a room outranks what rooms sent. */
+const clock = new PresenceClock();
+
+/** An awareness frame (y-websocket framing) of the given entries, each numbered by the gateway's clock. */
+export function presenceFrame(entries: readonly { client: number; state: Record<string, unknown> | null }[]): Uint8Array {
   const update = encoding.createEncoder();
   encoding.writeVarUint(update, entries.length);
   for (const { client, state } of entries) {

@@ -20,7 +20,7 @@ import { type DocStore, type StoredDoc, buildDoc } from "../storage/doc-store";
 import { decodeFrame, syncStep1, syncStep2, updateFrame, type ServerMessage } from "./protocol";
 import { captureUpdate } from "./capture";
 import { applyClientUpdate } from "./client-update";
-import { PresenceClock, presenceFrame, readPresence } from "./presence";
+import { presenceFrame, readPresence } from "./presence";
 import { editableTextOf } from "./update-guard";
 
 /** The side of a connection a broadcast needs. */
@@ -51,7 +51,6 @@ export class ProjectRoom {
   #unloaded = false;
   /** Presence states by awareness client id, with the connection that owns each. */
   readonly #presence = new Map<number, { peer: string; state: Record<string, unknown> }>();
-  readonly #presenceClock = new PresenceClock();
   /** Which connection (and user) each Yjs client id belongs to; rebuilt from the connections' states. */
   readonly #owners = new Map<number, { peer: string; userId: string }>();
   lastActive = Date.now();
@@ -171,7 +170,7 @@ export class ProjectRoom {
   join(peer: RoomPeer): void {
     this.lastActive = Date.now();
     peer.send(syncStep1(this.#currentStateVector()));
-    if (this.#presence.size > 0) peer.send(presenceFrame([...this.#presence].map(([client, { state }]) => ({ client, state })), this.#presenceClock));
+    if (this.#presence.size > 0) peer.send(presenceFrame([...this.#presence].map(([client, { state }]) => ({ client, state }))));
   }
 
   /**
@@ -266,7 +265,7 @@ export class ProjectRoom {
       this.#presence.set(client, { peer: peer.id, state: stamped });
       return { client, state: stamped };
     });
-    if (relayed.length > 0) this.#broadcast(presenceFrame(relayed, this.#presenceClock));
+    if (relayed.length > 0) this.#broadcast(presenceFrame(relayed));
     return null;
   }
 
@@ -295,7 +294,7 @@ export class ProjectRoom {
       this.#presence.delete(client);
     }
     if (clients.length === 0) return;
-    this.#broadcast(presenceFrame(clients.map((client) => ({ client, state: null })), this.#presenceClock), peerId);
+    this.#broadcast(presenceFrame(clients.map((client) => ({ client, state: null }))), peerId);
   }
 
   /** Runs the modules' periodic work in one transaction; the change is stored, then sent. */

@@ -84,5 +84,6 @@ export type ServerMessage =
   | { type: "ack"; requestId: string; ok: true }
   | { type: "ack"; requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } }
   | { type: "rejected-update"; reason: string }
-  | { type: "pong"; org: string; connections: number }
+  /** To `{"type":"ping"}`; a bare `ping` is answered `{"type":"pong"}` by the runtime itself. */
+  | { type: "pong"; org?: string; connections?: number }
   | { type: "error"; error: { code: string; message: string } };

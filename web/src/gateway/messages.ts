@@ -9,7 +9,7 @@ const ErrorSchema = z.object({ code: z.string(), message: z.string(), fields: z.
 export const ServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ack"), requestId: z.string().nullable(), ok: z.boolean(), error: ErrorSchema.optional() }),
   z.object({ type: z.literal("rejected-update"), reason: z.string() }),
-  z.object({ type: z.literal("pong"), org: z.string(), connections: z.number() }),
+  z.object({ type: z.literal("pong"), org: z.string().optional(), connections: z.number().optional() }),
   z.object({ type: z.literal("error"), error: ErrorSchema }),
 ]);
 
