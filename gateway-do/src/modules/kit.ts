@@ -91,6 +91,29 @@ export interface PeriodicContext {
   members: ReadonlySet<string>;
 }
 
+/** Bad records already reported, so each is logged once, not on every read. */
+const reported = new WeakSet<object>();
+const reportedKeys = new Set<string>();
+
+/**
+ * A record read back from a doc, checked against its schema: what is stored is whatever got
+ * there (an old shape, a bug, an attack that once slipped through), so a bad record is
+ * skipped and logged (once), never a crash or an event left unanswered. Returns the stored
+ * value itself, so callers that cache by identity keep working.
+ */
+export function checkedRecord<T>(schema: z.ZodType<T>, value: unknown, what: string, key: string): T | undefined {
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return value as T;
+  const seen = typeof value === "object" && value !== null ? reported.has(value) : reportedKeys.has(`${what}/${key}`);
+  if (!seen) {
+    if (typeof value === "object" && value !== null) reported.add(value);
+    else if (reportedKeys.size < 10_000) reportedKeys.add(`${what}/${key}`);
+    console.warn(`skipping a bad ${what} record ${key}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "record"} ${i.message}`).join("; ")}`);
+  }
+  return undefined;
+}
+
 /** The root map `{module}/{collection}` of a doc. */
 export function collection<T>(doc: Y.Doc, module: string, name: string): Y.Map<T> {
   return doc.getMap<T>(`${module}/${name}`);

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type * as Y from "yjs";
 import { parsePermission } from "../../permissions/permission";
 import { IdSchema } from "../core-graph/schema";
-import { type ModuleDefinition, EventError, collection, defineEvent } from "../kit";
+import { type ModuleDefinition, EventError, checkedRecord, collection, defineEvent } from "../kit";
 
 export interface RoleRecord {
   id: string;
@@ -15,6 +15,19 @@ export const rolesOf = (doc: Y.Doc) => collection<RoleRecord>(doc, "roles", "rol
 /** Role ids held, by user id. */
 export const assignmentsOf = (doc: Y.Doc) => collection<string[]>(doc, "roles", "assignments");
 
+const RoleRecordSchema = z.object({ id: z.string(), name: z.string(), permissions: z.array(z.string()) });
+const AssignmentSchema = z.array(z.string());
+
+/** A role as stored, if it is one (a bad record reads as no role). */
+export function readRole(doc: Y.Doc, roleId: string): RoleRecord | undefined {
+  return checkedRecord(RoleRecordSchema, rolesOf(doc).get(roleId), "role", roleId);
+}
+
+/** The role ids a user holds, if the stored assignment is a list of them (a bad record reads as none). */
+export function readAssignment(doc: Y.Doc, userId: string): string[] | undefined {
+  return checkedRecord(AssignmentSchema, assignmentsOf(doc).get(userId), "role assignment", userId);
+}
+
 const Permissions = z
   .array(z.string().max(200).refine((p) => parsePermission(p) !== null, { message: "Not a permission: use module:[type:id]:action." }))
   .max(100);
@@ -22,15 +35,18 @@ const Name = z.string().trim().min(1).max(60);
 const MANAGE = "roles:manage-roles";
 
 function requireRole(doc: Y.Doc, roleId: string): RoleRecord {
-  const role = rolesOf(doc).get(roleId);
+  const role = readRole(doc, roleId);
   if (!role) throw new EventError("not_found", `There is no role ${roleId}.`);
   return role;
 }
 
 /** The permissions of the custom roles a user holds, and whether they hold any. */
 export function customGrants(doc: Y.Doc, userId: string): { grants: string[]; hasCustomRoles: boolean } {
-  const held = assignmentsOf(doc).get(userId) ?? [];
-  return { grants: held.flatMap((id) => rolesOf(doc).get(id)?.permissions ?? []), hasCustomRoles: held.length > 0 };
+  const stored = assignmentsOf(doc).get(userId);
+  const held = readAssignment(doc, userId);
+  // A bad assignment still means someone meant to restrict this member: they hold custom roles, granting nothing.
+  if (!held) return { grants: [], hasCustomRoles: stored !== undefined };
+  return { grants: held.flatMap((id) => readRole(doc, id)?.permissions ?? []), hasCustomRoles: held.length > 0 };
 }
 
 export const roles: ModuleDefinition = {
@@ -68,8 +84,9 @@ export const roles: ModuleDefinition = {
         requireRole(ctx.doc, p.roleId);
         return () => {
           rolesOf(ctx.doc).delete(p.roleId);
-          for (const [user, held] of assignmentsOf(ctx.doc)) {
-            if (held.includes(p.roleId)) assignmentsOf(ctx.doc).set(user, held.filter((id) => id !== p.roleId));
+          for (const user of assignmentsOf(ctx.doc).keys()) {
+            const held = readAssignment(ctx.doc, user);
+            if (held?.includes(p.roleId)) assignmentsOf(ctx.doc).set(user, held.filter((id) => id !== p.roleId));
           }
         };
       },

@@ -1,6 +1,7 @@
 /** Reading and checking node placements in a view. */
 import type * as Y from "yjs";
-import { EventError, collection } from "../kit";
+import { z } from "zod";
+import { EventError, checkedRecord, collection } from "../kit";
 import type { Placement, ShapeRecord, ViewRecord } from "./schema";
 
 export const WHITEBOARD = "whiteboard";
@@ -32,9 +33,22 @@ function encodePlacement(p: Placement): StoredPlacement {
  */
 const decoded = new WeakMap<StoredPlacement, Placement>();
 
-function decodePlacement(key: string, stored: StoredPlacement): Placement {
+const StoredPlacementSchema = z.object({
+  x: z.number().finite(),
+  y: z.number().finite(),
+  width: z.number().finite(),
+  height: z.number().finite(),
+  z: z.number().finite(),
+  parent: z.string().nullable().optional(),
+  locked: z.boolean().optional(),
+  hidden: z.boolean().optional(),
+});
+
+/** The placement stored under `key`, or undefined when the record is not one (skipped and logged). */
+function decodePlacement(key: string, stored: StoredPlacement): Placement | undefined {
   let placement = decoded.get(stored);
   if (!placement) {
+    if (!checkedRecord(StoredPlacementSchema, stored, "placement", key) || !key.includes("/")) return undefined;
     const slash = key.indexOf("/");
     placement = { parent: null, locked: false, hidden: false, ...stored, viewId: key.slice(0, slash), nodeId: key.slice(slash + 1) };
     decoded.set(stored, placement);
@@ -53,7 +67,7 @@ export class Placements {
   }
   get(key: string): Placement | undefined {
     const stored = this.map.get(key);
-    return stored && decodePlacement(key, stored);
+    return stored === undefined ? undefined : decodePlacement(key, stored);
   }
   set(key: string, placement: Placement): void {
     this.map.set(key, encodePlacement(placement));
@@ -62,7 +76,10 @@ export class Placements {
     this.map.delete(key);
   }
   *entries(): IterableIterator<[string, Placement]> {
-    for (const [key, stored] of this.map.entries()) yield [key, decodePlacement(key, stored)];
+    for (const [key, stored] of this.map.entries()) {
+      const placement = decodePlacement(key, stored);
+      if (placement) yield [key, placement];
+    }
   }
   *values(): IterableIterator<Placement> {
     for (const [, placement] of this.entries()) yield placement;
@@ -101,9 +118,9 @@ export function placementsIn(doc: Y.Doc, viewId: string): Placement[] {
 }
 
 /**
- * The highest and lowest z of a view's items. Run for every node and shape placed, so it reads
- * the stored records in place (a placement's key starts with its view) and allocates nothing
- * per item: it used to decode every placement of the view into an array first.
+ * The highest and lowest z of a view's items. Run for every node and shape placed, so it walks
+ * the stored records in place (a placement's key starts with its view) and builds no array:
+ * each record is decoded (and checked) once, then read from the cache.
  */
 export function zRange(doc: Y.Doc, viewId: string): { min: number; max: number } {
   let min = 0;
@@ -114,7 +131,9 @@ export function zRange(doc: Y.Doc, viewId: string): { min: number; max: number }
   };
   const prefix = `${viewId}/`;
   placementsOf(doc).map.forEach((stored, key) => {
-    if (key.startsWith(prefix)) include(stored.z);
+    if (!key.startsWith(prefix)) return;
+    const placement = decodePlacement(key, stored); // decoded once per stored record, then cached
+    if (placement) include(placement.z);
   });
   shapesOf(doc).forEach((shape) => {
     if (shape.viewId === viewId) include(shape.z);

@@ -4,7 +4,7 @@
  */
 import { useState } from "react";
 import type * as Y from "yjs";
-import { type RoleRecord, assignmentsOf, rolesOf } from "../../../../gateway-do/src/modules/roles";
+import { type RoleRecord, assignmentsOf, readAssignment, readRole, rolesOf } from "../../../../gateway-do/src/modules/roles";
 import { listMembers, listProjectMembers } from "../../api/orgs";
 import type { OrgMember } from "../../api/types";
 import { ConfirmButton } from "../../components/ConfirmButton";
@@ -23,9 +23,15 @@ interface RolesState {
   assignments: ReadonlyMap<string, readonly string[]>;
 }
 
+/** The project's roles and who holds them, read through the module's checks (a bad record is left out). */
 const readRoles = (doc: Y.Doc): RolesState => ({
-  roles: [...rolesOf(doc).values()].sort((a, b) => a.name.localeCompare(b.name)),
-  assignments: new Map(assignmentsOf(doc).entries()),
+  roles: [...rolesOf(doc).keys()]
+    .flatMap((id) => readRole(doc, id) ?? [])
+    .sort((a, b) => a.name.localeCompare(b.name)),
+  assignments: new Map([...assignmentsOf(doc).keys()].flatMap((userId) => {
+    const held = readAssignment(doc, userId);
+    return held ? [[userId, held] as const] : [];
+  })),
 });
 
 /** A refusal or failure of an event, shaped like the API's so ErrorMessage shows it. */
