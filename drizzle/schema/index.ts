@@ -1,5 +1,5 @@
 /** The Postgres schema of Kiln: owned by the worker alone. */
 export * from "./accounts";
 export * from "./organizations";
-export * from "./gateways";
+export * from "./vpn-bridges";
 export * from "./platform";

@@ -53,17 +53,13 @@ describe("the gateway handoff", () => {
     expect(ownerClaims.roles).toEqual({ org: "owner", project: "admin" });
   });
 
-  it("pins the org to a gateway once, in the database, and audits it", async () => {
+  it("allocates no VPN bridge: an org gets one when it first launches a container", async () => {
     const { org, owner } = await orgWithRoles();
     const project = await createProject(owner.client, org.id, "org");
     await connectTo(owner.client, org.id, project.id);
-    await connectTo(owner.client, org.id, project.id);
-    const rows = await withDb(async (db) =>
-      (await db.execute(sql`select g.host, g.vpn_subnet from organizations_gateways og join gateways g on g.id = og.gateway_id where og.org_id = ${org.id}`)).rows,
-    );
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ vpn_subnet: "172.16.0.0/16" });
-    expect((await auditActions(org.id)).filter((a) => a === "gateway.allocate")).toHaveLength(1);
+    const rows = await withDb(async (db) => (await db.execute(sql`select bridge_id from organizations_vpn_bridges where org_id = ${org.id}`)).rows);
+    expect(rows).toEqual([]);
+    expect(await auditActions(org.id)).not.toContain("bridge.allocate");
   });
 
   it("needs the gateway:connect scope and a project the caller may see", async () => {

@@ -84,7 +84,7 @@ export async function orgState(orgId: string): Promise<unknown> {
       projectMembers: await q(sql`select pm.project_id, pm.user_id, pm.role from projects_members pm join projects p on p.id = pm.project_id where p.org_id = ${orgId} order by 1, 2`),
       invitations: await q(sql`select id, email, role, accepted_at from invitations where org_id = ${orgId} order by id`),
       audit: await q(sql`select count(*)::int as n, max(id)::text as last from audit_log where org_id = ${orgId}`),
-      gateway: await q(sql`select gateway_id from organizations_gateways where org_id = ${orgId}`),
+      bridge: await q(sql`select bridge_id from organizations_vpn_bridges where org_id = ${orgId}`),
     };
   });
 }

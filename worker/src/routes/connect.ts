@@ -3,10 +3,8 @@ import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../env";
-import { ensureGatewayAllocation } from "../gateway/allocation";
 import { pushMembership } from "../gateway/membership-push";
 import { signGatewayToken } from "../gateway/token";
-import { audit } from "../lib/audit";
 import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireVisibleProject } from "../orgs/membership";
 import { ProjectParams } from "../orgs/schemas";
@@ -26,7 +24,7 @@ const connectRoute = defineRoute({
   access: "sessionOrApiKey",
   tags: ["gateway"],
   summary: "Get a 5-minute token to open a project on the org's gateway",
-  description: "Needs the `gateway:connect` scope for API keys. Pins the org to a gateway on first use.",
+  description: "Needs the `gateway:connect` scope for API keys.",
   request: { params: ProjectParams },
   responses: { 200: jsonResponse(ConnectSchema, "Open `url?token=…` as a WebSocket before `expiresAt`."), 404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it.") },
 });
@@ -40,12 +38,7 @@ export const connect = createApp().openapi(connectRoute, async (c) => {
   const auth = requireAuth(c, "gateway:connect");
   const { org, project } = c.req.valid("param");
   const origin = appOrigin(c);
-  const place = await c.var.db().transaction(async (tx) => {
-    const place = await requireVisibleProject(tx, org, project, auth.user.id);
-    const { gatewayId, allocated } = await ensureGatewayAllocation(tx, org, origin.hostname);
-    if (allocated) await audit(c, tx, { orgId: org, action: "gateway.allocate", targetType: "gateway", targetId: gatewayId });
-    return place;
-  });
+  const place = await requireVisibleProject(c.var.db(), org, project, auth.user.id);
   // The gateway admits only whom its own copy of the membership names: make sure it has one.
   await pushMembership(c, org);
   const { token, expiresAt } = await signGatewayToken(c.env.JWT_PRIVATE_KEY, {

@@ -27,7 +27,7 @@ const ACTIONS: Record<string, string> = {
   "project.member.role": "changed a project role",
   "project.member.remove": "removed someone from a project",
   "project.member.leave": "left a project",
-  "gateway.allocate": "started the organization's gateway",
+  "bridge.allocate": "pinned the organization to a VPN bridge",
 };
 
 function details(data: AuditEntry["data"]): string {
