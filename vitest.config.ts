@@ -28,7 +28,10 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler: { configPath: "./wrangler.toml" },
+            // The worker's own entry, plus a gateway class running the tests' own modules.
+            main: "./gateway-do/test/entry.ts",
             miniflare: {
+              durableObjects: { GATEWAY: { className: "GatewayDO", useSQLite: true }, TEST_GATEWAY: { className: "TestGatewayDO", useSQLite: true } },
               bindings: {
                 DATABASE_URL: process.env.DATABASE_URL,
                 JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY,

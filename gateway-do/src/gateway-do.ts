@@ -7,9 +7,11 @@
  * unloaded when idle; events run through the module pipeline and land in the event log.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
-import type { EventOutcome } from "./events/pipeline";
+import type { EventOutcome, PipelineOptions } from "./events/pipeline";
+import { ModuleHost, type RouteAnswer } from "./host/module-host";
 import { Budgets, CLOSE_RATE_LIMITED, CLOSE_TOO_BIG, MAX_FRAME_BYTES, MAX_REFUSALS, MAX_SOCKETS_PER_USER, type Spend } from "./limits";
-import type { Actor } from "./modules/kit";
+import type { Actor, ModuleDefinition, PrincipalKind } from "./modules/kit";
+import { modules as registeredModules } from "./modules/registry";
 import { customGrants } from "./modules/roles";
 import { grantsFor } from "./permissions/roles";
 import { DocStore } from "./storage/doc-store";
@@ -71,7 +73,7 @@ function roomPeer(connection: Connection<SocketState>): RoomPeer {
 }
 
 /** What an event sent over HTTP answers: the same as a WebSocket ack. */
-export type EventAck = { requestId: string | null; ok: true } | { requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } };
+export type EventAck = { requestId: string | null; ok: true; result?: unknown } | { requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } };
 
 export class GatewayDO extends Server<Env> {
   // Idle sockets hibernate: the object can leave memory while clients stay connected.
@@ -94,9 +96,31 @@ export class GatewayDO extends Server<Env> {
    */
   readonly #peers = new Map<string, RoomPeer[]>();
 
+  readonly #host: ModuleHost;
+  /** The modules, their events and their storage, as the pipeline runs them. */
+  readonly #pipeline: PipelineOptions;
+
+  /** The modules this gateway runs: the registry's (a test gateway adds its own). */
+  protected moduleList(): readonly ModuleDefinition[] {
+    return registeredModules;
+  }
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     migrateMembership(ctx.storage.sql);
+    const modules = this.moduleList();
+    this.#pipeline = {
+      modules,
+      specs: new Map(modules.flatMap((m) => Object.entries(m.events).map(([action, spec]) => [`${m.name}:${action}`, spec] as const))),
+      sql: () => ctx.storage.sql,
+    };
+    this.#host = new ModuleHost(modules, {
+      sql: ctx.storage.sql,
+      transaction: (fn) => ctx.storage.transactionSync(fn),
+      projects: () => this.membership().projects.map((p) => p.id),
+      runEvent: (project, raw, principal, grants) =>
+        this.#runEvent({ kind: principal.kind, id: `${principal.kind}:${principal.id}`, actor: () => ({ userId: `${principal.kind}:${principal.id}`, grants, principal }) }, project, raw),
+    });
     // A heartbeat costs the gateway nothing: the runtime answers it without waking any code (and
     // so without a budget: a flood of pings stalls nobody). `{"type":"ping"}` gets the full status.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", JSON.stringify({ type: "pong" })));
@@ -117,7 +141,7 @@ export class GatewayDO extends Server<Env> {
         }
         return list;
       };
-      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined);
+      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined, this.#pipeline);
       for (const connection of this.getConnections<SocketState>(`project:${project}`)) {
         const state = connection.state;
         if (state?.project === project) room.restore({ id: connection.id, userId: state.userId, clients: state.clients ?? [] });
@@ -128,8 +152,16 @@ export class GatewayDO extends Server<Env> {
     return room;
   }
 
-  async #scheduleAlarm(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + ALARM_INTERVAL_MS);
+  /**
+   * One alarm for everything: the earliest of what any module asks for (with no project open
+   * too) and, while projects are loaded, the next look for idle ones.
+   */
+  async #scheduleAlarm(now = Date.now()): Promise<void> {
+    const wanted = [this.#host.nextAlarm(now), this.#rooms.size > 0 ? now + ALARM_INTERVAL_MS : null].filter((t) => t !== null);
+    if (wanted.length === 0) return;
+    const at = Math.max(now, Math.min(...wanted));
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || at < current) await this.ctx.storage.setAlarm(at);
   }
 
   /** The actor for a member in a project: built-in roles from the membership, custom roles from the doc. */
@@ -145,11 +177,11 @@ export class GatewayDO extends Server<Env> {
    * answered for this user and project recently gets the same answer again without running
    * twice: a client retrying after a reconnect cannot apply an event twice.
    */
-  #runEvent(userId: string, roles: SocketState["roles"], project: string, raw: unknown, depth = 0): EventOutcome {
+  #runEvent(who: EventSender, project: string, raw: unknown, depth = 0): EventOutcome {
     const room = this.#room(project);
     const requestId = (raw as { requestId?: unknown } | null)?.requestId;
     if (typeof requestId === "string" && depth === 0) {
-      const earlier = this.#eventLog.find(userId, project, requestId, Date.now() - DEDUPE_WINDOW_MS);
+      const earlier = this.#eventLog.find(who.id, project, requestId, Date.now() - DEDUPE_WINDOW_MS);
       const type = (raw as { type?: unknown }).type;
       if (earlier && earlier.type !== type) {
         return { ok: false, requestId, type: typeof type === "string" ? type : null, error: { code: "request_id_reused", message: `Request id ${requestId} was used for another event: use a new id per event.` } };
@@ -160,9 +192,10 @@ export class GatewayDO extends Server<Env> {
           : { ok: false, requestId, type: earlier.type, error: { code: earlier.errorCode ?? "refused", message: earlier.errorMessage ?? "" } };
       }
     }
-    const outcome = room.runEvent(this.#actor(userId, roles, project, room), raw);
+    const outcome = room.runEvent(who.actor(room), raw);
     this.#eventLog.append({
-      userId,
+      actorKind: who.kind,
+      userId: who.id,
       project,
       type: outcome.type,
       requestId: outcome.requestId,
@@ -171,9 +204,15 @@ export class GatewayDO extends Server<Env> {
       errorMessage: outcome.ok ? null : outcome.error.message,
     });
     if (outcome.ok && depth < MAX_FOLLOW_UP_DEPTH) {
-      outcome.followUps.forEach((event, i) => this.#runEvent(userId, roles, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, depth + 1));
+      outcome.followUps.forEach((event, i) => this.#runEvent(who, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, depth + 1));
     }
+    if (this.#host.hasAlarms) void this.#scheduleAlarm(); // a module may want its alarm sooner now
     return outcome;
+  }
+
+  /** A member as the sender of events in a project. */
+  #member(userId: string, roles: SocketState["roles"], project: string): EventSender {
+    return { kind: "user", id: userId, actor: (room) => this.#actor(userId, roles, project, room) };
   }
 
   /**
@@ -183,7 +222,21 @@ export class GatewayDO extends Server<Env> {
   applyEvent(project: string, userId: string, event: unknown): EventAck {
     const access = projectAccess(this.membership(), userId, project);
     if (!access.ok) return { requestId: null, ok: false, error: { code: "forbidden", message: accessDeniedReason(access.reason, false) } };
-    return toAck(this.#runEvent(userId, access.roles, project, event));
+    return toAck(this.#runEvent(this.#member(userId, access.roles, project), project, event));
+  }
+
+  /**
+   * A request to a module's route (RPC from the worker). `member` is the user the worker
+   * authenticated (checked again here against the gateway's membership), or null when the
+   * module checks the bearer's credentials itself.
+   */
+  moduleRequest(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; member: string | null; bearer: string | null }): RouteAnswer {
+    if (input.member !== null && !this.membership().members.some((m) => m.userId === input.member)) {
+      return { status: 404, body: { error: { code: "not_found", message: "No such organization, or you are not a member of it." } } };
+    }
+    const answer = this.#host.request(input);
+    if (this.#host.hasAlarms) void this.#scheduleAlarm();
+    return answer;
   }
 
   /** A page of the org's event log, newest first (RPC; the worker checks the caller is an org admin). */
@@ -213,8 +266,15 @@ export class GatewayDO extends Server<Env> {
     if (snapshot.org !== this.name) return { applied: false, reason: "invalid", message: `snapshot for org ${snapshot.org} sent to the gateway of ${this.name}` };
     const stored = storedVersion(this.ctx.storage.sql);
     if (stored !== null && snapshot.version < stored) return { applied: false, reason: "stale", version: stored };
+    const previous = stored === null ? null : this.membership();
     this.ctx.storage.transactionSync(() => writeMembership(this.ctx.storage.sql, snapshot));
     this.#snapshot = snapshot;
+    if (previous) {
+      const members = new Set(snapshot.members.map((m) => m.userId));
+      this.#host.membershipChanged(previous.members.map((m) => m.userId).filter((id) => !members.has(id)));
+      const projects = new Set(snapshot.projects.map((p) => p.id));
+      for (const gone of previous.projects.filter((p) => !projects.has(p.id))) this.#dropProject(gone.id);
+    }
     this.#peers.clear();
     let closed = 0;
     for (const connection of this.getConnections<SocketState>()) {
@@ -345,7 +405,7 @@ export class GatewayDO extends Server<Env> {
       const requestId = (parsed.data.event as { requestId?: unknown } | null)?.requestId;
       return send({ type: "ack", requestId: typeof requestId === "string" ? requestId : null, ok: false, error: { code: "rate_limited", message: "Too many events: slow down." } });
     }
-    send({ type: "ack", ...toAck(this.#runEvent(state.userId, state.roles, state.project, parsed.data.event)) } as ServerMessage);
+    send({ type: "ack", ...toAck(this.#runEvent(this.#member(state.userId, state.roles, state.project), state.project, parsed.data.event)) } as ServerMessage);
   }
 
   /** Answers an event refused for the frame budget, unparsed, so its sender knows to slow down (other text gets nothing). */
@@ -395,8 +455,18 @@ export class GatewayDO extends Server<Env> {
   }
 
   /** Runs modules' periodic work, compacts grown logs and unloads projects nobody has used for a while. */
+  /** A deleted project: its doc dropped from memory and storage, its modules' data too (its sockets are closed with the others that lost access). */
+  #dropProject(project: string): void {
+    this.#rooms.get(project)?.unload();
+    this.#rooms.delete(project);
+    this.#peers.delete(project);
+    this.#docs.drop(project);
+    this.#host.projectDeleted(project);
+  }
+
   override async onAlarm(): Promise<void> {
     const now = Date.now();
+    this.#host.runAlarms(now);
     const idleMs = Number(this.env.GATEWAY_IDLE_MS || 60_000);
     const members = new Set(this.membership().members.map((m) => m.userId));
     for (const [project, room] of this.#rooms) {
@@ -409,7 +479,7 @@ export class GatewayDO extends Server<Env> {
         this.#rooms.delete(project);
       }
     }
-    if (this.#rooms.size > 0) await this.ctx.storage.setAlarm(now + ALARM_INTERVAL_MS);
+    await this.#scheduleAlarm(Date.now());
   }
 
   /** Project ids whose docs are in memory (for tests and diagnostics). */
@@ -418,6 +488,14 @@ export class GatewayDO extends Server<Env> {
   }
 }
 
+/** Who sends an event: their kind and id (as the log records them), and how to build their actor in a room. */
+interface EventSender {
+  kind: PrincipalKind;
+  id: string;
+  actor: (room: ProjectRoom) => Actor;
+}
+
 function toAck(outcome: EventOutcome): EventAck {
-  return outcome.ok ? { requestId: outcome.requestId, ok: true } : { requestId: outcome.requestId, ok: false, error: outcome.error };
+  if (!outcome.ok) return { requestId: outcome.requestId, ok: false, error: outcome.error };
+  return outcome.result === undefined ? { requestId: outcome.requestId, ok: true } : { requestId: outcome.requestId, ok: true, result: outcome.result };
 }

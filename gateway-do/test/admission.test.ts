@@ -103,6 +103,23 @@ describe("nothing unauthenticated reaches a gateway", () => {
   });
 });
 
+describe("a module's routes under /gw/{org}/m/{module}", () => {
+  it("reach a gateway only for a member of the org, or with a bearer once the org is known to exist", async () => {
+    const unknown = uuid();
+    expect((await SELF.fetch(`http://kiln.test/gw/${unknown}/m/tickets/whoami`)).status).toBe(401);
+    const forged = await SELF.fetch(`http://kiln.test/gw/${unknown}/m/tickets/whoami`, { headers: { authorization: "Bearer not-a-ticket" } });
+    expect(forged.status).toBe(404);
+    expect(await gatewayExists(unknown)).toBe(false);
+    const { org, owner } = await orgWithRoles();
+    // The org's gateway runs the registry's modules, none of which has this route: the gateway says so.
+    const res = await call(owner.client, `/gw/${org.id}/m/tickets/whoami`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: "not_found", message: "Module tickets has no GET /whoami." } });
+    expect((await call(newClient(), `/gw/${org.id}/m/tickets/whoami`)).status).toBe(401);
+    expect((await SELF.fetch(`http://kiln.test/gw/${org.id}/m/Not_A_Module/x`)).status).toBe(404);
+  });
+});
+
 describe("an org id in another letter case", () => {
   it("names the same gateway, the same rows and the same token", async () => {
     const { org, owner } = await orgWithRoles();

@@ -22,7 +22,7 @@ import { auditLogRoutes } from "./routes/audit-log";
 import { connect } from "./routes/connect";
 import { devMailbox } from "./routes/dev-mailbox";
 import { docs } from "./routes/docs";
-import { gateway } from "./routes/gateway";
+import { gateway, moduleCaller } from "./routes/gateway";
 import { gatewayEvents } from "./routes/gateway-events";
 import { health } from "./routes/health";
 import { invitationRoutes } from "./routes/invitations";
@@ -46,6 +46,9 @@ for (const path of ["/api/*", "/gw/:org/projects/:project/events", "/gw/:org/eve
   app.use(path, ...apiGuards);
   guardedPaths.add("ALL", path, true);
 }
+
+// A module's routes: the same guards, but a bearer that is not an API key is the module's to check.
+app.use("/gw/:org/m/*", database, strictCors, requireSameOrigin, limitBody, requireJson, moduleCaller);
 
 app.route("/api", health);
 app.route("/api/auth", auth);

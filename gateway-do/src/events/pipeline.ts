@@ -6,7 +6,7 @@
 import type * as Y from "yjs";
 import { z } from "zod";
 import { isAllowed } from "../permissions/permission";
-import { type Actor, EventError, type ModuleDefinition, newRecordId } from "../modules/kit";
+import { type Actor, type Change, type ChangeWithResult, EventError, type ModuleDefinition, type ModuleSql, newRecordId, principalOf } from "../modules/kit";
 import { eventSpecs as registeredSpecs, modules as registeredModules } from "../modules/registry";
 import { captureUpdate } from "../sync/capture";
 
@@ -22,7 +22,15 @@ export interface EventFailure {
 }
 
 export type EventOutcome =
-  | { ok: true; requestId: string; type: string; update: Uint8Array | null; followUps: { type: string; [field: string]: unknown }[] }
+  | {
+      ok: true;
+      requestId: string;
+      type: string;
+      update: Uint8Array | null;
+      followUps: { type: string; [field: string]: unknown }[];
+      /** What the reducer returned for the sender alone (their ack), if anything. */
+      result?: unknown;
+    }
   | { ok: false; requestId: string | null; type: string | null; error: EventFailure };
 
 function fieldsOf(error: z.ZodError): Record<string, string[]> {
@@ -36,6 +44,10 @@ export interface PipelineOptions {
   newId?: () => string;
   /** The transaction origin, so listeners can tell server events from client edits. */
   origin?: unknown;
+  /** The module's private tables, where the gateway runs the pipeline. */
+  sql?: (module: string) => ModuleSql;
+  /** The project the doc is, where the gateway runs the pipeline. */
+  project?: string;
   specs?: typeof registeredSpecs;
   modules?: readonly ModuleDefinition[];
 }
@@ -54,13 +66,15 @@ export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: Pipeli
   if (!spec) return fail("unknown_event", `No module handles "${type}".`);
   const parsed = spec.schema.safeParse(payload);
   if (!parsed.success) return fail("invalid_payload", `Invalid ${type}: check ${Object.keys(fieldsOf(parsed.error)).join(", ")}.`, fieldsOf(parsed.error));
+  const principal = principalOf(actor);
+  if (!(spec.principals ?? ["user"]).includes(principal.kind)) return fail("forbidden", `A ${principal.kind} cannot send ${type}.`);
   const needed = spec.permission(parsed.data);
   if (!isAllowed(actor.grants, needed)) return fail("forbidden", `You lack the permission ${needed}.`);
 
   const followUps: { type: string; [field: string]: unknown }[] = [];
-  let change: () => void;
+  let reduced: Change | ChangeWithResult;
   try {
-    change = spec.reduce(
+    reduced = spec.reduce(
       {
         doc,
         actor,
@@ -69,6 +83,8 @@ export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: Pipeli
         can: (permission) => isAllowed(actor.grants, permission),
         emit: (event) => followUps.push(event),
         modules: options.modules ?? registeredModules,
+        sql: options.sql?.(type.slice(0, type.indexOf(":"))),
+        project: options.project,
       },
       parsed.data,
     );
@@ -77,6 +93,9 @@ export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: Pipeli
     throw error;
   }
 
+  const change = typeof reduced === "function" ? reduced : reduced.change;
   const update = captureUpdate(doc, () => doc.transact(change, options.origin ?? "event"));
-  return { ok: true, requestId: id, type, update, followUps };
+  const outcome: EventOutcome = { ok: true, requestId: id, type, update, followUps };
+  if (typeof reduced !== "function") outcome.result = reduced.result;
+  return outcome;
 }

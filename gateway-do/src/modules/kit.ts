@@ -8,11 +8,29 @@
 import type * as Y from "yjs";
 import type { z } from "zod";
 
+/** The kinds of actor: a member, a user container, a VPN bridge, or the gateway itself (a module's alarm). */
+export const PRINCIPAL_KINDS = ["user", "container", "bridge", "system"] as const;
+export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
+
+/** Who acts, by kind and id (a system principal's id is its module's name). */
+export interface Principal {
+  kind: PrincipalKind;
+  id: string;
+}
+
 /** Who sends an event, as the gateway knows them. */
 export interface Actor {
+  /** For a member, their user id; for another principal, `{kind}:{id}` (what records name as author). */
   userId: string;
   /** Permission strings the actor holds in this project. */
   grants: readonly string[];
+  /** The principal; a member when absent. */
+  principal?: Principal;
+}
+
+/** The actor's principal (a member when the actor names none). */
+export function principalOf(actor: Actor): Principal {
+  return actor.principal ?? { kind: "user", id: actor.userId };
 }
 
 /** A refusal with a stable code and a sentence for the person. */
@@ -39,18 +57,63 @@ export interface ReduceContext {
   emit(event: { type: string; [field: string]: unknown }): void;
   /** Every loaded module (to let each clean its data when a node goes). */
   modules: readonly ModuleDefinition[];
+  /** The module's private SQLite tables, on the gateway (absent where the pipeline runs elsewhere, as in a browser). */
+  sql?: ModuleSql;
+  /** The project the event runs in, on the gateway. */
+  project?: string;
+}
+
+/** What a module sees of the org gateway's SQLite: its own tables, named `{module}_…`. */
+export interface ModuleSql {
+  exec<T extends Record<string, string | number | null | ArrayBuffer>>(query: string, ...bindings: unknown[]): { toArray(): T[] };
+}
+
+/** What a module's host-level hooks (alarms, routes, membership, project deletion) are given. */
+export interface HostContext {
+  sql: ModuleSql;
+  now: number;
+  /** The org's projects. */
+  projects(): readonly string[];
+  /** Runs an event in a project as `principal`, through the same pipeline as any (validated, authorized, logged). */
+  runEvent(project: string, event: { type: string; requestId?: string; [field: string]: unknown }, principal: Principal): { ok: boolean; error?: { code: string; message: string }; result?: unknown };
+}
+
+/** A request to a module's route, as the gateway hands it over (no Workers types here). */
+export interface ModuleRequest {
+  principal: Principal;
+  /** The path below `/gw/{org}/m/{module}`, e.g. `/whoami`. */
+  path: string;
+  query: Record<string, string>;
+  body: unknown;
+}
+
+/** An HTTP endpoint under `/gw/{org}/m/{module}/…`. */
+export interface RouteSpec {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  /** Which kinds of principal may call it. */
+  principals: readonly PrincipalKind[];
+  handle: (host: HostContext, request: ModuleRequest) => { status: number; body: unknown };
 }
 
 /** The writes of an event, run inside the transaction. Must not throw. */
 export type Change = () => void;
 
+/** A change, and a result for the sender alone (in their ack: a freshly minted secret, say). */
+export interface ChangeWithResult {
+  change: Change;
+  result: unknown;
+}
+
 export interface EventSpec<S extends z.ZodType = z.ZodType> {
   /** The payload (the event minus `type` and `requestId`). */
   schema: S;
+  /** Which kinds of principal may send it; members only when absent. */
+  principals?: readonly PrincipalKind[];
   /** The permission the actor needs. */
   permission: (payload: z.infer<S>) => string;
-  /** Checks (throwing EventError) and returns the change. */
-  reduce: (ctx: ReduceContext, payload: z.infer<S>) => Change;
+  /** Checks (throwing EventError) and returns the change, maybe with a result for the sender. */
+  reduce: (ctx: ReduceContext, payload: z.infer<S>) => Change | ChangeWithResult;
 }
 
 /** Keeps each event's payload type while the module holds a map of differently typed events. */
@@ -82,6 +145,23 @@ export interface ModuleDefinition {
   seed?: (doc: Y.Doc, now: number) => void;
   /** Periodic work, run from the gateway's alarm on loaded projects: a change to make, or null. */
   periodic?: (ctx: PeriodicContext) => Change | null;
+  /** Private SQLite tables in the org's gateway (for what must not sit in a shared doc): migrations in order, each run once. */
+  storage?: { migrations: readonly string[] };
+  /** When the module next needs the org's alarm (ms since the epoch), or null; asked whenever the alarm is set. */
+  nextAlarm?: (host: HostContext) => number | null;
+  /** The alarm the module asked for has come: it fires with no project open too. */
+  onAlarm?: (host: HostContext) => void;
+  /** HTTP endpoints under `/gw/{org}/m/{module}/…`. */
+  routes?: readonly RouteSpec[];
+  /**
+   * Who a request to a non-member route is (a container's bearer token, checked against the
+   * module's storage), or null. The worker authenticates members itself.
+   */
+  authenticate?: (host: HostContext, credentials: { bearer: string | null }) => Principal | null;
+  /** Members left the organization: revoke what they held. */
+  onMembershipChanged?: (host: HostContext, change: { removed: readonly string[] }) => void;
+  /** A project was deleted: drop what the module keeps about it. */
+  onProjectDeleted?: (host: HostContext, project: string) => void;
 }
 
 export interface PeriodicContext {

@@ -1,9 +1,13 @@
 /** The org's event log in the DO's SQLite: every event, who sent it, to which project, and how it ended. */
+import type { PrincipalKind } from "../modules/kit";
 import type { Sql } from "./doc-store";
 
 export interface EventLogEntry {
   id: number;
   at: string;
+  /** Who acted: a member, a container, a bridge, or the gateway itself (a module's alarm). */
+  actorKind: PrincipalKind;
+  /** The member's user id, or the other principal's id. */
   userId: string;
   project: string;
   type: string | null;
@@ -13,7 +17,7 @@ export interface EventLogEntry {
   errorMessage: string | null;
 }
 
-type Row = { id: number; at: number; user_id: string; project: string; type: string | null; request_id: string | null; ok: number; error_code: string | null; error_message: string | null };
+type Row = { id: number; at: number; actor_kind: string; user_id: string; project: string; type: string | null; request_id: string | null; ok: number; error_code: string | null; error_message: string | null };
 
 /** Outcomes kept in memory at most (about 100 bytes each); older lookups query SQLite. */
 const MAX_RECENT = 50_000;
@@ -45,6 +49,9 @@ export class EventLog {
       error_code text,
       error_message text
     )`);
+    // Added with actors beyond members; rows from before were all members'.
+    const columns = sql.exec<{ name: string }>("pragma table_info(event_log)").toArray();
+    if (!columns.some((c) => c.name === "actor_kind")) sql.exec("alter table event_log add column actor_kind text not null default 'user'");
     sql.exec("create index if not exists event_log_request on event_log (user_id, project, request_id)");
     // For loading the recent window on wake without scanning the whole log.
     sql.exec("create index if not exists event_log_at on event_log (at)");
@@ -92,12 +99,12 @@ export class EventLog {
   }
 
   /** Records one event's outcome. */
-  append(entry: Omit<EventLogEntry, "id" | "at">): void {
+  append(entry: Omit<EventLogEntry, "id" | "at" | "actorKind"> & { actorKind?: PrincipalKind }): void {
     const at = Date.now();
     const errorMessage = entry.errorMessage?.slice(0, 500) ?? null;
     this.sql.exec(
-      "insert into event_log (at, user_id, project, type, request_id, ok, error_code, error_message) values (?, ?, ?, ?, ?, ?, ?, ?)",
-      at, entry.userId, entry.project, entry.type, entry.requestId, entry.ok ? 1 : 0, entry.errorCode, errorMessage,
+      "insert into event_log (at, actor_kind, user_id, project, type, request_id, ok, error_code, error_message) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      at, entry.actorKind ?? "user", entry.userId, entry.project, entry.type, entry.requestId, entry.ok ? 1 : 0, entry.errorCode, errorMessage,
     );
     // Before the first lookup, memory is not kept: that lookup loads what it needs.
     if (entry.requestId !== null && this.#since !== null) {
@@ -111,7 +118,7 @@ export class EventLog {
       .exec<Row>("select * from event_log where id < ? order by id desc limit ?", options.before ?? Number.MAX_SAFE_INTEGER, options.limit + 1)
       .toArray();
     const entries = rows.slice(0, options.limit).map((r) => ({
-      id: r.id, at: new Date(r.at).toISOString(), userId: r.user_id, project: r.project, type: r.type, requestId: r.request_id, ok: r.ok === 1, errorCode: r.error_code, errorMessage: r.error_message,
+      id: r.id, at: new Date(r.at).toISOString(), actorKind: r.actor_kind as PrincipalKind, userId: r.user_id, project: r.project, type: r.type, requestId: r.request_id, ok: r.ok === 1, errorCode: r.error_code, errorMessage: r.error_message,
     }));
     return { entries, nextBefore: rows.length > options.limit ? entries.at(-1)!.id : null };
   }

@@ -11,7 +11,7 @@
  * reader without being decoded and re-encoded on the way.
  */
 import * as Y from "yjs";
-import { type EventOutcome, runEvent } from "../events/pipeline";
+import { type EventOutcome, type PipelineOptions, runEvent } from "../events/pipeline";
 import type { Actor } from "../modules/kit";
 import { editableTexts, modules } from "../modules/registry";
 import { isAllowed } from "../permissions/permission";
@@ -64,6 +64,8 @@ export class ProjectRoom {
     private readonly peers: () => Iterable<RoomPeer>,
     /** Past this many stored bytes, events and edits are refused. */
     private readonly maxBytes = MAX_DOC_BYTES,
+    /** The modules and storage the pipeline runs with (the registry's by default). */
+    private readonly pipeline: PipelineOptions = {},
   ) {
     const stored = store.read(project);
     if (stored.snapshot && stored.stateVector && stored.updates.length === 0) {
@@ -80,6 +82,10 @@ export class ProjectRoom {
   /** A connection that was already here when the room was (re)built, say after hibernation: its client ids stay its own. */
   restore(peer: { id: string; userId: string; clients: readonly number[] }): void {
     for (const client of peer.clients) this.#owners.set(client, { peer: peer.id, userId: peer.userId });
+  }
+
+  get #modules() {
+    return this.pipeline.modules ?? modules;
   }
 
   /** False while the room serves its stored snapshot and has not decoded it yet. */
@@ -136,7 +142,7 @@ export class ProjectRoom {
   }
 
   #seed(): void {
-    const update = captureUpdate(this.doc, () => this.doc.transact(() => modules.forEach((m) => m.seed?.(this.doc, Date.now())), "seed"));
+    const update = captureUpdate(this.doc, () => this.doc.transact(() => this.#modules.forEach((m) => m.seed?.(this.doc, Date.now())), "seed"));
     if (update) this.store.append(this.project, update);
   }
 
@@ -276,7 +282,7 @@ export class ProjectRoom {
       const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" ? (raw as { requestId: string }).requestId : null;
       return { ok: false, requestId, type: null, error: { code: "doc_too_large", message: this.#fullMessage() } };
     }
-    const outcome = runEvent(this.doc, raw, actor);
+    const outcome = runEvent(this.doc, raw, actor, { ...this.pipeline, project: this.project });
     if (outcome.ok && outcome.update) {
       this.#persist(outcome.update);
       this.#broadcast(updateFrame(outcome.update));
@@ -299,7 +305,7 @@ export class ProjectRoom {
 
   /** Runs the modules' periodic work in one transaction; the change is stored, then sent. */
   runPeriodic(members: ReadonlySet<string>, now = Date.now()): boolean {
-    const changes = modules.map((m) => m.periodic?.({ doc: this.doc, now, members }) ?? null).filter((c) => c !== null);
+    const changes = this.#modules.map((m) => m.periodic?.({ doc: this.doc, now, members }) ?? null).filter((c) => c !== null);
     if (changes.length === 0) return false;
     const update = captureUpdate(this.doc, () => this.doc.transact(() => changes.forEach((change) => change()), "periodic"));
     if (!update) return false;

@@ -81,7 +81,8 @@ export const ClientMessageSchema = z.discriminatedUnion("type", [
 
 /** What the gateway sends as text. */
 export type ServerMessage =
-  | { type: "ack"; requestId: string; ok: true }
+  /** `result`: what the event's reducer returned for its sender alone. */
+  | { type: "ack"; requestId: string; ok: true; result?: unknown }
   | { type: "ack"; requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } }
   | { type: "rejected-update"; reason: string }
   /** To `{"type":"ping"}`; a bare `ping` is answered `{"type":"pong"}` by the runtime itself. */

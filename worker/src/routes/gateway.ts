@@ -9,7 +9,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { getServerByName } from "partyserver";
 import { parseSocketPath, verifyGatewayToken } from "../../../gateway-do/src/auth";
 import { CLOSE_UNAUTHENTICATED } from "../../../gateway-do/src/gateway-do";
-import { requireAuth } from "../auth/middleware";
+import { eq } from "drizzle-orm";
+import { createMiddleware } from "hono/factory";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { organizations } from "../../../drizzle/schema";
+import { API_KEY_PREFIX, authenticate, requireAuth } from "../auth/middleware";
+import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireOrgMember } from "../orgs/membership";
@@ -91,6 +96,48 @@ gateway.get("/:org/projects/:project/ws", async (c) => {
   for (const name of [...headers.keys()]) if (name.startsWith("x-partykit-")) headers.delete(name);
   const stub = await getServerByName(c.env.GATEWAY, path.org);
   return stub.fetch(new Request(url, { headers }));
+});
+
+/**
+ * Who calls a module's route: a member (a session, or an API key) as the other API routes
+ * authenticate them; any other bearer is left for the module to check (a container's token).
+ */
+export const moduleCaller = createMiddleware<AppEnv>(async (c, next) => {
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+  if (bearer && !bearer.startsWith(API_KEY_PREFIX)) return next();
+  return authenticate(c, next);
+});
+
+const MODULE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
+/**
+ * `/gw/{org}/m/{module}/…`: a module's routes (gateway-do's ModuleHost answers them). A
+ * member is checked against Postgres here and again by the gateway; a bearer the module
+ * checks itself reaches the gateway only once the organization is known to exist.
+ */
+gateway.all("/:org/m/:module/*", async (c) => {
+  const org = c.req.param("org");
+  const module = c.req.param("module");
+  if (!z.uuid().safeParse(org).success || !MODULE_NAME.test(module)) throw new ApiError(404, "not_found", "No such module endpoint.");
+  const path = new URL(c.req.url).pathname.slice(`/gw/${org}/m/${module}`.length) || "/";
+  const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? null;
+  const db = c.var.db();
+  let member: string | null = null;
+  if (c.var.auth) {
+    const auth = requireAuth(c, c.req.method === "GET" ? "projects:read" : "projects:write");
+    await requireOrgMember(db, org, auth.user.id);
+    member = auth.user.id;
+  } else if (bearer) {
+    const [known] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, org)).limit(1);
+    if (!known) throw new ApiError(404, "not_found", "No such organization.");
+  } else {
+    throw new ApiError(401, "unauthenticated", "Sign in, or send the bearer token this endpoint takes.");
+  }
+  const body: unknown = c.req.method === "GET" || c.req.method === "HEAD" ? null : await c.req.json().catch(() => null);
+  const query = Object.fromEntries(new URL(c.req.url).searchParams);
+  const stub = await getServerByName(c.env.GATEWAY, org);
+  const answer = (await stub.moduleRequest({ module, method: c.req.method, path, query, body, member, bearer: member ? null : bearer })) as { status: number; body: unknown };
+  return c.json(answer.body, answer.status as ContentfulStatusCode);
 });
 
 gateway.all("/*", () => {

@@ -1,0 +1,114 @@
+/**
+ * What the org's gateway does for its modules beyond events on a project doc: their private
+ * tables, one alarm for all of them (the earliest any module asks for, with no project open
+ * too), their routes under `/gw/{org}/m/{module}/…`, and the hooks for members leaving and
+ * projects going. Events a module runs itself (a system transition) go through the same
+ * pipeline as anyone's, as a `system` principal allowed only its own module's permissions.
+ */
+import type { EventOutcome } from "../events/pipeline";
+import { type HostContext, type ModuleDefinition, type ModuleSql, type Principal, type RouteSpec, newRecordId } from "../modules/kit";
+import { migrateModules } from "./module-storage";
+
+/** What the host needs from the gateway around it. */
+export interface HostEnvironment {
+  sql: ModuleSql;
+  transaction(fn: () => void): void;
+  /** The org's projects. */
+  projects(): readonly string[];
+  /** Runs an event in a project as `principal` with `grants`, logged like any. */
+  runEvent(project: string, raw: unknown, principal: Principal, grants: readonly string[]): EventOutcome;
+}
+
+export type RouteAnswer = { status: number; body: unknown };
+
+export class ModuleHost {
+  readonly #byName: ReadonlyMap<string, ModuleDefinition>;
+
+  constructor(
+    readonly modules: readonly ModuleDefinition[],
+    private readonly env: HostEnvironment,
+  ) {
+    this.#byName = new Map(modules.map((m) => [m.name, m]));
+    migrateModules(env.sql, modules, env.transaction);
+  }
+
+  /** What `module`'s hooks are given. */
+  context(module: ModuleDefinition, now = Date.now()): HostContext {
+    return {
+      sql: this.env.sql,
+      now,
+      projects: () => this.env.projects(),
+      runEvent: (project, event, principal) => {
+        const outcome = this.env.runEvent(project, { requestId: `${module.name}.${newRecordId()}`, ...event }, principal, [`${module.name}:*`]);
+        return outcome.ok ? { ok: true, result: outcome.result } : { ok: false, error: outcome.error };
+      },
+    };
+  }
+
+  /** Whether any module schedules alarms (else events need not look at the alarm). */
+  get hasAlarms(): boolean {
+    return this.modules.some((m) => m.nextAlarm);
+  }
+
+  /** The earliest time any module needs the alarm, or null. */
+  nextAlarm(now = Date.now()): number | null {
+    let next: number | null = null;
+    for (const module of this.modules) {
+      const at = module.nextAlarm?.(this.context(module, now)) ?? null;
+      if (at !== null && (next === null || at < next)) next = at;
+    }
+    return next;
+  }
+
+  /** Runs the alarm of every module whose time has come. */
+  runAlarms(now = Date.now()): void {
+    for (const module of this.modules) {
+      const at = module.nextAlarm?.(this.context(module, now)) ?? null;
+      if (at === null || at > now) continue;
+      try {
+        module.onAlarm?.(this.context(module, now));
+      } catch (error) {
+        // One module's failure must not stop the others' alarms, nor the gateway's own work.
+        console.error(`module ${module.name}: its alarm failed`, error);
+      }
+    }
+  }
+
+  /** The route of `module` for `method` and `path`, or why there is none. */
+  route(moduleName: string, method: string, path: string): { module: ModuleDefinition; route: RouteSpec } | null {
+    const module = this.#byName.get(moduleName);
+    const route = module?.routes?.find((r) => r.method === method && r.path === path);
+    return module && route ? { module, route } : null;
+  }
+
+  /**
+   * Answers a request to a module's route. `member` is the user the worker authenticated, if
+   * any; otherwise the module itself says who the bearer of `credentials` is.
+   */
+  request(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; member: string | null; bearer: string | null }): RouteAnswer {
+    const found = this.route(input.module, input.method, input.path);
+    if (!found) return { status: 404, body: { error: { code: "not_found", message: `Module ${input.module} has no ${input.method} ${input.path}.` } } };
+    const { module, route } = found;
+    const host = this.context(module);
+    const principal: Principal | null = input.member !== null ? { kind: "user", id: input.member } : (module.authenticate?.(host, { bearer: input.bearer }) ?? null);
+    if (!principal) return { status: 401, body: { error: { code: "unauthenticated", message: "Sign in, or send the credentials this endpoint takes." } } };
+    if (!route.principals.includes(principal.kind)) return { status: 403, body: { error: { code: "forbidden", message: `A ${principal.kind} may not call ${input.method} ${input.path}.` } } };
+    try {
+      return route.handle(host, { principal, path: input.path, query: input.query, body: input.body });
+    } catch (error) {
+      console.error(`module ${module.name}: ${input.method} ${input.path} failed`, error);
+      return { status: 500, body: { error: { code: "internal", message: "The module failed to answer." } } };
+    }
+  }
+
+  /** Members left the organization. */
+  membershipChanged(removed: readonly string[]): void {
+    if (removed.length === 0) return;
+    for (const module of this.modules) module.onMembershipChanged?.(this.context(module), { removed });
+  }
+
+  /** A project was deleted. */
+  projectDeleted(project: string): void {
+    for (const module of this.modules) module.onProjectDeleted?.(this.context(module), project);
+  }
+}
