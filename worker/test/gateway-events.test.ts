@@ -37,6 +37,10 @@ describe("POST /gw/{org}/projects/{project}/events", () => {
     // A request id names one event: a retry gets the same answer, another event is refused.
     expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "whiteboard:delete-view", requestId: "r4", viewId: "main" } }), 409)).error.code).toBe("last_view");
     expect((await expectJson<ApiError>(call(owner.client, path, { body: { type: "notes:create", requestId: "r4", viewId: "main" } }), 409)).error.code).toBe("request_id_reused");
+    // A module's own code answers the status the module declares (it fell back to an undeclared 422).
+    await expectJson(call(owner.client, path, { body: { type: "notes:create", requestId: "r5", id: "self-loop-note", viewId: "main" } }), 200);
+    const loop = { type: "core-graph:connect", requestId: "r6", from: "self-loop-note", to: "self-loop-note", kind: "references" };
+    expect((await expectJson<ApiError>(call(owner.client, path, { body: loop }), 400)).error.code).toBe("invalid_edge");
   });
 
   it("refuses outsiders, members-only projects they are not in, and keys without the scope", async () => {

@@ -15,6 +15,30 @@ export const EnvelopeSchema = z.looseObject({
   requestId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits and _ . : - only."),
 });
 
+/** Codes the pipeline and the gateway refuse events with, whatever the module, and their HTTP status. */
+export const PIPELINE_ERRORS: Readonly<Record<string, number>> = {
+  invalid_event: 400,
+  invalid_payload: 400,
+  unknown_event: 400,
+  forbidden: 403,
+  request_id_reused: 409,
+  doc_too_large: 413,
+  rate_limited: 429,
+};
+
+/** Every refusal code of the pipeline and of `modules`, with its HTTP status; two modules may not give one code two statuses. */
+export function errorStatuses(modules: readonly ModuleDefinition[]): ReadonlyMap<string, number> {
+  const statuses = new Map(Object.entries(PIPELINE_ERRORS));
+  for (const module of modules) {
+    for (const [code, status] of Object.entries(module.errors ?? {})) {
+      const known = statuses.get(code);
+      if (known !== undefined && known !== status) throw new Error(`module ${module.name} answers ${code} with ${status}, elsewhere ${known}`);
+      statuses.set(code, status);
+    }
+  }
+  return statuses;
+}
+
 export interface EventFailure {
   code: string;
   message: string;

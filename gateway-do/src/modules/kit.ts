@@ -138,6 +138,8 @@ export interface ModuleDefinition {
   events: Record<string, EventSpec>;
   /** Permissions the module defines, documented for role editors. */
   permissions: readonly string[];
+  /** The codes its reducers refuse with (`EventError`), and the HTTP status each answers over HTTP. */
+  errors?: Readonly<Record<string, number>>;
   editableTexts?: readonly EditableText[];
   /** Cleans the module's data about a node that is being deleted (inside the same change). */
   onNodeDeleted?: (doc: Y.Doc, nodeId: string) => void;

@@ -6,6 +6,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { getServerByName } from "partyserver";
+import { errorStatuses } from "../../../gateway-do/src/events/pipeline";
+import { modules } from "../../../gateway-do/src/modules/registry";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireAuth } from "../auth/middleware";
 import { clientIp } from "../auth/sessions";
@@ -26,20 +28,8 @@ const EventSchema = z
 
 const AckSchema = z.object({ requestId: z.string().nullable(), ok: z.literal(true) }).openapi("EventAck");
 
-/** HTTP status for an event refusal, by its code. */
-const STATUS: Record<string, ContentfulStatusCode> = {
-  invalid_event: 400,
-  invalid_payload: 400,
-  unknown_event: 400,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  request_id_reused: 409,
-  locked: 409,
-  last_view: 409,
-  doc_too_large: 413,
-  rate_limited: 429,
-};
+/** HTTP status for an event refusal, by its code: the pipeline's and each module's own. */
+const STATUS = errorStatuses(modules);
 
 const eventRoute = defineRoute({
   method: "post",
@@ -102,7 +92,8 @@ export const gatewayEvents = createApp()
       ack = await gateway.applyEvent(project, auth.user.id, c.req.valid("json"));
     }
     if (ack.ok) return c.json({ requestId: ack.requestId, ok: true as const }, 200);
-    throw new ApiError(STATUS[ack.error.code] ?? 422, ack.error.code, ack.error.message, ack.error.fields);
+    // Every code a module refuses with is declared by it (a test holds them to it).
+    throw new ApiError((STATUS.get(ack.error.code) ?? 400) as ContentfulStatusCode, ack.error.code, ack.error.message, ack.error.fields);
   })
   .openapi(logRoute, async (c) => {
     const auth = requireAuth(c, "orgs:read");

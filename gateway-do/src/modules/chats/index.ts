@@ -57,6 +57,7 @@ export const chats: ModuleDefinition = {
   dependencies: ["core-graph", "whiteboard"],
   collections: ["chats", "messages", "read"],
   permissions: ["chats:create", "chats:read", "chats:send", "chats:[chat:*]:send", "chats:[chat:*]:update"],
+  errors: { not_found: 404, forbidden: 403 },
   onNodeDeleted(doc, nodeId) {
     for (const chat of chatsOf(doc).values()) {
       if (chat.anchorNodeId === nodeId || chat.nodeId === nodeId) chatsOf(doc).set(chat.id, { ...chat, anchorNodeId: chat.anchorNodeId === nodeId ? null : chat.anchorNodeId, nodeId: chat.nodeId === nodeId ? null : chat.nodeId });

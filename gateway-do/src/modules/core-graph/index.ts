@@ -43,6 +43,7 @@ export const coreGraph: ModuleDefinition = {
   dependencies: [],
   collections: ["nodes", "edges"],
   permissions: ["core-graph:[node:*]:update", "core-graph:delete", "core-graph:[edge:*]:delete"],
+  errors: { not_found: 404, conflict: 409, invalid_edge: 400 },
   events: {
     connect: defineEvent({
       schema: ConnectSchema,

@@ -30,6 +30,7 @@ export const notes: ModuleDefinition = {
   dependencies: ["core-graph", "whiteboard"],
   collections: ["bodies"],
   permissions: ["notes:create", "notes:[note:*]:edit"],
+  errors: {},
   editableTexts: [{ path: [BODIES, "*"], permission: (path) => `notes:[note:${path[1]}]:edit` }],
   onNodeDeleted(doc, nodeId) {
     bodiesOf(doc).delete(nodeId);

@@ -54,6 +54,7 @@ export const roles: ModuleDefinition = {
   dependencies: [],
   collections: ["roles", "assignments"],
   permissions: [MANAGE],
+  errors: { not_found: 404, conflict: 409 },
   // People who left the organization keep no custom roles in its projects.
   periodic: ({ doc, members }) => {
     const gone = [...assignmentsOf(doc).keys()].filter((userId) => !members.has(userId));

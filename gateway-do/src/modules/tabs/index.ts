@@ -72,6 +72,7 @@ export const tabs: ModuleDefinition = {
   collections: ["tabs", "active", "own"],
   // Each acts on the actor's own tabs only: `tabs:read` switches their active tab, `tabs:update` reorders them.
   permissions: ["tabs:open", "tabs:read", "tabs:update", "tabs:[tab:*]:update", "tabs:[tab:*]:delete"],
+  errors: { not_found: 404, invalid_order: 400 },
   // A new project opens on its first view (seeded by whiteboard), as a tab.
   seed(doc) {
     for (const view of viewsOf(doc).values()) {

@@ -54,6 +54,7 @@ export const whiteboard: ModuleDefinition = {
   dependencies: ["core-graph"],
   collections: ["views", "placements", "shapes"],
   permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update"],
+  errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400 },
   seed(doc, now) {
     viewsOf(doc).set("main", { id: "main", name: "Board", createdBy: "kiln", createdAt: now });
   },
