@@ -150,7 +150,7 @@ describe("module storage", () => {
     await runInDurableObject(stub, (_i, state) => {
       const sql = state.storage.sql;
       const transaction = (f: () => void) => state.storage.transactionSync(f);
-      const module = { name: "my-mod", dependencies: [], collections: [], events: {}, permissions: [], storage: { migrations: ["create table my_mod_a (x integer)"] } };
+      const module = { name: "my-mod", dependencies: [], events: {}, permissions: [], storage: { migrations: ["create table my_mod_a (x integer)"] } };
       migrateModules(sql, [module], transaction);
       migrateModules(sql, [module], transaction); // again: nothing to do (a second create would throw)
       migrateModules(sql, [{ ...module, storage: { migrations: [...module.storage.migrations, "alter table my_mod_a add column y integer"] } }], transaction);

@@ -132,8 +132,6 @@ export interface EditableText {
 export interface ModuleDefinition {
   name: string;
   dependencies: readonly string[];
-  /** Root maps the module owns, with their initial shape (empty maps). */
-  collections: readonly string[];
   /** Events by action; the event type is `{name}:{action}`. */
   events: Record<string, EventSpec>;
   /** Permissions the module defines, documented for role editors. */

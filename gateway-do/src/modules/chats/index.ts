@@ -55,7 +55,6 @@ const Text = z.string().trim().min(1).max(10_000);
 export const chats: ModuleDefinition = {
   name: "chats",
   dependencies: ["core-graph", "whiteboard"],
-  collections: ["chats", "messages", "read"],
   permissions: ["chats:create", "chats:read", "chats:send", "chats:[chat:*]:send", "chats:[chat:*]:update"],
   errors: { not_found: 404, forbidden: 403 },
   onNodeDeleted(doc, nodeId) {

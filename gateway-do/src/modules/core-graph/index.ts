@@ -41,7 +41,6 @@ export function deleteNodes(doc: Y.Doc, nodeIds: readonly string[], modules: rea
 export const coreGraph: ModuleDefinition = {
   name: CORE_GRAPH,
   dependencies: [],
-  collections: ["nodes", "edges"],
   permissions: ["core-graph:[node:*]:update", "core-graph:delete", "core-graph:[edge:*]:delete"],
   errors: { not_found: 404, conflict: 409, invalid_edge: 400 },
   events: {

@@ -28,7 +28,6 @@ export const CreateNoteSchema = z.strictObject({
 export const notes: ModuleDefinition = {
   name: NOTES,
   dependencies: ["core-graph", "whiteboard"],
-  collections: ["bodies"],
   permissions: ["notes:create", "notes:[note:*]:edit"],
   errors: {},
   editableTexts: [{ path: [BODIES, "*"], permission: (path) => `notes:[note:${path[1]}]:edit` }],

@@ -52,7 +52,6 @@ export function customGrants(doc: Y.Doc, userId: string): { grants: string[]; ha
 export const roles: ModuleDefinition = {
   name: "roles",
   dependencies: [],
-  collections: ["roles", "assignments"],
   permissions: [MANAGE],
   errors: { not_found: 404, conflict: 409 },
   // People who left the organization keep no custom roles in its projects.

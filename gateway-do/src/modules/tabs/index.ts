@@ -69,7 +69,6 @@ const Title = z.string().trim().min(1).max(100);
 export const tabs: ModuleDefinition = {
   name: "tabs",
   dependencies: ["whiteboard"],
-  collections: ["tabs", "active", "own"],
   // Each acts on the actor's own tabs only: `tabs:read` switches their active tab, `tabs:update` reorders them.
   permissions: ["tabs:open", "tabs:read", "tabs:update", "tabs:[tab:*]:update", "tabs:[tab:*]:delete"],
   errors: { not_found: 404, invalid_order: 400 },

@@ -52,7 +52,6 @@ export function placeNode(doc: Y.Doc, p: { viewId: string; nodeId: string; x: nu
 export const whiteboard: ModuleDefinition = {
   name: WHITEBOARD,
   dependencies: ["core-graph"],
-  collections: ["views", "placements", "shapes"],
   permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update"],
   errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400 },
   seed(doc, now) {

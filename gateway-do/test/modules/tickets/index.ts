@@ -30,7 +30,6 @@ const hashOf = (token: string) => encodeHexLowerCase(sha256(new TextEncoder().en
 export const tickets = {
   name: "tickets",
   dependencies: [],
-  collections: ["tickets"],
   permissions: ["tickets:create", "tickets:[ticket:*]:beat", "tickets:expire"],
   storage: {
     migrations: [
