@@ -31,7 +31,15 @@ export function sortByDependencies(modules: readonly ModuleDefinition[]): Module
   return sorted;
 }
 
-export const modules = sortByDependencies([coreGraph, whiteboard, notes, chats, tabs, roles]);
+/** The registered modules by name, one line each. web/src/modules/registry.ts is typed over these names. */
+const registered = { "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles } satisfies Record<string, ModuleDefinition>;
+
+/** A registered module's name: a web registry missing one, or naming another, fails the typecheck. */
+export type ModuleName = keyof typeof registered;
+
+for (const [name, m] of Object.entries(registered)) if (m.name !== name) throw new Error(`module ${m.name} is registered as ${name}`);
+
+export const modules = sortByDependencies(Object.values(registered));
 
 /** Every event type, `{module}:{action}`, to its spec. */
 export const eventSpecs: ReadonlyMap<string, EventSpec> = new Map(

@@ -6,12 +6,12 @@
  */
 import { type ReactFlowState, useReactFlow, useStore } from "@xyflow/react";
 import { type PointerEvent as ReactPointerEvent, memo, useMemo, useRef } from "react";
+import { minimapColorOf } from "../modules/registry";
 import type { BoardFlowNode } from "./flow-model";
 import { useBoard } from "./store-context";
 
 const WIDTH = 200;
 const HEIGHT = 150;
-const COLORS: Record<string, string> = { note: "#facc15", chat: "#60a5fa", group: "#a8a29e", shape: "#a8a29e" };
 
 const viewportOf = (s: ReactFlowState) => `${s.transform[0]},${s.transform[1]},${s.transform[2]},${s.width},${s.height}`;
 
@@ -33,7 +33,7 @@ function layout(nodes: readonly BoardFlowNode[]) {
     const { x, y } = absolute(n);
     const w = n.width ?? 0;
     const h = n.height ?? 0;
-    const color = COLORS[n.type ?? ""] ?? COLORS.shape!;
+    const color = minimapColorOf(n.type).big;
     const list = paths.get(color) ?? [];
     list.push(`M${Math.round(x)} ${Math.round(y)}h${Math.round(w)}v${Math.round(h)}h${-Math.round(w)}z`);
     paths.set(color, list);

@@ -24,7 +24,7 @@ import { connectCommand, moveCommand } from "./commands";
 import { ContextMenu, type MenuState } from "./ContextMenu";
 import { Cursors } from "./Cursors";
 import type { BoardFlowEdge, BoardFlowNode, EdgeKind } from "./flow-model";
-import { nodeTypes } from "./registry";
+import { minimapColorOf, nodeTypes } from "../modules/registry";
 import { useBoard, useBoardStore } from "./store-context";
 import { useBoardActions } from "./use-board-actions";
 import { useNudge } from "./use-nudge";
@@ -36,7 +36,7 @@ const DRAG = Symbol("drag");
 const RESIZE = Symbol("resize-live");
 const round = (n: number) => Math.round(n);
 /** At module scope: a new function each render would redraw every minimap node. */
-const minimapColor = (n: BoardFlowNode) => (n.type === "note" ? "#fde68a" : n.type === "chat" ? "#bfdbfe" : n.type === "group" ? "transparent" : "#d6d3d1");
+const minimapColor = (n: BoardFlowNode) => minimapColorOf(n.type).small;
 
 // Props of <ReactFlow> at module scope, for the same reason as the handlers below.
 const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
@@ -170,7 +170,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
       <ReactFlow<BoardFlowNode, BoardFlowEdge>
         nodes={nodes}
         edges={edges}
-        nodeTypes={nodeTypes}
+        nodeTypes={nodeTypes()}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStart={onNodeDragStart}

@@ -1,7 +1,7 @@
-/** Right-click menus: on the pane (create here, paste) and on a node (lock, group, chat, delete). */
-import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
+/** Right-click menus: on the pane (each module's tools, paste) and on a node (its kind's items, lock, group, delete). */
+import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent as ReactKeyboardEvent } from "react";
 import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
-import { openChatFor } from "./nodes/open-chat";
+import { createTools, nodeViewOf } from "../modules/registry";
 import { useBoardStore } from "./store-context";
 import type { BoardActions } from "./use-board-actions";
 
@@ -67,26 +67,26 @@ export function ContextMenu({ menu, actions, onClose }: { menu: MenuState; actio
     </button>
   );
   const kind = menu.kind === "node" ? nodesOf(store.doc).get(menu.nodeId)?.kind : undefined;
+  // The node kind's own items (web/src/modules/): "Chat about this note", "Ungroup".
+  const kindItems = (place: "top" | "arrange") =>
+    menu.kind === "node" && kind !== undefined
+      ? (nodeViewOf(kind)?.menu ?? []).filter((m) => m.place === place).map((m) => <Fragment key={m.label}>{item(m.label, () => m.run({ store, nodeId: menu.nodeId, actions }), m.hint)}</Fragment>)
+      : null;
   const locked = menu.kind === "node" && store.getSnapshot().nodes.find((n) => n.id === menu.nodeId)?.data.locked;
   return (
     <div ref={ref} className="context-menu" role="menu" aria-label={menu.kind === "pane" ? "Board" : "Node"} style={place} onKeyDown={onKeyDown}>
       {menu.kind === "pane" ? (
         <>
-          {item("New note here", () => actions.createNote({ x: menu.at.x, y: menu.at.y }), "N")}
-          {item("New chat here", () => actions.createChat(menu.at))}
-          {item("Rectangle", () => actions.addShape("rectangle", menu.at))}
-          {item("Ellipse", () => actions.addShape("ellipse", menu.at))}
-          {item("Arrow", () => actions.addShape("arrow", menu.at))}
-          {item("Text", () => actions.addShape("text", menu.at))}
+          {createTools().map((t) => <Fragment key={t.menuLabel}>{item(t.menuLabel, () => actions.create(t, { x: menu.at.x, y: menu.at.y }), t.key?.toUpperCase())}</Fragment>)}
           {actions.canPaste() && item("Paste here", () => actions.paste(menu.at), "Ctrl+V")}
           {item("Fit to screen", actions.fit, "F")}
         </>
       ) : (
         <>
-          {kind === "note" && item("Chat about this note", () => openChatFor(store, menu.nodeId))}
+          {kindItems("top")}
           {item(locked ? "Unlock" : "Lock", actions.toggleLock, "Ctrl+L")}
           {kind !== undefined && item("Group selection", actions.group, "Ctrl+G")}
-          {kind === "group" && item("Ungroup", actions.ungroup, "Shift+Ctrl+G")}
+          {kindItems("arrange")}
           {item("Copy", actions.copy, "Ctrl+C")}
           {item("Delete", actions.deleteSelection, "Del")}
         </>

@@ -1,15 +1,16 @@
 /**
  * The project editor at /orgs/:org/projects/:project: connects to the project's gateway,
- * and lays out the tab bar, the toolbar, the whiteboard, the chats panel, presence and the
- * connection state.
+ * and lays out the tab bar, the toolbar, the whiteboard, the modules' side panels (chats),
+ * presence and the connection state.
  */
 import "@xyflow/react/dist/style.css";
 import "./board.css";
 import { ReactFlowProvider } from "@xyflow/react";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { GatewayProvider } from "../gateway/provider";
+import type { SidePanel } from "../modules/kit";
+import { sidePanels } from "../modules/registry";
 import { Canvas } from "./Canvas";
-import { ChatPanel } from "./ChatPanel";
 import type { EdgeKind } from "./flow-model";
 import { Icon } from "./Icon";
 import { fetchMe, fetchMemberNames } from "./people";
@@ -70,15 +71,12 @@ export function ProjectEditor({ orgId, projectId }: { orgId: string; projectId: 
 function EditorLayout({ names, memory }: { names: Map<string, string>; memory: string }) {
   const actions = useBoardActions();
   const [edgeKind, setEdgeKind] = useState<EdgeKind>("relates-to");
-  const [panel, setPanel] = useState(true);
+  // Every side panel starts open; its toggle hides it, and it opens again when it says (a chat opened on the board).
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  const show = useCallback((id: string, shown: boolean) => setHidden((h) => (shown === !h.has(id) ? h : shown ? new Set([...h].filter((x) => x !== id)) : new Set([...h, id]))), []);
   const status = useBoard((s) => s.status);
   const denied = useBoard((s) => s.deniedReason);
   const waiting = useBoard((s) => s.waiting);
-  const openChat = useBoard((s) => s.openChatId);
-  const unread = useBoard((s) => [...s.unread.values()].reduce((a, b) => a + b, 0));
-  useEffect(() => {
-    if (openChat) setPanel(true);
-  }, [openChat]);
   return (
     <div className="editor">
       <header className="editor-top">
@@ -88,9 +86,9 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
           <span className="dot" aria-hidden="true" />
           {status === "online" ? "Online" : status === "connecting" ? "Connecting…" : status === "offline" ? "Offline" : "No access"}
         </span>
-        <button type="button" className="panel-toggle" aria-pressed={panel} onClick={() => setPanel(!panel)}>
-          <Icon name="chat" /> Chats{unread > 0 ? <b className="badge">{unread}</b> : null}
-        </button>
+        {sidePanels().map((p) => (
+          <PanelToggle key={p.id} panel={p} shown={!hidden.has(p.id)} show={show} />
+        ))}
       </header>
       {status === "offline" && (
         <div className="banner banner-offline" role="status">
@@ -107,10 +105,25 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
       <Toolbar actions={actions} edgeKind={edgeKind} onEdgeKind={setEdgeKind} />
       <div className="editor-body">
         <Canvas edgeKind={edgeKind} memory={memory} />
-        {panel && <ChatPanel names={names} />}
+        {sidePanels().map((p) => !hidden.has(p.id) && <p.component key={p.id} names={names} />)}
       </div>
       <Toasts />
     </div>
+  );
+}
+
+/** A side panel's toggle, with its badge (unread messages); opens the panel when the panel asks. */
+function PanelToggle({ panel, shown, show }: { panel: SidePanel; shown: boolean; show: (id: string, shown: boolean) => void }) {
+  const badge = useBoard((s) => panel.badge?.(s) ?? 0);
+  const opens = useBoard((s) => panel.opens?.(s) ?? null);
+  useEffect(() => {
+    if (opens) show(panel.id, true);
+  }, [opens, panel.id, show]);
+  return (
+    <button type="button" className="panel-toggle" aria-pressed={shown} onClick={() => show(panel.id, !shown)}>
+      <Icon name={panel.icon} /> {panel.label}
+      {badge > 0 ? <b className="badge">{badge}</b> : null}
+    </button>
   );
 }
 

@@ -7,6 +7,8 @@
  */
 import "./TabBar.css";
 import { useEffect, useRef, useState, useSyncExternalStore, type KeyboardEvent } from "react";
+import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
+import { tabKinds } from "../modules/registry";
 import { type OpenTab, type TabsState, neighbourOf, readTabs, reorderedIds } from "./tab-model";
 import type { BoardStore } from "./store";
 import { useBoard, useBoardStore } from "./store-context";
@@ -26,7 +28,6 @@ export function TabBar() {
   const store = useBoardStore();
   const me = useBoard((s) => s.me);
   const viewId = useBoard((s) => s.viewId);
-  const views = useBoard((s) => s.views);
   const peers = useBoard((s) => s.peers);
   const { tabs, activeTabId, closedViews } = useTabs(store, me.userId);
   // The tab picked here, shown at once while the doc catches up (or if it refuses to store it).
@@ -52,18 +53,18 @@ export function TabBar() {
     // Remembering the active tab is a convenience: a refusal (a read-only role) leaves the switch local, silently.
     void store.connection.sendEvent({ type: "tabs:activate", tabId: tab.id });
   };
-  const open = async (view: { id: string; name: string }) => {
+  const open = async (view: { id: string; name: string; kind: TabRecord["kind"] }) => {
     setMenu(false);
     // tabs:open makes the new tab this person's active one: the doc then shows it.
     setPicked(null);
-    await store.run({ events: [{ type: "tabs:open", kind: "view", target: view.id, title: view.name }] });
+    await store.run({ events: [{ type: "tabs:open", kind: view.kind, target: view.id, title: view.name }] });
   };
+  // "+": the first tab kind that can create what it shows (the whiteboard's views).
+  const creator = tabKinds().find(([, kind]) => kind.create);
   const createView = async () => {
-    const before = new Set(views.map((v) => v.id));
-    const name = `View ${views.length + 1}`;
-    const ok = await store.run({ events: [{ type: "whiteboard:create-view", name }] });
-    const created = ok ? store.getSnapshot().views.find((v) => !before.has(v.id)) : undefined;
-    if (created) await open(created);
+    if (!creator) return;
+    const created = await creator[1].create!(store);
+    if (created) await open({ id: created.target, name: created.title, kind: creator[0] });
   };
   const close = async (tab: OpenTab) => {
     const neighbour = neighbourOf(tabs, tab.id);
@@ -79,8 +80,8 @@ export function TabBar() {
     setRenaming(null);
     const name = title.trim();
     if (!name || name === tab.title) return;
-    // A view tab shows its view's name: one event, nothing to fall out of step.
-    void store.run({ events: [{ type: "whiteboard:rename-view", viewId: tab.viewId, name }] });
+    // A view tab shows its view's name: one event (its kind's), nothing to fall out of step.
+    void store.run({ events: tab.rename(name) });
   };
   const move = (tab: OpenTab, delta: number) => {
     const tabIds = reorderedIds(store.doc, me.userId, tabs, tab.id, delta);

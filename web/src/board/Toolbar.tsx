@@ -1,9 +1,13 @@
-/** Create and arrange: notes, chats, shapes, group, lock, delete, undo/redo, and the kind of new edges. */
+/** Create (each module's tools: notes, chats, shapes) and arrange: group, lock, delete, undo/redo, and the kind of new edges. */
 import { EDGE_KINDS } from "../../../gateway-do/src/modules/core-graph/schema";
+import { createTools } from "../modules/registry";
 import type { EdgeKind } from "./flow-model";
 import { Icon, type IconName } from "./Icon";
 import { useBoard } from "./store-context";
 import type { BoardActions } from "./use-board-actions";
+import { Fragment } from "react";
+
+const SECTIONS = ["create", "shapes"] as const;
 
 interface Props {
   actions: BoardActions;
@@ -23,14 +27,12 @@ export function Toolbar({ actions, edgeKind, onEdgeKind }: Props) {
   );
   return (
     <div className="board-toolbar" role="toolbar" aria-label="Board tools">
-      {tool("note", "Note", "New note (N)", () => actions.createNote())}
-      {tool("chat", "Chat", "New chat on the board", () => actions.createChat())}
-      <span className="sep" />
-      {tool("rectangle", "", "Rectangle", () => actions.addShape("rectangle"))}
-      {tool("ellipse", "", "Ellipse", () => actions.addShape("ellipse"))}
-      {tool("arrow", "", "Arrow", () => actions.addShape("arrow"))}
-      {tool("text", "", "Text label", () => actions.addShape("text"))}
-      <span className="sep" />
+      {SECTIONS.map((section) => (
+        <Fragment key={section}>
+          {createTools().filter((t) => t.section === section).map((t) => <Fragment key={t.title}>{tool(t.icon, t.label, t.title, () => actions.create(t))}</Fragment>)}
+          <span className="sep" />
+        </Fragment>
+      ))}
       {tool("group", "Group", "Group the selection (Ctrl+G)", actions.group)}
       {tool("ungroup", "Ungroup", "Ungroup (Shift+Ctrl+G)", actions.ungroup)}
       {tool("lock", "Lock", "Lock or unlock the selection (Ctrl+L)", actions.toggleLock)}

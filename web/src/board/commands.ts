@@ -4,22 +4,21 @@
  * brings deleted items back as themselves, unlocks, ungroups…). What a command creates gets
  * an id chosen here, so undo and redo keep every id, and the edges and chats that refer to it.
  */
-import { chatsOf } from "../../../gateway-do/src/modules/chats";
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EdgeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
-import { bodiesOf } from "../../../gateway-do/src/modules/notes";
-import { absolutePosition, placementKey, placementsOf, shapesOf, viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+import { placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import type { GatewayEvent } from "../gateway/messages";
 import { type EdgeKind, type ShapeKind, shapeFlowId, shapeIdOf } from "./flow-model";
 import { newRecordId } from "../../../gateway-do/src/modules/kit";
+import { afterDeletes, allNodeViews, nodeViewOf } from "../modules/registry";
 import type { BoardStore, Command } from "./store";
 
 type Point = { x: number; y: number };
 type Size = { width: number; height: number };
 
 /** A new id for something this client creates: as short as the gateway's own (newRecordId). */
-const newItemId = (): string => newRecordId();
+export const newItemId = (): string => newRecordId();
 
 /** Moves nodes and shapes to new positions (flow ids; graph positions relative to their group). */
 export function moveCommand(store: BoardStore, viewId: string, moves: (Point & { id: string; from: Point })[]): Command {
@@ -63,24 +62,7 @@ export function resizeCommand(store: BoardStore, viewId: string, id: string, to:
   };
 }
 
-type NewNote = Point & Partial<Size> & { id?: string; text?: string };
 type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string };
-
-/** Creates notes (from the toolbar, pasted, or brought back by undo); undo deletes them. */
-export function createNotesCommand(store: BoardStore, viewId: string, notes: NewNote[]): Command & { ids: string[] } {
-  const withIds = notes.map((n) => ({ ...n, id: n.id ?? newItemId() }));
-  const ids = withIds.map((n) => n.id);
-  return {
-    ids,
-    events: withIds.map((n) => ({ type: "notes:create", id: n.id, viewId, x: Math.round(n.x), y: Math.round(n.y), ...(n.width ? { width: n.width, height: n.height } : {}), text: n.text ?? "" })),
-    inverse: () => deleteCommand(store, viewId, ids.filter((id) => nodesOf(store.doc).has(id))),
-  };
-}
-
-/** Creates a chat as its own node on the board (anchored to a node, if given). */
-export function createChatCommand(viewId: string, title: string, at: Point, anchorNodeId?: string): Command {
-  return { events: [{ type: "chats:create", title, ...(anchorNodeId ? { anchorNodeId } : {}), board: { viewId, x: Math.round(at.x), y: Math.round(at.y) } }] };
-}
 
 /** Adds free shapes; undo deletes them. */
 export function addShapesCommand(store: BoardStore, viewId: string, shapes: NewShape[]): Command & { ids: string[] } {
@@ -100,21 +82,18 @@ export function shapeTextCommand(store: BoardStore, shapeId: string, text: strin
 
 /** What undo of a delete brings back, read before the delete. */
 interface Deleted {
-  notes: (NewNote & { id: string })[];
+  /** Deleted nodes whose kind's view brings them back, with what it kept of each (web/src/modules/). */
+  nodes: { id: string; kind: string; saved: unknown }[];
   shapes: ShapeRecord[];
-  /** Groups with the children they held (children that still exist at undo time are grouped again). */
-  groups: { id: string; children: string[] }[];
   edges: EdgeRecord[];
-  /** Chats anchored to a deleted node. */
-  anchors: { chatId: string; nodeId: string }[];
-  /** Where deleted notes also sat on other views (a delete takes a node off every view). */
-  elsewhere: { viewId: string; nodeId: string; x: number; y: number; width: number; height: number }[];
+  /** What each module kept of its own records about the deleted nodes (a chat's anchor). */
+  modules: unknown[];
 }
 
 /**
- * Deletes nodes, shapes and edges (flow ids); undo brings notes (on every view they were on),
- * shapes, groups, edges and chat anchors back under the same ids. A deleted chat node is not
- * brought back: its chat stays in the chats panel.
+ * Deletes nodes, shapes and edges (flow ids); undo brings back the nodes whose kind's view
+ * says how (notes on every view they were on, groups around their children), shapes, edges
+ * and what modules kept about them (chat anchors), under the same ids.
  */
 export function deleteCommand(store: BoardStore, viewId: string, ids: readonly string[]): Command {
   const doc = store.doc;
@@ -124,23 +103,16 @@ export function deleteCommand(store: BoardStore, viewId: string, ids: readonly s
   const shapeIds = ids.map(shapeIdOf).filter((id): id is string => id !== null && shapesOf(doc).has(id));
   const chosenEdges = ids.filter((id) => edgesOf(doc).has(id));
   const edgeIds = chosenEdges.filter((id) => !doomed.has(edgesOf(doc).get(id)!.from) && !doomed.has(edgesOf(doc).get(id)!.to));
-  const saved: Deleted = { notes: [], shapes: [], groups: [], edges: [], anchors: [], elsewhere: [] };
+  const saved: Deleted = { nodes: [], shapes: [], edges: [], modules: [] };
   for (const id of nodeIds) {
-    const placement = placementsOf(doc).get(placementKey(viewId, id));
     const kind = nodesOf(doc).get(id)?.kind;
-    if (kind === "note" && placement) {
-      saved.notes.push({ id, ...absolutePosition(doc, placement), width: placement.width, height: placement.height, text: bodiesOf(doc).get(id)?.toString() ?? "" });
-      for (const p of placementsOf(doc).values()) {
-        if (p.nodeId === id && p.viewId !== viewId) saved.elsewhere.push({ viewId: p.viewId, nodeId: id, ...absolutePosition(doc, p), width: p.width, height: p.height });
-      }
-    }
-    if (kind === "group") {
-      saved.groups.push({ id, children: [...placementsOf(doc).values()].filter((p) => p.viewId === viewId && p.parent === id).map((p) => p.nodeId) });
-    }
+    const restore = kind ? nodeViewOf(kind)?.restore : undefined;
+    const kept = kind && restore ? restore.save(doc, viewId, id) : null;
+    if (kind && kept !== null) saved.nodes.push({ id, kind, saved: kept });
   }
   saved.shapes = shapeIds.map((id) => shapesOf(doc).get(id)).filter((s): s is ShapeRecord => s !== undefined);
   saved.edges = [...edgesOf(doc).values()].filter((e) => doomed.has(e.from) || doomed.has(e.to) || chosenEdges.includes(e.id));
-  saved.anchors = [...chatsOf(doc).values()].filter((c) => c.anchorNodeId !== null && doomed.has(c.anchorNodeId)).map((c) => ({ chatId: c.id, nodeId: c.anchorNodeId! }));
+  saved.modules = afterDeletes().map((m) => m.save(doc, doomed));
 
   const events: GatewayEvent[] = [];
   if (nodeIds.length > 0) events.push({ type: "core-graph:delete-nodes", nodeIds });
@@ -155,33 +127,41 @@ export function deleteCommand(store: BoardStore, viewId: string, ids: readonly s
   };
 }
 
+/** Kinds come back in the order their views give (lowest first), all of one order seeing the same nodes present. */
+const restoreOrders = () => [...new Set([...allNodeViews().values()].map((v) => v.restore?.order ?? 0))].sort((a, b) => a - b);
+
 /** Brings deleted items back as they were (the inverse of a delete); undo deletes them again. */
 function restoreCommand(store: BoardStore, viewId: string, saved: Deleted): Command | null {
   const doc = store.doc;
-  const notes = saved.notes.filter((n) => !nodesOf(doc).has(n.id));
+  const back = new Set<string>();
+  const restored: string[] = [];
+  const nodeEvents: GatewayEvent[] = [];
+  for (const order of restoreOrders()) {
+    const before = new Set(back);
+    const present = (id: string) => before.has(id) || nodesOf(doc).has(id);
+    for (const n of saved.nodes) {
+      const restore = nodeViewOf(n.kind)?.restore;
+      if (!restore || (restore.order ?? 0) !== order || nodesOf(doc).has(n.id)) continue;
+      const events = restore.restore(doc, viewId, n.id, n.saved, present);
+      if (!events) continue;
+      back.add(n.id);
+      restored.push(n.id);
+      nodeEvents.push(...events);
+    }
+  }
   const shapes = saved.shapes.filter((s) => !shapesOf(doc).has(s.id));
-  const back = new Set(notes.map((n) => n.id));
   const present = (id: string) => back.has(id) || nodesOf(doc).has(id);
-  const groups = saved.groups
-    .filter((g) => !nodesOf(doc).has(g.id))
-    .map((g) => ({ id: g.id, children: g.children.filter(present) }))
-    .filter((g) => g.children.length > 0);
-  for (const g of groups) back.add(g.id);
   const edges = saved.edges.filter((e) => !edgesOf(doc).has(e.id) && present(e.from) && present(e.to));
-  const anchors = saved.anchors.filter((a) => back.has(a.nodeId) && chatsOf(doc).has(a.chatId));
-  const elsewhere = saved.elsewhere.filter((p) => back.has(p.nodeId) && viewsOf(doc).has(p.viewId));
   const events: GatewayEvent[] = [
-    ...notes.map((n) => ({ type: "notes:create" as const, id: n.id, viewId, x: n.x, y: n.y, width: n.width, height: n.height, text: n.text ?? "" })),
+    ...nodeEvents,
     ...shapes.map((s) => ({ type: "whiteboard:add-shape" as const, id: s.id, viewId: s.viewId, kind: s.kind, x: s.x, y: s.y, width: s.width, height: s.height, text: s.text, color: s.color })),
-    ...elsewhere.map((p) => ({ type: "whiteboard:place" as const, ...p })),
-    ...groups.map((g) => ({ type: "whiteboard:group" as const, viewId, nodeIds: g.children, groupId: g.id })),
     ...edges.map((e) => ({ type: "core-graph:connect" as const, id: e.id, from: e.from, to: e.to, kind: e.kind })),
-    ...anchors.map((a) => ({ type: "chats:anchor" as const, chatId: a.chatId, anchorNodeId: a.nodeId })),
+    ...afterDeletes().flatMap((m, i) => m.restore(doc, saved.modules[i], back)),
   ];
   if (events.length === 0) return null;
   // Locked shapes come back locked.
   for (const s of shapes) if (s.locked) events.push({ type: "whiteboard:update-shape", shapeId: s.id, locked: true });
-  const ids = [...notes.map((n) => n.id), ...groups.map((g) => g.id), ...shapes.map((s) => shapeFlowId(s.id)), ...edges.map((e) => e.id)];
+  const ids = [...restored, ...shapes.map((s) => shapeFlowId(s.id)), ...edges.map((e) => e.id)];
   const exists = (id: string) => {
     const shapeId = shapeIdOf(id);
     return shapeId ? shapesOf(store.doc).has(shapeId) : nodesOf(store.doc).has(id) || edgesOf(store.doc).has(id);

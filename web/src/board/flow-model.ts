@@ -1,16 +1,16 @@
 /**
- * Maps a project's Y.Doc (core-graph nodes and edges, whiteboard placements and shapes,
- * chats) for one view to xyflow nodes and edges, with this client's optimistic overlay and
+ * Maps a project's Y.Doc (core-graph nodes and edges, whiteboard placements and shapes, and
+ * what each node kind's view reads, see web/src/modules/) for one view to xyflow nodes and edges, with this client's optimistic overlay and
  * the other people's drags and selections on top. Pure, and it reuses the node objects
  * that did not change, so xyflow re-renders only what moved.
  */
 import type { Edge, Node } from "@xyflow/react";
 import type * as Y from "yjs";
-import { chatsOf } from "../../../gateway-do/src/modules/chats";
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EDGE_KINDS, NODE_KINDS, NodeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
 import { placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { Placement, SHAPE_KINDS, ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
+import { allNodeViews, nodeViewOf } from "../modules/registry";
 
 export type NodeKind = (typeof NODE_KINDS)[number];
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
@@ -27,23 +27,14 @@ export interface GraphNodeData extends Record<string, unknown> {
   locked: boolean;
   selectedBy: PeerMark[];
 }
-export interface ChatNodeData extends GraphNodeData {
-  chatId: string | null;
-  title: string;
-}
-export interface NodeDataByKind {
-  note: GraphNodeData;
-  chat: ChatNodeData;
-  group: GraphNodeData;
-}
 export interface ShapeNodeData extends Record<string, unknown> {
   shape: ShapeRecord;
   locked: boolean;
   selectedBy: PeerMark[];
 }
 
-/** The xyflow node of a graph node of kind K. */
-export type GraphFlowNode<K extends NodeKind = NodeKind> = K extends NodeKind ? Node<NodeDataByKind[K], K> : never;
+/** The xyflow node of a graph node of kind K (its view, in web/src/modules/, reads more data of its own). */
+export type GraphFlowNode<K extends NodeKind = NodeKind> = K extends NodeKind ? Node<GraphNodeData, K> : never;
 /** The xyflow node of a free shape of kind K; its id is `shape:{shapeId}`. */
 export type ShapeFlowNode<K extends ShapeKind = ShapeKind> = K extends ShapeKind ? Node<ShapeNodeData, K> : never;
 export type BoardFlowNode = GraphFlowNode | ShapeFlowNode;
@@ -142,8 +133,8 @@ export function buildFlow(
   const records = nodesOf(doc);
   const placed = new Map<string, Placement>();
   for (const p of placementsOf(doc).values()) if (p.viewId === viewId && records.has(p.nodeId) && !local.deleted.has(p.nodeId)) placed.set(p.nodeId, p);
-  const chatByNode = new Map<string, { id: string; title: string }>();
-  for (const chat of chatsOf(doc).values()) if (chat.nodeId) chatByNode.set(chat.nodeId, chat);
+  // What each kind's view reads beyond the placement (a chat node's chat), looked up once per build.
+  const lookups = new Map([...allNodeViews()].flatMap(([kind, view]) => (view.lookup ? [[kind, view.lookup(doc)] as const] : [])));
 
   const shapes = [...shapesOf(doc).values()].filter((shape) => shape.viewId === viewId && !local.deleted.has(shapeFlowId(shape.id)));
   const order = paintOrder([
@@ -166,11 +157,12 @@ export function buildFlow(
     const size = local.sizes.get(p.nodeId);
     const selected = local.selected.has(p.nodeId);
     const marks = peers.selectedBy.get(p.nodeId) ?? NO_MARKS;
-    const chat = record.kind === "chat" ? chatByNode.get(p.nodeId) : undefined;
+    const view = nodeViewOf(record.kind);
+    const extra = lookups.get(record.kind)?.(p.nodeId);
     const parentLocked = p.parent ? (placed.get(p.parent)?.locked ?? false) : false;
     const measured = local.measured?.get(p.nodeId);
     nodes.push(
-      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, chat, parentLocked, measured, z], () => {
+      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, extra, parentLocked, measured, z], () => {
         const base = {
           id: p.nodeId,
           position: position ? { x: position.x, y: position.y } : { x: p.x, y: p.y },
@@ -184,14 +176,7 @@ export function buildFlow(
           ...(p.parent && placed.has(p.parent) ? { parentId: p.parent } : {}),
         };
         const data: GraphNodeData = { nodeId: p.nodeId, locked: p.locked || parentLocked, selectedBy: marks };
-        switch (record.kind) {
-          case "note":
-            return { ...base, type: "note", dragHandle: ".node-handle", data };
-          case "chat":
-            return { ...base, type: "chat", data: { ...data, chatId: chat?.id ?? null, title: chat?.title ?? "Chat" } };
-          case "group":
-            return { ...base, type: "group", data };
-        }
+        return { ...base, type: record.kind, ...(view?.dragHandle ? { dragHandle: view.dragHandle } : {}), data: view ? view.data(data, extra) : data };
       }),
     );
   }

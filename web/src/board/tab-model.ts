@@ -1,7 +1,8 @@
-/** The tab bar's view of the `tabs` module: pure functions of the project doc. */
+/** The tab bar's view of the `tabs` module: pure functions of the project doc. Each tab kind is shown by the module owning it (web/src/modules/). */
 import type * as Y from "yjs";
-import { activeTabsOf, tabsFor } from "../../../gateway-do/src/modules/tabs";
-import { viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+import type { GatewayEvent } from "../gateway/messages";
+import { type TabRecord, activeTabsOf, tabsFor } from "../../../gateway-do/src/modules/tabs";
+import { tabKindOf, tabKinds } from "../modules/registry";
 
 export interface OpenTab {
   id: string;
@@ -9,6 +10,8 @@ export interface OpenTab {
   title: string;
   /** The view the tab shows. */
   viewId: string;
+  /** Renaming it: the events its kind sends. */
+  rename: (name: string) => GatewayEvent[];
 }
 
 export interface TabsState {
@@ -16,22 +19,23 @@ export interface TabsState {
   tabs: OpenTab[];
   /** This person's active tab, as stored; null when none is (or it was closed). */
   activeTabId: string | null;
-  /** Views (shared by everyone) without a tab of this person's, to open. */
-  closedViews: { id: string; name: string }[];
+  /** Views (shared by everyone) without a tab of this person's, to open, with the tab kind showing them. */
+  closedViews: { id: string; name: string; kind: TabRecord["kind"] }[];
 }
 
 /** This user's open view tabs, their active tab and the views they have no tab for. */
 export function readTabs(doc: Y.Doc, userId: string): TabsState {
-  const views = viewsOf(doc);
-  const tabs = tabsFor(doc, userId)
-    .filter((t) => t.kind === "view" && views.has(t.target))
-    .map((t) => ({ id: t.id, title: views.get(t.target)!.name, viewId: t.target }));
-  const open = new Set(tabs.map((t) => t.viewId));
+  const all = tabsFor(doc, userId);
+  const tabs = all.flatMap((t): OpenTab[] => {
+    const kind = tabKindOf(t.kind);
+    const shown = kind?.resolve(doc, t);
+    return kind && shown ? [{ id: t.id, ...shown, rename: (name) => kind.rename(shown, name) }] : [];
+  });
   const active = activeTabsOf(doc).get(userId) ?? null;
-  const closedViews = [...views.values()]
-    .filter((v) => !open.has(v.id))
-    .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
-    .map((v) => ({ id: v.id, name: v.name }));
+  const closedViews = tabKinds().flatMap(([kind, view]) => {
+    const open = new Set(tabs.map((t) => t.viewId));
+    return (view.openable?.(doc, open) ?? []).map((t) => ({ id: t.target, name: t.title, kind }));
+  });
   return { tabs, activeTabId: tabs.some((t) => t.id === active) ? active : null, closedViews };
 }
 
@@ -58,7 +62,7 @@ export function moveId(ids: readonly string[], id: string, delta: number): strin
 }
 
 /** The tab to show after `closing` closes: the one to its right, else to its left. */
-export function neighbourOf(tabs: readonly OpenTab[], closing: string): OpenTab | null {
+export function neighbourOf<T extends { id: string }>(tabs: readonly T[], closing: string): T | null {
   const i = tabs.findIndex((t) => t.id === closing);
   if (i < 0) return null;
   return tabs[i + 1] ?? tabs[i - 1] ?? null;

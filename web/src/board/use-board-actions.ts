@@ -1,20 +1,23 @@
-/** The board's actions, shared by the toolbar, the context menu and the keyboard shortcuts. */
+/** The board's actions, shared by the toolbar, the context menu and the keyboard shortcuts; what each module creates comes from web/src/modules/. */
 import { useReactFlow } from "@xyflow/react";
 import { useMemo } from "react";
-import { bodiesOf } from "../../../gateway-do/src/modules/notes";
 import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
-import { absolutePosition, placementKey, placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
-import { addShapesCommand, combine, createChatCommand, createNotesCommand, deleteCommand, groupCommand, lockCommand, ungroupCommand } from "./commands";
+import { shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+import type { Box, CreateTool } from "../modules/kit";
+import { nodeViewOf } from "../modules/registry";
+import { isGroup } from "../modules/whiteboard";
+import { addShapesCommand, combine, deleteCommand, groupCommand, lockCommand, ungroupCommand } from "./commands";
 import { type ShapeKind, shapeIdOf } from "./flow-model";
-import type { BoardStore } from "./store";
+import type { BoardStore, Command } from "./store";
 import { useBoardStore } from "./store-context";
 import { FIT_PADDING } from "./zoom";
 
 type Point = { x: number; y: number };
 
-/** What Ctrl+C keeps: notes (with text) and shapes, relative to the copied area's corner. */
+/** What Ctrl+C keeps: nodes (as their kind's view copies them) and shapes, relative to the copied area's corner. */
 interface Clipboard {
-  notes: { x: number; y: number; width: number; height: number; text: string }[];
+  /** By node kind, in the order first copied. */
+  nodes: Map<string, Box[]>;
   shapes: { kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string }[];
 }
 
@@ -23,22 +26,22 @@ let clipboard: Clipboard | null = null;
 function copySelection(store: BoardStore): Clipboard | null {
   const { doc } = store;
   const viewId = store.getSnapshot().viewId;
-  const notes: Clipboard["notes"] = [];
+  const nodes = new Map<string, Box[]>();
   const shapes: Clipboard["shapes"] = [];
   for (const id of store.selected) {
     const shapeId = shapeIdOf(id);
     const shape = shapeId ? shapesOf(doc).get(shapeId) : undefined;
     if (shape) shapes.push({ kind: shape.kind, x: shape.x, y: shape.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color });
-    const placement = placementsOf(doc).get(placementKey(viewId, id));
-    if (placement && nodesOf(doc).get(id)?.kind === "note") {
-      notes.push({ ...absolutePosition(doc, placement), width: placement.width, height: placement.height, text: bodiesOf(doc).get(id)?.toString() ?? "" });
-    }
+    const kind = nodesOf(doc).get(id)?.kind;
+    const copied = kind ? nodeViewOf(kind)?.clipboard?.copy(doc, viewId, id) : null;
+    if (kind && copied) nodes.set(kind, [...(nodes.get(kind) ?? []), copied]);
   }
-  if (notes.length + shapes.length === 0) return null;
-  const left = Math.min(...[...notes, ...shapes].map((i) => i.x));
-  const top = Math.min(...[...notes, ...shapes].map((i) => i.y));
+  const items = [...[...nodes.values()].flat(), ...shapes];
+  if (items.length === 0) return null;
+  const left = Math.min(...items.map((i) => i.x));
+  const top = Math.min(...items.map((i) => i.y));
   return {
-    notes: notes.map((n) => ({ ...n, x: n.x - left, y: n.y - top })),
+    nodes: new Map([...nodes].map(([kind, list]) => [kind, list.map((n) => ({ ...n, x: n.x - left, y: n.y - top }))])),
     shapes: shapes.map((s) => ({ ...s, x: s.x - left, y: s.y - top })),
   };
 }
@@ -59,10 +62,8 @@ export function useBoardActions() {
     const graphSelection = () => selection().filter((id) => shapeIdOf(id) === null && nodesOf(store.doc).has(id));
     return {
       center,
-      createNote: (at = center()) => store.run(createNotesCommand(store, viewId(), [at])),
-      createChat: (at = center()) => store.run(createChatCommand(viewId(), "Chat", at)),
-      addShape: (kind: ShapeKind, at = center()) =>
-        store.run(addShapesCommand(store, viewId(), [{ kind, ...at, width: kind === "arrow" ? 200 : kind === "text" ? 220 : 200, height: kind === "arrow" ? 40 : kind === "text" ? 48 : 120, text: kind === "text" ? "Label" : "" }])),
+      /** Runs a module's creation tool (web/src/modules/), at the middle of the screen unless told where. */
+      create: (tool: CreateTool, at = center()) => tool.run(store, viewId(), at),
       deleteSelection: () => {
         const ids = [...selection(), ...store.getSnapshot().edges.filter((e) => e.selected).map((e) => e.id)];
         if (ids.length > 0) void store.run(deleteCommand(store, viewId(), ids));
@@ -75,11 +76,15 @@ export function useBoardActions() {
       paste: async (at?: Point) => {
         if (!clipboard) return;
         const origin = at ?? center();
-        const { notes, shapes } = clipboard;
-        const created = createNotesCommand(store, viewId(), notes.map((n) => ({ ...n, x: n.x + origin.x, y: n.y + origin.y })));
-        const added = addShapesCommand(store, viewId(), shapes.map((s) => ({ ...s, x: s.x + origin.x, y: s.y + origin.y })));
+        const { nodes, shapes } = clipboard;
+        const parts: (Command & { ids: string[] })[] = [];
+        for (const [kind, items] of nodes) {
+          const paste = nodeViewOf(kind)?.clipboard?.paste;
+          if (paste) parts.push(paste(store, viewId(), items.map((n) => ({ ...n, x: n.x + origin.x, y: n.y + origin.y }))));
+        }
+        parts.push(addShapesCommand(store, viewId(), shapes.map((s) => ({ ...s, x: s.x + origin.x, y: s.y + origin.y }))));
         // One undo step; what was pasted becomes the selection, ready to move.
-        if (await store.run(combine([created, added].filter((c) => c.events.length > 0)))) store.setSelection(new Set([...created.ids, ...added.ids]));
+        if (await store.run(combine(parts.filter((c) => c.events.length > 0)))) store.setSelection(new Set(parts.flatMap((c) => c.ids)));
       },
       toggleLock: () => {
         const ids = selection();
@@ -94,7 +99,7 @@ export function useBoardActions() {
         void store.run(groupCommand(store, viewId(), ids));
       },
       ungroup: () => {
-        const groups = graphSelection().filter((id) => nodesOf(store.doc).get(id)?.kind === "group");
+        const groups = graphSelection().filter((id) => isGroup(store.doc, id));
         if (groups.length === 0) return store.toast("Select a group to ungroup.", "info");
         for (const id of groups) void store.run(ungroupCommand(store, viewId(), id));
       },

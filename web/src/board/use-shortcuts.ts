@@ -1,5 +1,6 @@
-/** Keyboard shortcuts: Delete, Ctrl+A, Ctrl+C/V, Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), F to fit. */
+/** Keyboard shortcuts: Delete, Ctrl+A, Ctrl+C/V, Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), F to fit, and the modules' tool keys (N). */
 import { useEffect } from "react";
+import { createTools } from "../modules/registry";
 import type { BoardActions } from "./use-board-actions";
 
 /**
@@ -29,7 +30,8 @@ export function useShortcuts(actions: BoardActions): void {
       if (mod && key === "g") return handled(), e.shiftKey ? actions.ungroup() : actions.group();
       if (mod && key === "l") return handled(), actions.toggleLock();
       if (!mod && !e.altKey && key === "f") return handled(), actions.fit();
-      if (!mod && !e.altKey && key === "n") return handled(), void actions.createNote();
+      const tool = !mod && !e.altKey ? createTools().find((t) => t.key === key) : undefined;
+      if (tool) return handled(), void actions.create(tool);
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);

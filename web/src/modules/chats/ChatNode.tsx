@@ -1,12 +1,18 @@
 /** A chat placed on the board: its title, latest messages, unread count; opens in the side panel. */
-import type { NodeProps } from "@xyflow/react";
-import type { GraphFlowNode } from "../flow-model";
-import { Icon } from "../Icon";
-import { useBoard, useBoardStore } from "../store-context";
-import { useFarZoom } from "../zoom";
-import { NodeFrame } from "./NodeFrame";
+import type { Node, NodeProps } from "@xyflow/react";
+import type { GraphNodeData } from "../../board/flow-model";
+import { Icon } from "../../board/Icon";
+import { useBoard, useBoardStore } from "../../board/store-context";
+import { useFarZoom } from "../../board/zoom";
+import { NodeFrame } from "../../board/nodes/NodeFrame";
 
-export function ChatNode(props: NodeProps<GraphFlowNode<"chat">>) {
+/** A chat node shows its chat: the chat placed as this node (null until the doc has it). */
+export interface ChatNodeData extends GraphNodeData {
+  chatId: string | null;
+  title: string;
+}
+
+export function ChatNode(props: NodeProps<Node<ChatNodeData>>) {
   const far = useFarZoom();
   const { id, data, selected } = props;
   if (far) {
@@ -19,7 +25,7 @@ export function ChatNode(props: NodeProps<GraphFlowNode<"chat">>) {
   return <FullChat {...props} />;
 }
 
-function FullChat({ id, data, selected }: NodeProps<GraphFlowNode<"chat">>) {
+function FullChat({ id, data, selected }: NodeProps<Node<ChatNodeData>>) {
   const store = useBoardStore();
   const messages = useBoard((s) => (data.chatId ? s.messages.get(data.chatId) : undefined));
   const unread = useBoard((s) => (data.chatId ? (s.unread.get(data.chatId) ?? 0) : 0));

@@ -2,19 +2,19 @@
  * A note: its markdown body is a Y.Text everyone with the permission edits live. Zoomed out
  * (below FAR_ZOOM) it draws only its first line, with no editor, so big boards stay fluid.
  */
-import type { NodeProps } from "@xyflow/react";
+import type { Node, NodeProps } from "@xyflow/react";
 import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
 import type * as Y from "yjs";
 import { bodiesOf } from "../../../../gateway-do/src/modules/notes";
-import type { GraphFlowNode } from "../flow-model";
-import { Icon } from "../Icon";
-import { useBoard, useBoardStore } from "../store-context";
-import { bindTextarea } from "../text-binding";
-import { useFarZoom } from "../zoom";
-import { NodeFrame } from "./NodeFrame";
-import { openChatFor } from "./open-chat";
+import type { GraphNodeData } from "../../board/flow-model";
+import { Icon } from "../../board/Icon";
+import { useBoard, useBoardStore } from "../../board/store-context";
+import { bindTextarea } from "../../board/text-binding";
+import { useFarZoom } from "../../board/zoom";
+import { NodeFrame } from "../../board/nodes/NodeFrame";
+import { openChatFor } from "../chats/open-chat";
 
-export function NoteNode(props: NodeProps<GraphFlowNode<"note">>) {
+export function NoteNode(props: NodeProps<Node<GraphNodeData>>) {
   const far = useFarZoom();
   return far ? <FarNote {...props} /> : <FullNote {...props} />;
 }
@@ -36,7 +36,7 @@ function firstLine(body: string): string {
   return line.replace(/^\s*#+\s*/, "").slice(0, 80);
 }
 
-function FarNote({ id, data, selected }: NodeProps<GraphFlowNode<"note">>) {
+function FarNote({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
   const text = useBoard((s) => bodiesOf(s.doc).get(id));
   const title = useFirstLine(text);
   return (
@@ -49,7 +49,7 @@ function FarNote({ id, data, selected }: NodeProps<GraphFlowNode<"note">>) {
   );
 }
 
-function FullNote({ id, data, selected }: NodeProps<GraphFlowNode<"note">>) {
+function FullNote({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
   const store = useBoardStore();
   // The body's Y.Text: a new one when the note was deleted and brought back by undo.
   const text = useBoard((s) => bodiesOf(s.doc).get(id));

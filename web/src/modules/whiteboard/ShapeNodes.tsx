@@ -5,10 +5,10 @@
  */
 import type { NodeProps } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
-import { shapeTextCommand } from "../commands";
-import type { ShapeFlowNode, ShapeNodeData } from "../flow-model";
-import { useBoardStore } from "../store-context";
-import { NodeFrame } from "./NodeFrame";
+import { shapeTextCommand } from "../../board/commands";
+import type { ShapeFlowNode, ShapeNodeData } from "../../board/flow-model";
+import { useBoardStore } from "../../board/store-context";
+import { NodeFrame } from "../../board/nodes/NodeFrame";
 
 const MAX_TEXT = 2000;
 /** The colour shapes get by default (AddShapeSchema): drawn in the theme's ink instead. */

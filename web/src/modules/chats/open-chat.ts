@@ -1,5 +1,5 @@
 /** Opens the chat anchored to a node in the side panel, starting one if there is none. */
-import type { BoardStore } from "../store";
+import type { BoardStore } from "../../board/store";
 
 export async function openChatFor(store: BoardStore, nodeId: string): Promise<void> {
   const find = () => store.getSnapshot().chats.find((c) => c.anchorNodeId === nodeId && !c.nodeId);

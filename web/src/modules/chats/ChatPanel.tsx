@@ -3,8 +3,8 @@
  * time; edit and delete your own), a composer, and who is typing (awareness).
  */
 import { useEffect, useRef, useState } from "react";
-import type { MessageRecord } from "../../../gateway-do/src/modules/chats";
-import { useBoard, useBoardStore } from "./store-context";
+import type { MessageRecord } from "../../../../gateway-do/src/modules/chats";
+import { useBoard, useBoardStore } from "../../board/store-context";
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 

@@ -1,0 +1,159 @@
+/**
+ * What a module's web side may declare (web/src/modules/<name>/index.ts): its node views
+ * (renderer, typed data, minimap colour, menu items, copy/paste, undo of a delete), its
+ * creation tools, its tab kinds, its side panels and its permissions in words. The board
+ * reads these through the registry (registry.ts) and never switches on a kind itself.
+ */
+import type { Node, NodeProps, NodeTypes } from "@xyflow/react";
+import type { ComponentType } from "react";
+import type * as Y from "yjs";
+import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
+import type { GraphNodeData } from "../board/flow-model";
+import type { IconName } from "../board/Icon";
+import type { BoardSnapshot, BoardStore, Command } from "../board/store";
+import type { BoardActions } from "../board/use-board-actions";
+import type { GatewayEvent } from "../gateway/messages";
+
+export type Point = { x: number; y: number };
+export type Box = Point & { width: number; height: number };
+
+/** The colour of a node in the minimap: xyflow's (small boards) and BoardMinimap's (big ones). */
+export interface MinimapColor {
+  small: string;
+  big: string;
+}
+
+/** An item of a node's right-click menu: `top` before Lock, `arrange` after "Group selection". */
+export interface NodeMenuItem {
+  label: string;
+  hint?: string;
+  place: "top" | "arrange";
+  run: (board: { store: BoardStore; nodeId: string; actions: BoardActions }) => unknown;
+}
+
+/** Copy and paste of a node kind: what Ctrl+C keeps (its absolute box and content), and the command pasting them. */
+export interface NodeClipboard<I extends Box> {
+  copy: (doc: Y.Doc, viewId: string, nodeId: string) => I | null;
+  paste: (store: BoardStore, viewId: string, items: I[]) => Command & { ids: string[] };
+}
+
+/** Undo of a delete: what to keep before the node goes, and the events bringing it back as itself. */
+export interface NodeRestore<S> {
+  /** Read before the delete; null when undo does not bring this node back. */
+  save: (doc: Y.Doc, viewId: string, nodeId: string) => S | null;
+  /** The events bringing it back; `present` says which nodes will exist then. Null when it cannot come back. */
+  restore: (doc: Y.Doc, viewId: string, nodeId: string, saved: S, present: (id: string) => boolean) => GatewayEvent[] | null;
+  /** Kinds with a lower order come back first (a group after the nodes it holds). */
+  order?: number;
+}
+
+/** How the board shows one node kind, D being the data its renderer reads. */
+export interface NodeViewSpec<D extends GraphNodeData, X, I extends Box, S> {
+  component: ComponentType<NodeProps<Node<D>>>;
+  /** Read once per build of the board: what a node shows beyond its placement (a chat's title). Part of its cache key. */
+  lookup?: (doc: Y.Doc) => (nodeId: string) => X;
+  data: (base: GraphNodeData, extra: X | undefined) => D;
+  /** The CSS selector of the part that drags the node (the whole node when absent). */
+  dragHandle?: string;
+  minimap: MinimapColor;
+  menu?: readonly NodeMenuItem[];
+  clipboard?: NodeClipboard<I>;
+  restore?: NodeRestore<S>;
+}
+
+/** A node view with its types checked and then erased, to sit in the registry beside other kinds'. */
+export interface NodeView {
+  component: NodeTypes[string];
+  lookup?: (doc: Y.Doc) => (nodeId: string) => unknown;
+  data: (base: GraphNodeData, extra: unknown) => GraphNodeData;
+  dragHandle?: string;
+  minimap: MinimapColor;
+  menu: readonly NodeMenuItem[];
+  clipboard?: NodeClipboard<Box>;
+  restore?: NodeRestore<unknown>;
+}
+
+/** Checks a node view against its own data, clipboard and saved types, then erases them. */
+export function defineNodeView<D extends GraphNodeData, X = never, I extends Box = Box, S = never>(spec: NodeViewSpec<D, X, I, S>): NodeView {
+  return {
+    // xyflow's NodeTypes is untyped per kind; `spec` was checked against its own data above.
+    component: spec.component as NodeTypes[string],
+    lookup: spec.lookup,
+    data: (base, extra) => spec.data(base, extra as X | undefined),
+    dragHandle: spec.dragHandle,
+    minimap: spec.minimap,
+    menu: spec.menu ?? [],
+    clipboard: spec.clipboard as NodeClipboard<Box> | undefined,
+    restore: spec.restore as NodeRestore<unknown> | undefined,
+  };
+}
+
+/** A tool creating something at a point: on the toolbar, in the board's right-click menu, maybe a key. */
+export interface CreateTool {
+  /** `create` tools come first on the toolbar, then `shapes`. */
+  section: "create" | "shapes";
+  icon: IconName;
+  /** Shown beside the icon on the toolbar (may be empty). */
+  label: string;
+  /** The toolbar button's title and accessible name. */
+  title: string;
+  /** In the board's right-click menu. */
+  menuLabel: string;
+  /** A single key (no modifier) that runs it at the middle of the screen. */
+  key?: string;
+  run: (store: BoardStore, viewId: string, at: Point) => Promise<unknown>;
+}
+
+/** Something a tab of some kind may show (a view): its target and title. */
+export interface TabTarget {
+  target: string;
+  title: string;
+}
+
+/** What a tab of some kind shows: the view it opens, how renaming it is sent, what may be opened, "+". */
+export interface TabKindView {
+  /** The view the tab shows and its title, or null when it shows nothing here any more. */
+  resolve: (doc: Y.Doc, tab: TabRecord) => { title: string; viewId: string } | null;
+  rename: (tab: { viewId: string }, name: string) => GatewayEvent[];
+  /** What could be opened as a tab of this kind, in order, besides the targets already open. */
+  openable?: (doc: Y.Doc, open: ReadonlySet<string>) => TabTarget[];
+  /** The tab bar's "+": creates a new target (a view) for everyone; null when refused. */
+  create?: (store: BoardStore) => Promise<TabTarget | null>;
+}
+
+/** A side panel of the project editor, with its toggle button. */
+export interface SidePanel {
+  id: string;
+  label: string;
+  icon: IconName;
+  /** A count shown on its toggle (unread messages). */
+  badge?: (s: BoardSnapshot) => number;
+  /** Opens the panel when it turns true (a chat opened from the board). */
+  opens?: (s: BoardSnapshot) => unknown;
+  component: ComponentType<{ names: ReadonlyMap<string, string> }>;
+}
+
+/** Another kind of xyflow node a module draws (the whiteboard's free shapes), by xyflow type. */
+export interface FlowType {
+  component: NodeTypes[string];
+  minimap: MinimapColor;
+}
+
+/** A module's web side. */
+export interface WebModule {
+  /** Its title over its permissions (the roles page). */
+  title: string;
+  /** Every permission the gateway module declares, in words. */
+  permissions: Readonly<Record<string, string>>;
+  /** Views of the node kinds it creates (core-graph's NODE_KINDS): the registry must cover them all. */
+  nodes?: Readonly<Record<string, NodeView>>;
+  flowTypes?: Readonly<Record<string, FlowType>>;
+  tools?: readonly CreateTool[];
+  tabs?: Readonly<Partial<Record<TabRecord["kind"], TabKindView>>>;
+  panels?: readonly SidePanel[];
+  /** What undo of a delete brings back of this module's own records about deleted nodes (a chat's anchor). */
+  afterDelete?: {
+    save: (doc: Y.Doc, doomed: ReadonlySet<string>) => unknown;
+    restore: (doc: Y.Doc, saved: unknown, back: ReadonlySet<string>) => GatewayEvent[];
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * notes on the web: the note node (its markdown body edited in place), the Note tool (and
+ * N), copy and paste with its text, and undo of a delete bringing it back on every view.
+ */
+import { bodiesOf } from "../../../../gateway-do/src/modules/notes";
+import { absolutePosition, placementKey, placementsOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
+import type { GatewayEvent } from "../../gateway/messages";
+import { openChatFor } from "../chats/open-chat";
+import { type Box, type WebModule, defineNodeView } from "../kit";
+import { createNotesCommand } from "./commands";
+import { NoteNode } from "./NoteNode";
+
+type CopiedNote = Box & { text: string };
+/** A deleted note: where it was on this view, its text, and where else it sat. */
+interface SavedNote extends Box {
+  text: string;
+  elsewhere: (Box & { viewId: string })[];
+}
+
+const note = defineNodeView({
+  component: NoteNode,
+  data: (base) => base,
+  dragHandle: ".node-handle",
+  minimap: { small: "#fde68a", big: "#facc15" },
+  menu: [{ label: "Chat about this note", place: "top", run: ({ store, nodeId }) => openChatFor(store, nodeId) }],
+  clipboard: {
+    copy: (doc, viewId, nodeId): CopiedNote | null => {
+      const placement = placementsOf(doc).get(placementKey(viewId, nodeId));
+      if (!placement) return null;
+      return { ...absolutePosition(doc, placement), width: placement.width, height: placement.height, text: bodiesOf(doc).get(nodeId)?.toString() ?? "" };
+    },
+    paste: (store, viewId, items: CopiedNote[]) => createNotesCommand(store, viewId, items),
+  },
+  restore: {
+    save: (doc, viewId, nodeId): SavedNote | null => {
+      const placement = placementsOf(doc).get(placementKey(viewId, nodeId));
+      if (!placement) return null;
+      const elsewhere = [...placementsOf(doc).values()]
+        .filter((p) => p.nodeId === nodeId && p.viewId !== viewId)
+        .map((p) => ({ viewId: p.viewId, ...absolutePosition(doc, p), width: p.width, height: p.height }));
+      return { ...absolutePosition(doc, placement), width: placement.width, height: placement.height, text: bodiesOf(doc).get(nodeId)?.toString() ?? "", elsewhere };
+    },
+    restore: (doc, viewId, nodeId, n: SavedNote): GatewayEvent[] => [
+      { type: "notes:create", id: nodeId, viewId, x: n.x, y: n.y, width: n.width, height: n.height, text: n.text },
+      ...n.elsewhere.filter((p) => viewsOf(doc).has(p.viewId)).map((p) => ({ type: "whiteboard:place" as const, nodeId, ...p })),
+    ],
+  },
+});
+
+export const notes = {
+  title: "Notes",
+  permissions: {
+    "notes:create": "Create notes",
+    "notes:[note:*]:edit": "Edit any note's text",
+  },
+  nodes: { note },
+  tools: [
+    {
+      section: "create",
+      icon: "note",
+      label: "Note",
+      title: "New note (N)",
+      menuLabel: "New note here",
+      key: "n",
+      run: (store, viewId, at) => store.run(createNotesCommand(store, viewId, [at])),
+    },
+  ],
+} satisfies WebModule;

@@ -1,0 +1,95 @@
+/**
+ * The one registry of the modules' web sides, typed over the gateway's module names
+ * (gateway-do/src/modules/registry.ts): a gateway module without a web side, or a node kind
+ * core-graph knows that no module draws, fails the typecheck. The board, the tab bar, the
+ * project editor and the roles page read every kind's views here.
+ */
+import type { NodeTypes } from "@xyflow/react";
+import type { ModuleName } from "../../../gateway-do/src/modules/registry";
+import type { NODE_KINDS } from "../../../gateway-do/src/modules/core-graph/schema";
+import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
+import { chats } from "./chats";
+import { coreGraph } from "./core-graph";
+import type { CreateTool, FlowType, MinimapColor, NodeView, SidePanel, TabKindView, WebModule } from "./kit";
+import { notes } from "./notes";
+import { roles } from "./roles";
+import { tabs } from "./tabs";
+import { whiteboard } from "./whiteboard";
+
+/** A web side for every gateway module, and for nothing else. */
+export type WebRegistry = { readonly [N in ModuleName]: WebModule };
+
+/**
+ * The registry: one line per module. A function, read on first use: the modules import board
+ * code (commands, the node frame) that imports this file, so a module may still be loading
+ * when this file is.
+ */
+const registered = () => ({ "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles }) as const satisfies WebRegistry;
+type WebModules = ReturnType<typeof registered>;
+
+type NodeKind = (typeof NODE_KINDS)[number];
+type KindsOf<M> = M extends { nodes: infer N } ? keyof N : never;
+/** The node kinds the modules' web sides draw. */
+export type ViewedNodeKinds = { [N in ModuleName]: KindsOf<WebModules[N]> }[ModuleName];
+/** Node kinds core-graph knows that no module's web side draws: must be none. */
+export type NodeKindsWithoutView = Exclude<NodeKind, ViewedNodeKinds>;
+/** Fails the typecheck, naming the kind, when a node kind has no view. */
+export const everyNodeKindHasAView: [NodeKindsWithoutView] extends [never] ? true : NodeKindsWithoutView = true;
+
+/** What the board reads, gathered from every module on first use. */
+function gather() {
+  const webModules = registered();
+  const all: readonly WebModule[] = Object.values(webModules);
+  const nodeViews = new Map<string, NodeView>(all.flatMap((m) => Object.entries(m.nodes ?? {})));
+  const flowTypes = new Map<string, FlowType>(all.flatMap((m) => Object.entries(m.flowTypes ?? {})));
+  return {
+    byName: new Map<string, WebModule>(Object.entries(webModules)),
+    nodeViews,
+    flowTypes,
+    nodeTypes: Object.fromEntries([
+      ...[...nodeViews].map(([kind, view]) => [kind, view.component] as const),
+      ...[...flowTypes].map(([type, t]) => [type, t.component] as const),
+    ]) as NodeTypes,
+    createTools: all.flatMap((m) => m.tools ?? []),
+    // Keys of a Partial<Record<tab kind, …>>: tab kinds.
+    tabKinds: all.flatMap((m) => Object.entries(m.tabs ?? {}).filter((e): e is [TabRecord["kind"], TabKindView] => e[1] !== undefined)),
+    sidePanels: all.flatMap((m) => m.panels ?? []),
+    afterDeletes: all.flatMap((m) => (m.afterDelete ? [m.afterDelete] : [])),
+    permissionLabels: new Map(all.flatMap((m) => Object.entries(m.permissions))),
+  };
+}
+let gathered: ReturnType<typeof gather> | null = null;
+const registry = () => (gathered ??= gather());
+
+/** A module's web side by name (undefined for a name the gateway does not register). */
+export const webModuleOf = (name: string): WebModule | undefined => registry().byName.get(name);
+
+/** The view of a node kind. */
+export const nodeViewOf = (kind: string): NodeView | undefined => registry().nodeViews.get(kind);
+/** Every node kind with a view, and its view. */
+export const allNodeViews = (): ReadonlyMap<string, NodeView> => registry().nodeViews;
+
+/** For <ReactFlow nodeTypes>: always the same object, so xyflow never sees a new one. */
+export const nodeTypes = (): NodeTypes => registry().nodeTypes;
+
+const FALLBACK_MINIMAP: MinimapColor = { small: "#d6d3d1", big: "#a8a29e" };
+/** The minimap colour of an xyflow node type. */
+export const minimapColorOf = (type: string | undefined): MinimapColor =>
+  (type !== undefined ? (registry().nodeViews.get(type)?.minimap ?? registry().flowTypes.get(type)?.minimap) : undefined) ?? FALLBACK_MINIMAP;
+
+/** The tools creating things, in registry order. */
+export const createTools = (): readonly CreateTool[] => registry().createTools;
+
+/** How each tab kind is shown; a tab of a kind no module shows is not shown. */
+export const tabKindOf = (kind: TabRecord["kind"]): TabKindView | undefined => registry().tabKinds.find(([k]) => k === kind)?.[1];
+/** Every tab kind some module shows, with its view, in registry order. */
+export const tabKinds = (): readonly (readonly [TabRecord["kind"], TabKindView])[] => registry().tabKinds;
+
+/** The project editor's side panels. */
+export const sidePanels = (): readonly SidePanel[] => registry().sidePanels;
+
+/** Every module's own records about deleted nodes that undo brings back. */
+export const afterDeletes = () => registry().afterDeletes;
+
+/** A declared permission in words. */
+export const permissionLabelOf = (permission: string): string | undefined => registry().permissionLabels.get(permission);

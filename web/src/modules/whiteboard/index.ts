@@ -1,0 +1,97 @@
+/**
+ * whiteboard on the web: the group node (ungroup, and undo of a delete grouping its children
+ * again), the free shapes with their tools and default sizes, and view tabs.
+ */
+import type * as Y from "yjs";
+import { nodesOf } from "../../../../gateway-do/src/modules/core-graph";
+import { placementsOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
+import type { SHAPE_KINDS } from "../../../../gateway-do/src/modules/whiteboard/schema";
+import { addShapesCommand } from "../../board/commands";
+import type { ShapeFlowNode } from "../../board/flow-model";
+import type { IconName } from "../../board/Icon";
+import type { CreateTool, FlowType, WebModule } from "../kit";
+import { defineNodeView } from "../kit";
+import type { NodeProps, NodeTypes } from "@xyflow/react";
+import type { ComponentType } from "react";
+import { GroupNode } from "./GroupNode";
+import { ArrowShape, EllipseShape, RectangleShape, TextShape } from "./ShapeNodes";
+
+type ShapeKind = (typeof SHAPE_KINDS)[number];
+
+/** Whether a node is a group (what Ungroup acts on). */
+export const isGroup = (doc: Y.Doc, nodeId: string) => nodesOf(doc).get(nodeId)?.kind === "group";
+
+const group = defineNodeView({
+  component: GroupNode,
+  data: (base) => base,
+  minimap: { small: "transparent", big: "#a8a29e" },
+  menu: [{ label: "Ungroup", hint: "Shift+Ctrl+G", place: "arrange", run: ({ actions }) => actions.ungroup() }],
+  restore: {
+    // Its children on this view; those that exist at undo time are grouped again under its id.
+    save: (doc, viewId, nodeId) => [...placementsOf(doc).values()].filter((p) => p.viewId === viewId && p.parent === nodeId).map((p) => p.nodeId),
+    restore: (_doc, viewId, groupId, children: string[], present) => {
+      const back = children.filter(present);
+      return back.length > 0 ? [{ type: "whiteboard:group", viewId, nodeIds: back, groupId }] : null;
+    },
+    order: 1,
+  },
+});
+
+/** Each shape kind: its view, the tool adding it, and the size and text it starts with. */
+const SHAPES = {
+  rectangle: { component: RectangleShape, title: "Rectangle", menuLabel: "Rectangle", width: 200, height: 120, text: "" },
+  ellipse: { component: EllipseShape, title: "Ellipse", menuLabel: "Ellipse", width: 200, height: 120, text: "" },
+  arrow: { component: ArrowShape, title: "Arrow", menuLabel: "Arrow", width: 200, height: 40, text: "" },
+  text: { component: TextShape, title: "Text label", menuLabel: "Text", width: 220, height: 48, text: "Label" },
+} satisfies { [K in ShapeKind]: { component: ComponentType<NodeProps<ShapeFlowNode<K>>>; title: string; menuLabel: string; width: number; height: number; text: string } };
+
+const SHAPE_MINIMAP = { small: "#d6d3d1", big: "#a8a29e" };
+const shapeKinds = Object.keys(SHAPES) as ShapeKind[];
+
+export const whiteboard = {
+  title: "Whiteboard",
+  permissions: {
+    "whiteboard:create": "Create views",
+    "whiteboard:delete": "Delete shapes",
+    "whiteboard:[shape:*]:update": "Change shapes' text and colour",
+    "whiteboard:[view:*]:update": "Change views: rename, group, lock, shapes",
+    "whiteboard:[view:*]:delete": "Delete views",
+    "whiteboard:[view:*]:move": "Place, move and resize on views",
+  },
+  nodes: { group },
+  flowTypes: Object.fromEntries(shapeKinds.map((kind) => [kind, { component: SHAPES[kind].component as NodeTypes[string], minimap: SHAPE_MINIMAP }])) as Record<ShapeKind, FlowType>,
+  tools: shapeKinds.map(
+    (kind): CreateTool => ({
+      section: "shapes",
+      icon: kind satisfies IconName,
+      label: "",
+      title: SHAPES[kind].title,
+      menuLabel: SHAPES[kind].menuLabel,
+      run: (store, viewId, at) => {
+        const { width, height, text } = SHAPES[kind];
+        return store.run(addShapesCommand(store, viewId, [{ kind, ...at, width, height, text }]));
+      },
+    }),
+  ),
+  tabs: {
+    view: {
+      resolve: (doc, tab) => {
+        const view = viewsOf(doc).get(tab.target);
+        return view ? { title: view.name, viewId: view.id } : null;
+      },
+      rename: (tab, name) => [{ type: "whiteboard:rename-view", viewId: tab.viewId, name }],
+      openable: (doc, open) =>
+        [...viewsOf(doc).values()]
+          .filter((v) => !open.has(v.id))
+          .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))
+          .map((v) => ({ target: v.id, title: v.name })),
+      create: async (store) => {
+        const views = store.getSnapshot().views;
+        const before = new Set(views.map((v) => v.id));
+        const ok = await store.run({ events: [{ type: "whiteboard:create-view", name: `View ${views.length + 1}` }] });
+        const created = ok ? store.getSnapshot().views.find((v) => !before.has(v.id)) : undefined;
+        return created ? { target: created.id, title: created.name } : null;
+      },
+    },
+  },
+} satisfies WebModule;

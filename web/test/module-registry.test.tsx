@@ -1,0 +1,38 @@
+/**
+ * The web registry (web/src/modules/registry.ts) covers the gateway: a web side for every
+ * gateway module and a view for every node kind core-graph knows. Checked at runtime here,
+ * and at typecheck time by the `@ts-expect-error` lines below (`npm run typecheck` fails if
+ * they stop being errors).
+ */
+import { describe, expect, it } from "vitest";
+import { NODE_KINDS } from "../../gateway-do/src/modules/core-graph/schema";
+import { modules } from "../../gateway-do/src/modules/registry";
+import { coreGraph } from "../src/modules/core-graph";
+import { notes } from "../src/modules/notes";
+import { type ViewedNodeKinds, type WebRegistry, nodeTypes, nodeViewOf, webModuleOf } from "../src/modules/registry";
+import { roles } from "../src/modules/roles";
+import { tabs } from "../src/modules/tabs";
+import { whiteboard } from "../src/modules/whiteboard";
+
+type NodeKind = (typeof NODE_KINDS)[number];
+
+// @ts-expect-error a registry missing a gateway module (here chats) does not compile.
+export const missingAModule: WebRegistry = { "core-graph": coreGraph, whiteboard, notes, tabs, roles };
+
+// @ts-expect-error nor does one naming a module the gateway does not register.
+export const extraModule: WebRegistry = { "core-graph": coreGraph, whiteboard, notes, chats: notes, tabs, roles, tickets: roles };
+
+// A node kind added to core-graph's NODE_KINDS without a view ("container") is caught: registry.ts's
+// `everyNodeKindHasAView` then fails the typecheck, naming it.
+export const containerWithoutAView: [Exclude<NodeKind | "container", ViewedNodeKinds>] extends [never] ? "missed" : "caught" = "caught";
+
+describe("the web registry", () => {
+  it("has a web side for every gateway module", () => {
+    expect(modules.map((m) => m.name).filter((name) => webModuleOf(name) === undefined)).toEqual([]);
+  });
+
+  it("draws every node kind core-graph knows", () => {
+    expect(NODE_KINDS.filter((kind) => nodeViewOf(kind) === undefined)).toEqual([]);
+    for (const kind of NODE_KINDS) expect(nodeTypes()[kind]).toBe(nodeViewOf(kind)!.component);
+  });
+});
