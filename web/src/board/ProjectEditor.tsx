@@ -112,10 +112,14 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
   );
 }
 
+const noBadge = () => 0;
+const noOpens = () => null;
+
 /** A side panel's toggle, with its badge (unread messages); opens the panel when the panel asks. */
 function PanelToggle({ panel, shown, show }: { panel: SidePanel; shown: boolean; show: (id: string, shown: boolean) => void }) {
-  const badge = useBoard((s) => panel.badge?.(s) ?? 0);
-  const opens = useBoard((s) => panel.opens?.(s) ?? null);
+  // A panel's hooks, called on every render of its own toggle (the panel never changes).
+  const badge = (panel.useBadge ?? noBadge)();
+  const opens = (panel.useOpens ?? noOpens)();
   useEffect(() => {
     if (opens) show(panel.id, true);
   }, [opens, panel.id, show]);

@@ -6,7 +6,6 @@
  */
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
-import { type ChatRecord, type MessageRecord, chatsOf, messagesOf, readMarkersOf } from "../../../gateway-do/src/modules/chats";
 import { viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { ViewRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import type { Ack, GatewayEvent } from "../gateway/messages";
@@ -64,18 +63,18 @@ export interface BoardSnapshot {
   viewId: string;
   nodes: BoardFlowNode[];
   edges: BoardFlowEdge[];
-  chats: ChatRecord[];
-  messages: ReadonlyMap<string, MessageRecord[]>;
-  unread: ReadonlyMap<string, number>;
   peers: Peer[];
   toasts: Toast[];
   canUndo: boolean;
   canRedo: boolean;
-  /** The chat open in the side panel. */
-  openChatId: string | null;
 }
 
-type DocParts = Pick<BoardSnapshot, "views" | "chats" | "messages" | "unread">;
+type DocParts = Pick<BoardSnapshot, "views">;
+
+/** A piece of this screen's UI state a module keeps in the store (the chat open in its panel), with its value at first. */
+export interface UiKey<T> {
+  readonly initial: T;
+}
 
 const UNDO_LIMIT = 100;
 /** An undo or redo step: the command that will undo (or redo) something, once known; false or null when there is none. */
@@ -89,7 +88,9 @@ export class BoardStore {
   readonly measured = new Map<string, { width: number; height: number }>();
   selected: ReadonlySet<string> = new Set();
   viewId: string | null = null;
-  openChatId: string | null = null;
+  /** Modules' views of their records, by the function computing each, until the doc changes. */
+  readonly #fromDoc = new Map<(doc: Y.Doc, me: Me) => unknown, unknown>();
+  readonly #ui = new Map<UiKey<unknown>, unknown>();
 
   #snapshot: BoardSnapshot | null = null;
   #docParts: DocParts | null = null;
@@ -156,6 +157,7 @@ export class BoardStore {
   #changed(part: "doc" | "status" | "peers" | "local" | "ui"): void {
     if (part === "doc") {
       this.#docParts = null;
+      this.#fromDoc.clear();
       this.#flow = null;
     }
     if (part === "local") this.#flow = null;
@@ -196,18 +198,28 @@ export class BoardStore {
 
   #buildDocParts(): DocParts {
     const views = [...viewsOf(this.doc).values()].sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-    const chats = [...chatsOf(this.doc).values()].sort((a, b) => a.createdAt - b.createdAt);
-    const messages = new Map<string, MessageRecord[]>();
-    for (const m of messagesOf(this.doc).values()) messages.set(m.chatId, [...(messages.get(m.chatId) ?? []), m]);
-    for (const list of messages.values()) list.sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
-    const unread = new Map<string, number>();
-    const markers = readMarkersOf(this.doc);
-    for (const chat of chats) {
-      const marker = markers.get(`${chat.id}/${this.me.userId}`);
-      const readAt = marker ? (messagesOf(this.doc).get(marker.messageId)?.createdAt ?? marker.at) : 0;
-      unread.set(chat.id, (messages.get(chat.id) ?? []).filter((m) => !m.deleted && m.author !== this.me.userId && m.createdAt > readAt).length);
-    }
-    return { views, chats, messages, unread };
+    return { views };
+  }
+
+  /**
+   * A module's view of its records (chats with their unread counts), computed from the doc
+   * once and kept, the same object, until the doc changes. Keyed by `compute` itself.
+   */
+  fromDoc<T>(compute: (doc: Y.Doc, me: Me) => T): T {
+    if (!this.#fromDoc.has(compute)) this.#fromDoc.set(compute, compute(this.doc, this.me));
+    // Stored above under this very function, so it is what the function returned.
+    return this.#fromDoc.get(compute) as T;
+  }
+
+  /** A module's piece of this screen's UI state. */
+  ui<T>(key: UiKey<T>): T {
+    // Set only through setUi with the same key, so of its type.
+    return this.#ui.has(key) ? (this.#ui.get(key) as T) : key.initial;
+  }
+
+  setUi<T>(key: UiKey<T>, value: T): void {
+    this.#ui.set(key, value);
+    this.#changed("ui");
   }
 
   /** The current state; the same object until something changes (for useSyncExternalStore). */
@@ -234,7 +246,6 @@ export class BoardStore {
       toasts: this.#toasts,
       canUndo: this.#undo.length > 0,
       canRedo: this.#redo.length > 0,
-      openChatId: this.openChatId,
     };
     return this.#snapshot;
   };
@@ -252,11 +263,6 @@ export class BoardStore {
     this.#updatePeerOverlay();
     this.setPresence({ view: viewId, selection: [], cursor: null });
     this.#changed("local");
-  }
-
-  openChat(chatId: string | null): void {
-    this.openChatId = chatId;
-    this.#changed("ui");
   }
 
   setSelection(ids: ReadonlySet<string>): void {

@@ -10,7 +10,7 @@ import type * as Y from "yjs";
 import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
 import type { GraphNodeData } from "../board/flow-model";
 import type { IconName } from "../board/Icon";
-import type { BoardSnapshot, BoardStore, Command } from "../board/store";
+import type { BoardStore, Command } from "../board/store";
 import type { BoardActions } from "../board/use-board-actions";
 import type { GatewayEvent } from "../gateway/messages";
 
@@ -126,10 +126,10 @@ export interface SidePanel {
   id: string;
   label: string;
   icon: IconName;
-  /** A count shown on its toggle (unread messages). */
-  badge?: (s: BoardSnapshot) => number;
-  /** Opens the panel when it turns true (a chat opened from the board). */
-  opens?: (s: BoardSnapshot) => unknown;
+  /** A hook: the count shown on its toggle (unread messages). */
+  useBadge?: () => number;
+  /** A hook: opens the panel whenever it turns to something new and truthy (a chat opened from the board). */
+  useOpens?: () => unknown;
   component: ComponentType<{ names: ReadonlyMap<string, string> }>;
 }
 

@@ -2,9 +2,10 @@
 import type { Node, NodeProps } from "@xyflow/react";
 import type { GraphNodeData } from "../../board/flow-model";
 import { Icon } from "../../board/Icon";
-import { useBoard, useBoardStore } from "../../board/store-context";
+import { useBoardStore } from "../../board/store-context";
 import { useFarZoom } from "../../board/zoom";
 import { NodeFrame } from "../../board/nodes/NodeFrame";
+import { openChat, useChats } from "./state";
 
 /** A chat node shows its chat: the chat placed as this node (null until the doc has it). */
 export interface ChatNodeData extends GraphNodeData {
@@ -27,8 +28,8 @@ export function ChatNode(props: NodeProps<Node<ChatNodeData>>) {
 
 function FullChat({ id, data, selected }: NodeProps<Node<ChatNodeData>>) {
   const store = useBoardStore();
-  const messages = useBoard((s) => (data.chatId ? s.messages.get(data.chatId) : undefined));
-  const unread = useBoard((s) => (data.chatId ? (s.unread.get(data.chatId) ?? 0) : 0));
+  const messages = useChats((s) => (data.chatId ? s.messages.get(data.chatId) : undefined));
+  const unread = useChats((s) => (data.chatId ? (s.unread.get(data.chatId) ?? 0) : 0));
   const recent = (messages ?? []).filter((m) => !m.deleted).slice(-3);
   return (
     <NodeFrame id={id} kind="chat" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>
@@ -43,7 +44,7 @@ function FullChat({ id, data, selected }: NodeProps<Node<ChatNodeData>>) {
           <li key={m.id}>{m.text}</li>
         ))}
       </ul>
-      <button type="button" className="node-open nodrag" disabled={!data.chatId} onClick={() => data.chatId && store.openChat(data.chatId)}>
+      <button type="button" className="node-open nodrag" disabled={!data.chatId} onClick={() => data.chatId && openChat(store, data.chatId)}>
         Open chat
       </button>
     </NodeFrame>

@@ -5,19 +5,20 @@
 import { useEffect, useRef, useState } from "react";
 import type { MessageRecord } from "../../../../gateway-do/src/modules/chats";
 import { useBoard, useBoardStore } from "../../board/store-context";
+import { openChat, useChats, useOpenChatId } from "./state";
 
 const time = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
 export function ChatPanel({ names }: { names: ReadonlyMap<string, string> }) {
   const store = useBoardStore();
-  const chats = useBoard((s) => s.chats);
-  const unread = useBoard((s) => s.unread);
-  const openId = useBoard((s) => s.openChatId);
+  const chats = useChats((s) => s.chats);
+  const unread = useChats((s) => s.unread);
+  const openId = useOpenChatId();
   const open = chats.find((c) => c.id === openId);
   return (
     <aside className="chat-panel" aria-label="Chats">
       {open ? (
-        <ChatThread chatId={open.id} title={open.title} names={names} onBack={() => store.openChat(null)} />
+        <ChatThread chatId={open.id} title={open.title} names={names} onBack={() => openChat(store, null)} />
       ) : (
         <>
           <header className="panel-head">
@@ -30,7 +31,7 @@ export function ChatPanel({ names }: { names: ReadonlyMap<string, string> }) {
             {chats.length === 0 && <li className="muted">No chats yet. Start one here, from a note, or with the Chat tool.</li>}
             {chats.map((c) => (
               <li key={c.id}>
-                <button type="button" onClick={() => store.openChat(c.id)}>
+                <button type="button" onClick={() => openChat(store, c.id)}>
                   <span>{c.title}</span>
                   {(unread.get(c.id) ?? 0) > 0 && <b className="badge">{unread.get(c.id)}</b>}
                 </button>
@@ -45,10 +46,10 @@ export function ChatPanel({ names }: { names: ReadonlyMap<string, string> }) {
 
 function ChatThread({ chatId, title, names, onBack }: { chatId: string; title: string; names: ReadonlyMap<string, string>; onBack: () => void }) {
   const store = useBoardStore();
-  const messages = useBoard((s) => s.messages.get(chatId));
+  const messages = useChats((s) => s.messages.get(chatId));
   const me = useBoard((s) => s.me);
   const peers = useBoard((s) => s.peers);
-  const unread = useBoard((s) => s.unread.get(chatId) ?? 0);
+  const unread = useChats((s) => s.unread.get(chatId) ?? 0);
   const [draft, setDraft] = useState("");
   const [editing, setEditing] = useState<string | null>(null);
   const list = useRef<HTMLOListElement>(null);

@@ -9,6 +9,7 @@ import type { GatewayEvent } from "../../gateway/messages";
 import { type Point, type WebModule, defineNodeView } from "../kit";
 import { ChatNode } from "./ChatNode";
 import { ChatPanel } from "./ChatPanel";
+import { useChats, useOpenChatId } from "./state";
 
 /** Creates a chat as its own node on the board (anchored to a node, if given). */
 export function createChatCommand(viewId: string, title: string, at: Point, anchorNodeId?: string): Command {
@@ -53,8 +54,8 @@ export const chats = {
       id: "chats",
       label: "Chats",
       icon: "chat",
-      badge: (s) => [...s.unread.values()].reduce((a, b) => a + b, 0),
-      opens: (s) => s.openChatId,
+      useBadge: () => useChats((s) => [...s.unread.values()].reduce((a, b) => a + b, 0)),
+      useOpens: useOpenChatId,
       component: ChatPanel,
     },
   ],

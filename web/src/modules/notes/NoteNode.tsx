@@ -13,6 +13,7 @@ import { bindTextarea } from "../../board/text-binding";
 import { useFarZoom } from "../../board/zoom";
 import { NodeFrame } from "../../board/nodes/NodeFrame";
 import { openChatFor } from "../chats/open-chat";
+import { useChats } from "../chats/state";
 
 export function NoteNode(props: NodeProps<Node<GraphNodeData>>) {
   const far = useFarZoom();
@@ -53,8 +54,8 @@ function FullNote({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
   const store = useBoardStore();
   // The body's Y.Text: a new one when the note was deleted and brought back by undo.
   const text = useBoard((s) => bodiesOf(s.doc).get(id));
-  const chat = useBoard((s) => s.chats.find((c) => c.anchorNodeId === id));
-  const unread = useBoard((s) => (chat ? (s.unread.get(chat.id) ?? 0) : 0));
+  const chat = useChats((s) => s.chats.find((c) => c.anchorNodeId === id));
+  const unread = useChats((s) => (chat ? (s.unread.get(chat.id) ?? 0) : 0));
   const textarea = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
