@@ -10,11 +10,8 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import { orgRoles, projectRoles, projectVisibilities } from "../../protocol/enums";
 import { users } from "./accounts";
-
-export const orgRoles = ["owner", "admin", "member"] as const;
-export const projectRoles = ["admin", "member"] as const;
-export const projectVisibilities = ["org", "members"] as const;
 
 export const organizations = pgTable("organizations", {
   id: uuid("id").primaryKey().defaultRandom(),

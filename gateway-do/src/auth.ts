@@ -1,26 +1,15 @@
 /**
  * Gateway tokens: short-lived ES256 JWTs the worker signs (`POST …/connect`) and the
- * gateway verifies on every WebSocket connection. The claims are defined here, where they
- * are checked; the worker imports them to sign.
+ * gateway verifies on every WebSocket connection. The claims are a contract of both, in
+ * protocol/tokens.ts; they are checked here.
  */
 import { type JWK, errors, importJWK, jwtVerify } from "jose";
 import { z } from "zod";
-import { ORG_ROLES, PROJECT_ROLES } from "./membership";
+import { type GatewayClaims, GatewayClaimsSchema } from "../../protocol/tokens";
 
 export const GATEWAY_AUDIENCE = "kiln-gateway";
 export const GATEWAY_ISSUER = "kiln";
 export const GATEWAY_ALG = "ES256";
-
-export const GatewayClaimsSchema = z.object({
-  sub: z.uuid(),
-  org: z.uuid(),
-  project: z.uuid(),
-  roles: z.object({ org: z.enum(ORG_ROLES), project: z.enum(PROJECT_ROLES).nullable() }),
-  /** The user's display name: presence shows this one, not what a client claims. */
-  name: z.string().max(200).optional(),
-});
-
-export type GatewayClaims = z.infer<typeof GatewayClaimsSchema>;
 
 const PrivateJwkSchema = z.looseObject({
   kty: z.literal("EC"),

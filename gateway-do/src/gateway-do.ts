@@ -7,16 +7,17 @@
  * unloaded when idle; events run through the module pipeline and land in the event log.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import type { EventAck } from "../../protocol/events";
+import { ClientMessageSchema, CloseCode, type ServerMessage } from "../../protocol/socket";
 import type { EventOutcome, PipelineOptions } from "./events/pipeline";
 import { ModuleHost, type RouteAnswer } from "./host/module-host";
-import { Budgets, CLOSE_RATE_LIMITED, CLOSE_TOO_BIG, MAX_FRAME_BYTES, MAX_REFUSALS, MAX_SOCKETS_PER_USER, type Spend } from "./limits";
+import { Budgets, MAX_FRAME_BYTES, MAX_REFUSALS, MAX_SOCKETS_PER_USER, type Spend } from "./limits";
 import type { Actor, ModuleDefinition, PrincipalKind } from "./modules/kit";
 import { modules as registeredModules } from "./modules/registry";
 import { customGrants } from "./modules/roles";
 import { grantsFor } from "./permissions/roles";
 import { DocStore } from "./storage/doc-store";
 import { EventLog, type EventLogEntry } from "./storage/event-log";
-import { ClientMessageSchema, type ServerMessage } from "./sync/protocol";
 import { presenceFrame } from "./sync/presence";
 import { ProjectRoom, type RoomPeer, type RoomSender } from "./sync/project-room";
 import { type TokenCheck, parseSocketPath, verifyGatewayToken } from "./auth";
@@ -47,10 +48,6 @@ export type SyncResult =
   | { applied: false; reason: "stale"; version: number }
   | { applied: false; reason: "invalid"; message: string };
 
-/** WebSocket close codes: the token is missing, invalid or expired; the user may not (or no longer) be here. */
-export const CLOSE_UNAUTHENTICATED = 4001;
-export const CLOSE_FORBIDDEN = 4003;
-
 /** How long a request id is remembered, so a retried event is answered, not run again. */
 export const DEDUPE_WINDOW_MS = 10 * 60_000;
 /** Follow-up events may emit follow-ups, this deep at most. */
@@ -71,9 +68,6 @@ function roomPeer(connection: Connection<SocketState>): RoomPeer {
     send: WebSocket.prototype.send.bind(connection),
   };
 }
-
-/** What an event sent over HTTP answers: the same as a WebSocket ack. */
-export type EventAck = { requestId: string | null; ok: true; result?: unknown } | { requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } };
 
 export class GatewayDO extends Server<Env> {
   // Idle sockets hibernate: the object can leave memory while clients stay connected.
@@ -284,7 +278,7 @@ export class GatewayDO extends Server<Env> {
       if (access.ok) {
         connection.setState({ ...state, roles: access.roles });
       } else {
-        connection.close(CLOSE_FORBIDDEN, accessDeniedReason(access.reason, true));
+        connection.close(CloseCode.Forbidden, accessDeniedReason(access.reason, true));
         closed++;
       }
     }
@@ -330,18 +324,18 @@ export class GatewayDO extends Server<Env> {
     const check = this.#pendingChecks.get(connection.id);
     this.#pendingChecks.delete(connection.id);
     if (!check?.ok) {
-      connection.close(CLOSE_UNAUTHENTICATED, check?.reason ?? "invalid token");
+      connection.close(CloseCode.Unauthenticated, check?.reason ?? "invalid token");
       return;
     }
     const { sub: userId, project } = check.claims;
     const access = projectAccess(this.membership(), userId, project);
     if (!access.ok) {
-      connection.close(CLOSE_FORBIDDEN, accessDeniedReason(access.reason, false));
+      connection.close(CloseCode.Forbidden, accessDeniedReason(access.reason, false));
       return;
     }
     // This socket is tagged already: more than the cap means one too many.
     if ([...this.getConnections(`user:${userId}`)].length > MAX_SOCKETS_PER_USER) {
-      connection.close(CLOSE_RATE_LIMITED, `too many connections: ${MAX_SOCKETS_PER_USER} per person at most`);
+      connection.close(CloseCode.RateLimited, `too many connections: ${MAX_SOCKETS_PER_USER} per person at most`);
       return;
     }
     const json = new URL(ctx.request.url).searchParams.get("json") === "1";
@@ -358,7 +352,7 @@ export class GatewayDO extends Server<Env> {
   /** Spends from the budgets; past too many refusals, closes the connection and says false. */
   #spend(connection: Connection<SocketState>, spend: Spend, what: string): boolean {
     if (spend.allowed) return true;
-    if (spend.refusals >= MAX_REFUSALS) connection.close(CLOSE_RATE_LIMITED, `too many ${what}: slow down and reconnect`);
+    if (spend.refusals >= MAX_REFUSALS) connection.close(CloseCode.RateLimited, `too many ${what}: slow down and reconnect`);
     return false;
   }
 
@@ -375,7 +369,7 @@ export class GatewayDO extends Server<Env> {
     if (!state) return;
     const size = typeof message === "string" ? message.length : message.byteLength;
     if (size > MAX_FRAME_BYTES) {
-      connection.close(CLOSE_TOO_BIG, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
+      connection.close(CloseCode.TooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
       return;
     }
     // A stock Yjs client would choke on JSON: it gets binary frames only.
@@ -405,7 +399,7 @@ export class GatewayDO extends Server<Env> {
       const requestId = (parsed.data.event as { requestId?: unknown } | null)?.requestId;
       return send({ type: "ack", requestId: typeof requestId === "string" ? requestId : null, ok: false, error: { code: "rate_limited", message: "Too many events: slow down." } });
     }
-    send({ type: "ack", ...toAck(this.#runEvent(this.#member(state.userId, state.roles, state.project), state.project, parsed.data.event)) } as ServerMessage);
+    send({ type: "ack", ...toAck(this.#runEvent(this.#member(state.userId, state.roles, state.project), state.project, parsed.data.event)) });
   }
 
   /** Answers an event refused for the frame budget, unparsed, so its sender knows to slow down (other text gets nothing). */

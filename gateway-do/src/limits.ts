@@ -87,7 +87,3 @@ export class Budgets {
     return this.#user(userId).events.take(now) ? { allowed: true } : this.#refuse(userId, now);
   }
 }
-
-/** WebSocket close codes of the gateway, beyond 4001 (token) and 4003 (access). */
-export const CLOSE_TOO_BIG = 1009;
-export const CLOSE_RATE_LIMITED = 4029;

@@ -3,26 +3,21 @@
  * which projects each may see. Pure rules only; storage is in membership-store.ts.
  */
 import { z } from "zod";
+import { type OrgRole, OrgRoleSchema, type ProjectRole, ProjectRoleSchema, type ProjectVisibility, ProjectVisibilitySchema } from "../../protocol/enums";
 
-export const ORG_ROLES = ["owner", "admin", "member"] as const;
-export const PROJECT_ROLES = ["admin", "member"] as const;
-export const PROJECT_VISIBILITIES = ["org", "members"] as const;
-
-export type OrgRole = (typeof ORG_ROLES)[number];
-export type ProjectRole = (typeof PROJECT_ROLES)[number];
-export type ProjectVisibility = (typeof PROJECT_VISIBILITIES)[number];
+export type { OrgRole, ProjectRole, ProjectVisibility };
 
 /** The full membership of one organization; every push replaces the previous one. */
 export const MembershipSnapshotSchema = z.strictObject({
   org: z.uuid(),
   /** When the worker read it (µs since the epoch, Postgres clock): an older snapshot never replaces a newer one. */
   version: z.number().int().nonnegative(),
-  members: z.array(z.strictObject({ userId: z.uuid(), role: z.enum(ORG_ROLES) })),
+  members: z.array(z.strictObject({ userId: z.uuid(), role: OrgRoleSchema })),
   projects: z.array(
     z.strictObject({
       id: z.uuid(),
-      visibility: z.enum(PROJECT_VISIBILITIES),
-      members: z.array(z.strictObject({ userId: z.uuid(), role: z.enum(PROJECT_ROLES) })),
+      visibility: ProjectVisibilitySchema,
+      members: z.array(z.strictObject({ userId: z.uuid(), role: ProjectRoleSchema })),
     }),
   ),
 });

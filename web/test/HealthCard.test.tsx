@@ -21,7 +21,7 @@ describe("HealthCard", () => {
   });
 
   it("shows an unreachable database and the reason the API gave", async () => {
-    answer({ status: "degraded", database: { reachable: false, latencyMs: 1, error: "The database cannot be reached." }, time: "" }, 503);
+    answer({ status: "degraded", database: { reachable: false, latencyMs: 1, error: "The database cannot be reached." }, time: "2026-01-01T00:00:00.000Z" }, 503);
     render(<HealthCard />);
     expect(await screen.findByText("Unreachable")).toBeTruthy();
     expect(screen.getByRole("alert").textContent).toBe("The database cannot be reached.");
@@ -39,7 +39,7 @@ describe("the sign-in page", () => {
   afterEach(() => vi.unstubAllEnvs());
 
   it("shows the platform status in local development (Vite's dev server)", async () => {
-    stubApi({ "GET /api/me": signedOut, "GET /api/auth/providers": { body: { providers: [] } }, "GET /api/health": { body: { status: "ok", database: { reachable: true, latencyMs: 3 }, time: "" } } });
+    stubApi({ "GET /api/me": signedOut, "GET /api/auth/providers": { body: { providers: [] } }, "GET /api/health": { body: { status: "ok", database: { reachable: true, latencyMs: 3 }, time: "2026-01-01T00:00:00.000Z" } } });
     renderAt("/login");
     expect(await screen.findByRole("heading", { name: "Platform status" })).toBeTruthy();
   });

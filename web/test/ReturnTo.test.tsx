@@ -18,7 +18,7 @@ function api(extra: Record<string, Parameters<typeof stubApi>[0][string]> = {}) 
   let signedIn = false;
   const calls = stubApi({
     "GET /api/me": () => (signedIn ? me([{ id: org.id, name: org.name, role: "owner" }]) : signedOut),
-    "GET /api/health": { body: { status: "ok", database: { reachable: true, latencyMs: 1 }, time: "" } },
+    "GET /api/health": { body: { status: "ok", database: { reachable: true, latencyMs: 1 }, time: "2026-01-01T00:00:00.000Z" } },
     "GET /api/auth/providers": { body: { providers: [{ id: "github", name: "GitHub", startUrl: "/api/auth/oauth/github/start" }] } },
     [`GET /api/orgs/${org.id}`]: { body: org },
     [`GET /api/orgs/${org.id}/members`]: { body: { members: [{ user: ada, role: "owner", joinedAt: org.createdAt }] } },

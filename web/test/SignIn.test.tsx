@@ -8,7 +8,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const health = { body: { status: "ok", database: { reachable: true, latencyMs: 1 }, time: "" } };
+const health = { body: { status: "ok", database: { reachable: true, latencyMs: 1 }, time: "2026-01-01T00:00:00.000Z" } };
 const base = { "GET /api/me": signedOut, "GET /api/health": health, "GET /api/auth/providers": { body: { providers: [] } } };
 
 async function signInWith(email: string, password: string) {

@@ -7,7 +7,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const health = { body: { status: "ok", database: { reachable: true, latencyMs: 1 }, time: "" } };
+const health = { body: { status: "ok", database: { reachable: true, latencyMs: 1 }, time: "2026-01-01T00:00:00.000Z" } };
 const pending = error(401, "mfa_required", "Enter your two-factor code to finish signing in.");
 
 describe("the TOTP step of signing in", () => {

@@ -9,7 +9,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const health = { body: { status: "ok", database: { reachable: true, latencyMs: 1 }, time: "" } };
+const health = { body: { status: "ok", database: { reachable: true, latencyMs: 1 }, time: "2026-01-01T00:00:00.000Z" } };
 const reason = "This password is too easy to guess. This is a heavily used password. Add more words that are less common.";
 
 /** The API's answer to a guessable password: the reason as the message and under the field it names. */

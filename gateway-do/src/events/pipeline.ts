@@ -4,16 +4,13 @@
  * its change in one Yjs transaction and hand back the update to persist and broadcast.
  */
 import type * as Y from "yjs";
-import { z } from "zod";
+import type { z } from "zod";
+import { EventEnvelopeSchema } from "../../../protocol/events";
+import type { ErrorShape } from "../../../protocol/errors";
 import { isAllowed } from "../permissions/permission";
 import { type Actor, type Change, type ChangeWithResult, EventError, type ModuleDefinition, type ModuleSql, newRecordId, principalOf } from "../modules/kit";
 import { eventSpecs as registeredSpecs, modules as registeredModules } from "../modules/registry";
 import { captureUpdate } from "../sync/capture";
-
-export const EnvelopeSchema = z.looseObject({
-  type: z.string().max(80).regex(/^[a-z0-9-]+:[a-z0-9-]+$/, "Event types look like module:action."),
-  requestId: z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, "Use letters, digits and _ . : - only."),
-});
 
 /** Codes the pipeline and the gateway refuse events with, whatever the module, and their HTTP status. */
 export const PIPELINE_ERRORS: Readonly<Record<string, number>> = {
@@ -39,11 +36,8 @@ export function errorStatuses(modules: readonly ModuleDefinition[]): ReadonlyMap
   return statuses;
 }
 
-export interface EventFailure {
-  code: string;
-  message: string;
-  fields?: Record<string, string[]>;
-}
+/** Why an event was refused: the error shape of protocol/errors.ts. */
+export type EventFailure = ErrorShape;
 
 export type EventOutcome =
   | {
@@ -78,7 +72,7 @@ export interface PipelineOptions {
 
 /** Runs one event from `actor` against `doc`. Never throws for bad input: it answers. */
 export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: PipelineOptions = {}): EventOutcome {
-  const envelope = EnvelopeSchema.safeParse(raw);
+  const envelope = EventEnvelopeSchema.safeParse(raw);
   const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" && envelope.success ? envelope.data.requestId : null;
   if (!envelope.success) {
     return { ok: false, requestId, type: null, error: { code: "invalid_event", message: "An event needs a type (module:action) and a requestId.", fields: fieldsOf(envelope.error) } };

@@ -1,14 +1,14 @@
 /**
  * The gateway's WebSocket protocol. Binary frames are the Yjs protocols as y-websocket frames
  * them (a varuint message type, then the payload): 0 = sync (y-protocols/sync), 1 = awareness.
- * Text frames are JSON: the client's events and the gateway's acks and notices.
+ * Text frames are JSON: the client's events and the gateway's acks and notices, a contract
+ * of the gateway and its clients kept in protocol/socket.ts.
  */
 import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { z } from "zod";
 
 export const MESSAGE_SYNC = 0;
 export const MESSAGE_AWARENESS = 1;
@@ -72,19 +72,3 @@ export const awarenessFrame = (awareness: awarenessProtocol.Awareness, clients: 
     encoding.writeVarUint(e, MESSAGE_AWARENESS);
     encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
   });
-
-/** What a client may send as text. */
-export const ClientMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("event"), event: z.unknown() }),
-  z.object({ type: z.literal("ping") }),
-]);
-
-/** What the gateway sends as text. */
-export type ServerMessage =
-  /** `result`: what the event's reducer returned for its sender alone. */
-  | { type: "ack"; requestId: string; ok: true; result?: unknown }
-  | { type: "ack"; requestId: string | null; ok: false; error: { code: string; message: string; fields?: Record<string, string[]> } }
-  | { type: "rejected-update"; reason: string }
-  /** To `{"type":"ping"}`; a bare `ping` is answered `{"type":"pong"}` by the runtime itself. */
-  | { type: "pong"; org?: string; connections?: number }
-  | { type: "error"; error: { code: string; message: string } };

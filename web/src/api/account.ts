@@ -1,22 +1,31 @@
 /** The signed-in person's account: `/api/me` and `/api/account/*`. */
-import { api } from "./client";
-import type { ApiKey, ApiKeyScope, Me, Session, User } from "./types";
+import {
+  ApiKeyCreatedSchema,
+  ApiKeyListSchema,
+  MeSchema,
+  RecoveryCodesSchema,
+  SessionListSchema,
+  SessionsRevokedSchema,
+  TotpSetupSchema,
+  UserSchema,
+} from "../../../protocol/api/account";
+import { api, send } from "./client";
+import type { ApiKeyScope } from "./types";
 
-export const getMe = (signal?: AbortSignal) => api<Me>("GET", "/me", { signal });
-export const updateProfile = (name: string) => api<User>("PATCH", "/me", { body: { name } });
+export const getMe = (signal?: AbortSignal) => api("GET", "/me", MeSchema, { signal });
+export const updateProfile = (name: string) => api("PATCH", "/me", UserSchema, { body: { name } });
 
-export const changePassword = (body: { currentPassword?: string; newPassword: string }) => api<void>("POST", "/account/password", { body });
+export const changePassword = (body: { currentPassword?: string; newPassword: string }) => send("POST", "/account/password", { body });
 
-export const startTotpSetup = () => api<{ secret: string; otpauthUri: string }>("POST", "/account/totp/setup");
-export const enableTotp = (code: string) => api<{ recoveryCodes: string[] }>("POST", "/account/totp/enable", { body: { code } });
-export const disableTotp = (proof: { password: string } | { code: string }) => api<void>("POST", "/account/totp/disable", { body: proof });
-export const regenerateRecoveryCodes = (code: string) => api<{ recoveryCodes: string[] }>("POST", "/account/totp/recovery-codes", { body: { code } });
+export const startTotpSetup = () => api("POST", "/account/totp/setup", TotpSetupSchema);
+export const enableTotp = (code: string) => api("POST", "/account/totp/enable", RecoveryCodesSchema, { body: { code } });
+export const disableTotp = (proof: { password: string } | { code: string }) => send("POST", "/account/totp/disable", { body: proof });
+export const regenerateRecoveryCodes = (code: string) => api("POST", "/account/totp/recovery-codes", RecoveryCodesSchema, { body: { code } });
 
-export const listSessions = () => api<{ sessions: Session[] }>("GET", "/account/sessions");
-export const revokeSession = (id: string) => api<void>("DELETE", `/account/sessions/${id}`);
-export const revokeOtherSessions = () => api<{ revoked: number }>("POST", "/account/sessions/revoke-others");
+export const listSessions = () => api("GET", "/account/sessions", SessionListSchema);
+export const revokeSession = (id: string) => send("DELETE", `/account/sessions/${id}`);
+export const revokeOtherSessions = () => api("POST", "/account/sessions/revoke-others", SessionsRevokedSchema);
 
-export const listApiKeys = () => api<{ apiKeys: ApiKey[] }>("GET", "/account/api-keys");
-export const createApiKey = (body: { name: string; scopes: ApiKeyScope[]; expiresInDays: number }) =>
-  api<{ apiKey: ApiKey; key: string }>("POST", "/account/api-keys", { body });
-export const revokeApiKey = (id: string) => api<void>("DELETE", `/account/api-keys/${id}`);
+export const listApiKeys = () => api("GET", "/account/api-keys", ApiKeyListSchema);
+export const createApiKey = (body: { name: string; scopes: ApiKeyScope[]; expiresInDays: number }) => api("POST", "/account/api-keys", ApiKeyCreatedSchema, { body });
+export const revokeApiKey = (id: string) => send("DELETE", `/account/api-keys/${id}`);

@@ -1,10 +1,12 @@
 /**
- * The one place that talks to the API: JSON in and out, cookies included, and every
- * failure turned into an `ApiError` a page can show and act on.
+ * The one place that talks to the API: JSON in and out, cookies included, every answer
+ * checked against its schema from protocol/, and every failure turned into an `ApiError` a
+ * page can show and act on.
  */
+import type { z } from "zod";
+import { ErrorBodySchema, type FieldErrors } from "../../../protocol/errors";
 
-/** Field name → messages, as the API's validation errors give them. */
-export type FieldErrors = Record<string, string[]>;
+export type { FieldErrors };
 
 /** A failed API call: the HTTP status, the API's stable code, a sentence for a person. */
 export class ApiError extends Error {
@@ -48,14 +50,21 @@ function parseRetryAfter(header: string | null): number | null {
   return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
-function isErrorBody(value: unknown): value is { error: { code: string; message: string; fields?: FieldErrors } } {
-  if (typeof value !== "object" || value === null || !("error" in value)) return false;
-  const error = (value as { error: unknown }).error;
-  return typeof error === "object" && error !== null && typeof (error as { code?: unknown }).code === "string";
+/** Calls `/api{path}` and resolves with the JSON body parsed by `schema`; rejects with `ApiError`, also when the body is not what the schema says. */
+export async function api<S extends z.ZodType>(method: Method, path: string, schema: S, options: RequestOptions = {}): Promise<z.output<S>> {
+  const { status, body } = await request(method, path, options);
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new ApiError(status, "unexpected_response", "The server answered with something this page does not understand. Reload the page and try again.");
 }
 
-/** Calls `/api{path}`; resolves with the JSON body (undefined for 204), rejects with `ApiError`. */
-export async function api<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+/** Calls `/api{path}` for its outcome only (a 204, or a body nobody reads); rejects with `ApiError`. */
+export async function send(method: Method, path: string, options: RequestOptions = {}): Promise<void> {
+  await request(method, path, options);
+}
+
+/** The status and JSON body of a successful call (the body undefined for 204); a failure becomes an `ApiError`. */
+async function request(method: Method, path: string, options: RequestOptions): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { accept: "application/json" };
   // Every non-GET request sends JSON (the API refuses other bodies), even an empty one.
   if (method !== "GET") headers["content-type"] = "application/json";
@@ -72,12 +81,13 @@ export async function api<T>(method: Method, path: string, options: RequestOptio
     if (options.signal?.aborted) throw error;
     throw new ApiError(0, NETWORK_ERROR, "Kiln cannot be reached. Check your connection and try again.");
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return { status: 204, body: undefined };
   const body: unknown = (res.headers.get("content-type") ?? "").includes("application/json") ? await res.json().catch(() => null) : null;
-  if (res.ok) return body as T;
+  if (res.ok) return { status: res.status, body };
   const retryAfter = parseRetryAfter(res.headers.get("retry-after"));
-  if (isErrorBody(body)) {
-    throw new ApiError(res.status, body.error.code, body.error.message, body.error.fields ?? {}, retryAfter);
+  const error = ErrorBodySchema.safeParse(body);
+  if (error.success) {
+    throw new ApiError(res.status, error.data.error.code, error.data.error.message, error.data.error.fields ?? {}, retryAfter);
   }
   throw new ApiError(res.status, "unexpected", `The server answered ${res.status} ${res.statusText}. Try again in a moment.`, {}, retryAfter);
 }

@@ -1,10 +1,7 @@
 /** Client for `GET /api/health`. */
+import { type Health, HealthSchema } from "../../../protocol/api/health";
 
-export interface Health {
-  status: "ok" | "degraded";
-  database: { reachable: boolean; latencyMs: number; error?: string };
-  time: string;
-}
+export type { Health };
 
 /** Fetches the API's health; a network failure or a non-JSON answer becomes an Error a person can read. */
 export async function fetchHealth(signal?: AbortSignal): Promise<Health> {
@@ -18,5 +15,7 @@ export async function fetchHealth(signal?: AbortSignal): Promise<Health> {
   if (!res.headers.get("content-type")?.includes("application/json")) {
     throw new Error(`The API answered ${res.status} without JSON: is the worker running behind the dev server?`);
   }
-  return (await res.json()) as Health;
+  const health = HealthSchema.safeParse(await res.json().catch(() => null));
+  if (!health.success) throw new Error(`The API answered ${res.status} with something that is not its health: is the worker running behind the dev server?`);
+  return health.data;
 }

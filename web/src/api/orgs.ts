@@ -1,38 +1,53 @@
 /** Organizations, their members, invitations, projects and audit log. */
-import { api } from "./client";
-import type { AuditEntry, Invitation, Org, OrgMember, OrgRole, Project, ProjectMember, ProjectRole, Visibility } from "./types";
+import {
+  AuditPageSchema,
+  InvitationAcceptedSchema,
+  InvitationListSchema,
+  InvitationSchema,
+  OrgListSchema,
+  OrgMemberListSchema,
+  OrgMemberSchema,
+  OrgSchema,
+  ProjectListSchema,
+  ProjectMemberListSchema,
+  ProjectMemberSchema,
+  ProjectSchema,
+} from "../../../protocol/api/orgs";
+import { api, send } from "./client";
+import type { OrgRole, ProjectRole, Visibility } from "./types";
 
 const org = (id: string) => `/orgs/${encodeURIComponent(id)}`;
 
-export const listOrgs = () => api<{ orgs: Org[] }>("GET", "/orgs");
-export const createOrg = (name: string) => api<Org>("POST", "/orgs", { body: { name } });
-export const getOrg = (id: string) => api<Org>("GET", org(id));
-export const renameOrg = (id: string, name: string) => api<Org>("PATCH", org(id), { body: { name } });
-export const deleteOrg = (id: string) => api<void>("DELETE", org(id));
+export const listOrgs = () => api("GET", "/orgs", OrgListSchema);
+export const createOrg = (name: string) => api("POST", "/orgs", OrgSchema, { body: { name } });
+export const getOrg = (id: string) => api("GET", org(id), OrgSchema);
+export const renameOrg = (id: string, name: string) => api("PATCH", org(id), OrgSchema, { body: { name } });
+export const deleteOrg = (id: string) => send("DELETE", org(id));
 
-export const listMembers = (orgId: string) => api<{ members: OrgMember[] }>("GET", `${org(orgId)}/members`);
-export const changeMemberRole = (orgId: string, userId: string, role: OrgRole) => api<OrgMember>("PATCH", `${org(orgId)}/members/${userId}`, { body: { role } });
-export const removeMember = (orgId: string, userId: string) => api<void>("DELETE", `${org(orgId)}/members/${userId}`);
+export const listMembers = (orgId: string) => api("GET", `${org(orgId)}/members`, OrgMemberListSchema);
+export const changeMemberRole = (orgId: string, userId: string, role: OrgRole) => api("PATCH", `${org(orgId)}/members/${userId}`, OrgMemberSchema, { body: { role } });
+export const removeMember = (orgId: string, userId: string) => send("DELETE", `${org(orgId)}/members/${userId}`);
 
-export const listInvitations = (orgId: string) => api<{ invitations: Invitation[] }>("GET", `${org(orgId)}/invitations`);
-export const inviteMember = (orgId: string, body: { email: string; role: OrgRole }) => api<Invitation>("POST", `${org(orgId)}/invitations`, { body });
-export const revokeInvitation = (orgId: string, id: string) => api<void>("DELETE", `${org(orgId)}/invitations/${id}`);
-export const acceptInvitation = (token: string) => api<{ org: Org }>("POST", "/invitations/accept", { body: { token } });
+export const listInvitations = (orgId: string) => api("GET", `${org(orgId)}/invitations`, InvitationListSchema);
+export const inviteMember = (orgId: string, body: { email: string; role: OrgRole }) => api("POST", `${org(orgId)}/invitations`, InvitationSchema, { body });
+export const revokeInvitation = (orgId: string, id: string) => send("DELETE", `${org(orgId)}/invitations/${id}`);
+export const acceptInvitation = (token: string) => api("POST", "/invitations/accept", InvitationAcceptedSchema, { body: { token } });
 
-export const listProjects = (orgId: string) => api<{ projects: Project[] }>("GET", `${org(orgId)}/projects`);
-export const createProject = (orgId: string, body: { name: string; visibility: Visibility }) => api<Project>("POST", `${org(orgId)}/projects`, { body });
-export const getProject = (orgId: string, projectId: string) => api<Project>("GET", `${org(orgId)}/projects/${projectId}`);
+export const listProjects = (orgId: string) => api("GET", `${org(orgId)}/projects`, ProjectListSchema);
+export const createProject = (orgId: string, body: { name: string; visibility: Visibility }) => api("POST", `${org(orgId)}/projects`, ProjectSchema, { body });
+export const getProject = (orgId: string, projectId: string) => api("GET", `${org(orgId)}/projects/${projectId}`, ProjectSchema);
 export const updateProject = (orgId: string, projectId: string, body: { name?: string; visibility?: Visibility }) =>
-  api<Project>("PATCH", `${org(orgId)}/projects/${projectId}`, { body });
-export const deleteProject = (orgId: string, projectId: string) => api<void>("DELETE", `${org(orgId)}/projects/${projectId}`);
+  api("PATCH", `${org(orgId)}/projects/${projectId}`, ProjectSchema, { body });
+export const deleteProject = (orgId: string, projectId: string) => send("DELETE", `${org(orgId)}/projects/${projectId}`);
 
 const projectMembers = (orgId: string, projectId: string) => `${org(orgId)}/projects/${projectId}/members`;
-export const listProjectMembers = (orgId: string, projectId: string) => api<{ members: ProjectMember[] }>("GET", projectMembers(orgId, projectId));
+export const listProjectMembers = (orgId: string, projectId: string) => api("GET", projectMembers(orgId, projectId), ProjectMemberListSchema);
 /** Adds an org member to the project with `role`, or changes their role. */
-export const setProjectMember = (orgId: string, projectId: string, userId: string, role: ProjectRole) => api<ProjectMember>("PUT", `${projectMembers(orgId, projectId)}/${userId}`, { body: { role } });
+export const setProjectMember = (orgId: string, projectId: string, userId: string, role: ProjectRole) =>
+  api("PUT", `${projectMembers(orgId, projectId)}/${userId}`, ProjectMemberSchema, { body: { role } });
 /** Removes someone from the project (or, with your own id, leaves it). */
-export const removeProjectMember = (orgId: string, projectId: string, userId: string) => api<void>("DELETE", `${projectMembers(orgId, projectId)}/${userId}`);
+export const removeProjectMember = (orgId: string, projectId: string, userId: string) => send("DELETE", `${projectMembers(orgId, projectId)}/${userId}`);
 
 /** One page of the audit log, newest first; pass the previous page's `next` as `before`. */
 export const listAuditLog = (orgId: string, before?: number, limit = 25) =>
-  api<{ entries: AuditEntry[]; next: number | null }>("GET", `${org(orgId)}/audit-log?limit=${limit}${before ? `&before=${before}` : ""}`);
+  api("GET", `${org(orgId)}/audit-log?limit=${limit}${before ? `&before=${before}` : ""}`, AuditPageSchema);

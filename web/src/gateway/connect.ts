@@ -1,10 +1,8 @@
 /** `POST /api/orgs/{org}/projects/{project}/connect`: a 5-minute token for the project's gateway socket. */
-import { z } from "zod";
+import { type GatewayTicket, GatewayTicketSchema } from "../../../protocol/api/orgs";
+import { ErrorBodySchema } from "../../../protocol/errors";
 
-const ConnectSchema = z.object({ url: z.string(), token: z.string(), expiresAt: z.string() });
-const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
-
-export type GatewayTicket = z.infer<typeof ConnectSchema>;
+export type { GatewayTicket };
 
 /** Why a ticket could not be had: `denied` ends the session (no access), anything else is worth retrying. */
 export class TicketError extends Error {
@@ -31,7 +29,7 @@ export async function fetchTicket(org: string, project: string): Promise<Gateway
   }
   const body: unknown = await res.json().catch(() => null);
   if (res.ok) {
-    const ticket = ConnectSchema.safeParse(body);
+    const ticket = GatewayTicketSchema.safeParse(body);
     if (ticket.success) return ticket.data;
     throw new TicketError("retry", "The API answered the connect request with something unexpected.");
   }

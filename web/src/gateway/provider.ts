@@ -20,16 +20,11 @@ import { bodiesOf } from "../../../gateway-do/src/modules/notes";
 import { editableTexts } from "../../../gateway-do/src/modules/registry";
 import { MESSAGE_AWARENESS, MESSAGE_SYNC, awarenessFrame, syncStep1, updateFrame } from "../../../gateway-do/src/sync/protocol";
 import { checkClientUpdate } from "../../../gateway-do/src/sync/update-guard";
+import { CloseCode } from "../../../protocol/socket";
 import { type GatewayTicket, TicketError, fetchTicket } from "./connect";
 import { type Ack, type GatewayEvent, parseServerMessage } from "./messages";
 
 export type ConnectionStatus = "connecting" | "online" | "offline" | "denied";
-
-/** Close codes the gateway uses (gateway-do/src/gateway-do.ts, limits.ts). */
-export const CLOSE_UNAUTHENTICATED = 4001;
-export const CLOSE_FORBIDDEN = 4003;
-export const CLOSE_RATE_LIMITED = 4029;
-export const CLOSE_TOO_BIG = 1009;
 
 /** The part of a WebSocket the provider uses, so tests can hand it a fake. */
 export interface SocketLike {
@@ -262,7 +257,7 @@ export class GatewayProvider {
         pending.resolve(
           message.ok
             ? { requestId: message.requestId, ok: true }
-            : { requestId: message.requestId, ok: false, error: message.error ?? { code: "refused", message: "The gateway refused the change." } },
+            : { requestId: message.requestId, ok: false, error: message.error },
         );
         return;
       }
@@ -376,8 +371,8 @@ export class GatewayProvider {
     const others = [...this.awareness.getStates().keys()].filter((id) => id !== this.doc.clientID);
     awarenessProtocol.removeAwarenessStates(this.awareness, others, this);
     if (this.#destroyed) return;
-    if (code === CLOSE_FORBIDDEN) return this.#deny(reason || "You no longer have access to this project.");
-    if (code === CLOSE_UNAUTHENTICATED) {
+    if (code === CloseCode.Forbidden) return this.#deny(reason || "You no longer have access to this project.");
+    if (code === CloseCode.Unauthenticated) {
       // The token expired or was refused: the next attempt fetches a fresh one, at once the first time.
       this.#setStatus("offline");
       if (this.#attempt === 0) {
@@ -386,8 +381,8 @@ export class GatewayProvider {
         return;
       }
     }
-    if (code === CLOSE_RATE_LIMITED) this.#emit("notice", { kind: "error", message: "Too many changes at once: reconnecting shortly." });
-    if (code === CLOSE_TOO_BIG) this.#emit("notice", { kind: "error", message: "A change was too big to send." });
+    if (code === CloseCode.RateLimited) this.#emit("notice", { kind: "error", message: "Too many changes at once: reconnecting shortly." });
+    if (code === CloseCode.TooBig) this.#emit("notice", { kind: "error", message: "A change was too big to send." });
     this.#retry();
   }
 

@@ -2,8 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
 import { isAppPath } from "./app-path";
+import type { User as PublicUser } from "../../../protocol/api/account";
 import { StorableTextSchema } from "../lib/storable-text";
-import { TimestampSchema } from "../lib/openapi";
 
 /** Trimmed and lower-cased before it is checked, so one address is one account. */
 export const EmailSchema = StorableTextSchema.trim()
@@ -31,18 +31,8 @@ export function linkWithRedirect(path: string, redirect: string | undefined): st
   return redirect && redirect !== "/" ? `${path}&redirect=${encodeURIComponent(redirect)}` : path;
 }
 
-export const PublicUserSchema = z
-  .object({
-    id: z.uuid(),
-    email: z.email(),
-    name: z.string(),
-    emailVerified: z.boolean(),
-    avatarUrl: z.string().nullable(),
-    createdAt: TimestampSchema,
-  })
-  .openapi("User");
-
-export type PublicUser = z.infer<typeof PublicUserSchema>;
+/** A user as they see themselves (protocol/api/account.ts). */
+export { UserSchema as PublicUserSchema, type User as PublicUser } from "../../../protocol/api/account";
 
 /** What a client may see of a user row. */
 export function publicUser(user: { id: string; email: string; name: string; emailVerifiedAt: Date | null; avatarUrl: string | null; createdAt: Date }): PublicUser {
@@ -57,14 +47,7 @@ export function publicUser(user: { id: string; email: string; name: string; emai
 }
 
 /** The answer to every way of signing in: done, or a second factor owed. */
-export const SignInResultSchema = z
-  .discriminatedUnion("status", [
-    z.object({ status: z.literal("signed_in"), user: PublicUserSchema }),
-    z.object({ status: z.literal("mfa_required") }),
-  ])
-  .openapi("SignInResult");
-
-export type SignInResult = z.infer<typeof SignInResultSchema>;
+export { SignInResultSchema, type SignInResult } from "../../../protocol/api/account";
 
 /** The token of an emailed link, as the web app copies it from the URL. */
 export const EmailTokenSchema = z.string().min(1).max(200).openapi({ example: "q8V…43 characters…" });
@@ -80,4 +63,4 @@ export const TotpCodeSchema = z
 export const RecoveryCodeSchema = z.string().min(1).max(64).openapi({ example: "abcd-efgh-ijkl-mnop" });
 
 /** An answer that only says the request was taken (no hint whether an account exists). */
-export const AcceptedSchema = z.object({ status: z.literal("accepted") }).openapi("Accepted");
+export { AcceptedSchema } from "../../../protocol/api/common";

@@ -1,6 +1,7 @@
 /** Signing gateway tokens with the JWT_PRIVATE_KEY secret (ES256); the gateway verifies them (gateway-do/src/auth.ts). */
 import { type JWK, SignJWT, importJWK } from "jose";
-import { GATEWAY_ALG, GATEWAY_AUDIENCE, GATEWAY_ISSUER, type GatewayClaims, parsePrivateJwk } from "../../../gateway-do/src/auth";
+import { GATEWAY_ALG, GATEWAY_AUDIENCE, GATEWAY_ISSUER, parsePrivateJwk } from "../../../gateway-do/src/auth";
+import type { GatewayClaims } from "../../../protocol/tokens";
 
 /** Gateway tokens live 5 minutes: long enough to open the socket, short enough not to matter if leaked. */
 export const GATEWAY_TOKEN_TTL_SECONDS = 5 * 60;

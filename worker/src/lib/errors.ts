@@ -6,11 +6,8 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ErrorHandler, NotFoundHandler } from "hono";
 import type { ZodError } from "zod";
+import type { ErrorBody } from "../../../protocol/errors";
 import type { AppEnv } from "../env";
-
-export interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string[]> };
-}
 
 /** An error meant for the client: a status, a stable machine code and a sentence a person can act on. */
 export class ApiError extends HTTPException {

@@ -5,6 +5,7 @@
  * applies to by `declareSharedResponses`, so no route can forget it.
  */
 import { OpenAPIHono, createRoute, z, type RouteConfig } from "@hono/zod-openapi";
+import { ErrorBodySchema } from "../../../protocol/errors";
 import type { AppEnv } from "../env";
 import { validationError } from "./errors";
 import { MAX_BODY_BYTES } from "./request-guards";
@@ -18,19 +19,11 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
 }
 
-/** The error body every 4xx/5xx response has. */
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: "invalid_request" }),
-      message: z.string().openapi({ example: "Invalid json: check name." }),
-      fields: z.record(z.string(), z.array(z.string())).optional(),
-    }),
-  })
-  .openapi("Error");
+/** The error body every 4xx/5xx response has (protocol/errors.ts), named for the document. */
+export const ErrorSchema = ErrorBodySchema.openapi("Error");
 
 /** A moment in a response, as `Date.toISOString()` writes it. */
-export const TimestampSchema = z.iso.datetime().openapi({ example: "2026-01-31T09:30:00.000Z" });
+export { TimestampSchema } from "../../../protocol/api/common";
 
 /** An OpenAPI response entry for a JSON body. */
 export function jsonResponse<T extends z.ZodType>(schema: T, description: string) {

@@ -2,11 +2,10 @@
  * Who may do what in an organization: pure rules on roles, unit-tested in
  * worker/test/access.test.ts. The loaders in membership.ts feed them from Postgres.
  */
-import type { orgRoles, projectRoles } from "../../../drizzle/schema";
 import { canSeeProject } from "../../../gateway-do/src/membership";
+import type { OrgRole, ProjectRole } from "../../../protocol/enums";
 
-export type OrgRole = (typeof orgRoles)[number];
-export type ProjectRole = (typeof projectRoles)[number];
+export type { OrgRole, ProjectRole };
 
 /** A refusal a handler turns into an ApiError. */
 export interface Refusal {

@@ -8,25 +8,14 @@ import { apiKeyScopes } from "../auth/scopes";
 import { hashToken, randomToken } from "../auth/tokens";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
+import { ApiKeyCreatedSchema, ApiKeyListSchema, type ApiKey } from "../../../protocol/api/account";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Characters of the key kept in clear, to recognise it in a list (`kiln_` and 7 more). */
 const PREFIX_LENGTH = 12;
 
-const ApiKeySchema = z
-  .object({
-    id: z.uuid(),
-    name: z.string(),
-    prefix: z.string().openapi({ example: "kiln_Xy3kP9q" }),
-    scopes: z.array(z.string()),
-    createdAt: TimestampSchema,
-    expiresAt: TimestampSchema.nullable(),
-    lastUsedAt: TimestampSchema.nullable(),
-    revokedAt: TimestampSchema.nullable(),
-  })
-  .openapi("ApiKey");
 
 const CreateSchema = z
   .strictObject({
@@ -43,7 +32,7 @@ const listRoute = defineRoute({
   access: "session",
   tags: ["account"],
   summary: "The account's API keys (never their secret)",
-  responses: { 200: jsonResponse(z.object({ apiKeys: z.array(ApiKeySchema) }).openapi("ApiKeyList"), "The keys, newest first.") },
+  responses: { 200: jsonResponse(ApiKeyListSchema, "The keys, newest first.") },
 });
 
 const createKeyRoute = defineRoute({
@@ -55,7 +44,7 @@ const createKeyRoute = defineRoute({
   summary: "Create an API key; the answer is the only time the key is shown",
   request: { body: jsonBody(CreateSchema) },
   responses: {
-    201: jsonResponse(z.object({ apiKey: ApiKeySchema, key: z.string().openapi({ example: "kiln_…" }) }).openapi("ApiKeyCreated"), "The key."),
+    201: jsonResponse(ApiKeyCreatedSchema, "The key."),
     400: jsonResponse(ErrorSchema, "Invalid name, scopes or lifetime."),
     403: jsonResponse(ErrorSchema, "Your email address is not confirmed yet (`email_unconfirmed`)."),
     429: jsonResponse(ErrorSchema, "Too many keys created recently."),
@@ -73,7 +62,7 @@ const revokeRoute = defineRoute({
   responses: { 204: { description: "Revoked (also when it already was)." }, 404: jsonResponse(ErrorSchema, "No such key of yours.") },
 });
 
-function publicApiKey(key: typeof apiKeys.$inferSelect): z.infer<typeof ApiKeySchema> {
+function publicApiKey(key: typeof apiKeys.$inferSelect): ApiKey {
   return {
     id: key.id,
     name: key.name,

@@ -6,20 +6,9 @@ import { requireSession } from "../auth/middleware";
 import { clearSessionCookie } from "../auth/sessions";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { SessionListSchema, SessionsRevokedSchema } from "../../../protocol/api/account";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 
-const SessionSchema = z
-  .object({
-    id: z.uuid(),
-    method: z.string().openapi({ description: "How it was opened: `password`, `magic_link`, `password_reset`, `oauth:github`, …" }),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    createdAt: TimestampSchema,
-    lastSeenAt: TimestampSchema,
-    expiresAt: TimestampSchema,
-    current: z.boolean().openapi({ description: "The session making this request." }),
-  })
-  .openapi("Session");
 
 const listRoute = defineRoute({
   method: "get",
@@ -28,7 +17,7 @@ const listRoute = defineRoute({
   access: "session",
   tags: ["account"],
   summary: "The account's active sessions, most recently used first",
-  responses: { 200: jsonResponse(z.object({ sessions: z.array(SessionSchema) }).openapi("SessionList"), "The sessions.") },
+  responses: { 200: jsonResponse(SessionListSchema, "The sessions.") },
 });
 
 const revokeRoute = defineRoute({
@@ -49,7 +38,7 @@ const revokeOthersRoute = defineRoute({
   access: "session",
   tags: ["account"],
   summary: "Sign out every session but this one",
-  responses: { 200: jsonResponse(z.object({ revoked: z.int() }).openapi("SessionsRevoked"), "How many were signed out.") },
+  responses: { 200: jsonResponse(SessionsRevokedSchema, "How many were signed out.") },
 });
 
 export const accountSessions = createApp()

@@ -10,19 +10,11 @@ import { startSession } from "../auth/sessions";
 import { hashRecoveryCode, newRecoveryCodes, newTotpSecret, totpUri } from "../auth/totp";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
+import { RecoveryCodesSchema, TotpSetupSchema as SetupSchema } from "../../../protocol/api/account";
 import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
-const SetupSchema = z
-  .object({
-    secret: z.string().openapi({ description: "Base32, for typing into an authenticator app." }),
-    otpauthUri: z.string().openapi({ description: "`otpauth://totp/…`, to show as a QR code." }),
-  })
-  .openapi("TotpSetup");
 
-const RecoveryCodesSchema = z
-  .object({ recoveryCodes: z.array(z.string()).openapi({ description: "Shown this once: each works once in place of a code." }) })
-  .openapi("RecoveryCodes");
 
 const CodeBodySchema = z.strictObject({ code: TotpCodeSchema }).openapi("TotpCode");
 const DisableSchema = z

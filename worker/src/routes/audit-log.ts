@@ -3,23 +3,11 @@ import { z } from "@hono/zod-openapi";
 import { and, desc, eq, lt } from "drizzle-orm";
 import { auditLog } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
-import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { AuditPageSchema } from "../../../protocol/api/orgs";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireOrgRole } from "../orgs/membership";
 import { OrgParams } from "../orgs/schemas";
 
-const AuditEntrySchema = z
-  .object({
-    id: z.number().int(),
-    actorUserId: z.uuid().nullable(),
-    action: z.string(),
-    targetType: z.string(),
-    targetId: z.string().nullable(),
-    data: z.record(z.string(), z.unknown()).nullable(),
-    ip: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    createdAt: TimestampSchema,
-  })
-  .openapi("AuditEntry");
 
 const listRoute = defineRoute({
   method: "get",
@@ -36,10 +24,7 @@ const listRoute = defineRoute({
     }),
   },
   responses: {
-    200: jsonResponse(
-      z.object({ entries: z.array(AuditEntrySchema), next: z.number().int().nullable().openapi({ description: "Pass as `before` for the next page; null at the end." }) }).openapi("AuditPage"),
-      "Newest first.",
-    ),
+    200: jsonResponse(AuditPageSchema, "Newest first."),
     404: jsonResponse(ErrorSchema, "No such organization, or you are not a member of it."),
   },
 });

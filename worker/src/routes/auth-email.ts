@@ -9,12 +9,12 @@ import { clientIp } from "../auth/sessions";
 import { sendEmail } from "../email/sender";
 import { emails } from "../email/templates";
 import { appUrl } from "../lib/app-url";
+import { EmailVerifiedSchema as VerifiedSchema } from "../../../protocol/api/account";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
 import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 
-const VerifiedSchema = z.object({ email: z.email(), emailVerified: z.literal(true) }).openapi("EmailVerified");
 
 const verifyRoute = defineRoute({
   method: "post",

@@ -1,21 +1,14 @@
 /** `POST /api/orgs/{org}/projects/{project}/connect`: a short-lived token and the URL to open the project's gateway socket. */
-import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../env";
 import { pushMembership } from "../gateway/membership-push";
 import { signGatewayToken } from "../gateway/token";
-import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { GatewayTicketSchema as ConnectSchema } from "../../../protocol/api/orgs";
+import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireVisibleProject } from "../orgs/membership";
 import { ProjectParams } from "../orgs/schemas";
 
-const ConnectSchema = z
-  .object({
-    url: z.string().openapi({ example: "wss://kiln.example/gw/0d6c…/projects/5f1e…/ws" }),
-    token: z.string().openapi({ description: "Append as `?token=` to the URL. ES256 JWT, audience `kiln-gateway`; keys at /.well-known/jwks.json." }),
-    expiresAt: TimestampSchema,
-  })
-  .openapi("GatewayConnect");
 
 const connectRoute = defineRoute({
   method: "post",

@@ -12,6 +12,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireAuth } from "../auth/middleware";
 import { clientIp } from "../auth/sessions";
 import { pushMembership } from "../gateway/membership-push";
+import { EventAcceptedSchema } from "../../../protocol/events";
 import { ApiError } from "../lib/errors";
 import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
@@ -26,7 +27,7 @@ const EventSchema = z
   .looseObject({ type: z.string().openapi({ example: "notes:create" }), requestId: z.string().openapi({ example: "req-1" }) })
   .openapi("GatewayEvent", { description: "`type` is `module:action`; the other fields are the module's payload." });
 
-const AckSchema = z.object({ requestId: z.string().nullable(), ok: z.literal(true) }).openapi("EventAck");
+const AckSchema = EventAcceptedSchema.openapi("EventAck");
 
 /** HTTP status for an event refusal, by its code: the pipeline's and each module's own. */
 const STATUS = errorStatuses(modules);

@@ -8,7 +8,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getServerByName } from "partyserver";
 import { parseSocketPath, verifyGatewayToken } from "../../../gateway-do/src/auth";
-import { CLOSE_UNAUTHENTICATED } from "../../../gateway-do/src/gateway-do";
+import { CloseCode } from "../../../protocol/socket";
 import { eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
@@ -89,7 +89,7 @@ gateway.get("/:org/projects/:project/ws", async (c) => {
   if (!path) throw new ApiError(404, "not_found", "Connect to /gw/{org}/projects/{project}/ws?token=… with ids of an organization and a project.");
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") throw new ApiError(426, "upgrade_required", "This is a WebSocket endpoint: send Upgrade: websocket.");
   const check = await verifyGatewayToken(url.searchParams.get("token"), c.env.JWT_PRIVATE_KEY, path);
-  if (!check.ok) return refuseSocket(CLOSE_UNAUTHENTICATED, check.reason);
+  if (!check.ok) return refuseSocket(CloseCode.Unauthenticated, check.reason);
   // What partyserver reads from a request is the gateway's to set, never a client's.
   url.searchParams.delete("_pk");
   const headers = new Headers(c.req.raw.headers);

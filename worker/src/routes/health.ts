@@ -1,19 +1,8 @@
 /** `GET /api/health`: is the worker up, and can it reach its database? */
-import { z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
-import { TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
+import { HealthSchema } from "../../../protocol/api/health";
+import { createApp, defineRoute, jsonResponse } from "../lib/openapi";
 
-const HealthSchema = z
-  .object({
-    status: z.enum(["ok", "degraded"]),
-    database: z.object({
-      reachable: z.boolean(),
-      latencyMs: z.number().openapi({ description: "Round trip of `select 1`, in milliseconds." }),
-      error: z.string().optional(),
-    }),
-    time: TimestampSchema.openapi({ description: "Server time." }),
-  })
-  .openapi("Health");
 
 const route = defineRoute({
   method: "get",

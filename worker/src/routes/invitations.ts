@@ -14,17 +14,15 @@ import { pushMembership } from "../gateway/membership-push";
 import { appUrl } from "../lib/app-url";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
+import { InvitationAcceptedSchema, InvitationListSchema, InvitationSchema } from "../../../protocol/api/orgs";
+import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { checkInvitation } from "../orgs/access";
 import { lockOrgMember, refuse, requireOrgRole } from "../orgs/membership";
-import { InvitationParams, OrgParams, OrgRoleSchema, OrgSchema } from "../orgs/schemas";
+import { InvitationParams, OrgParams, OrgRoleSchema } from "../orgs/schemas";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-const InvitationSchema = z
-  .object({ id: z.uuid(), email: z.email(), role: OrgRoleSchema, invitedBy: z.uuid().nullable(), expiresAt: TimestampSchema, createdAt: TimestampSchema })
-  .openapi("Invitation");
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization or pending invitation, or you are not a member of it.") };
 
 const createInvitationRoute = defineRoute({
@@ -53,7 +51,7 @@ const listInvitationsRoute = defineRoute({
   tags: ["invitations"],
   summary: "Pending invitations (admins and owners)",
   request: { params: OrgParams },
-  responses: { 200: jsonResponse(z.object({ invitations: z.array(InvitationSchema) }).openapi("InvitationList"), "Pending, oldest first."), ...notFound },
+  responses: { 200: jsonResponse(InvitationListSchema, "Pending, oldest first."), ...notFound },
 });
 
 const revokeInvitationRoute = defineRoute({
@@ -76,7 +74,7 @@ const acceptRoute = defineRoute({
   summary: "Accept an invitation sent to your email address",
   request: { body: jsonBody(z.strictObject({ token: z.string().min(1).max(200) }).openapi("InvitationAccept")) },
   responses: {
-    200: jsonResponse(z.object({ org: OrgSchema }).openapi("InvitationAccepted"), "You are now a member."),
+    200: jsonResponse(InvitationAcceptedSchema, "You are now a member."),
     403: jsonResponse(ErrorSchema, "The invitation is for another email address, your email address is not confirmed yet (`email_unconfirmed`), or the API key lacks the scope."),
     404: jsonResponse(ErrorSchema, "Unknown invitation link."),
     409: jsonResponse(ErrorSchema, "Already used, or you are already a member."),

@@ -3,18 +3,11 @@ import { z } from "@hono/zod-openapi";
 import { asc, eq } from "drizzle-orm";
 import { organizations, organizationsMembers, users } from "../../../drizzle/schema";
 import { requireAuth } from "../auth/middleware";
+import { MeSchema } from "../../../protocol/api/account";
 import { NameSchema, PublicUserSchema, publicUser } from "../auth/schemas";
 import { hasTotp } from "../auth/sign-in";
 import { audit } from "../lib/audit";
 import { createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
-
-const MeSchema = z
-  .object({
-    user: PublicUserSchema.extend({ totpEnabled: z.boolean() }),
-    orgs: z.array(z.object({ id: z.uuid(), name: z.string(), role: z.enum(["owner", "admin", "member"]) })),
-    via: z.enum(["session", "api_key"]).openapi({ description: "How this request was authenticated." }),
-  })
-  .openapi("Me");
 
 const getRoute = defineRoute({
   method: "get",

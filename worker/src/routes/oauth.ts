@@ -13,6 +13,7 @@ import { clientIp, isLocalHttp } from "../auth/sessions";
 import { finishSignIn } from "../auth/sign-in";
 import { randomToken } from "../auth/tokens";
 import type { AppEnv } from "../env";
+import { OAuthProvidersSchema } from "../../../protocol/api/account";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
 import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
@@ -37,10 +38,7 @@ const providersRoute = defineRoute({
   tags: ["auth"],
   summary: "The OAuth / OpenID Connect providers offered on the sign-in page",
   responses: {
-    200: jsonResponse(
-      z.object({ providers: z.array(z.object({ id: z.string(), name: z.string(), startUrl: z.string() })) }).openapi("OAuthProviders"),
-      "Configured providers (those whose client id and secret are set).",
-    ),
+    200: jsonResponse(OAuthProvidersSchema, "Configured providers (those whose client id and secret are set)."),
   },
 });
 

@@ -1,0 +1,71 @@
+/** What `/api/orgs/*` and `/api/invitations/*` answer. */
+import { z } from "zod";
+import { OrgRoleSchema, ProjectRoleSchema, ProjectVisibilitySchema } from "../enums";
+import { TimestampSchema } from "./common";
+
+export const OrgSchema = z
+  .object({ id: z.uuid(), name: z.string(), role: OrgRoleSchema.meta({ description: "Your role in it." }), createdAt: TimestampSchema })
+  .meta({ id: "Org" });
+export type Org = z.infer<typeof OrgSchema>;
+export const OrgListSchema = z.object({ orgs: z.array(OrgSchema) }).meta({ id: "OrgList" });
+
+/** What a co-member may see of another user. */
+export const UserSummarySchema = z.object({ id: z.uuid(), email: z.email(), name: z.string(), avatarUrl: z.string().nullable() }).meta({ id: "UserSummary" });
+export type UserSummary = z.infer<typeof UserSummarySchema>;
+
+export const OrgMemberSchema = z.object({ user: UserSummarySchema, role: OrgRoleSchema, joinedAt: TimestampSchema }).meta({ id: "OrgMember" });
+export type OrgMember = z.infer<typeof OrgMemberSchema>;
+export const OrgMemberListSchema = z.object({ members: z.array(OrgMemberSchema) }).meta({ id: "OrgMemberList" });
+
+export const InvitationSchema = z
+  .object({ id: z.uuid(), email: z.email(), role: OrgRoleSchema, invitedBy: z.uuid().nullable(), expiresAt: TimestampSchema, createdAt: TimestampSchema })
+  .meta({ id: "Invitation" });
+export type Invitation = z.infer<typeof InvitationSchema>;
+export const InvitationListSchema = z.object({ invitations: z.array(InvitationSchema) }).meta({ id: "InvitationList" });
+export const InvitationAcceptedSchema = z.object({ org: OrgSchema }).meta({ id: "InvitationAccepted" });
+
+export const ProjectSchema = z
+  .object({
+    id: z.uuid(),
+    orgId: z.uuid(),
+    name: z.string(),
+    visibility: ProjectVisibilitySchema,
+    role: ProjectRoleSchema.nullable().meta({ description: "Your role in the project, if you are a member." }),
+    createdAt: TimestampSchema,
+  })
+  .meta({ id: "Project" });
+export type Project = z.infer<typeof ProjectSchema>;
+export const ProjectListSchema = z.object({ projects: z.array(ProjectSchema) }).meta({ id: "ProjectList" });
+
+export const ProjectMemberSchema = z.object({ user: UserSummarySchema, role: ProjectRoleSchema, addedAt: TimestampSchema }).meta({ id: "ProjectMember" });
+export type ProjectMember = z.infer<typeof ProjectMemberSchema>;
+export const ProjectMemberListSchema = z.object({ members: z.array(ProjectMemberSchema) }).meta({ id: "ProjectMemberList" });
+
+/** One entry of an organization's audit log. */
+export const AuditEntrySchema = z
+  .object({
+    id: z.number().int(),
+    actorUserId: z.uuid().nullable(),
+    action: z.string(),
+    targetType: z.string(),
+    targetId: z.string().nullable(),
+    data: z.record(z.string(), z.unknown()).nullable(),
+    ip: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    createdAt: TimestampSchema,
+  })
+  .meta({ id: "AuditEntry" });
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export const AuditPageSchema = z
+  .object({ entries: z.array(AuditEntrySchema), next: z.number().int().nullable().meta({ description: "Pass as `before` for the next page; null at the end." }) })
+  .meta({ id: "AuditPage" });
+
+/** `POST /api/orgs/{org}/projects/{project}/connect`: a short-lived token for the project's gateway socket. */
+export const GatewayTicketSchema = z
+  .object({
+    url: z.string().meta({ example: "wss://kiln.example/gw/0d6c…/projects/5f1e…/ws" }),
+    token: z.string().meta({ description: "Append as `?token=` to the URL. ES256 JWT, audience `kiln-gateway`; keys at /.well-known/jwks.json." }),
+    expiresAt: TimestampSchema,
+  })
+  .meta({ id: "GatewayConnect" });
+export type GatewayTicket = z.infer<typeof GatewayTicketSchema>;
