@@ -249,10 +249,13 @@ describe("organization and project settings in the browser", () => {
     expect(await adaPage.evaluate<string>("document.activeElement.textContent")).toBe("Board");
     await adaPage.reload();
     await adaPage.getByRole("tab", { name: "View 2", selected: true }).waitFor();
-    // Bob's active tab is his own.
+    // Bob's tabs are his own: Ada's new view is listed for him to open, not opened for him.
     await bobPage.goto(projectUrl);
-    await bobPage.getByRole("tab", { name: "View 2" }).waitFor();
     await bobPage.getByRole("tab", { name: "Board", selected: true }).waitFor();
+    expect(await bobPage.getByRole("tab", { name: "View 2" }).count()).toBe(0);
+    await bobPage.getByRole("button", { name: "Views (1) ▾" }).click();
+    await bobPage.getByRole("button", { name: "Open View 2" }).click();
+    await bobPage.getByRole("tab", { name: "View 2", selected: true }).waitFor();
   });
 
   it("holds the account page at both sizes, with its sections in keyboard order", async () => {

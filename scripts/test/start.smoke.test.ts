@@ -93,7 +93,8 @@ describe("npm start", () => {
         if (typeof e.data === "string" && e.data.includes("pong")) resolve(e.data);
       }),
     );
-    ws.send("ping");
+    // A JSON ping gets the gateway's status (a bare "ping" is answered by the runtime alone).
+    ws.send(JSON.stringify({ type: "ping" }));
     expect(JSON.parse(await pong)).toEqual({ type: "pong", org: org.id, connections: 1 });
     // An event through wrangler dev's gateway: validated, applied, stored, acknowledged.
     const ack = new Promise<string>((resolve) =>
