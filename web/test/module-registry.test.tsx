@@ -9,7 +9,7 @@ import { NODE_KINDS } from "../../gateway-do/src/modules/core-graph/schema";
 import { modules } from "../../gateway-do/src/modules/registry";
 import { coreGraph } from "../src/modules/core-graph";
 import { notes } from "../src/modules/notes";
-import { type ViewedNodeKinds, type WebRegistry, nodeTypes, nodeViewOf, webModuleOf } from "../src/modules/registry";
+import { type ViewedNodeKinds, type WebRegistry, createTools, memberWork, nodeTypes, nodeViewOf, webModuleOf } from "../src/modules/registry";
 import { roles } from "../src/modules/roles";
 import { tabs } from "../src/modules/tabs";
 import { whiteboard } from "../src/modules/whiteboard";
@@ -22,9 +22,9 @@ export const missingAModule: WebRegistry = { "core-graph": coreGraph, whiteboard
 // @ts-expect-error nor does one naming a module the gateway does not register.
 export const extraModule: WebRegistry = { "core-graph": coreGraph, whiteboard, notes, chats: notes, tabs, roles, tickets: roles };
 
-// A node kind added to core-graph's NODE_KINDS without a view ("container") is caught: registry.ts's
-// `everyNodeKindHasAView` then fails the typecheck, naming it.
-export const containerWithoutAView: [Exclude<NodeKind | "container", ViewedNodeKinds>] extends [never] ? "missed" : "caught" = "caught";
+// A node kind added to core-graph's NODE_KINDS that no module draws is caught: registry.ts's
+// `everyNodeKindHasAView` then fails the typecheck, naming the kind.
+export const kindWithoutAView: [Exclude<NodeKind | "kind-without-a-view", ViewedNodeKinds>] extends [never] ? "missed" : "caught" = "caught";
 
 describe("the web registry", () => {
   it("has a web side for every gateway module", () => {
@@ -34,5 +34,11 @@ describe("the web registry", () => {
   it("draws every node kind core-graph knows", () => {
     expect(NODE_KINDS.filter((kind) => nodeViewOf(kind) === undefined)).toEqual([]);
     for (const kind of NODE_KINDS) expect(nodeTypes()[kind]).toBe(nodeViewOf(kind)!.component);
+  });
+
+  it("offers the modules' tools in the board's order: notes and chats, then shapes", () => {
+    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "Rectangle", "Ellipse", "Arrow", "Text"]);
+    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "Rectangle", "Ellipse", "Arrow", "Text label"]);
+    expect(memberWork()).toEqual(["notes", "chats", "views", "tabs"]);
   });
 });

@@ -15,12 +15,14 @@ const paths = {
 } as const;
 
 export type IconName = keyof typeof paths;
+/** One of the icons above, or a module's own (a 24×24 line path), so a new kind adds no name here. */
+export type IconSpec = IconName | { d: string };
 
-export function Icon({ name, title }: { name: IconName; title?: string }) {
+export function Icon({ name, title }: { name: IconSpec; title?: string }) {
   return (
     <svg className="icon" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" aria-hidden={title ? undefined : true} role={title ? "img" : undefined}>
       {title && <title>{title}</title>}
-      <path d={paths[name]} />
+      <path d={typeof name === "string" ? paths[name] : name.d} />
     </svg>
   );
 }

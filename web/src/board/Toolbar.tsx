@@ -2,7 +2,7 @@
 import { EDGE_KINDS } from "../../../gateway-do/src/modules/core-graph/schema";
 import { createTools } from "../modules/registry";
 import type { EdgeKind } from "./flow-model";
-import { Icon, type IconName } from "./Icon";
+import { Icon, type IconSpec } from "./Icon";
 import { useBoard } from "./store-context";
 import type { BoardActions } from "./use-board-actions";
 import { Fragment } from "react";
@@ -19,7 +19,7 @@ export function Toolbar({ actions, edgeKind, onEdgeKind }: Props) {
   const canUndo = useBoard((s) => s.canUndo);
   const canRedo = useBoard((s) => s.canRedo);
   const online = useBoard((s) => s.status === "online");
-  const tool = (icon: IconName, label: string, title: string, run: () => unknown, disabled = !online) => (
+  const tool = (icon: IconSpec, label: string, title: string, run: () => unknown, disabled = !online) => (
     <button type="button" title={title} aria-label={title} disabled={disabled} onClick={() => void run()}>
       <Icon name={icon} />
       {label}

@@ -9,7 +9,7 @@ import type { ComponentType } from "react";
 import type * as Y from "yjs";
 import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
 import type { GraphNodeData } from "../board/flow-model";
-import type { IconName } from "../board/Icon";
+import type { IconSpec } from "../board/Icon";
 import type { BoardStore, Command } from "../board/store";
 import type { BoardActions } from "../board/use-board-actions";
 import type { GatewayEvent } from "../gateway/messages";
@@ -92,7 +92,7 @@ export function defineNodeView<D extends GraphNodeData, X = never, I extends Box
 export interface CreateTool {
   /** `create` tools come first on the toolbar, then `shapes`. */
   section: "create" | "shapes";
-  icon: IconName;
+  icon: IconSpec;
   /** Shown beside the icon on the toolbar (may be empty). */
   label: string;
   /** The toolbar button's title and accessible name. */
@@ -125,7 +125,7 @@ export interface TabKindView {
 export interface SidePanel {
   id: string;
   label: string;
-  icon: IconName;
+  icon: IconSpec;
   /** A hook: the count shown on its toggle (unread messages). */
   useBadge?: () => number;
   /** A hook: opens the panel whenever it turns to something new and truthy (a chat opened from the board). */
@@ -141,6 +141,8 @@ export interface FlowType {
 
 /** A module's web side. */
 export interface WebModule {
+  /** What a project member works on with it, in a word or two ("notes"), for the members page. */
+  memberWork?: string;
   /** Its title over its permissions (the roles page). */
   title: string;
   /** Every permission the gateway module declares, in words. */

@@ -24,7 +24,7 @@ export type WebRegistry = { readonly [N in ModuleName]: WebModule };
  * code (commands, the node frame) that imports this file, so a module may still be loading
  * when this file is.
  */
-const registered = () => ({ "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles }) as const satisfies WebRegistry;
+const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles }) as const satisfies WebRegistry;
 type WebModules = ReturnType<typeof registered>;
 
 type NodeKind = (typeof NODE_KINDS)[number];
@@ -36,10 +36,14 @@ export type NodeKindsWithoutView = Exclude<NodeKind, ViewedNodeKinds>;
 /** Fails the typecheck, naming the kind, when a node kind has no view. */
 export const everyNodeKindHasAView: [NodeKindsWithoutView] extends [never] ? true : NodeKindsWithoutView = true;
 
+const SECTIONS: readonly CreateTool["section"][] = ["create", "shapes"];
+
 /** What the board reads, gathered from every module on first use. */
 function gather() {
   const webModules = registered();
   const all: readonly WebModule[] = Object.values(webModules);
+  // Read while a module was still loading (an import cycle): say so, rather than keep a registry missing it.
+  if (all.some((m) => m === undefined)) throw new Error("web/src/modules/registry.ts was read while a module was still loading");
   const nodeViews = new Map<string, NodeView>(all.flatMap((m) => Object.entries(m.nodes ?? {})));
   const flowTypes = new Map<string, FlowType>(all.flatMap((m) => Object.entries(m.flowTypes ?? {})));
   return {
@@ -50,7 +54,9 @@ function gather() {
       ...[...nodeViews].map(([kind, view]) => [kind, view.component] as const),
       ...[...flowTypes].map(([type, t]) => [type, t.component] as const),
     ]) as NodeTypes,
-    createTools: all.flatMap((m) => m.tools ?? []),
+    // Creating things first (notes, chats), then shapes: on the toolbar and in the board's menu alike.
+    createTools: all.flatMap((m) => m.tools ?? []).sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section)),
+    memberWork: all.flatMap((m) => (m.memberWork ? [m.memberWork] : [])),
     // Keys of a Partial<Record<tab kind, …>>: tab kinds.
     tabKinds: all.flatMap((m) => Object.entries(m.tabs ?? {}).filter((e): e is [TabRecord["kind"], TabKindView] => e[1] !== undefined)),
     sidePanels: all.flatMap((m) => m.panels ?? []),
@@ -90,6 +96,9 @@ export const sidePanels = (): readonly SidePanel[] => registry().sidePanels;
 
 /** Every module's own records about deleted nodes that undo brings back. */
 export const afterDeletes = () => registry().afterDeletes;
+
+/** What a project member does on the board, module by module ("notes, chats, views, tabs"). */
+export const memberWork = (): readonly string[] => registry().memberWork;
 
 /** A declared permission in words. */
 export const permissionLabelOf = (permission: string): string | undefined => registry().permissionLabels.get(permission);

@@ -31,6 +31,7 @@ type Anchor = { chatId: string; nodeId: string };
 
 export const chats = {
   title: "Chats",
+  memberWork: "chats",
   permissions: {
     "chats:create": "Start chats",
     "chats:read": "Mark chats read",

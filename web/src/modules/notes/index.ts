@@ -49,6 +49,7 @@ const note = defineNodeView({
 
 export const notes = {
   title: "Notes",
+  memberWork: "notes",
   permissions: {
     "notes:create": "Create notes",
     "notes:[note:*]:edit": "Edit any note's text",

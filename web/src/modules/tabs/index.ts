@@ -3,6 +3,7 @@ import type { WebModule } from "../kit";
 
 export const tabs = {
   title: "Tabs",
+  memberWork: "tabs",
   permissions: {
     "tabs:open": "Open views as tabs",
     "tabs:read": "Switch between tabs",

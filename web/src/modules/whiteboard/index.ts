@@ -50,6 +50,7 @@ const shapeKinds = Object.keys(SHAPES) as ShapeKind[];
 
 export const whiteboard = {
   title: "Whiteboard",
+  memberWork: "views",
   permissions: {
     "whiteboard:create": "Create views",
     "whiteboard:delete": "Delete shapes",

@@ -11,13 +11,15 @@ import { PersonSummary } from "../../components/PersonSummary";
 import { useAction } from "../../components/use-action";
 import { useResource } from "../../components/use-resource";
 import { useMe } from "../../session/session";
+import { memberWork } from "../../modules/registry";
 import { useProjectSettings } from "./ProjectSettingsLayout";
 
 const ROLES: ProjectRole[] = ["member", "admin"];
-const ROLE_HELP: Record<ProjectRole, string> = {
-  member: "works on the board: notes, chats, views, tabs",
+/** What each project role does; a member's work is what the modules offer (read when shown, once the modules are loaded). */
+const roleHelp = (): Record<ProjectRole, string> => ({
+  member: `works on the board: ${memberWork().join(", ")}`,
   admin: "also renames the project, manages its members and custom roles, deletes it",
-};
+});
 const byName = (a: ProjectMember, b: ProjectMember) => a.user.name.localeCompare(b.user.name);
 
 /** `…/settings/members`: who is in the project with which role; managers add, change and remove. */
@@ -104,7 +106,7 @@ export function ProjectMembersTab() {
       ) : (
         <aside className="card side">
           <h2>Project roles</h2>
-          <RoleHelp roles={ROLES} help={ROLE_HELP} />
+          <RoleHelp roles={ROLES} help={roleHelp()} />
           <p className="hint">Ask a project admin to add someone.</p>
         </aside>
       )}
@@ -160,7 +162,7 @@ function AddMemberForm({ candidates, loadError, onAdd, onAdded }: AddProps) {
               </option>
             ))}
           </select>
-          <p className="hint">A project {role} {ROLE_HELP[role]}.</p>
+          <p className="hint">A project {role} {roleHelp()[role]}.</p>
         </div>
         <ErrorMessage error={loadError ?? error} />
         {added && (
