@@ -9,7 +9,7 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import type { EventAck } from "../../protocol/events";
 import { ClientMessageSchema, CloseCode, type ServerMessage } from "../../protocol/socket";
-import type { EventOutcome, PipelineOptions } from "./events/pipeline";
+import { type EventOutcome, type PipelineOptions, runEvent } from "./events/pipeline";
 import { ModuleHost, type RouteAnswer } from "./host/module-host";
 import { Budgets, MAX_FRAME_BYTES, MAX_REFUSALS, MAX_SOCKETS_PER_USER, type Spend } from "./limits";
 import type { Actor, ModuleDefinition, PrincipalKind } from "./modules/kit";
@@ -135,7 +135,7 @@ export class GatewayDO extends Server<Env> {
         }
         return list;
       };
-      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined, this.#pipeline);
+      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined, this.#pipeline.modules);
       for (const connection of this.getConnections<SocketState>(`project:${project}`)) {
         const state = connection.state;
         if (state?.project === project) room.restore({ id: connection.id, userId: state.userId, clients: state.clients ?? [] });
@@ -186,7 +186,10 @@ export class GatewayDO extends Server<Env> {
           : { ok: false, requestId, type: earlier.type, error: { code: earlier.errorCode ?? "refused", message: earlier.errorMessage ?? "" } };
       }
     }
-    const outcome = room.runEvent(who.actor(room), raw);
+    const full = room.fullReason;
+    const outcome: EventOutcome = full
+      ? { ok: false, requestId: typeof requestId === "string" ? requestId : null, type: null, error: { code: "doc_too_large", message: full } }
+      : room.apply((doc) => runEvent(doc, raw, who.actor(room), { ...this.#pipeline, project }));
     this.#eventLog.append({
       actorKind: who.kind,
       userId: who.id,

@@ -84,7 +84,7 @@ describe("a room on a compacted project", () => {
       store.compact("p", projectDoc(5));
       const peers: Peer[] = [];
       const room = new ProjectRoom("p", store, () => peers);
-      expect(room.runEvent(actor, { type: "notes:create", requestId: "after", viewId: "main", text: "after" }).ok).toBe(true);
+      expect(room.apply((doc) => runEvent(doc, { type: "notes:create", requestId: "after", viewId: "main", text: "after" }, actor)).ok).toBe(true);
       expect(room.built).toBe(true);
       const late = new Peer("late");
       peers.push(late);

@@ -6,7 +6,7 @@ import { nodesOf } from "../src/modules/core-graph";
 import { bodiesOf } from "../src/modules/notes";
 import { editableTexts, modules } from "../src/modules/registry";
 import { assignmentsOf, rolesOf } from "../src/modules/roles";
-import { captureUpdate } from "../src/sync/capture";
+import { captureUpdate } from "../src/doc/capture";
 import { applyClientUpdate, integrate } from "../src/sync/client-update";
 import { checkClientUpdate, pathOf } from "../src/sync/update-guard";
 import { loadFrom, recordsOf, richProjectDoc } from "./doc-oracle";

@@ -10,7 +10,7 @@ import type { ErrorShape } from "../../../protocol/errors";
 import { isAllowed } from "../permissions/permission";
 import { type Actor, type Change, type ChangeWithResult, EventError, type ModuleDefinition, type ModuleSql, newRecordId, principalOf } from "../modules/kit";
 import { eventSpecs as registeredSpecs, modules as registeredModules } from "../modules/registry";
-import { captureUpdate } from "../sync/capture";
+import { captureUpdate } from "../doc/capture";
 
 /** Codes the pipeline and the gateway refuse events with, whatever the module, and their HTTP status. */
 export const PIPELINE_ERRORS: Readonly<Record<string, number>> = {

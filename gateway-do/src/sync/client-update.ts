@@ -9,7 +9,7 @@
  */
 import * as Y from "yjs";
 import type { EditableText } from "../modules/kit";
-import { captureUpdate } from "./capture";
+import { captureUpdate } from "../doc/capture";
 import { type TouchedText, checkClientUpdate, editableTextOf, isPlainTextContent } from "./update-guard";
 
 export type ClientUpdateResult =

@@ -11,15 +11,14 @@
  * reader without being decoded and re-encoded on the way.
  */
 import * as Y from "yjs";
-import { type EventOutcome, type PipelineOptions, runEvent } from "../events/pipeline";
-import type { Actor } from "../modules/kit";
+import type { Actor, ModuleDefinition } from "../modules/kit";
 import { editableTexts, modules } from "../modules/registry";
 import { isAllowed } from "../permissions/permission";
 import { MAX_CLIENTS_PER_CONNECTION, MAX_DOC_BYTES } from "../limits";
 import { type DocStore, type StoredDoc, buildDoc } from "../storage/doc-store";
 import type { ServerMessage } from "../../../protocol/socket";
 import { decodeFrame, syncStep1, syncStep2, updateFrame } from "./protocol";
-import { captureUpdate } from "./capture";
+import { captureUpdate } from "../doc/capture";
 import { applyClientUpdate } from "./client-update";
 import { presenceFrame, readPresence } from "./presence";
 import { editableTextOf } from "./update-guard";
@@ -65,8 +64,8 @@ export class ProjectRoom {
     private readonly peers: () => Iterable<RoomPeer>,
     /** Past this many stored bytes, events and edits are refused. */
     private readonly maxBytes = MAX_DOC_BYTES,
-    /** The modules and storage the pipeline runs with (the registry's by default). */
-    private readonly pipeline: PipelineOptions = {},
+    /** The modules whose seeds and periodic work the room runs (the registry's by default). */
+    private readonly roomModules: readonly ModuleDefinition[] = modules,
   ) {
     const stored = store.read(project);
     if (stored.snapshot && stored.stateVector && stored.updates.length === 0) {
@@ -86,7 +85,7 @@ export class ProjectRoom {
   }
 
   get #modules() {
-    return this.pipeline.modules ?? modules;
+    return this.roomModules;
   }
 
   /** False while the room serves its stored snapshot and has not decoded it yet. */
@@ -277,13 +276,18 @@ export class ProjectRoom {
   }
 
   /** Runs an event; a change is stored, then sent to every connection (the sender included). */
-  runEvent(actor: Actor, raw: unknown): EventOutcome {
+  /** Why the project takes no more changes (it reached its size limit), or null. */
+  get fullReason(): string | null {
+    return this.#full() ? this.#fullMessage() : null;
+  }
+
+  /**
+   * Runs a change on the doc (an event: the room knows nothing of events); the update it
+   * returns is stored, then sent to every connection (the sender too).
+   */
+  apply<O extends { ok: boolean; update?: Uint8Array | null }>(work: (doc: Y.Doc) => O): O {
     this.lastActive = Date.now();
-    if (this.#full()) {
-      const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" ? (raw as { requestId: string }).requestId : null;
-      return { ok: false, requestId, type: null, error: { code: "doc_too_large", message: this.#fullMessage() } };
-    }
-    const outcome = runEvent(this.doc, raw, actor, { ...this.pipeline, project: this.project });
+    const outcome = work(this.doc);
     if (outcome.ok && outcome.update) {
       this.#persist(outcome.update);
       this.#broadcast(updateFrame(outcome.update));
