@@ -1,13 +1,14 @@
 /** Token claims: what the worker signs and the gateway checks (signing and verifying stay with them). */
 import { z } from "zod";
-import { OrgRoleSchema, ProjectRoleSchema } from "./enums";
 
-/** A gateway token's claims (`POST …/connect`): one user, one project, their roles when it was signed. */
+/**
+ * A gateway token's claims (`POST …/connect`): one user, one project. No roles: the gateway
+ * decides access from its own copy of the membership, which a removal changes at once.
+ */
 export const GatewayClaimsSchema = z.object({
   sub: z.uuid(),
   org: z.uuid(),
   project: z.uuid(),
-  roles: z.object({ org: OrgRoleSchema, project: ProjectRoleSchema.nullable() }),
   /** The user's display name: presence shows this one, not what a client claims. */
   name: z.string().max(200).optional(),
 });

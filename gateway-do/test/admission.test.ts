@@ -36,7 +36,7 @@ function recordText(ws: WebSocket): string[] {
 }
 
 async function tokenFor(org: string, project: string, sub: string) {
-  return (await signGatewayToken(env.JWT_PRIVATE_KEY, { sub, org, project, roles: { org: "member", project: null } })).token;
+  return (await signGatewayToken(env.JWT_PRIVATE_KEY, { sub, org, project })).token;
 }
 
 /** An org pushed to its gateway with one member and one org-visible project. */

@@ -64,7 +64,7 @@ describe("a flooding member", () => {
     const victim = await TestClient.open(org, projects.b, people.bob);
     // The red team's floods at once: 20,000 pings on one socket, events on each of 40 sockets, presence bombs.
     // Raw sockets that never read what they get, as a flooding script would be (a TestClient would apply every broadcast).
-    const token = (await signGatewayToken(env.JWT_PRIVATE_KEY, { sub: people.alice, org, project: projects.a, roles: { org: "member", project: null } })).token;
+    const token = (await signGatewayToken(env.JWT_PRIVATE_KEY, { sub: people.alice, org, project: projects.a })).token;
     const sockets = await Promise.all(Array.from({ length: 40 }, () => rawSocket(org, projects.a, token)));
     await new Promise((r) => setTimeout(r, 200));
     const flooders = sockets.filter((s) => s.closedWith === null);

@@ -54,8 +54,8 @@ function typingAs(client: number, source: Y.Doc, noteId: string): Uint8Array {
 describe("presence", () => {
   it("shows the name and user id from the token, whatever the client claims", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const alice = await TestClient.open(org, projects.a, people.alice, undefined, "Alice");
-    const bob = await TestClient.open(org, projects.a, people.bob, undefined, "Bob");
+    const alice = await TestClient.open(org, projects.a, people.alice, "Alice");
+    const bob = await TestClient.open(org, projects.a, people.bob, "Bob");
     alice.setPresence({ name: "Bob", userId: people.bob, color: "#123456" });
     await bob.until(() => bob.awareness.getStates().has(alice.doc.clientID), "alice's presence");
     expect(bob.awareness.getStates().get(alice.doc.clientID)).toEqual({ name: "Alice", userId: people.alice, color: "#123456" });
@@ -65,9 +65,9 @@ describe("presence", () => {
 
   it("refuses presence for another connection's client id, to change it or to remove it", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const alice = await TestClient.open(org, projects.a, people.alice, undefined, "Alice");
-    const bob = await TestClient.open(org, projects.a, people.bob, undefined, "Bob");
-    const mallory = await TestClient.open(org, projects.a, people.viewer, undefined, "Mallory");
+    const alice = await TestClient.open(org, projects.a, people.alice, "Alice");
+    const bob = await TestClient.open(org, projects.a, people.bob, "Bob");
+    const mallory = await TestClient.open(org, projects.a, people.viewer, "Mallory");
     alice.setPresence({ color: "#c2410c", cursor: { x: 1, y: 2 } });
     await bob.until(() => bob.awareness.getStates().get(alice.doc.clientID)?.name === "Alice", "alice's presence");
     for (const state of [{ name: "Alice", color: "#000000" }, null]) {
@@ -103,8 +103,8 @@ describe("presence", () => {
 
   it("removes a leaving client's presence after the gateway hibernated and forgot it", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const alice = await TestClient.open(org, projects.a, people.alice, undefined, "Alice");
-    const bob = await TestClient.open(org, projects.a, people.bob, undefined, "Bob");
+    const alice = await TestClient.open(org, projects.a, people.alice, "Alice");
+    const bob = await TestClient.open(org, projects.a, people.bob, "Bob");
     alice.setPresence({ color: "#c2410c" });
     await bob.until(() => bob.awareness.getStates().has(alice.doc.clientID), "alice's presence");
     const stub = (await getServerByName(env.GATEWAY, org)) as DurableObjectStub<GatewayDO>;

@@ -55,7 +55,7 @@ describe("records read back", () => {
 
   it("keep a member whose assignment was spoiled answered by the gateway, after a reload from storage", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const owner = await TestClient.open(org, projects.a, people.owner, { org: "owner", project: null });
+    const owner = await TestClient.open(org, projects.a, people.owner);
     expect((await owner.event("notes:create", { viewId: "main", text: "n" })).ok).toBe(true);
     await owner.until(() => nodesOf(owner.doc).size === 1, "the note");
     // What the red team left behind: the member's assignment turned into a string, stored.

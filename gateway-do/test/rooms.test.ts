@@ -16,7 +16,6 @@ import { orgWithProjects } from "./fixtures";
 import { nextVersion, pushSnapshot } from "./sockets";
 import { TestClient } from "./yjs-client";
 
-const owner = { org: "owner", project: null } as const;
 
 function noteIds(client: TestClient): string[] {
   return [...nodesOf(client.doc).values()].filter((n) => n.kind === "note").map((n) => n.id);
@@ -45,7 +44,7 @@ describe("project docs on the gateway", () => {
     const inB = await TestClient.open(org, projects.b, people.bob);
     const framesBefore = inB.frames.length;
     expect((await inA.event("notes:create", { viewId: "main", text: "secret-of-project-a" })).ok).toBe(true);
-    const probe = await TestClient.open(org, projects.a, people.owner, owner);
+    const probe = await TestClient.open(org, projects.a, people.owner);
     expect(noteIds(probe)).toHaveLength(1);
     expect((await inB.event("tabs:open", { kind: "view", target: "main", title: "B" })).ok).toBe(true);
     expect(noteIds(inB)).toHaveLength(0);
@@ -108,7 +107,7 @@ describe("project docs on the gateway", () => {
     await alice.until(() => text()[0] === text()[1] && text()[0]!.length === 40, "convergence");
     // Both runs survive whole; which comes first is Yjs's deterministic tie-break.
     expect([`${"a".repeat(20)}${"b".repeat(20)}`, `${"b".repeat(20)}${"a".repeat(20)}`]).toContain(text()[0]);
-    const late = await TestClient.open(org, projects.a, people.owner, owner);
+    const late = await TestClient.open(org, projects.a, people.owner);
     expect(bodiesOf(late.doc).get(id)!.toString()).toBe(text()[0]);
     for (const c of [alice, bob, late]) c.close();
   });
@@ -133,7 +132,7 @@ describe("project docs on the gateway", () => {
 
   it("enforces a read-only role: no events, no typing", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const admin = await TestClient.open(org, projects.a, people.owner, owner);
+    const admin = await TestClient.open(org, projects.a, people.owner);
     await admin.event("notes:create", { viewId: "main", text: "read me" });
     expect((await admin.event("roles:create-role", { name: "Viewer", permissions: ["*:read"] })).ok).toBe(true);
     const roleId = [...admin.doc.getMap("roles/roles").keys()][0]!;
@@ -152,8 +151,8 @@ describe("project docs on the gateway", () => {
 
   it("shares presence and cleans it up when a client leaves", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const alice = await TestClient.open(org, projects.a, people.alice, undefined, "Alice");
-    const bob = await TestClient.open(org, projects.a, people.bob, undefined, "Bob");
+    const alice = await TestClient.open(org, projects.a, people.alice, "Alice");
+    const bob = await TestClient.open(org, projects.a, people.bob, "Bob");
     alice.setPresence({ name: "Alice", color: "#c2410c", cursor: { x: 5, y: 7 }, view: "main" });
     await bob.until(() => bob.awareness.getStates().get(alice.doc.clientID)?.name === "Alice", "alice's presence at bob");
     expect(bob.awareness.getStates().get(alice.doc.clientID)).toMatchObject({ userId: people.alice, color: "#c2410c", cursor: { x: 5, y: 7 } });
@@ -236,7 +235,7 @@ describe("project docs on the gateway", () => {
 describe("periodic work", () => {
   it("drops the custom roles of people who left the organization at the alarm", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const admin = await TestClient.open(org, projects.a, people.owner, owner);
+    const admin = await TestClient.open(org, projects.a, people.owner);
     await admin.event("roles:create-role", { name: "Viewer", permissions: ["*:read"] });
     const roleId = [...admin.doc.getMap("roles/roles").keys()][0]!;
     await admin.event("roles:assign", { userId: people.viewer, roleIds: [roleId] });
@@ -348,7 +347,7 @@ describe("fuzz", () => {
     }
     // Still serving: the honest client gets acks, and a fresh client syncs an intact doc.
     expect((await honest.event("notes:create", { viewId: "main", text: "after the storm" })).ok).toBe(true);
-    const fresh = await TestClient.open(org, projects.a, people.owner, owner);
+    const fresh = await TestClient.open(org, projects.a, people.owner);
     const bodies = [...bodiesOf(fresh.doc).values()].map((t) => t.toString());
     expect(bodies).toEqual(expect.arrayContaining(["keep me", "after the storm"]));
     expect(nodesOf(fresh.doc).has("fuzz")).toBe(false);
@@ -358,7 +357,7 @@ describe("fuzz", () => {
       if (node.kind === "note") expect(bodiesOf(fresh.doc).has(node.id)).toBe(true);
     }
     await abortAllDurableObjects();
-    const reloaded = await TestClient.open(org, projects.a, people.owner, owner);
+    const reloaded = await TestClient.open(org, projects.a, people.owner);
     expect(Y.encodeStateVector(reloaded.doc)).toEqual(Y.encodeStateVector(fresh.doc));
     for (const c of [honest, fresh, reloaded, ...attackers]) c.close();
   }, 60_000);

@@ -78,11 +78,11 @@ async function until(check: () => boolean, what: string, ms = 10_000): Promise<v
 describe("a stock y-websocket client", () => {
   it("syncs, types into a note, sees presence, and never gets a text frame it would choke on", async () => {
     const { org, people, projects } = await orgWithProjects();
-    const alice = await TestClient.open(org, projects.a, people.alice, undefined, "Alice");
+    const alice = await TestClient.open(org, projects.a, people.alice, "Alice");
     expect((await alice.event("notes:create", { viewId: "main", text: "shared" })).ok).toBe(true);
     const noteId = [...nodesOf(alice.doc).keys()][0]!;
 
-    const { token } = await signGatewayToken(env.JWT_PRIVATE_KEY, { sub: people.bob, org, project: projects.a, roles: { org: "member", project: null }, name: "Bob" });
+    const { token } = await signGatewayToken(env.JWT_PRIVATE_KEY, { sub: people.bob, org, project: projects.a, name: "Bob" });
     const doc = new Y.Doc();
     const provider = new WebsocketProvider(`ws://kiln.test/gw/${org}/projects/${projects.a}`, "ws", doc, {
       params: { token },

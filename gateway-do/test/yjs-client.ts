@@ -44,11 +44,10 @@ export class TestClient {
     org: string,
     project: string,
     userId: string,
-    roles: { org: "owner" | "admin" | "member"; project: "admin" | "member" | null } = { org: "member", project: null },
     /** The name in the token, which presence shows. */
     name = `user ${userId.slice(0, 8)}`,
   ): Promise<TestClient> {
-    const { token } = await signGatewayToken(env.JWT_PRIVATE_KEY, { sub: userId, org, project, roles, name });
+    const { token } = await signGatewayToken(env.JWT_PRIVATE_KEY, { sub: userId, org, project, name });
     const res = await SELF.fetch(`http://kiln.test/gw/${org}/projects/${project}/ws?token=${encodeURIComponent(token)}&json=1`, { headers: { upgrade: "websocket" } });
     if (res.status !== 101) throw new Error(`socket refused: ${res.status}`);
     const ws = res.webSocket!;

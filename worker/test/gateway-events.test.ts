@@ -14,7 +14,7 @@ describe("POST /gw/{org}/projects/{project}/events", () => {
   it("runs an event for an API key and sends the change to the project's sockets", async () => {
     const { org, owner, member } = await orgWithRoles();
     const project = await createProject(owner.client, org.id, "org");
-    const watcher = await TestClient.open(org.id, project.id, owner.user.id, { org: "owner", project: "admin" });
+    const watcher = await TestClient.open(org.id, project.id, owner.user.id);
     const script = await keyClient(member, ["projects:write"]);
     const ack = await expectJson<{ requestId: string; ok: boolean }>(
       call(script, eventsPath(org.id, project.id), { body: { type: "notes:create", requestId: "script-1", viewId: "main", text: "from a script" } }),

@@ -16,12 +16,12 @@ function signingKey(secret: string): { kid: string; key: Promise<CryptoKey | Uin
   return cachedKey;
 }
 
-/** Signs a token naming the user, org, project and roles, with the key's `kid` in the header. */
+/** Signs a token naming the user, org and project, with the key's `kid` in the header. */
 export async function signGatewayToken(secret: string, claims: GatewayClaims, now = Date.now()): Promise<{ token: string; expiresAt: Date }> {
   const { kid, key } = signingKey(secret);
   const issuedAt = Math.floor(now / 1000);
   const expiresAt = new Date((issuedAt + GATEWAY_TOKEN_TTL_SECONDS) * 1000);
-  const token = await new SignJWT({ org: claims.org, project: claims.project, roles: claims.roles, ...(claims.name === undefined ? {} : { name: claims.name }) })
+  const token = await new SignJWT({ org: claims.org, project: claims.project, ...(claims.name === undefined ? {} : { name: claims.name }) })
     .setProtectedHeader({ alg: GATEWAY_ALG, kid, typ: "JWT" })
     .setSubject(claims.sub)
     .setAudience(GATEWAY_AUDIENCE)

@@ -38,7 +38,6 @@ export const connect = createApp().openapi(connectRoute, async (c) => {
     sub: auth.user.id,
     org,
     project,
-    roles: { org: place.orgRole, project: place.projectRole },
     name: auth.user.name,
   });
   const ws = origin.protocol === "https:" ? "wss:" : "ws:";
