@@ -5,8 +5,12 @@
  * and a browser that refuses storage (private mode, quota) just does not remember.
  */
 import type { Viewport } from "@xyflow/react";
+import { z } from "zod";
 
 const PREFIX = "kiln:viewport:";
+
+/** What is stored: anything else (another version, a hand edit) reads as nothing remembered. */
+const StoredViewportSchema = z.object({ x: z.number().finite(), y: z.number().finite(), zoom: z.number().finite().positive() });
 
 const keyOf = (scope: string, viewId: string) => `${PREFIX}${scope}:${viewId}`;
 
@@ -14,10 +18,8 @@ export function readViewport(scope: string, viewId: string): Viewport | null {
   try {
     const raw = localStorage.getItem(keyOf(scope, viewId));
     if (raw === null) return null;
-    const value = JSON.parse(raw) as Partial<Viewport>;
-    const { x, y, zoom } = value;
-    if (![x, y, zoom].every((n) => typeof n === "number" && Number.isFinite(n)) || zoom! <= 0) return null;
-    return { x: x!, y: y!, zoom: zoom! };
+    const parsed = StoredViewportSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
