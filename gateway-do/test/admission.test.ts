@@ -31,7 +31,9 @@ async function upgrade(path: string, headers: Record<string, string> = {}): Prom
 /** Every text frame the socket receives, to prove what was (never) sent. */
 function recordText(ws: WebSocket): string[] {
   const texts: string[] = [];
-  ws.addEventListener("message", (e) => typeof e.data === "string" && texts.push(e.data));
+  ws.addEventListener("message", (e) => {
+    if (typeof e.data === "string") texts.push(e.data);
+  });
   return texts;
 }
 

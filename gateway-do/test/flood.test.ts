@@ -49,7 +49,9 @@ async function rawSocket(org: string, project: string, token: string) {
   const ws = res.webSocket!;
   ws.accept();
   const socket = { ws, closedWith: null as { code: number; reason: string } | null };
-  ws.addEventListener("close", (e) => (socket.closedWith = { code: e.code, reason: e.reason }));
+  ws.addEventListener("close", (e) => {
+    socket.closedWith = { code: e.code, reason: e.reason };
+  });
   return socket;
 }
 

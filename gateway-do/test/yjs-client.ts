@@ -33,7 +33,9 @@ export class TestClient {
   private constructor(readonly ws: WebSocket) {
     clearInterval((this.awareness as unknown as { _checkInterval: ReturnType<typeof setInterval> })._checkInterval);
     ws.addEventListener("message", (e) => this.#onMessage(e.data));
-    ws.addEventListener("close", (e) => (this.closedWith = { code: e.code, reason: e.reason }));
+    ws.addEventListener("close", (e) => {
+      this.closedWith = { code: e.code, reason: e.reason };
+    });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       if (origin !== "server" && ws.readyState === WebSocket.OPEN) ws.send(updateFrame(update));
     });
