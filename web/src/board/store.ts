@@ -4,6 +4,7 @@
  * immutable snapshot (read through `useBoard` in store-context.tsx). Every change to
  * shared state is an event; a refused event rolls its overlay back and says why.
  */
+import type { DocView, UiSlot } from "./module-state";
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
 import { viewsOf } from "../../../gateway-do/src/modules/whiteboard/placements";
@@ -71,11 +72,6 @@ export interface BoardSnapshot {
 
 type DocParts = Pick<BoardSnapshot, "views">;
 
-/** A piece of this screen's UI state a module keeps in the store (the chat open in its panel), with its value at first. */
-export interface UiKey<T> {
-  readonly initial: T;
-}
-
 const UNDO_LIMIT = 100;
 /** An undo or redo step: the command that will undo (or redo) something, once known; false or null when there is none. */
 type Step = Promise<Command | null | false>;
@@ -88,9 +84,7 @@ export class BoardStore {
   readonly measured = new Map<string, { width: number; height: number }>();
   selected: ReadonlySet<string> = new Set();
   viewId: string | null = null;
-  /** Modules' views of their records, by the function computing each, until the doc changes. */
-  readonly #fromDoc = new Map<(doc: Y.Doc, me: Me) => unknown, unknown>();
-  readonly #ui = new Map<UiKey<unknown>, unknown>();
+  #docVersion = 0;
 
   #snapshot: BoardSnapshot | null = null;
   #docParts: DocParts | null = null;
@@ -157,7 +151,7 @@ export class BoardStore {
   #changed(part: "doc" | "status" | "peers" | "local" | "ui"): void {
     if (part === "doc") {
       this.#docParts = null;
-      this.#fromDoc.clear();
+      this.#docVersion++;
       this.#flow = null;
     }
     if (part === "local") this.#flow = null;
@@ -201,24 +195,23 @@ export class BoardStore {
     return { views };
   }
 
-  /**
-   * A module's view of its records (chats with their unread counts), computed from the doc
-   * once and kept, the same object, until the doc changes. Keyed by `compute` itself.
-   */
-  fromDoc<T>(compute: (doc: Y.Doc, me: Me) => T): T {
-    if (!this.#fromDoc.has(compute)) this.#fromDoc.set(compute, compute(this.doc, this.me));
-    // Stored above under this very function, so it is what the function returned.
-    return this.#fromDoc.get(compute) as T;
+  /** Counts the doc's changes (and its replacement after a resync): what a DocView's kept value is checked against. */
+  get docVersion(): number {
+    return this.#docVersion;
+  }
+
+  /** A module's view of its records, the same object until the doc changes. */
+  fromDoc<T>(view: DocView<T>): T {
+    return view.read(this);
   }
 
   /** A module's piece of this screen's UI state. */
-  ui<T>(key: UiKey<T>): T {
-    // Set only through setUi with the same key, so of its type.
-    return this.#ui.has(key) ? (this.#ui.get(key) as T) : key.initial;
+  ui<T>(slot: UiSlot<T>): T {
+    return slot.read(this);
   }
 
-  setUi<T>(key: UiKey<T>, value: T): void {
-    this.#ui.set(key, value);
+  setUi<T>(slot: UiSlot<T>, value: T): void {
+    slot.hold(this, value);
     this.#changed("ui");
   }
 

@@ -1,7 +1,8 @@
 /** The chats as this person sees them, read from the project doc, and the chat open in the side panel. */
 import type * as Y from "yjs";
 import { type ChatRecord, type MessageRecord, chatsOf, messagesOf, readMarkersOf } from "../../../../gateway-do/src/modules/chats";
-import type { BoardStore, Me, UiKey } from "../../board/store";
+import { DocView, UiSlot } from "../../board/module-state";
+import type { BoardStore, Me } from "../../board/store";
 import { useBoard, useBoardStore } from "../../board/store-context";
 
 export interface ChatsState {
@@ -27,7 +28,8 @@ function readChats(doc: Y.Doc, me: Me): ChatsState {
 }
 
 /** The chats state, the same object until the doc changes. */
-export const chatsState = (store: BoardStore): ChatsState => store.fromDoc(readChats);
+const CHATS = new DocView(readChats);
+export const chatsState = (store: BoardStore): ChatsState => store.fromDoc(CHATS);
 
 /** Reads part of the chats state (select fields as they are, no new objects). */
 export function useChats<T>(select: (state: ChatsState) => T): T {
@@ -36,7 +38,7 @@ export function useChats<T>(select: (state: ChatsState) => T): T {
 }
 
 /** The chat open in the side panel. */
-const OPEN_CHAT: UiKey<string | null> = { initial: null };
+const OPEN_CHAT = new UiSlot<string | null>(null);
 
 export const openChatId = (store: BoardStore) => store.ui(OPEN_CHAT);
 export const openChat = (store: BoardStore, chatId: string | null) => store.setUi(OPEN_CHAT, chatId);
