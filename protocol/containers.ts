@@ -208,6 +208,8 @@ export const GatewayToBridgeSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("revoke-users"), users: z.array(z.string()).max(1000), at: z.number() }),
   /** The answer to `check-token`; `address` is the VPN address the container must get (stable across restarts). */
   z.strictObject({ type: z.literal("token-checked"), id: z.string().max(64), ok: z.boolean(), address: z.string().nullable(), reason: z.string().optional() }),
+  /** A frame the gateway could not read (the bridge logs it: a version mismatch, a bug). */
+  z.strictObject({ type: z.literal("error"), error: z.strictObject({ code: z.string(), message: z.string() }) }),
   /** Tell the agent to stop or restart its services (relayed over the VPN). */
   z.strictObject({ type: z.literal("command"), container: ContainerIdSchema, command: z.enum(["stop", "restart"]) }),
 ]);

@@ -48,6 +48,10 @@ export const CloseCode = {
   RateLimited: 4029,
   /** A frame over the gateway's size limit (the standard "message too big"). */
   TooBig: 1009,
+  /** A frame of a kind this socket does not speak (binary on a JSON socket: the standard "unsupported data"). */
+  Unsupported: 1003,
+  /** No such socket endpoint. */
+  NotFound: 4004,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -57,4 +61,6 @@ export const closeCodeMeaning: Record<CloseCode, string> = {
   [CloseCode.Forbidden]: "forbidden: no access to this project",
   [CloseCode.RateLimited]: "rate limited: too many sockets or refused frames",
   [CloseCode.TooBig]: "too big: a frame over the size limit",
+  [CloseCode.Unsupported]: "unsupported: this socket speaks JSON text frames",
+  [CloseCode.NotFound]: "not found: no such socket endpoint",
 };

@@ -75,6 +75,16 @@ export async function verifyGatewayToken(token: string | null, secret: string, e
 }
 
 /** `/gw/{org}/projects/{project}/ws` → its org and project; null for any other path. */
+/** A module's socket path `/gw/{org}/m/{module}/{path}`, or null. */
+export function parseModuleSocketPath(pathname: string): { org: string; module: string; path: string } | null {
+  const match = /^\/gw\/([^/]+)\/m\/([a-z0-9][a-z0-9-]{0,39})(\/[A-Za-z0-9/_-]{0,200})$/.exec(pathname);
+  if (!match || !z.uuid().safeParse(match[1]).success) return null;
+  return { org: match[1]!, module: match[2]!, path: match[3]! };
+}
+
+/** The header in which the worker names the principal of a module socket it authenticated (`{kind}:{id}`); stripped from every client request. */
+export const PRINCIPAL_HEADER = "x-kiln-principal";
+
 export function parseSocketPath(pathname: string): { org: string; project: string } | null {
   const match = /^\/gw\/([^/]+)\/projects\/([^/]+)\/ws\/?$/.exec(pathname);
   if (!match) return null;

@@ -12,7 +12,7 @@ import { ClientMessageSchema, CloseCode, type ServerMessage } from "../../protoc
 import { type EventOutcome, type PipelineOptions, runEvent } from "./events/pipeline";
 import { ModuleHost, type RouteAnswer } from "./host/module-host";
 import { Budgets, MAX_FRAME_BYTES, MAX_REFUSALS, MAX_SOCKETS_PER_USER, type Spend } from "./limits";
-import type { Actor, ModuleDefinition, PrincipalKind } from "./modules/kit";
+import { type Actor, type ModuleDefinition, PRINCIPAL_KINDS, type Principal, type PrincipalKind, type SocketPeer } from "./modules/kit";
 import { modules as registeredModules } from "./modules/registry";
 import { customGrants } from "./modules/roles";
 import { grantsFor } from "./permissions/roles";
@@ -20,7 +20,7 @@ import { DocStore } from "./storage/doc-store";
 import { EventLog, type EventLogEntry } from "./storage/event-log";
 import { presenceFrame } from "./sync/presence";
 import { ProjectRoom, type RoomPeer, type RoomSender } from "./sync/project-room";
-import { type TokenCheck, parseSocketPath, verifyGatewayToken } from "./auth";
+import { PRINCIPAL_HEADER, type TokenCheck, parseModuleSocketPath, parseSocketPath, verifyGatewayToken } from "./auth";
 import { type MembershipSnapshot, MembershipSnapshotSchema, type OrgRole, type ProjectRole, accessDeniedReason, projectAccess } from "./membership";
 import { migrateMembership, readMembership, storedVersion, writeMembership } from "./membership-store";
 
@@ -41,6 +41,15 @@ export interface SocketState {
   /** Whether the client asked for the gateway's JSON messages (`?json=1`); a stock y-websocket client gets binary frames only. */
   json: boolean;
 }
+
+/** What a module's socket (the bridge's) carries in its attachment. */
+export interface ModuleSocketState {
+  module: string;
+  path: string;
+  principal: Principal;
+}
+
+const isModuleSocket = (state: SocketState | ModuleSocketState | null | undefined): state is ModuleSocketState => !!state && "module" in state;
 
 /** What a push did: applied (closing `closed` sockets), or refused and why. Never thrown, so the caller decides. */
 export type SyncResult =
@@ -108,12 +117,29 @@ export class GatewayDO extends Server<Env> {
       specs: new Map(modules.flatMap((m) => Object.entries(m.events).map(([action, spec]) => [`${m.name}:${action}`, spec] as const))),
       sql: () => ctx.storage.sql,
     };
+    const gateway = this;
     this.#host = new ModuleHost(modules, {
       sql: ctx.storage.sql,
+      get org() {
+        return gateway.name;
+      },
+      grants: (userId, project) => this.#grants(userId, project),
+      isMember: (userId) => this.membership().members.some((m) => m.userId === userId),
+      broadcast: (module, message) => {
+        const text = JSON.stringify(message);
+        for (const connection of this.getConnections(`module:${module}`)) if (connection.readyState === WebSocket.OPEN) connection.send(text);
+      },
       transaction: (fn) => ctx.storage.transactionSync(fn),
       projects: () => this.membership().projects.map((p) => p.id),
-      runEvent: (project, raw, principal, grants) =>
-        this.#runEvent({ kind: principal.kind, id: `${principal.kind}:${principal.id}`, actor: () => ({ userId: `${principal.kind}:${principal.id}`, grants, principal }) }, project, raw),
+      runEvent: (project, raw, principal, grants) => {
+        if (principal.kind !== "user") {
+          return this.#runEvent({ kind: principal.kind, id: `${principal.kind}:${principal.id}`, actor: () => ({ userId: `${principal.kind}:${principal.id}`, grants, principal }) }, project, raw);
+        }
+        // A member acts with their own permissions, whatever the module asked for.
+        const access = projectAccess(this.membership(), principal.id, project);
+        if (!access.ok) return { ok: false, requestId: null, type: null, error: { code: "forbidden", message: accessDeniedReason(access.reason, false) } };
+        return this.#runEvent(this.#member(principal.id, access.roles, project), project, raw);
+      },
     });
     // A heartbeat costs the gateway nothing: the runtime answers it without waking any code (and
     // so without a budget: a flood of pings stalls nobody). `{"type":"ping"}` gets the full status.
@@ -189,7 +215,7 @@ export class GatewayDO extends Server<Env> {
     const full = room.fullReason;
     const outcome: EventOutcome = full
       ? { ok: false, requestId: typeof requestId === "string" ? requestId : null, type: null, error: { code: "doc_too_large", message: full } }
-      : room.apply((doc) => runEvent(doc, raw, who.actor(room), { ...this.#pipeline, project }));
+      : room.apply((doc) => runEvent(doc, raw, who.actor(room), { ...this.#pipeline, project, org: this.name }));
     this.#eventLog.append({
       actorKind: who.kind,
       userId: who.id,
@@ -204,7 +230,14 @@ export class GatewayDO extends Server<Env> {
       outcome.followUps.forEach((event, i) => this.#runEvent(who, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, depth + 1));
     }
     if (this.#host.hasAlarms) void this.#scheduleAlarm(); // a module may want its alarm sooner now
+    if (depth === 0) this.#host.flush();
     return outcome;
+  }
+
+  /** A member's permissions in a project, or null when they may not see it. */
+  #grants(userId: string, project: string): readonly string[] | null {
+    const access = projectAccess(this.membership(), userId, project);
+    return access.ok ? this.#actor(userId, access.roles, project, this.#room(project)).grants : null;
   }
 
   /** A member as the sender of events in a project. */
@@ -297,7 +330,7 @@ export class GatewayDO extends Server<Env> {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const isSocket = request.headers.get("upgrade")?.toLowerCase() === "websocket";
-    if (isSocket && !parseSocketPath(url.pathname)) {
+    if (isSocket && !parseSocketPath(url.pathname) && !parseModuleSocketPath(url.pathname)) {
       return Response.json({ error: { code: "not_found", message: "Connect to /gw/{org}/projects/{project}/ws?token=…" } }, { status: 404 });
     }
     url.searchParams.delete("_pk");
@@ -316,6 +349,8 @@ export class GatewayDO extends Server<Env> {
   // Tags are fixed when the socket is accepted, so the token is verified here, before onConnect.
   override async getConnectionTags(connection: Connection, ctx: ConnectionContext): Promise<string[]> {
     const url = new URL(ctx.request.url);
+    const modulePath = parseModuleSocketPath(url.pathname);
+    if (modulePath) return [`module:${modulePath.module}`];
     const path = parseSocketPath(url.pathname)!; // fetch() refused every other path
     const check = await verifyGatewayToken(url.searchParams.get("token"), this.env.JWT_PRIVATE_KEY, { org: this.name, project: path.project });
     this.#pendingChecks.set(connection.id, check);
@@ -324,6 +359,8 @@ export class GatewayDO extends Server<Env> {
 
   // Accept, then close with a code and reason: a browser cannot read an HTTP refusal of a WebSocket.
   override onConnect(connection: Connection<SocketState>, ctx: ConnectionContext): void {
+    const modulePath = parseModuleSocketPath(new URL(ctx.request.url).pathname);
+    if (modulePath) return this.#openModuleSocket(connection as unknown as Connection<ModuleSocketState>, modulePath, ctx.request.headers.get(PRINCIPAL_HEADER));
     const check = this.#pendingChecks.get(connection.id);
     this.#pendingChecks.delete(connection.id);
     if (!check?.ok) {
@@ -347,6 +384,31 @@ export class GatewayDO extends Server<Env> {
     this.#room(project).join(connection);
   }
 
+  /**
+   * A module's socket (the VPN bridge's): the worker authenticated the caller and named its
+   * principal in a header no client can set; the module says which principals it admits.
+   */
+  #openModuleSocket(connection: Connection<ModuleSocketState>, at: { module: string; path: string }, principalHeader: string | null): void {
+    const [kind, ...rest] = (principalHeader ?? "").split(":");
+    const principal: Principal | null = PRINCIPAL_KINDS.includes(kind as PrincipalKind) && rest.length > 0 ? { kind: kind as PrincipalKind, id: rest.join(":") } : null;
+    const found = this.#host.socket(at.module, at.path);
+    if (!found) return connection.close(CloseCode.NotFound, `module ${at.module} has no socket ${at.path}`);
+    if (!principal) return connection.close(CloseCode.Unauthenticated, "the worker named no principal");
+    if (!found.socket.principals.includes(principal.kind)) return connection.close(CloseCode.Forbidden, `a ${principal.kind} may not open ${at.path}`);
+    connection.setState({ module: at.module, path: at.path, principal });
+    this.#host.onSocket(at.module, at.path, this.#modulePeer(connection, principal), null);
+  }
+
+  #modulePeer(connection: Connection<ModuleSocketState>, principal: Principal): SocketPeer {
+    return {
+      principal,
+      send: (message) => {
+        if (connection.readyState === WebSocket.OPEN) connection.send(JSON.stringify(message));
+      },
+      close: (code, reason) => connection.close(code, reason),
+    };
+  }
+
   /** Over HTTP the worker calls the gateway by RPC; a plain request has nothing to reach. */
   override onRequest(request: Request): Response {
     return Response.json({ error: { code: "not_found", message: `The gateway has no ${request.method} ${new URL(request.url).pathname}.` } }, { status: 404 });
@@ -368,8 +430,9 @@ export class GatewayDO extends Server<Env> {
   override onMessage(connection: Connection<SocketState>, message: WSMessage): void {
     // Refused at connect, or closed by us while its frames were still in flight.
     if (connection.readyState !== WebSocket.OPEN) return;
-    const state = connection.state;
+    const state = connection.state as SocketState | ModuleSocketState | null;
     if (!state) return;
+    if (isModuleSocket(state)) return this.#moduleMessage(connection as unknown as Connection<ModuleSocketState>, state, message);
     const size = typeof message === "string" ? message.length : message.byteLength;
     if (size > MAX_FRAME_BYTES) {
       connection.close(CloseCode.TooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
@@ -405,6 +468,12 @@ export class GatewayDO extends Server<Env> {
     send({ type: "ack", ...toAck(this.#runEvent(this.#member(state.userId, state.roles, state.project), state.project, parsed.data.event)) });
   }
 
+  #moduleMessage(connection: Connection<ModuleSocketState>, state: ModuleSocketState, message: WSMessage): void {
+    if (typeof message !== "string") return connection.close(CloseCode.Unsupported, "this socket speaks JSON text frames");
+    if (message.length > MAX_FRAME_BYTES) return connection.close(CloseCode.TooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
+    this.#host.onSocket(state.module, state.path, this.#modulePeer(connection, state.principal), message);
+  }
+
   /** Answers an event refused for the frame budget, unparsed, so its sender knows to slow down (other text gets nothing). */
   #refuseText(send: (m: ServerMessage) => void, message: string): void {
     const requestId = /"requestId"\s*:\s*"([A-Za-z0-9_.:-]{1,64})"/.exec(message)?.[1] ?? null;
@@ -431,6 +500,7 @@ export class GatewayDO extends Server<Env> {
 
   override onClose(connection: Connection<SocketState>): void {
     const state = connection.state;
+    if (isModuleSocket(state)) return;
     if (state?.project) {
       this.#peers.delete(state.project);
       const room = this.#rooms.get(state.project);

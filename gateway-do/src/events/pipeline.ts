@@ -66,6 +66,8 @@ export interface PipelineOptions {
   sql?: (module: string) => ModuleSql;
   /** The project the doc is, where the gateway runs the pipeline. */
   project?: string;
+  /** The organization, where the gateway runs the pipeline. */
+  org?: string;
   specs?: typeof registeredSpecs;
   modules?: readonly ModuleDefinition[];
 }
@@ -103,6 +105,7 @@ export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: Pipeli
         modules: options.modules ?? registeredModules,
         sql: options.sql?.(type.slice(0, type.indexOf(":"))),
         project: options.project,
+        org: options.org,
       },
       parsed.data,
     );

@@ -6,17 +6,25 @@
  * pipeline as anyone's, as a `system` principal allowed only its own module's permissions.
  */
 import type { EventOutcome } from "../events/pipeline";
-import { type HostContext, type ModuleDefinition, type ModuleSql, type Principal, type RouteSpec, newRecordId } from "../modules/kit";
+import { type HostContext, type ModuleDefinition, type ModuleSql, type Principal, type RouteSpec, type SocketPeer, type SocketSpec, newRecordId } from "../modules/kit";
+import { CloseCode } from "../../../protocol/socket";
 import { migrateModules } from "./module-storage";
 
 /** What the host needs from the gateway around it. */
 export interface HostEnvironment {
   sql: ModuleSql;
+  /** The organization this gateway is. */
+  org: string;
   transaction(fn: () => void): void;
   /** The org's projects. */
   projects(): readonly string[];
-  /** Runs an event in a project as `principal` with `grants`, logged like any. */
+  /** Runs an event in a project as `principal` with `grants` (a member: their own, whatever is passed), logged like any. */
   runEvent(project: string, raw: unknown, principal: Principal, grants: readonly string[]): EventOutcome;
+  /** A member's permissions in a project, or null without access. */
+  grants(userId: string, project: string): readonly string[] | null;
+  isMember(userId: string): boolean;
+  /** Sends to every open socket of a module. */
+  broadcast(module: string, message: unknown): void;
 }
 
 export type RouteAnswer = { status: number; body: unknown };
@@ -37,7 +45,11 @@ export class ModuleHost {
     return {
       sql: this.env.sql,
       now,
+      org: this.env.org,
       projects: () => this.env.projects(),
+      grants: (userId, project) => this.env.grants(userId, project),
+      isMember: (userId) => this.env.isMember(userId),
+      broadcast: (message) => this.env.broadcast(module.name, message),
       runEvent: (project, event, principal) => {
         const outcome = this.env.runEvent(project, { requestId: `${module.name}.${newRecordId()}`, ...event }, principal, [`${module.name}:*`]);
         return outcome.ok ? { ok: true, result: outcome.result } : { ok: false, error: outcome.error };
@@ -72,6 +84,7 @@ export class ModuleHost {
         console.error(`module ${module.name}: its alarm failed`, error);
       }
     }
+    this.flush(now);
   }
 
   /** The route of `module` for `method` and `path`, or why there is none. */
@@ -94,10 +107,45 @@ export class ModuleHost {
     if (!principal) return { status: 401, body: { error: { code: "unauthenticated", message: "Sign in, or send the credentials this endpoint takes." } } };
     if (!route.principals.includes(principal.kind)) return { status: 403, body: { error: { code: "forbidden", message: `A ${principal.kind} may not call ${input.method} ${input.path}.` } } };
     try {
-      return route.handle(host, { principal, path: input.path, query: input.query, body: input.body });
+      const answer = route.handle(host, { principal, path: input.path, query: input.query, body: input.body });
+      this.flush();
+      return answer;
     } catch (error) {
       console.error(`module ${module.name}: ${input.method} ${input.path} failed`, error);
       return { status: 500, body: { error: { code: "internal", message: "The module failed to answer." } } };
+    }
+  }
+
+  /** The socket endpoint of `moduleName` at `path`, or null. */
+  socket(moduleName: string, path: string): { module: ModuleDefinition; socket: SocketSpec } | null {
+    const module = this.#byName.get(moduleName);
+    const socket = module?.sockets?.find((s) => s.path === path);
+    return module && socket ? { module, socket } : null;
+  }
+
+  /** Calls a socket handler; one that throws is logged and the socket told, the gateway unharmed. */
+  onSocket(moduleName: string, path: string, peer: SocketPeer, text: string | null): void {
+    const found = this.socket(moduleName, path);
+    if (!found) return peer.close(CloseCode.NotFound, "no such endpoint");
+    try {
+      if (text === null) found.socket.onOpen?.(this.context(found.module), peer);
+      else found.socket.onMessage(this.context(found.module), peer, text);
+    } catch (error) {
+      console.error(`module ${moduleName}: socket ${path} failed`, error);
+      peer.send({ type: "error", error: { code: "internal", message: "The module failed to handle this frame." } });
+    }
+    this.flush();
+  }
+
+  /** Lets every module send what it queued (after an event, a hook, an alarm). */
+  flush(now = Date.now()): void {
+    for (const module of this.modules) {
+      if (!module.afterEvent) continue;
+      try {
+        module.afterEvent(this.context(module, now));
+      } catch (error) {
+        console.error(`module ${module.name}: afterEvent failed`, error);
+      }
     }
   }
 
@@ -105,10 +153,12 @@ export class ModuleHost {
   membershipChanged(removed: readonly string[]): void {
     if (removed.length === 0) return;
     for (const module of this.modules) module.onMembershipChanged?.(this.context(module), { removed });
+    this.flush();
   }
 
   /** A project was deleted. */
   projectDeleted(project: string): void {
     for (const module of this.modules) module.onProjectDeleted?.(this.context(module), project);
+    this.flush();
   }
 }

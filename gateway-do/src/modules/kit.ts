@@ -61,6 +61,8 @@ export interface ReduceContext {
   sql?: ModuleSql;
   /** The project the event runs in, on the gateway. */
   project?: string;
+  /** The organization whose gateway runs the event, on the gateway. */
+  org?: string;
 }
 
 /** What a module sees of the org gateway's SQLite: its own tables, named `{module}_…`. */
@@ -72,10 +74,38 @@ export interface ModuleSql {
 export interface HostContext {
   sql: ModuleSql;
   now: number;
+  /** The organization this gateway is. */
+  org: string;
   /** The org's projects. */
   projects(): readonly string[];
   /** Runs an event in a project as `principal`, through the same pipeline as any (validated, authorized, logged). */
   runEvent(project: string, event: { type: string; requestId?: string; [field: string]: unknown }, principal: Principal): { ok: boolean; error?: { code: string; message: string }; result?: unknown };
+  /** What a member may do in a project (their permission strings), or null when they may not see it or are no member. */
+  grants(userId: string, project: string): readonly string[] | null;
+  /** True when the user is a member of the organization. */
+  isMember(userId: string): boolean;
+  /** Sends a message (as JSON) to every open socket of this module. */
+  broadcast(message: unknown): void;
+}
+
+/** An open socket of a module, as its handlers see it. */
+export interface SocketPeer {
+  principal: Principal;
+  send(message: unknown): void;
+  close(code: number, reason: string): void;
+}
+
+/**
+ * A WebSocket endpoint at `/gw/{org}/m/{module}{path}` (the VPN bridge's). The worker
+ * authenticates the caller and names its principal; frames are JSON text.
+ */
+export interface SocketSpec {
+  path: string;
+  /** Which kinds of principal may open it. */
+  principals: readonly PrincipalKind[];
+  onOpen?: (host: HostContext, peer: SocketPeer) => void;
+  /** A text frame (binary frames are refused before this). */
+  onMessage: (host: HostContext, peer: SocketPeer, text: string) => void;
 }
 
 /** A request to a module's route, as the gateway hands it over (no Workers types here). */
@@ -139,8 +169,8 @@ export interface ModuleDefinition {
   /** The codes its reducers refuse with (`EventError`), and the HTTP status each answers over HTTP. */
   errors?: Readonly<Record<string, number>>;
   editableTexts?: readonly EditableText[];
-  /** Cleans the module's data about a node that is being deleted (inside the same change). */
-  onNodeDeleted?: (doc: Y.Doc, nodeId: string) => void;
+  /** Cleans the module's data about a node that is being deleted (inside the same change); `sql` is the module's tables, on the gateway. */
+  onNodeDeleted?: (doc: Y.Doc, nodeId: string, sql?: ModuleSql) => void;
   /** Fills a brand-new project doc (e.g. a first view). */
   seed?: (doc: Y.Doc, now: number) => void;
   /** Periodic work, run from the gateway's alarm on loaded projects: a change to make, or null. */
@@ -153,6 +183,10 @@ export interface ModuleDefinition {
   onAlarm?: (host: HostContext) => void;
   /** HTTP endpoints under `/gw/{org}/m/{module}/…`. */
   routes?: readonly RouteSpec[];
+  /** WebSocket endpoints under `/gw/{org}/m/{module}/…`. */
+  sockets?: readonly SocketSpec[];
+  /** Runs after every event the gateway committed (any module's): to send what the module queued in its tables (an outbox). */
+  afterEvent?: (host: HostContext) => void;
   /**
    * Who a request to a non-member route is (a container's bearer token, checked against the
    * module's storage), or null. The worker authenticates members itself.

@@ -8,6 +8,7 @@ import type { EditableText, EventSpec, ModuleDefinition } from "./kit";
 import { notes } from "./notes";
 import { roles } from "./roles";
 import { tabs } from "./tabs";
+import { userContainers } from "./user-containers";
 import { whiteboard } from "./whiteboard";
 
 /** Orders modules so each comes after its dependencies; throws on a missing one or a cycle. */
@@ -32,7 +33,7 @@ export function sortByDependencies(modules: readonly ModuleDefinition[]): Module
 }
 
 /** The registered modules by name, one line each. web/src/modules/registry.ts is typed over these names. */
-const registered = { "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles } satisfies Record<string, ModuleDefinition>;
+const registered = { "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles, "user-containers": userContainers } satisfies Record<string, ModuleDefinition>;
 
 /** A registered module's name: a web registry missing one, or naming another, fails the typecheck. */
 export type ModuleName = keyof typeof registered;

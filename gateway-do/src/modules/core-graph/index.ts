@@ -1,6 +1,6 @@
 /** core-graph: nodes (their data belongs to the module of their kind) and typed edges. */
 import type * as Y from "yjs";
-import { type ModuleDefinition, type ReduceContext, EventError, collection, defineEvent } from "../kit";
+import { type ModuleDefinition, type ModuleSql, type ReduceContext, EventError, collection, defineEvent } from "../kit";
 import { ConnectSchema, DeleteNodesSchema, DisconnectSchema, type EdgeRecord, type NodeRecord } from "./schema";
 
 export const CORE_GRAPH = "core-graph";
@@ -28,12 +28,12 @@ export function newNode(ctx: ReduceContext, kind: NodeRecord["kind"], id = ctx.n
 }
 
 /** Deletes nodes with their edges and every module's data about them (modules passed by the registry). */
-export function deleteNodes(doc: Y.Doc, nodeIds: readonly string[], modules: readonly { onNodeDeleted?: (doc: Y.Doc, id: string) => void }[]): void {
+export function deleteNodes(doc: Y.Doc, nodeIds: readonly string[], modules: readonly Pick<ModuleDefinition, "onNodeDeleted">[], sql?: ModuleSql): void {
   const doomed = new Set(nodeIds);
   const edges = edgesOf(doc);
   for (const [id, edge] of edges) if (doomed.has(edge.from) || doomed.has(edge.to)) edges.delete(id);
   for (const id of doomed) {
-    for (const module of modules) module.onNodeDeleted?.(doc, id);
+    for (const module of modules) module.onNodeDeleted?.(doc, id, sql);
     nodesOf(doc).delete(id);
   }
 }
@@ -72,7 +72,7 @@ export const coreGraph: ModuleDefinition = {
       permission: () => "core-graph:delete",
       reduce: (ctx, p) => {
         for (const id of p.nodeIds) requireNode(ctx.doc, id);
-        return () => deleteNodes(ctx.doc, p.nodeIds, ctx.modules);
+        return () => deleteNodes(ctx.doc, p.nodeIds, ctx.modules, ctx.sql);
       },
     }),
   },

@@ -178,7 +178,7 @@ export const whiteboard: ModuleDefinition = {
         if (node.kind !== "group") throw new EventError("invalid_group", `Node ${p.groupId} is not a group.`);
         requireUnlocked(ctx.doc, p.viewId, p.groupId);
         // The group node goes; deleting it frees its children at their absolute positions.
-        return () => deleteNodes(ctx.doc, [p.groupId], ctx.modules);
+        return () => deleteNodes(ctx.doc, [p.groupId], ctx.modules, ctx.sql);
       },
     }),
     "add-shape": defineEvent({

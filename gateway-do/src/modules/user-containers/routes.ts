@@ -1,0 +1,50 @@
+/**
+ * What the worker asks the module over HTTP, for a member it has authenticated: may they open
+ * a container's services (the visitor flow, before the worker signs a ticket), and a new
+ * launch command's token for a container whose first one was shown once and is gone.
+ */
+import { ContainerIdSchema } from "../../../../protocol/containers";
+import { isAllowed } from "../../permissions/permission";
+import type { RouteSpec } from "../kit";
+import { containerPermission, liveRow } from "./records";
+
+const refuse = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
+
+/** `GET /access?container=`: 200 when the member may open the container's services, else why not. */
+export const accessRoute: RouteSpec = {
+  method: "GET",
+  path: "/access",
+  principals: ["user"],
+  handle: (host, request) => {
+    const id = ContainerIdSchema.safeParse(request.query.container);
+    if (!id.success) return refuse(400, "invalid_container", "Name a container by its 12-character id.");
+    const row = liveRow(host.sql, id.data);
+    if (!row) return refuse(404, "not_found", "This container does not exist (any more).");
+    const user = request.principal.id;
+    const grants = host.grants(user, row.project) ?? [];
+    const allowed =
+      row.share === "link" ||
+      (row.share === "org" && host.isMember(user)) ||
+      (row.share === "project" && isAllowed(grants, containerPermission(row.id, "open"))) ||
+      // Owner only: its owner, and those whose roles grant every action (org owners and admins, project admins).
+      (row.share === "owner" && (row.owner === user || isAllowed(grants, `user-containers:[user-container:${row.id}]:administer`)));
+    if (!allowed) return refuse(403, "forbidden", row.share === "owner" ? "Only this container's owner may open it." : "You may not open this container: ask its owner to share it with you.");
+    return { status: 200, body: { container: row.id, project: row.project, share: row.share, state: row.state } };
+  },
+};
+
+/** `POST /launch {container}`: a new token (the old one stops working), as the member, through the pipeline. */
+export const launchRoute: RouteSpec = {
+  method: "POST",
+  path: "/launch",
+  principals: ["user"],
+  handle: (host, request) => {
+    const id = ContainerIdSchema.safeParse((request.body as { container?: unknown } | null)?.container);
+    if (!id.success) return refuse(400, "invalid_container", "Send {\"container\": \"<id>\"}.");
+    const row = liveRow(host.sql, id.data);
+    if (!row) return refuse(404, "not_found", "This container does not exist (any more).");
+    const outcome = host.runEvent(row.project, { type: "user-containers:launch", container: row.id }, request.principal);
+    if (!outcome.ok) return refuse(outcome.error?.code === "forbidden" ? 403 : 409, outcome.error?.code ?? "refused", outcome.error?.message ?? "Refused.");
+    return { status: 200, body: outcome.result };
+  },
+};
