@@ -70,7 +70,7 @@ export default defineConfig({
       {
         test: {
           name: "node",
-          include: ["scripts/test/**/*.test.ts"],
+          include: ["scripts/test/**/*.test.ts", "vpn-bridge/test/**/*.test.ts", "vpn-bridge/agent/test/**/*.test.ts"],
           environment: "node",
           // Each smoke test runs a whole stack: one at a time on a 2-core machine.
           fileParallelism: false,
