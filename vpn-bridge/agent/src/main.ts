@@ -1,0 +1,137 @@
+/**
+ * The in-container agent, each user-container image's entrypoint (under catatonit, which
+ * forwards signals and reaps orphans). It checks the container can join the VPN, fetches
+ * its profile, runs OpenVPN, starts the image's services, and reports to the bridge until
+ * `docker stop` (SIGTERM) or the board's `stop`. Exit codes: `exit-codes.ts`.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { readAgentEnv } from "./env.ts";
+import { ExitCode } from "./exit-codes.ts";
+import { describeError, log } from "./log.ts";
+import { MetricsSampler } from "./metrics.ts";
+import { OpenVpn, writeVpnFiles } from "./openvpn.ts";
+import { checkTun } from "./preflight.ts";
+import { fetchProfile } from "./profile.ts";
+import { GOODBYE_TIMEOUT_MS } from "./report-rules.ts";
+import { Reporter } from "./reporter.ts";
+import { parseServicesFile } from "./services-file.ts";
+import { ServiceSupervisor } from "./services.ts";
+
+const SERVICES_FILE = process.env.KILN_SERVICES_FILE ?? "/etc/kiln/services.json";
+const RUN_DIR = "/run/kiln";
+const LOG_DIR = "/var/log/kiln";
+
+async function main(): Promise<void> {
+  log(`starting (node ${process.version}, pid ${process.pid})`);
+  const shutdown = new AbortController();
+  let stopping: Promise<never> | null = null;
+  let openvpn: OpenVpn | null = null;
+  let supervisor: ServiceSupervisor | null = null;
+  let reporter: Reporter | null = null;
+
+  /** Goodbye first (over the VPN, which must still be up), then services, then OpenVPN. */
+  const stop = (why: string, code: ExitCode, sayGoodbye = true): Promise<never> => {
+    stopping ??= (async () => {
+      log(`stopping: ${why}`);
+      shutdown.abort();
+      if (reporter && sayGoodbye) await reporter.goodbye(GOODBYE_TIMEOUT_MS);
+      reporter?.stop();
+      await supervisor?.stop(3_000);
+      await openvpn?.stop(2_000);
+      log(`stopped (exit ${code})`);
+      process.exit(code);
+    })();
+    return stopping;
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM", ExitCode.ok));
+  process.on("SIGINT", () => void stop("SIGINT", ExitCode.ok));
+
+  const env = readAgentEnv(process.env);
+  if (!env.ok) {
+    for (const problem of env.problems) log(`cannot start: ${problem}`);
+    log("copy the whole `docker run` command from Kiln's board: it sets KILN_CONTAINER, KILN_TOKEN and KILN_BRIDGE");
+    return exit(ExitCode.badEnv);
+  }
+  log(`container ${env.env.container}, bridge ${env.env.bridge}`);
+
+  const servicesText = existsSync(SERVICES_FILE) ? readFileSync(SERVICES_FILE, "utf8") : null;
+  const services = parseServicesFile(servicesText);
+  if (!services.ok) {
+    log(`cannot start: ${SERVICES_FILE} is invalid: ${services.problem}`);
+    return exit(ExitCode.badServices);
+  }
+  log(`${services.services.length} service(s) declared in ${SERVICES_FILE}${services.services.length ? `: ${services.services.map((s) => `${s.name}:${s.port}`).join(", ")}` : ""}`);
+
+  const tunProblem = checkTun();
+  if (tunProblem) {
+    log(`cannot start: ${tunProblem}`);
+    return exit(ExitCode.noTun);
+  }
+  log("tun device and NET_ADMIN present");
+  if (!["/usr/sbin/openvpn", "/usr/bin/openvpn"].some((path) => existsSync(path))) {
+    log("cannot start: openvpn is not installed in this image");
+    return exit(ExitCode.noOpenvpn);
+  }
+
+  const profile = await fetchProfile(env.env, shutdown.signal);
+  if (!profile) return stopping ?? exit(ExitCode.ok);
+  if (profile.kind === "refused") {
+    log(`${profile.reason}: the container was deleted on the board, or the token is not this container's; not retrying`);
+    return exit(ExitCode.tokenRefused);
+  }
+  log(`VPN profile received; reports will go to ${profile.profile.reportUrl}`);
+
+  const files = writeVpnFiles(RUN_DIR, profile.profile.ovpn, env.env.container, env.env.token);
+  const sampler = new MetricsSampler();
+  let vpnUp: () => void = () => {};
+  const firstUp = new Promise<void>((resolve) => (vpnUp = resolve));
+  openvpn = new OpenVpn(
+    files,
+    {
+      onUp: () => {
+        vpnUp();
+        // After a reconnect the bridge may have lost track of us: tell it everything at once.
+        if (reporter) void reporter.beat();
+      },
+      onAuthFailed: () => {
+        log("the bridge's OpenVPN refused the token: the container was deleted on the board, or the token is not this container's; not retrying");
+        void stop("token refused", ExitCode.tokenRefused, false);
+      },
+    },
+    `${LOG_DIR}/openvpn.log`,
+  );
+  openvpn.start();
+  const waitStarted = Date.now();
+  await Promise.race([firstUp, new Promise((resolve) => shutdown.signal.addEventListener("abort", resolve, { once: true }))]);
+  if (shutdown.signal.aborted) return stopping ?? exit(ExitCode.ok);
+  log(`joined the VPN in ${((Date.now() - waitStarted) / 1000).toFixed(1)} s`);
+
+  supervisor = new ServiceSupervisor(services.services, () => reporter?.servicesChanged(), LOG_DIR);
+  const running = supervisor;
+  reporter = new Reporter(
+    profile.profile.reportUrl,
+    env.env.token,
+    sampler,
+    () => running.listening(),
+    (command) => {
+      if (command === "stop") void stop("the board asked this container to stop", ExitCode.ok);
+      else {
+        log("the board asked to restart the services");
+        void running.restart(3_000);
+      }
+    },
+    () => void stop("the bridge refused the token on a report: the container was deleted on the board", ExitCode.tokenRefused, false),
+  );
+  supervisor.start();
+  reporter.start();
+}
+
+function exit(code: ExitCode): never {
+  log(`exit ${code}`);
+  process.exit(code);
+}
+
+main().catch((error: unknown) => {
+  log(`crashed: ${describeError(error)}`);
+  process.exit(70);
+});
