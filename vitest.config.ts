@@ -47,6 +47,11 @@ export default defineConfig({
                 OIDC_CLIENT_SECRET: "kiln-test-secret",
                 OIDC_NAME: "Test SSO",
                 DB_WS_PROXY: `127.0.0.1:${process.env.KILN_TEST_DB_PROXY_PORT}`,
+                // User containers: a bridge key the tests act as the bridge with, and where hosts live.
+                BRIDGE_KEY: "test-bridge-key-0123456789abcdef0123456789",
+                CONTAINER_DOMAIN: "containers.localhost:8080",
+                CONTAINER_SCHEME: "http",
+                BRIDGE_PUBLIC_URL: "http://10.203.0.1:9002",
               },
             },
           }),

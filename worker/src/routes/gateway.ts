@@ -7,12 +7,14 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { getServerByName } from "partyserver";
-import { parseSocketPath, verifyGatewayToken } from "../../../gateway-do/src/auth";
+import { PRINCIPAL_HEADER, parseSocketPath, verifyGatewayToken } from "../../../gateway-do/src/auth";
 import { CloseCode } from "../../../protocol/socket";
 import { eq } from "drizzle-orm";
 import { createMiddleware } from "hono/factory";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { organizations } from "../../../drizzle/schema";
+import type { Context } from "hono";
+import { organizations, organizationsVpnBridges } from "../../../drizzle/schema";
+import { requireBridge } from "../containers/bridge-key";
 import { API_KEY_PREFIX, authenticate, requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
@@ -94,6 +96,7 @@ gateway.get("/:org/projects/:project/ws", async (c) => {
   url.searchParams.delete("_pk");
   const headers = new Headers(c.req.raw.headers);
   for (const name of [...headers.keys()]) if (name.startsWith("x-partykit-")) headers.delete(name);
+  headers.delete(PRINCIPAL_HEADER);
   const stub = await getServerByName(c.env.GATEWAY, path.org);
   return stub.fetch(new Request(url, { headers }));
 });
@@ -119,6 +122,7 @@ gateway.all("/:org/m/:module/*", async (c) => {
   const org = c.req.param("org");
   const module = c.req.param("module");
   if (!z.uuid().safeParse(org).success || !MODULE_NAME.test(module)) throw new ApiError(404, "not_found", "No such module endpoint.");
+  if (c.req.header("upgrade")?.toLowerCase() === "websocket") return moduleSocket(c, org);
   const path = new URL(c.req.url).pathname.slice(`/gw/${org}/m/${module}`.length) || "/";
   const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? null;
   const db = c.var.db();
@@ -139,6 +143,28 @@ gateway.all("/:org/m/:module/*", async (c) => {
   const answer = (await stub.moduleRequest({ module, method: c.req.method, path, query, body, member, bearer: member ? null : bearer })) as { status: number; body: unknown };
   return c.json(answer.body, answer.status as ContentfulStatusCode);
 });
+
+/**
+ * A module's socket: only the VPN bridge opens one (its key checked here), for an org pinned
+ * to it. The gateway learns who it is from a header the worker sets and no client can.
+ */
+async function moduleSocket(c: Context<AppEnv>, org: string): Promise<Response> {
+  requireBridge(c);
+  const [pinned] = await c.var
+    .db()
+    .select({ bridgeId: organizationsVpnBridges.bridgeId })
+    .from(organizationsVpnBridges)
+    .where(eq(organizationsVpnBridges.orgId, org))
+    .limit(1);
+  if (!pinned) throw new ApiError(404, "not_found", "This organization has no containers on this bridge.");
+  const url = new URL(c.req.url);
+  url.searchParams.delete("_pk");
+  const headers = new Headers(c.req.raw.headers);
+  for (const name of [...headers.keys()]) if (name.startsWith("x-partykit-")) headers.delete(name);
+  headers.set(PRINCIPAL_HEADER, `bridge:${pinned.bridgeId}`);
+  const stub = await getServerByName(c.env.GATEWAY, org);
+  return stub.fetch(new Request(url, { headers }));
+}
 
 gateway.all("/*", () => {
   throw new ApiError(404, "not_found", "The gateway has no such endpoint.");

@@ -141,13 +141,13 @@ export const userContainers = {
       permission: (p) => containerPermission(p.container, "update"),
       reduce: (ctx, p) => {
         const { sql, org } = tablesOf(ctx);
-        requireContainer(ctx.doc, p.container);
+        const record = requireContainer(ctx.doc, p.container);
         const secret = newSecret();
         return {
           change: () => {
             sql.exec("update user_containers_live set token_hash = ? where id = ?", hashOf(secret), p.container);
           },
-          result: { token: formatContainerToken(org, p.container, secret) },
+          result: { token: formatContainerToken(org, p.container, secret), image: record.image },
         };
       },
     }),
