@@ -36,9 +36,9 @@ describe("the web registry", () => {
     for (const kind of NODE_KINDS) expect(nodeTypes()[kind]).toBe(nodeViewOf(kind)!.component);
   });
 
-  it("offers the modules' tools in the board's order: notes and chats, then shapes", () => {
-    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "Rectangle", "Ellipse", "Arrow", "Text"]);
-    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "Rectangle", "Ellipse", "Arrow", "Text label"]);
-    expect(memberWork()).toEqual(["notes", "chats", "views", "tabs"]);
+  it("offers the modules' tools in the board's order: notes, chats and containers, then shapes", () => {
+    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "New container here", "Rectangle", "Ellipse", "Arrow", "Text"]);
+    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "Rectangle", "Ellipse", "Arrow", "Text label"]);
+    expect(memberWork()).toEqual(["notes", "chats", "views", "tabs", "containers"]);
   });
 });

@@ -9,7 +9,7 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useState } from "react";
 import { GatewayProvider } from "../gateway/provider";
 import type { SidePanel } from "../modules/kit";
-import { sidePanels } from "../modules/registry";
+import { boardOverlays, sidePanels } from "../modules/registry";
 import { Canvas } from "./Canvas";
 import type { EdgeKind } from "./flow-model";
 import { Icon } from "./Icon";
@@ -35,7 +35,7 @@ export function ProjectEditor({ orgId, projectId }: { orgId: string; projectId: 
         if (cancelled) return;
         if (!me) return setState({ kind: "signed-out" });
         const provider = new GatewayProvider({ org: orgId, project: projectId });
-        const store = new BoardStore(provider, { userId: me.id, name: me.name, color: colorFor(me.id) });
+        const store = new BoardStore(provider, { userId: me.id, name: me.name, color: colorFor(me.id) }, { org: orgId, project: projectId });
         // Leaving with changes whose answer has not come: the browser asks first.
         const leaving = (e: BeforeUnloadEvent) => {
           if (provider.waiting > 0) e.preventDefault();
@@ -107,6 +107,9 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
         <Canvas edgeKind={edgeKind} memory={memory} />
         {sidePanels().map((p) => !hidden.has(p.id) && <p.component key={p.id} names={names} />)}
       </div>
+      {boardOverlays().map((Overlay, i) => (
+        <Overlay key={i} />
+      ))}
       <Toasts />
     </div>
   );

@@ -35,6 +35,12 @@ export interface Me {
   color: string;
 }
 
+/** The org and project a board shows: what a module calling the API for this project needs (a container's launch command). */
+export interface BoardPlace {
+  org: string;
+  project: string;
+}
+
 export interface Toast {
   id: number;
   kind: "info" | "error";
@@ -110,6 +116,8 @@ export class BoardStore {
   constructor(
     readonly connection: BoardConnection,
     readonly me: Me,
+    /** Null for a board with no project behind it (tests, benches). */
+    readonly place: BoardPlace | null = null,
   ) {
     this.#presence = { userId: me.userId, name: me.name, color: me.color, cursor: null, view: null, selection: [], drag: null, typing: null };
     this.#unsubscribe.push(

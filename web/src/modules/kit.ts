@@ -153,6 +153,8 @@ export interface WebModule {
   tools?: readonly CreateTool[];
   tabs?: Readonly<Partial<Record<TabRecord["kind"], TabKindView>>>;
   panels?: readonly SidePanel[];
+  /** What it draws over the whole editor, mounted once with it (a dialog its tool opens); each shows itself from the module's own state. */
+  overlays?: readonly ComponentType[];
   /** What undo of a delete brings back of this module's own records about deleted nodes (a chat's anchor). */
   afterDelete?: {
     save: (doc: Y.Doc, doomed: ReadonlySet<string>) => unknown;

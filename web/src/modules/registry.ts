@@ -5,6 +5,7 @@
  * project editor and the roles page read every kind's views here.
  */
 import type { NodeTypes } from "@xyflow/react";
+import type { ComponentType } from "react";
 import type { ModuleName } from "../../../gateway-do/src/modules/registry";
 import type { NODE_KINDS } from "../../../gateway-do/src/modules/core-graph/schema";
 import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
@@ -14,6 +15,7 @@ import type { CreateTool, FlowType, MinimapColor, NodeView, SidePanel, TabKindVi
 import { notes } from "./notes";
 import { roles } from "./roles";
 import { tabs } from "./tabs";
+import { userContainers } from "./user-containers";
 import { whiteboard } from "./whiteboard";
 
 /** A web side for every gateway module, and for nothing else. */
@@ -24,7 +26,7 @@ export type WebRegistry = { readonly [N in ModuleName]: WebModule };
  * code (commands, the node frame) that imports this file, so a module may still be loading
  * when this file is.
  */
-const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles }) as const satisfies WebRegistry;
+const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles, "user-containers": userContainers }) as const satisfies WebRegistry;
 type WebModules = ReturnType<typeof registered>;
 
 type NodeKind = (typeof NODE_KINDS)[number];
@@ -60,6 +62,7 @@ function gather() {
     // Keys of a Partial<Record<tab kind, …>>: tab kinds.
     tabKinds: all.flatMap((m) => Object.entries(m.tabs ?? {}).filter((e): e is [TabRecord["kind"], TabKindView] => e[1] !== undefined)),
     sidePanels: all.flatMap((m) => m.panels ?? []),
+    overlays: all.flatMap((m) => m.overlays ?? []),
     afterDeletes: all.flatMap((m) => (m.afterDelete ? [m.afterDelete] : [])),
     permissionLabels: new Map(all.flatMap((m) => Object.entries(m.permissions))),
   };
@@ -93,6 +96,9 @@ export const tabKinds = (): readonly (readonly [TabRecord["kind"], TabKindView])
 
 /** The project editor's side panels. */
 export const sidePanels = (): readonly SidePanel[] => registry().sidePanels;
+
+/** What the modules draw over the editor (their dialogs). */
+export const boardOverlays = (): readonly ComponentType[] => registry().overlays;
 
 /** Every module's own records about deleted nodes that undo brings back. */
 export const afterDeletes = () => registry().afterDeletes;

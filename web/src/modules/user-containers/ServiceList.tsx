@@ -1,0 +1,58 @@
+/** A container's services, each with Open (a new browser tab at its host) while the container runs. */
+import type { ContainerRecord, Service } from "../../../../protocol/containers";
+import { useBoardStore } from "../../board/store-context";
+import { useGrants } from "./access";
+import { serviceUrl, useCatalog } from "./catalog";
+import { mayOpen, notShared } from "./permissions";
+
+export function ServiceList({ container }: { container: ContainerRecord }) {
+  if (container.services.length === 0)
+    return <p className="uc-hint uc-services-none">{container.state === "running" ? "No services reported yet." : "Its services show here once it runs."}</p>;
+  return (
+    <ul className="uc-services" aria-label="Services">
+      {container.services.map((s) => (
+        <ServiceRow key={s.name} container={container} service={s} />
+      ))}
+    </ul>
+  );
+}
+
+function ServiceRow({ container, service }: { container: ContainerRecord; service: Service }) {
+  const store = useBoardStore();
+  const grants = useGrants();
+  const catalog = useCatalog();
+  const org = store.place?.org;
+  const why =
+    service.protocol !== "http"
+      ? `A TCP service: reach it on the organization's network${container.address ? ` at ${container.address}:${service.port}` : ""}.`
+      : container.state !== "running"
+        ? "It opens once the container is running."
+        : !mayOpen(container, store.me.userId, grants)
+          ? notShared(container)
+          : catalog.kind === "error"
+            ? catalog.message
+            : catalog.kind === "loading" || !org
+              ? "Finding its address…"
+              : catalog.catalog.domain === null
+                ? "This Kiln has no container domain configured, so its apps cannot be opened."
+                : null;
+  const href = why === null && catalog.kind === "ready" && org ? serviceUrl(catalog.catalog, org, container, service) : null;
+  return (
+    <li className="uc-service">
+      <span className="uc-service-name">{service.name}</span>
+      <span className="uc-port">
+        {service.protocol === "tcp" ? "tcp " : ":"}
+        {service.port}
+      </span>
+      {href ? (
+        <a className="uc-open" href={href} target="_blank" rel="noopener" title={`Open ${href} in a new tab`}>
+          Open ↗
+        </a>
+      ) : (
+        <span className="uc-open is-disabled" aria-disabled="true" role="link" title={why ?? undefined}>
+          Open ↗
+        </span>
+      )}
+    </li>
+  );
+}
