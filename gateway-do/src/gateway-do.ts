@@ -308,8 +308,8 @@ export class GatewayDO extends Server<Env> {
     this.#peers.clear();
     let closed = 0;
     for (const connection of this.getConnections<SocketState>()) {
-      const state = connection.state;
-      if (!state) continue; // refused at connect, already closing
+      const state = connection.state as SocketState | ModuleSocketState | null;
+      if (!state || isModuleSocket(state)) continue; // refused at connect (already closing), or a module's socket (not a member's)
       const access = projectAccess(snapshot, state.userId, state.project);
       if (access.ok) {
         connection.setState({ ...state, roles: access.roles });
