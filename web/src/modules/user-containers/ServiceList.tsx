@@ -49,7 +49,7 @@ function ServiceRow({ container, service }: { container: ContainerRecord; servic
           Open ↗
         </a>
       ) : (
-        <span className="uc-open is-disabled" aria-disabled="true" role="link" title={why ?? undefined}>
+        <span className="uc-open is-disabled" aria-disabled="true" title={why ?? undefined}>
           Open ↗
         </span>
       )}
