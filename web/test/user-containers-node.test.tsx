@@ -150,7 +150,7 @@ describe("its services", () => {
 
   it("shared with its owner only, cannot be opened by another project member", async () => {
     const { store } = boardWith([record({ owner: "bob", share: "owner" })]);
-    setAccess(store, { orgRole: "member", projectRole: "member", visibility: "private" });
+    setAccess(store, { orgRole: "member", projectRole: "member", visibility: "members" });
     renderNode(store);
     await act(async () => {});
     const open = within(screen.getByLabelText("Services")).getByText("Open ↗");
@@ -192,7 +192,7 @@ describe("its actions", () => {
   it("are disabled, saying why, for someone whose roles do not allow them", () => {
     const { store } = boardWith([record()]);
     // An org member on a project they have no role in and that the org does not see: no grants.
-    setAccess(store, { orgRole: "member", projectRole: null, visibility: "private" });
+    setAccess(store, { orgRole: "member", projectRole: null, visibility: "members" });
     renderNode(store);
     const m = menu();
     const stop = within(m).getByRole("menuitem", { name: "Stop" });
@@ -204,7 +204,7 @@ describe("its actions", () => {
 
   it("are enabled for a project member, and by state: a created container cannot be stopped", () => {
     const { store } = boardWith([record({ state: "created", metrics: null })]);
-    setAccess(store, { orgRole: "member", projectRole: "member", visibility: "private" });
+    setAccess(store, { orgRole: "member", projectRole: "member", visibility: "members" });
     renderNode(store);
     const m = menu();
     expect(within(m).getByRole("menuitem", { name: "Stop" }).getAttribute("title")).toBe("Only a started container can be stopped.");
