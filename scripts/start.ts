@@ -14,7 +14,7 @@ import { migrateDatabase } from "../drizzle/migrate";
 import { isNeonUrl, readLocalConfig, type LocalConfig } from "./local/config";
 import { startDbProxy, type DbProxy } from "./local/db-proxy";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./local/embedded-postgres";
-import { loadOrCreateJwtPrivateKey } from "./local/jwt-key";
+import { loadOrCreateBridgeKey, loadOrCreateJwtPrivateKey } from "./local/jwt-key";
 import { findFreePort, isPortFree } from "./local/ports";
 import { stopProcessGroup } from "./local/process-group";
 import { startWebServer } from "./local/web-server";
@@ -100,6 +100,10 @@ async function startWorker(config: LocalConfig, db: { databaseUrl: string; wsPro
     "--var", "KILN_ENV:development",
     "--var", "EMAIL_PROVIDER:outbox",
     "--var", `APP_URL:http://localhost:${config.webPort}`,
+    // User containers: hosts under *.localhost (browsers resolve it to loopback), the bridge's Nginx on its port.
+    "--var", `CONTAINER_DOMAIN:${process.env.KILN_CONTAINER_DOMAIN ?? "containers.localhost:8480"}`,
+    "--var", `CONTAINER_SCHEME:${process.env.KILN_CONTAINER_SCHEME ?? "http"}`,
+    "--var", `BRIDGE_PUBLIC_URL:${process.env.KILN_BRIDGE_PUBLIC_URL ?? "http://127.0.0.1:9002"}`,
     "--show-interactive-dev-session=false",
   ];
   const child = spawn(process.execPath, args, {
@@ -110,6 +114,7 @@ async function startWorker(config: LocalConfig, db: { databaseUrl: string; wsPro
       // Secrets reach `wrangler dev` through its environment.
       DATABASE_URL: db.databaseUrl,
       JWT_PRIVATE_KEY: await loadOrCreateJwtPrivateKey(config.dataDir),
+      BRIDGE_KEY: await loadOrCreateBridgeKey(config.dataDir),
       WRANGLER_SEND_METRICS: "false",
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
       FORCE_COLOR: "0",
@@ -166,7 +171,8 @@ async function main(): Promise<void> {
   running.vite = await startWebServer({ port: config.webPort, dataDir: config.dataDir });
 
   console.log(`\n  ➜  Kiln is running at http://localhost:${config.webPort}  (Ctrl-C to stop)`);
-  console.log(`     Emails (sign-in links, invitations) land in http://localhost:${config.webPort}/api/dev/mailbox\n`);
+  console.log(`     Emails (sign-in links, invitations) land in http://localhost:${config.webPort}/api/dev/mailbox`);
+  console.log(`     Containers need a VPN bridge (root): sudo KILN_URL=http://127.0.0.1:${config.workerPort} KILN_BRIDGE_KEY=$(cat ${join(config.dataDir, "bridge-key")}) npm run bridge  (see vpn-bridge/README.md)\n`);
 }
 
 main().catch((error: unknown) => fail(error instanceof Error ? (error.stack ?? error.message) : String(error)));

@@ -18,3 +18,12 @@ export async function loadOrCreateJwtPrivateKey(dataDir: string): Promise<string
   await writeFile(file, `${key}\n`, { mode: 0o600 });
   return key;
 }
+
+/** The VPN bridge's key kept in `dataDir` (the worker's BRIDGE_KEY; a bridge started locally gets it as KILN_BRIDGE_KEY). */
+export async function loadOrCreateBridgeKey(dataDir: string): Promise<string> {
+  const file = join(dataDir, "bridge-key");
+  if (existsSync(file)) return (await readFile(file, "utf8")).trim();
+  const key = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  await writeFile(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}

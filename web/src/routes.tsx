@@ -9,6 +9,7 @@ import { ResetPasswordPage } from "./pages/auth/ResetPasswordPage";
 import { SignupPage } from "./pages/auth/SignupPage";
 import { VerifyEmailPage } from "./pages/auth/VerifyEmailPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
+import { OpenContainerPage } from "./pages/OpenContainerPage";
 import { AuditLogTab } from "./pages/org/AuditLogTab";
 import { MembersTab } from "./pages/org/MembersTab";
 import { OrgLayout } from "./pages/org/OrgLayout";
@@ -42,6 +43,7 @@ export function AppRoutes() {
         <Route index element={<OrgsPage />} />
         <Route path="/account" element={<AccountPage />} />
         <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
+        <Route path="/containers/open" element={<OpenContainerPage />} />
         <Route path="/orgs/:org" element={<OrgLayout />}>
           <Route index element={<ProjectsTab />} />
           <Route path="members" element={<MembersTab />} />
