@@ -38,6 +38,10 @@ describe("user containers through the worker", () => {
     const pinned = await expectJson<{ orgs: string[] }>(SELF.fetch("http://kiln.test/api/bridge/orgs", { headers: bridgeHeaders() }), 200);
     expect(pinned.orgs).toContain(org.id);
 
+    const status = await expectJson<{ state: string; address: string | null }>(call(owner.client, `/api/orgs/${org.id}/containers/${container.id}`), 200);
+    expect(status).toMatchObject({ state: "created", address: null, share: "project" });
+    expect((await call(newClient(), `/api/orgs/${org.id}/containers/${container.id}`)).status).toBe(401);
+
     // A new launch command: a new token, and the old one is refused by the gateway.
     const renewed = await expectJson<{ token: string; command: string }>(call(owner.client, `/api/orgs/${org.id}/containers/${container.id}/launch`, { method: "POST" }), 200);
     expect(renewed.token).not.toBe(token);

@@ -19,6 +19,9 @@ import {
   CatalogImageSchema,
   ContainerIdSchema,
   ContainerRecordSchema,
+  ContainerStateSchema,
+  ServiceSchema,
+  ShareLevelSchema,
   formatContainerHost,
   parseContainerHost,
 } from "../../../protocol/containers";
@@ -112,6 +115,30 @@ const launchRoute = defineRoute({
   responses: { 200: jsonResponse(Launch.openapi("ContainerLaunch"), "The new token and command."), 404: jsonResponse(ErrorSchema, "No such container, or you may not see it.") },
 });
 
+const ContainerStatusSchema = z
+  .object({
+    id: ContainerIdSchema,
+    project: z.uuid(),
+    owner: z.string(),
+    share: ShareLevelSchema,
+    state: ContainerStateSchema,
+    address: z.string().nullable(),
+    services: z.array(ServiceSchema),
+    lastSeen: z.number().nullable(),
+  })
+  .openapi("ContainerStatus");
+
+const statusRoute = defineRoute({
+  method: "get",
+  path: "/orgs/{org}/containers/{container}",
+  operationId: "getContainer",
+  access: "sessionOrApiKey",
+  tags: ["containers"],
+  summary: "A container's live state, address and services",
+  request: { params: OrgParams.extend({ container: ContainerIdSchema.openapi({ param: { name: "container", in: "path" } }) }) },
+  responses: { 200: jsonResponse(ContainerStatusSchema, "The container as the gateway knows it now."), 404: jsonResponse(ErrorSchema, "No such container, or you may not see its project.") },
+});
+
 const catalogRoute = defineRoute({
   method: "get",
   path: "/containers/catalog",
@@ -197,6 +224,17 @@ export const containerRoutes = createApp()
     const { token, image } = z.object({ token: z.string(), image: z.string() }).parse(answer.body);
     await audit(c, c.var.db(), { orgId: org, action: "container.launch", targetType: "container", targetId: container });
     return c.json({ token, command: launchCommand({ container, token, image, bridgeUrl: bridge }) }, 200);
+  })
+  .openapi(statusRoute, async (c) => {
+    const auth = requireAuth(c, "projects:read");
+    const { org, container } = c.req.valid("param");
+    await requireOrgMember(c.var.db(), org, auth.user.id);
+    const answer = await askModule(c, org, { method: "GET", path: "/container", query: { container }, member: auth.user.id });
+    if (answer.status !== 200) {
+      const refused = ErrorSchema.safeParse(answer.body);
+      throw new ApiError(answer.status as ContentfulStatusCode, refused.data?.error.code ?? "not_found", refused.data?.error.message ?? "No such container.");
+    }
+    return c.json(ContainerStatusSchema.parse(answer.body), 200);
   })
   .openapi(catalogRoute, (c) => {
     requireAuth(c, "projects:read");

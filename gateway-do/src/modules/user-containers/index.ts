@@ -31,7 +31,7 @@ import {
   requireContainer,
   updateLive,
 } from "./records";
-import { accessRoute, launchRoute } from "./routes";
+import { accessRoute, containerRoute, launchRoute } from "./routes";
 
 
 const ContainerRef = z.strictObject({ container: ContainerIdSchema });
@@ -279,7 +279,7 @@ export const userContainers = {
   onProjectDeleted: (host, project) => {
     for (const row of host.sql.exec<{ id: string }>("select id from user_containers_live where project = ?", project).toArray()) forgetContainer(host.sql, row.id);
   },
-  routes: [accessRoute, launchRoute],
+  routes: [accessRoute, launchRoute, containerRoute],
   sockets: [bridgeSocket],
   afterEvent: (host) => {
     const queued = host.sql.exec<{ seq: number; message: string }>("select seq, message from user_containers_outbox order by seq").toArray();

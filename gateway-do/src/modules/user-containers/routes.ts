@@ -6,7 +6,7 @@
 import { ContainerIdSchema } from "../../../../protocol/containers";
 import { isAllowed } from "../../permissions/permission";
 import type { RouteSpec } from "../kit";
-import { containerPermission, liveRow } from "./records";
+import { containerPermission, liveRow, routeOf } from "./records";
 
 const refuse = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
 
@@ -46,5 +46,20 @@ export const launchRoute: RouteSpec = {
     const outcome = host.runEvent(row.project, { type: "user-containers:launch", container: row.id }, request.principal);
     if (!outcome.ok) return refuse(outcome.error?.code === "forbidden" ? 403 : 409, outcome.error?.code ?? "refused", outcome.error?.message ?? "Refused.");
     return { status: 200, body: outcome.result };
+  },
+};
+
+/** `GET /container?container=`: the container's live state, for a member who may see its project (the API's and scripts' view). */
+export const containerRoute: RouteSpec = {
+  method: "GET",
+  path: "/container",
+  principals: ["user"],
+  handle: (host, request) => {
+    const id = ContainerIdSchema.safeParse(request.query.container);
+    if (!id.success) return refuse(400, "invalid_container", "Name a container by its 12-character id.");
+    const row = liveRow(host.sql, id.data);
+    if (!row || host.grants(request.principal.id, row.project) === null) return refuse(404, "not_found", "No such container, or you may not see its project.");
+    const route = routeOf(row);
+    return { status: 200, body: { id: row.id, project: row.project, owner: row.owner, share: route.share, state: route.state, address: route.address, services: route.services, lastSeen: row.last_seen } };
   },
 };
