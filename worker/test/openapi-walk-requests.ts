@@ -3,6 +3,7 @@
  * openapi-walk.test.ts. Each builder makes what its request needs (a user with TOTP, an org to
  * delete, an emailed token) so that the request, sent once, succeeds.
  */
+import { env } from "cloudflare:test";
 import { expect } from "vitest";
 import { type Client, type SignedUp, awayFromStepEdge, call, expectJson, newClient, signUp, tokenFromEmail, totpCode, uniqueEmail } from "./helpers";
 import { type Org, type Project, createOrg, createProject, joinOrg } from "./org-helpers";
@@ -184,7 +185,25 @@ export const GOOD_REQUESTS: Record<string, Build> = {
     return { client: newClient(), params: { org: w.org.id, project: w.project.id }, query: { token }, headers: { upgrade: "websocket" } };
   },
   getJwks: async () => ({ client: newClient() }),
+  createContainer: async (w) => ({ client: w.owner.client, params: { org: w.org.id, project: w.project.id }, body: { name: "walk", image: "localhost/kiln-jupyter:1" } }),
+  renewContainerLaunch: async (w) => ({ client: w.owner.client, params: { org: w.org.id, container: await walkContainer(w) } }),
+  getContainer: async (w) => ({ client: w.owner.client, params: { org: w.org.id, container: await walkContainer(w) } }),
+  listContainerImages: async (w) => ({ client: w.owner.client }),
+  openContainerService: async (w) => ({
+    client: w.owner.client,
+    query: { host: `uc-${await walkContainer(w)}--jupyter.org-${w.org.id}.containers.localhost`, path: "/" },
+  }),
+  listBridgeOrgs: async () => ({ client: newClient(), headers: { authorization: `Bearer kbr_${env.BRIDGE_KEY}` } }),
 };
+
+/** A container of the walk's org (created through the API). */
+async function walkContainer(w: World): Promise<string> {
+  const { container } = await expectJson<{ container: { id: string } }>(
+    call(w.owner.client, `/api/orgs/${w.org.id}/projects/${w.project.id}/containers`, { body: { name: "walk", image: "localhost/kiln-jupyter:1" } }),
+    201,
+  );
+  return container.id;
+}
 
 /**
  * Operations the walk sends only bad input to, each with the reason it cannot be sent a good

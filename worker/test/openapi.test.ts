@@ -52,13 +52,18 @@ describe("formats in the API document", () => {
     const expectFormat = (where: string, schema: Schema, format: string) => {
       if (schema.format !== format) wrong.push(`${where}: format ${schema.format ?? "none"}, not ${format}`);
     };
+    const expectPattern = (where: string, schema: Schema, pattern: string) => {
+      if (schema.pattern !== pattern) wrong.push(`${where}: pattern ${schema.pattern ?? "none"}, not ${pattern}`);
+    };
     for (const [name, component] of Object.entries(doc.components.schemas)) {
       for (const [where, property, schema] of properties(name, component)) {
         const isString = schema.type === "string" || (Array.isArray(schema.type) && schema.type.includes("string"));
         if (!isString) continue;
         if (property === "email") expectFormat(where, schema, "email");
         // OAuth providers are named (`github`, `oidc`), not numbered.
-        if (property === "id" && where !== "OAuthProviders.providers[].id") expectFormat(where, schema, "uuid");
+        // Container ids are 12 lower-case letters and digits, so that they fit a host name.
+        if (property === "id" && /^Container/.test(where)) expectPattern(where, schema, "^[a-z0-9]{12}$");
+        else if (property === "id" && where !== "OAuthProviders.providers[].id") expectFormat(where, schema, "uuid");
         if (/At$/.test(property) || property === "at" || property === "time") expectFormat(where, schema, "date-time");
       }
     }
@@ -66,7 +71,8 @@ describe("formats in the API document", () => {
       for (const [method, operation] of Object.entries(item)) {
         for (const parameter of operation.parameters ?? []) {
           const where = `${method} ${path} ${parameter.in} ${parameter.name}`;
-          if (parameter.in === "path" && parameter.name !== "provider") expectFormat(where, parameter.schema, "uuid");
+          if (parameter.in === "path" && parameter.name === "container") expectPattern(where, parameter.schema, "^[a-z0-9]{12}$");
+          else if (parameter.in === "path" && parameter.name !== "provider") expectFormat(where, parameter.schema, "uuid");
           if (parameter.name === "login_hint") expectFormat(where, parameter.schema, "email");
         }
       }
