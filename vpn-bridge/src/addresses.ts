@@ -4,10 +4,9 @@
  * (`token-checked.address`, snapshot routes); its view wins over this file, which only
  * carries the bridge across a gateway that does not know yet.
  */
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { writeFileAtomic } from "./atomic-file.ts";
 import { containerRange, ipToNumber, isContainerAddress, numberToIp, type Subnet } from "./subnet.ts";
 
 /** container id → address. */
@@ -110,12 +109,7 @@ export class AddressBook {
   private persist(): Promise<void> {
     const snapshot = JSON.stringify({ version: 1, addresses: Object.fromEntries(this.table) }, null, 1);
     // Writes run one after another, so an older table never lands after a newer one.
-    this.writing = this.writing.then(async () => {
-      await mkdir(dirname(this.path), { recursive: true });
-      const temporary = `${this.path}.${randomUUID()}.tmp`;
-      await writeFile(temporary, snapshot, { mode: 0o600 });
-      await rename(temporary, this.path);
-    });
+    this.writing = this.writing.then(() => writeFileAtomic(this.path, snapshot));
     return this.writing;
   }
 }

@@ -23,6 +23,8 @@ export interface BridgeParts {
   gateways: Gateways;
   /** Writes a command to OpenVPN's management interface. */
   management: (command: string) => void;
+  /** Keeps the revocations (after a `revoke-users`). */
+  saveRevocations?: () => Promise<void>;
 }
 
 export class Bridge {
@@ -116,6 +118,7 @@ export class Bridge {
         return;
       case "revoke-users":
         routes.revoke(org, message.users, message.at);
+        await this.parts.saveRevocations?.();
         return;
       case "command":
         if (routes.get(org, message.container) || sessions.of(message.container)?.org === org) this.commands.set(message.container, message.command);

@@ -4,10 +4,12 @@
  * gateway sockets; SIGTERM or SIGINT stops them all.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
+import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { AddressBook } from "./addresses.ts";
+import { writeFileAtomic } from "./atomic-file.ts";
 import { createAuthServer } from "./auth-server.ts";
 import { Bridge } from "./bridge.ts";
 import type { Child } from "./child-process.ts";
@@ -23,23 +25,19 @@ import { renderClientProfile } from "./ovpn-profile.ts";
 import { ensurePki, readPem } from "./pki.ts";
 import { createProfileServer } from "./profile-server.ts";
 import { createReportServer } from "./report-server.ts";
-import { RouteTable } from "./routes.ts";
+import { RevocationsSchema, RouteTable } from "./routes.ts";
 import { Sessions } from "./sessions.ts";
 import { serverAddress } from "./subnet.ts";
 import { VISITOR_COOKIE_TTL_MS, deriveCookieKey } from "./visitor-cookie.ts";
 import { UsedTickets } from "./visitor.ts";
 
-/** Binds a server on an address that appears only once OpenVPN has brought its tun up. */
-async function listenWhenAddressExists(server: Server, host: string, port: number, timeoutMs = 30_000): Promise<void> {
+/** Waits until an interface holds `address` (OpenVPN gives its tun the server address once it is up). */
+async function addressExists(address: string, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await listen(server, host, port);
-    } catch (error) {
-      const code = error instanceof Error && "code" in error ? error.code : null;
-      if (code !== "EADDRNOTAVAIL" || Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+  const present = () => Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === address));
+  while (!present()) {
+    if (Date.now() > deadline) throw new Error(`OpenVPN did not bring up ${address} within ${timeoutMs / 1000} s; see openvpn's lines above`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
@@ -55,6 +53,13 @@ async function main(): Promise<void> {
   const vpnServer = serverAddress(config.subnet);
 
   const routes = new RouteTable();
+  // Revocations outlive a restart: the gateway does not send them again, and a revoked cookie must stay void.
+  const revocationsFile = join(config.stateDir, "revocations.json");
+  const stored = await readFile(revocationsFile, "utf8").then((text) => RevocationsSchema.safeParse(JSON.parse(text)), () => null);
+  if (stored?.success) routes.importRevocations(stored.data);
+  else if (stored) warn(`${revocationsFile} is not a revocations file; ignored`);
+  routes.pruneRevocations(Date.now() - VISITOR_COOKIE_TTL_MS);
+  const saveRevocations = () => writeFileAtomic(revocationsFile, JSON.stringify(routes.exportRevocations()));
   const sessions = new Sessions();
   const addresses = new AddressBook(join(config.stateDir, "addresses.json"), config.subnet);
   await addresses.load();
@@ -86,7 +91,7 @@ async function main(): Promise<void> {
       hasSessions: (org) => sessions.ofOrg(org).length > 0,
     },
   );
-  bridge = new Bridge({ subnet: config.subnet, routes, sessions, addresses, gateways, management: (command) => management?.send(command) });
+  bridge = new Bridge({ subnet: config.subnet, routes, sessions, addresses, gateways, management: (command) => management?.send(command), saveRevocations });
   const core = bridge;
 
   process.on("SIGTERM", () => void stop("SIGTERM", 0));
@@ -124,7 +129,8 @@ async function main(): Promise<void> {
     servers.push(auth, profile, report);
     await listen(auth, "127.0.0.1", config.authPort);
     await listen(profile, config.profileListen.host, config.profileListen.port);
-    await listenWhenAddressExists(report, vpnServer, config.reportPort);
+    await addressExists(vpnServer);
+    await listen(report, vpnServer, config.reportPort);
     setInterval(() => routes.pruneRevocations(Date.now() - VISITOR_COOKIE_TTL_MS), 10 * 60_000).unref();
 
     children.push(await startNginx({ listen: config.httpListen, domain: config.containerDomain, scheme: config.containerScheme, authPort: config.authPort, prefix: join(config.stateDir, "nginx") }, childDied));

@@ -39,6 +39,8 @@ export class ManagementClient {
         if (!item) continue;
         if (item.type === "client") this.onClient(item.event);
         else if (item.type === "error") warn(`openvpn management: ${item.text}`);
+        // OpenVPN may announce its hold after our early release and then wait again: release it whenever it says so.
+        else if (item.type === "hold") this.send("hold release\n");
       }
     });
     socket.on("close", () => {

@@ -4,7 +4,12 @@
  * Each org's gateway speaks only for its own org: a route is kept under the org whose
  * socket sent it, and a host naming another org never finds it.
  */
+import { z } from "zod";
 import type { BridgeRoute } from "../../protocol/containers.ts";
+
+/** Revocations as kept in the state dir: org → user → time (ms). */
+export const RevocationsSchema = z.record(z.string(), z.record(z.string(), z.number()));
+export type Revocations = z.infer<typeof RevocationsSchema>;
 
 export class RouteTable {
   private readonly orgs = new Map<string, Map<string, BridgeRoute>>();
@@ -47,5 +52,14 @@ export class RouteTable {
   /** Forgets revocations older than `before` (a cookie issued before then has expired anyway). */
   pruneRevocations(before: number): void {
     for (const byUser of this.revoked.values()) for (const [user, at] of byUser) if (at < before) byUser.delete(user);
+  }
+
+  /** The revocations, to keep across a restart (a revoked cookie must stay void). */
+  exportRevocations(): Revocations {
+    return Object.fromEntries([...this.revoked].map(([org, byUser]) => [org, Object.fromEntries(byUser)]));
+  }
+
+  importRevocations(revocations: Revocations): void {
+    for (const [org, byUser] of Object.entries(revocations)) for (const [user, at] of Object.entries(byUser)) this.revoke(org, [user], at);
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { formatContainerToken } from "../../protocol/containers.ts";
 import { identifyReporter, tokenHash } from "../src/report.ts";
+import { RouteTable } from "../src/routes.ts";
 import { Sessions, type Session } from "../src/sessions.ts";
 
 const org = "0b6e5a7e-8f3c-4b7a-9d1e-2f4a6c8e0b13";
@@ -57,5 +58,18 @@ describe("sessions", () => {
     expect(sessions.ofOrg(org)).toEqual([]);
     sessions.establish("1");
     expect(sessions.ofOrg(org).map((s) => s.cid)).toEqual(["1"]);
+  });
+});
+
+describe("revocations", () => {
+  it("survive an export and import, keeping the latest time, and are pruned once every cookie before them expired", () => {
+    const table = new RouteTable();
+    table.revoke(org, ["bob", "eve"], 1000);
+    table.revoke(org, ["bob"], 500);
+    const again = new RouteTable();
+    again.importRevocations(JSON.parse(JSON.stringify(table.exportRevocations())));
+    expect([again.revokedAt(org, "bob"), again.revokedAt(org, "eve"), again.revokedAt(org, "ada")]).toEqual([1000, 1000, null]);
+    again.pruneRevocations(1001);
+    expect(again.revokedAt(org, "bob")).toBeNull();
   });
 });
