@@ -59,13 +59,17 @@ describe("the container node", () => {
     expect(metrics.textContent).not.toContain("GPU");
   });
 
-  it("shows GPUs when there are, and a container's last metrics dimmed once it stopped", () => {
+  it("shows GPUs when there are, and a container's last metrics dimmed once unreachable, none once stopped", () => {
     const gpus = [{ name: "NVIDIA L4", utilPercent: 81, memoryUsed: 12 * 2 ** 30, memoryTotal: 24 * 2 ** 30 }];
     const { store } = boardWith([record({ state: "unreachable", metrics: { ...record().metrics!, gpus } })]);
     renderNode(store);
     const metrics = screen.getByLabelText("Last metrics reported");
     expect(metrics.className).toContain("is-stale");
-    expect(metrics.textContent).toContain("GPU81% · 12 / 24 GB");
+    expect(metrics.textContent).toContain("GPU 81% · 12 / 24 GB");
+    cleanup();
+    renderNode(boardWith([record({ state: "stopped" })]).store);
+    expect(screen.queryByRole("list", { name: /metrics/i })).toBeNull();
+    expect(pill().className).toContain("uc-state-stopped");
   });
 
   it("skips a record that is not a container (never cast): the node says only Container", () => {
@@ -104,7 +108,8 @@ describe("its launch command", () => {
     const { store } = boardWith([record({ state: "created", metrics: null })]);
     renderNode(store);
     expect(screen.queryByRole("button", { name: "Copy" })).toBeNull();
-    expect(screen.getByText(/can no longer join/)).toBeTruthy();
+    expect(screen.getByText("The old command then stops working.")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "New launch command" }).getAttribute("title")).toContain("can no longer join");
     fireEvent.click(screen.getByRole("button", { name: "New launch command" }));
     expect((await screen.findByRole("alert")).textContent).toBe("A deleted container cannot be launched.");
 

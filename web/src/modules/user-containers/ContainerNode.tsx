@@ -5,7 +5,7 @@
  */
 import "./containers.css";
 import type { Node, NodeProps } from "@xyflow/react";
-import { useCallback, useState } from "react";
+import { type CSSProperties, useCallback, useState } from "react";
 import type { ContainerRecord, Metrics } from "../../../../protocol/containers";
 import type { GraphNodeData } from "../../board/flow-model";
 import { Icon } from "../../board/Icon";
@@ -18,6 +18,9 @@ import { useLaunchCommand } from "./launch-commands";
 import { useContainer } from "./records";
 import { ServiceList } from "./ServiceList";
 import { StatePill } from "./StatePill";
+
+/** States whose metrics are worth showing: live, or just lost (then dimmed). */
+const LIVE = new Set(["connecting", "running", "unreachable"]);
 
 /** A container, as a 24×24 line icon. */
 export const CONTAINER_ICON = { d: "M12 3l8 4.5v9L12 21l-8-4.5v-9z M4 7.5l8 4.5 8-4.5 M12 12v9" };
@@ -74,7 +77,7 @@ function FullContainer({ container }: { container: ContainerRecord }) {
             {container.image}
           </code>
         </div>
-        {container.metrics && container.state !== "created" && <MetricsRows metrics={container.metrics} stale={container.state !== "running"} />}
+        {container.metrics && LIVE.has(container.state) && <MetricsRows metrics={container.metrics} stale={container.state !== "running"} />}
         <ServiceList container={container} />
         {launching && <LaunchPanel container={container} />}
       </div>
@@ -85,18 +88,13 @@ function FullContainer({ container }: { container: ContainerRecord }) {
 
 function MetricsRows({ metrics, stale }: { metrics: Metrics; stale: boolean }) {
   return (
-    <dl className={`uc-metrics${stale ? " is-stale" : ""}`} aria-label={stale ? "Last metrics reported" : "Metrics"} title={stale ? "The last metrics it reported" : undefined}>
+    <ul className={`uc-metrics${stale ? " is-stale" : ""}`} aria-label={stale ? "Last metrics reported" : "Metrics"} title={stale ? "The last metrics it reported" : undefined}>
       {metricRows(metrics).map((row) => (
-        <div key={row.label} className="uc-metric" title={row.title}>
-          <dt>{row.label}</dt>
-          <dd>
-            <span className="uc-bar" aria-hidden="true">
-              <span style={{ width: `${row.fill}%` }} />
-            </span>
-            {row.value}
-          </dd>
-        </div>
+        // The chip fills with the share used: a bar without taking a line of its own.
+        <li key={row.label} className="uc-metric" title={row.title} style={{ "--fill": `${row.fill}%` } as CSSProperties}>
+          <b>{row.label}</b> {row.value}
+        </li>
       ))}
-    </dl>
+    </ul>
   );
 }

@@ -3,6 +3,15 @@ import { useEffect, useState } from "react";
 
 export const LAUNCH_NEEDS = "Run this on any machine with Docker. It needs --cap-add=NET_ADMIN and --device /dev/net/tun.";
 
+/** LAUNCH_NEEDS with its flags as code, kept whole on a line. */
+export function LaunchNeeds() {
+  return (
+    <>
+      Run this on any machine with Docker. It needs <code className="uc-flag">--cap-add=NET_ADMIN</code> and <code className="uc-flag">--device /dev/net/tun</code>.
+    </>
+  );
+}
+
 export function CopyCommand({ command, compact = false }: { command: string; compact?: boolean }) {
   const [copied, setCopied] = useState<"yes" | "failed" | null>(null);
   useEffect(() => {

@@ -12,7 +12,7 @@ import { useBoard, useBoardStore } from "../../board/store-context";
 import { useCan } from "./access";
 import { createContainer } from "./api";
 import { useCatalog } from "./catalog";
-import { CopyCommand, LAUNCH_NEEDS } from "./CopyCommand";
+import { CopyCommand, LaunchNeeds } from "./CopyCommand";
 import { type CreateAt, CREATE_AT, closeCreateDialog } from "./create-dialog-state";
 import { SHARE_WORDS } from "./format";
 import { parseServices } from "./image-search";
@@ -100,7 +100,9 @@ export function CreateContainerDialog({ at, onClose }: { at: CreateAt; onClose: 
         </h2>
         {done ? (
           <>
-            <p>{LAUNCH_NEEDS} It joins the organization's private network and shows up as running on the board.</p>
+            <p>
+              <LaunchNeeds /> It joins the organization's private network and shows up as running on the board.
+            </p>
             <CopyCommand command={done.command} />
             <p className="uc-hint">
               The command holds the container's secret token and is shown only now and on this page. Lost it? The node offers a new one (the old one then stops working).

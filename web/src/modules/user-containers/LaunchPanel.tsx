@@ -43,17 +43,21 @@ export function LaunchPanel({ container }: { container: ContainerRecord }) {
   if (command)
     return (
       <section className="uc-launch" aria-label="Launch command">
-        <p className="uc-hint">{again ? "To start it again, run:" : LAUNCH_NEEDS}</p>
+        <p className="uc-hint" title={LAUNCH_NEEDS}>
+          {again ? "To start it again, run:" : "Run this on a machine with Docker:"}
+        </p>
         <CopyCommand command={command} compact />
       </section>
     );
   return (
     <section className="uc-launch" aria-label="Launch command">
-      <p className="uc-hint">{again ? "Stopped. Start it again with docker start, or with a new launch command." : "Not started yet. Its launch command was shown to whoever created it."}</p>
-      <button type="button" className="uc-button" disabled={busy || !allowed} title={allowed ? ROTATE_WARNING : notAllowed("launch")} onClick={() => void rotate()}>
-        {busy ? "Asking…" : "New launch command"}
-      </button>
-      <p className="uc-hint uc-warn">{ROTATE_WARNING}</p>
+      <p className="uc-hint">{again ? "Stopped. Start it again with docker start on its machine, or:" : "Not started yet. Its launch command was shown once, to whoever created it."}</p>
+      <div className="uc-row">
+        <button type="button" className="uc-button" disabled={busy || !allowed} title={allowed ? ROTATE_WARNING : notAllowed("launch")} onClick={() => void rotate()}>
+          {busy ? "Asking…" : "New launch command"}
+        </button>
+        <span className="uc-hint uc-warn">The old command then stops working.</span>
+      </div>
       {error && (
         <p className="uc-error" role="alert">
           {error}

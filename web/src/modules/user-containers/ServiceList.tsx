@@ -8,6 +8,9 @@ import { mayOpen, notShared } from "./permissions";
 export function ServiceList({ container }: { container: ContainerRecord }) {
   if (container.services.length === 0)
     return <p className="uc-hint uc-services-none">{container.state === "running" ? "No services reported yet." : "Its services show here once it runs."}</p>;
+  // Not started yet: the launch command matters more than rows of Open that cannot work.
+  if (container.state === "created")
+    return <p className="uc-hint uc-services-later">Serves {container.services.map((s) => `${s.name} :${s.port}`).join(", ")} once it runs.</p>;
   return (
     <ul className="uc-services" aria-label="Services">
       {container.services.map((s) => (
