@@ -3,6 +3,10 @@
  * command, actions), the Container tool opening the create dialog at the clicked point, and
  * its permissions in words. A deleted container does not come back with undo: its token and
  * VPN address are gone, so restore is null and the node stays deleted.
+ *
+ * App tabs (AppTab.tsx, tabs' kind "app", target `{container}/{service}`) are drawn once the
+ * tab bar can show a tab that is not a view: TabKindView needs a `content` renderer and a
+ * resolve without a viewId. Until then no button opens one.
  */
 import { type WebModule, defineNodeView } from "../kit";
 import { CONTAINER_ICON, ContainerNode } from "./ContainerNode";
