@@ -144,6 +144,17 @@ describe("the create dialog", () => {
     expect(screen.getByRole("dialog", { name: "New container" })).toBeTruthy();
   });
 
+  it("shows what the API says of a refused field", async () => {
+    const { dialog, image } = await openDialog({
+      status: 400,
+      body: { error: { code: "invalid_request", message: "Check the highlighted fields.", fields: { image: ["An image reference is lower-case letters, digits and . _ / : @ -."] } } },
+    });
+    fireEvent.change(within(dialog).getByLabelText("Name"), { target: { value: "Box" } });
+    fireEvent.change(image, { target: { value: "Ghcr.io/Me/App" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Create" }));
+    expect((await within(dialog).findByRole("alert")).textContent).toBe("Check the highlighted fields. An image reference is lower-case letters, digits and . _ / : @ -.");
+  });
+
   it("Escape closes the suggestions first, then the dialog", async () => {
     const { image } = await openDialog({ status: 201, body: {} });
     fireEvent.focus(image);

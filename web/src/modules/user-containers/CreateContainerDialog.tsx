@@ -78,7 +78,10 @@ export function CreateContainerDialog({ at, onClose }: { at: CreateAt; onClose: 
       rememberLaunchCommand(created.container.id, created.command);
       setDone({ name: created.container.name, command: created.command });
     } catch (err) {
-      setError(asApiError(err).message);
+      const failure = asApiError(err);
+      // A refused field (the image reference, the name) says what is wrong with it.
+      const fields = Object.values(failure.fields).flatMap((messages) => messages.slice(0, 1));
+      setError([failure.message, ...fields].join(" "));
     } finally {
       setBusy(false);
     }
