@@ -32,6 +32,10 @@ try {
 
   await open("board");
   await page.screenshot({ path: out("board") });
+  // Zoomed out (below the board's FAR_ZOOM): name and state only.
+  for (let i = 0; i < 8; i++) await page.locator(".react-flow__controls-zoomout").click();
+  await page.waitForTimeout(400);
+  await page.screenshot({ path: out("board-far") });
   await page.emulateMedia({ colorScheme: "dark" });
   await open("board");
   await page.screenshot({ path: out("board-dark") });
