@@ -7,6 +7,7 @@ import { forgetSeenCatalog } from "../src/modules/user-containers/catalog";
 
 import { searchImages, parseServices } from "../src/modules/user-containers/image-search";
 import { forgetLaunchCommands, launchCommandOf } from "../src/modules/user-containers/launch-commands";
+import { boardOverlays, createTools } from "../src/modules/registry";
 import { userContainers } from "../src/modules/user-containers";
 import { type Call, stubApi } from "./api-stub";
 import { CATALOG, CATALOG_BODY, ORG, PROJECT, boardWith, inBoard, record } from "./user-containers-fixtures";
@@ -165,6 +166,11 @@ describe("the create dialog", () => {
     fireEvent.keyDown(image, { key: "Escape" });
     expect(screen.queryByRole("dialog")).toBeNull();
   });
+});
+
+it("is mounted with the editor (the registry's overlays) and offered on the toolbar and the board's menu", () => {
+  expect(boardOverlays()).toContain(CreateContainerOverlay);
+  expect(createTools().map((t) => t.menuLabel)).toContain("New container here");
 });
 
 it("undo of a delete does not bring a container back", () => {
