@@ -14,6 +14,8 @@ export const ExitCode = {
   badServices: 67,
   /** OpenVPN is not installed or cannot start at all: a broken image. */
   noOpenvpn: 68,
+  /** A bug in the agent: the line before the exit says where. */
+  crashed: 70,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

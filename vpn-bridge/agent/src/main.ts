@@ -4,7 +4,7 @@
  * its profile, runs OpenVPN, starts the image's services, and reports to the bridge until
  * `docker stop` (SIGTERM) or the board's `stop`. Exit codes: `exit-codes.ts`.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { readAgentEnv } from "./env.ts";
 import { ExitCode } from "./exit-codes.ts";
 import { describeError, log } from "./log.ts";
@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   }
   log(`VPN profile received; reports will go to ${profile.profile.reportUrl}`);
 
+  mkdirSync(LOG_DIR, { recursive: true });
   const files = writeVpnFiles(RUN_DIR, profile.profile.ovpn, env.env.container, env.env.token);
   const sampler = new MetricsSampler();
   let vpnUp: () => void = () => {};
@@ -131,7 +132,10 @@ function exit(code: ExitCode): never {
   process.exit(code);
 }
 
-main().catch((error: unknown) => {
-  log(`crashed: ${describeError(error)}`);
-  process.exit(70);
-});
+/** An unforeseen error: said in one line where `docker logs` shows it, and a distinct exit code. */
+function crash(error: unknown): never {
+  log(`crashed: ${error instanceof Error && error.stack ? error.stack : describeError(error)}`);
+  process.exit(ExitCode.crashed);
+}
+process.on("uncaughtException", crash);
+main().catch(crash);

@@ -11,7 +11,7 @@ describe("services.json", () => {
     const text = readFileSync(new URL("../../images/jupyter/services.json", import.meta.url), "utf8");
     const parsed = parseServicesFile(text);
     expect(parsed.ok && parsed.services.map(({ name, port, protocol }) => ({ name, port, protocol }))).toEqual([{ name: "jupyter", port: 8888, protocol: "http" }]);
-    expect(parsed.ok && parsed.services[0]!.command.slice(0, 2)).toEqual(["jupyter", "server"]);
+    expect(parsed.ok && parsed.services[0]!.command.slice(0, 3)).toEqual(["python3", "-m", "jupyter_server"]);
   });
 
   it("says what is wrong: not JSON, a bad name, an empty command, a port or a name twice, an unknown key", () => {
