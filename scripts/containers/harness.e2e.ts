@@ -8,7 +8,10 @@ import { mkdirSync, rmSync, statfsSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatContainerToken, type AgentReport } from "../../protocol/containers.ts";
 import { buildImages } from "../../vpn-bridge/images/build.ts";
-import { IMAGES } from "../../vpn-bridge/images/images.ts";
+import { IMAGES, rootfsPackages } from "../../vpn-bridge/images/images.ts";
+import { rootfsTarball } from "../../vpn-bridge/images/rootfs.ts";
+import { fileURLToPath } from "node:url";
+import { extractRootfs, fallbackImageFiles, startFallbackContainer } from "./fallback-runtime.ts";
 import { PODMAN_ROOT } from "../../vpn-bridge/images/podman.ts";
 import { runDockerCommand } from "./docker-cli.ts";
 import { startDockerPingProxy, type DockerPingProxy } from "./docker-ping-proxy.ts";
@@ -45,6 +48,7 @@ const ORG = randomUUID();
 const runDir = `/run/kiln-containers/kh-${process.pid}`;
 const good = newContainer();
 const stranger = newContainer();
+const chrooted = newContainer();
 let topology: Topology;
 let vpn: TestVpnServer;
 let bridge: TestBridge;
@@ -66,16 +70,20 @@ beforeAll(async () => {
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   topology = await Topology.create({
-    roles: ["vps", "dock"],
-    links: [{ a: "vps", aAddress: `${VPS}/24`, b: "dock", bAddress: `${DOCK}/24` }],
-    defaultRoutes: { dock: VPS },
+    roles: ["vps", "dock", "fb"],
+    links: [
+      { a: "vps", aAddress: `${VPS}/24`, b: "dock", bAddress: `${DOCK}/24` },
+      { a: "vps", aAddress: "10.231.78.1/24", b: "fb", bAddress: "10.231.78.2/24" },
+    ],
+    defaultRoutes: { dock: VPS, fb: "10.231.78.1" },
   });
   vpn = await startTestVpnServer({ dir: `${runDir}/vpn`, enter: topology.enter("vps"), address: VPS, port: VPN_PORT, subnet: "172.30.77.0", tunName: `kh${topology.id}t` });
   vpn.allow(good.id, good.token);
+  vpn.allow(chrooted.id, chrooted.token);
   writeFileSync(`${runDir}/client.ovpn`, vpn.clientProfile);
   bridge = await startTestBridge(topology.enter("vps"), {
     port: BRIDGE_PORT,
-    tokens: { [good.token]: good.id },
+    tokens: { [good.token]: good.id, [chrooted.token]: chrooted.id },
     profileFile: `${runDir}/client.ovpn`,
     reportUrl: `http://${VPN_SERVER}:${BRIDGE_PORT}/v1/report`,
   });
@@ -237,5 +245,31 @@ describe("a container that cannot join", () => {
     const { code, logs } = await exitOf(name);
     expect(code).toBe("64");
     expect(logs).toContain("KILN_TOKEN is not set");
+  });
+});
+
+describe("the fallback runtime (no podman)", () => {
+  it("runs the jupyter image's rootfs as an overlay chroot in a namespace: the agent joins, registers jupyter, says goodbye on SIGTERM", async () => {
+    const rootfs = await extractRootfs(rootfsTarball(rootfsPackages()));
+    const from = bridge.events.length;
+    const at = Date.now();
+    const container = await startFallbackContainer({
+      name: `kh-${topology.id}-fb`,
+      rootfs,
+      files: fallbackImageFiles(fileURLToPath(new URL("../../vpn-bridge/images/jupyter", import.meta.url))),
+      env: { KILN_CONTAINER: chrooted.id, KILN_TOKEN: chrooted.token, KILN_BRIDGE: BRIDGE },
+      enter: topology.enter("fb"),
+      workDir: `${runDir}/fallback`,
+      logPath: `${runDir}/fallback.log`,
+    });
+    const registered = await bridge.waitFor("jupyter registered from the chroot", isReport(chrooted.id, (report) => report.services.length === 1), 90_000, from);
+    console.log(`fallback: jupyter registered after ${registered.at - at} ms from ${registered.remote}`);
+    expect(registered.remote).toMatch(/^172\.30\.77\.\d+$/);
+    expect(registered.report?.services).toEqual([{ name: "jupyter", port: 8888, protocol: "http" }]);
+    const stopAt = Date.now();
+    expect(await container.stop()).toBe(0);
+    console.log(`fallback: stopped in ${Date.now() - stopAt} ms`);
+    const goodbye = await bridge.waitFor("the chroot's goodbye", isReport(chrooted.id, (report) => report.kind === "goodbye"), 1_000, from);
+    expect(goodbye.status).toBe(200);
   });
 });
