@@ -30,7 +30,13 @@ async function main(): Promise<void> {
   let reporter: Reporter | null = null;
 
   /** Goodbye first (over the VPN, which must still be up), then services, then OpenVPN. */
-  const stop = (why: string, code: ExitCode, sayGoodbye = true): Promise<never> => {
+  /**
+   * Goodbye first (over the VPN, which must still be up), then services, then OpenVPN. With
+   * `park`, the process then waits for `docker stop` instead of exiting: a container started
+   * with `--restart unless-stopped` that exits is started again at once by Docker, so a board's
+   * stop would not stick, and a deleted container would knock on the bridge every second.
+   */
+  const stop = (why: string, code: ExitCode, sayGoodbye = true, park: string | null = null): Promise<never> => {
     stopping ??= (async () => {
       log(`stopping: ${why}`);
       shutdown.abort();
@@ -38,13 +44,25 @@ async function main(): Promise<void> {
       reporter?.stop();
       await supervisor?.stop(3_000);
       await openvpn?.stop(2_000);
+      if (park !== null) {
+        log(park);
+        return new Promise<never>(() => undefined);
+      }
       log(`stopped (exit ${code})`);
       process.exit(code);
     })();
     return stopping;
   };
-  process.on("SIGTERM", () => void stop("SIGTERM", ExitCode.ok));
-  process.on("SIGINT", () => void stop("SIGINT", ExitCode.ok));
+  // `docker stop` always ends the process, parked or not.
+  const quit = () => {
+    if (stopping) {
+      log("stopped (exit 0)");
+      process.exit(ExitCode.ok);
+    }
+    void stop("SIGTERM", ExitCode.ok);
+  };
+  process.on("SIGTERM", quit);
+  process.on("SIGINT", quit);
 
   const env = readAgentEnv(process.env);
   if (!env.ok) {
@@ -115,13 +133,21 @@ async function main(): Promise<void> {
     sampler,
     () => running.listening(),
     (command) => {
-      if (command === "stop") void stop("the board asked this container to stop", ExitCode.ok);
+      if (command === "stop") {
+        void stop("the board asked this container to stop", ExitCode.ok, true, `stopped from the board; to start it again: docker restart kiln-${env.env.container}`);
+      }
       else {
         log("the board asked to restart the services");
         void running.restart(3_000);
       }
     },
-    () => void stop("the bridge refused the token on a report: the container was deleted on the board", ExitCode.tokenRefused, false),
+    () =>
+      void stop(
+        "the bridge refused the token on a report: the container was deleted on the board, or its token renewed or revoked",
+        ExitCode.tokenRefused,
+        false,
+        `this container no longer belongs to Kiln: remove it with docker rm -f kiln-${env.env.container} (or run a new launch command from the board)`,
+      ),
   );
   supervisor.start();
   reporter.start();
