@@ -120,11 +120,13 @@ describe("its launch command", () => {
     expect(calls.filter((c) => c.method === "POST").map((c) => c.path)).toEqual([`/api/orgs/${ORG}/containers/abc123def456/launch`, `/api/orgs/${ORG}/containers/abc123def456/launch`]);
   });
 
-  it("is offered again to start a stopped container", () => {
+  it("tells how to start a stopped container again on its machine: docker restart, not a second docker run", () => {
     rememberLaunchCommand("abc123def456", COMMAND);
     const { store } = boardWith([record({ state: "stopped" })]);
     renderNode(store);
-    expect(screen.getByText("To start it again, run:")).toBeTruthy();
+    expect(screen.getByText("Stopped. To start it again, on its machine run:")).toBeTruthy();
+    expect(screen.getByText("docker restart kiln-abc123def456")).toBeTruthy();
+    expect(screen.queryByText(COMMAND)).toBeNull();
     expect(screen.getByRole("button", { name: "Copy" })).toBeTruthy();
   });
 });

@@ -1,7 +1,8 @@
 /**
- * How to start a container that is not running: its launch command with Copy when this
- * browser created it (the token is shown once), else "New launch command", which rotates the
- * token: a machine still holding the old one can no longer join.
+ * How to start a container that is not running: a stopped one is restarted on its machine
+ * (`docker restart`); a new one with its launch command, with Copy when this browser created
+ * it (the token is shown once), else "New launch command", which rotates the token: a machine
+ * still holding the old one can no longer join.
  */
 import { useState } from "react";
 import type { ContainerRecord } from "../../../../protocol/containers";
@@ -39,19 +40,26 @@ export function LaunchPanel({ container }: { container: ContainerRecord }) {
     setError(await rotateLaunchCommand(store.place?.org, container.id));
     setBusy(false);
   };
-  const again = container.state === "stopped";
+  // A stopped container still exists on its machine (stopped there, or parked by the board's Stop): restart it there.
+  if (container.state === "stopped")
+    return (
+      <section className="uc-launch" aria-label="Start again">
+        <p className="uc-hint">Stopped. To start it again, on its machine run:</p>
+        <CopyCommand command={`docker restart kiln-${container.id}`} compact />
+      </section>
+    );
   if (command)
     return (
       <section className="uc-launch" aria-label="Launch command">
         <p className="uc-hint" title={LAUNCH_NEEDS}>
-          {again ? "To start it again, run:" : "Run this on a machine with Docker:"}
+          Run this on a machine with Docker:
         </p>
         <CopyCommand command={command} compact />
       </section>
     );
   return (
     <section className="uc-launch" aria-label="Launch command">
-      <p className="uc-hint">{again ? "Stopped. Start it again with docker start on its machine, or:" : "Not started yet. Its launch command was shown once, to whoever created it."}</p>
+      <p className="uc-hint">Not started yet. Its launch command was shown once, to whoever created it.</p>
       <div className="uc-row">
         <button type="button" className="uc-button" disabled={busy || !allowed} title={allowed ? ROTATE_WARNING : notAllowed("launch")} onClick={() => void rotate()}>
           {busy ? "Asking…" : "New launch command"}
