@@ -1,7 +1,7 @@
 /**
  * The user-container images Kiln ships: one Debian rootfs (debootstrap + the packages every
  * image needs, built once and shared as a single layer), a `base` image adding the agent, and
- * one image per kind on top of it. The catalog (`catalog.json`) describes them to users.
+ * one image per kind on top of it. The catalog (`protocol/catalog.json`) describes them to users.
  */
 
 /** The version tag of every image; raise it when an image changes in a way users should see. */
