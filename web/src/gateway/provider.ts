@@ -16,7 +16,7 @@ import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import * as syncProtocol from "y-protocols/sync";
 import * as Y from "yjs";
-import { bodiesOf } from "../../../gateway-do/src/modules/notes";
+import { editableTextsIn } from "../../../gateway-do/src/doc/editable-texts";
 import { editableTexts } from "../../../gateway-do/src/modules/registry";
 import { MESSAGE_AWARENESS, MESSAGE_SYNC, awarenessFrame, syncStep1, updateFrame } from "../../../gateway-do/src/sync/protocol";
 import { checkClientUpdate } from "../../../gateway-do/src/sync/update-guard";
@@ -311,10 +311,11 @@ export class GatewayProvider {
       this.doc.off("update", mark);
       if (changed) this.#emit("notice", { kind: "info", message: "Your unsent note text was kept and sent again." });
     } else {
-      const lost = [...bodiesOf(old)].filter(([id, text]) => bodiesOf(this.doc).get(id)?.toString() !== text.toString());
+      const now = editableTextsIn(this.doc, editableTexts);
+      const lost = [...editableTextsIn(old, editableTexts)].filter(([path, text]) => now.get(path)?.toString() !== text.toString());
       if (lost.length > 0) {
         const excerpt = lost.map(([, text]) => `“${text.toString().slice(0, 200)}”`).join(", ");
-        this.#emit("notice", { kind: "error", message: `The gateway did not take your latest note text (the note was deleted, or you may no longer edit it). Your text: ${excerpt}` });
+        this.#emit("notice", { kind: "error", message: `The gateway did not take your latest text (its item was deleted, or you may no longer edit it). Your text: ${excerpt}` });
       }
     }
     old.destroy();
