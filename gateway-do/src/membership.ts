@@ -2,27 +2,11 @@
  * The organization's membership as the worker pushes it: who belongs, with which role, and
  * which projects each may see. Pure rules only; storage is in membership-store.ts.
  */
-import { z } from "zod";
-import { type OrgRole, OrgRoleSchema, type ProjectRole, ProjectRoleSchema, type ProjectVisibility, ProjectVisibilitySchema } from "../../protocol/enums";
+import type { OrgRole, ProjectRole, ProjectVisibility } from "../../protocol/enums";
+import { type MembershipSnapshot, MembershipSnapshotSchema } from "../../protocol/membership";
 
 export type { OrgRole, ProjectRole, ProjectVisibility };
-
-/** The full membership of one organization; every push replaces the previous one. */
-export const MembershipSnapshotSchema = z.strictObject({
-  org: z.uuid(),
-  /** When the worker read it (µs since the epoch, Postgres clock): an older snapshot never replaces a newer one. */
-  version: z.number().int().nonnegative(),
-  members: z.array(z.strictObject({ userId: z.uuid(), role: OrgRoleSchema })),
-  projects: z.array(
-    z.strictObject({
-      id: z.uuid(),
-      visibility: ProjectVisibilitySchema,
-      members: z.array(z.strictObject({ userId: z.uuid(), role: ProjectRoleSchema })),
-    }),
-  ),
-});
-
-export type MembershipSnapshot = z.infer<typeof MembershipSnapshotSchema>;
+export { type MembershipSnapshot, MembershipSnapshotSchema };
 
 /** An empty snapshot: nobody may connect (a deleted or never-synced organization). */
 export function emptySnapshot(org: string, version = 0): MembershipSnapshot {

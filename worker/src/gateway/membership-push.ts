@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { getServerByName } from "partyserver";
 import type { Database } from "../../../drizzle/client";
 import { organizationsMembers, projects, projectsMembers } from "../../../drizzle/schema";
-import type { MembershipSnapshot } from "../../../gateway-do/src/membership";
+import type { MembershipSnapshot } from "../../../protocol/membership";
 import type { AppEnv } from "../env";
 
 /** Reads the org's membership in one consistent snapshot (empty for a deleted org). */
