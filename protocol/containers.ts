@@ -35,11 +35,22 @@ export const ServiceNameSchema = z
   .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, "a service name is lower-case letters, digits and single dashes, starting with a letter")
   .max(24);
 
-/** A service a container offers: a name, the port it listens on inside the container, and what it speaks. */
+/** A path on a container host to send a visitor back to after signing in (no `//`, query or fragment). */
+export const RedirectPathSchema = z
+  .string()
+  .max(500)
+  .regex(/^\/(?!\/)[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/, "a redirect path starts with a single / and has no query or fragment");
+
+/**
+ * A service a container offers: a name, the port it listens on inside the container, and what it
+ * speaks. `oidc`: the app signs its visitors in with the org's OpenID Connect provider (gateway
+ * module `oidc`), as client `uc-{container}--{service}` with this redirect path on its own host.
+ */
 export const ServiceSchema = z.strictObject({
   name: ServiceNameSchema,
   port: z.int().min(1).max(65535),
   protocol: z.enum(["http", "tcp"]),
+  oidc: z.strictObject({ redirectPath: RedirectPathSchema }).optional(),
 });
 export type Service = z.infer<typeof ServiceSchema>;
 
@@ -100,6 +111,23 @@ export function formatContainerToken(org: string, container: string, secret: str
 export const BRIDGE_KEY_PREFIX = "kbr_";
 
 /**
+ * What a visitor may do, as the gateway decided (`user-containers:[user-container:{id}]:terminal`
+ * or the container's owner → `write`; anyone else let in → `read`), carried by the ticket and
+ * the cookie, and told to the app in `X-Kiln-Access`.
+ */
+export const VISITOR_ACCESS = ["write", "read"] as const;
+export const VisitorAccessSchema = z.enum(VISITOR_ACCESS);
+export type VisitorAccess = z.infer<typeof VisitorAccessSchema>;
+
+/**
+ * The headers the bridge's Nginx sets on every request it proxies to a container, from the
+ * bridge's own check of the visitor (what the visitor sent under these names is dropped).
+ * An app believes them only from the bridge's VPN address: everything through Nginx comes
+ * from there. `user` is absent for a visitor let in by a link without signing in.
+ */
+export const VISITOR_HEADERS = { user: "X-Kiln-User", access: "X-Kiln-Access" } as const;
+
+/**
  * A visitor ticket (HS256, signed by the worker with the bridge key, good for 60 s, used once):
  * the gateway allowed `sub` to open `aud`, a container host.
  */
@@ -109,6 +137,8 @@ export const VisitorTicketClaimsSchema = z.object({
   aud: z.string(),
   org: z.uuid(),
   container: ContainerIdSchema,
+  /** What the visitor may do in the container's apps that ask (the terminal): type, or only watch. */
+  access: VisitorAccessSchema,
   jti: z.string().min(16),
   exp: z.number(),
 });

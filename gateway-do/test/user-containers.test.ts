@@ -220,6 +220,15 @@ describe("user containers on the gateway", () => {
     void org;
   });
 
+  it("says who may type in a container's terminal: its owner and those granted :terminal; other members watch", async () => {
+    const { stub, container, people } = await created({ share: "org" });
+    const terminal = async (userId: string) =>
+      ((await stub.moduleRequest({ module: "user-containers", method: "GET", path: "/access", query: { container: container.id }, body: null, member: userId, bearer: null })) as { status: number; body: { terminal?: boolean } }).body.terminal;
+    expect(await terminal(people.alice)).toBe(true); // the owner
+    expect(await terminal(people.owner)).toBe(true); // an org owner: every action
+    expect(await terminal(people.bob)).toBe(false); // a member: opens, watches
+  });
+
   it("refuses a bridge frame it cannot read without closing or harming the socket", async () => {
     const { org, container, token } = await created();
     const bridge = await bridgeSocket(org);

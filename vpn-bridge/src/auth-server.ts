@@ -92,7 +92,12 @@ function answerAuth(deps: AuthDeps, req: IncomingMessage, res: ServerResponse, n
   });
   switch (decision.kind) {
     case "allow":
-      res.writeHead(200, { [AUTH_HEADERS.target]: decision.target, [AUTH_HEADERS.cookie]: stripVisitorCookie(cookie) });
+      res.writeHead(200, {
+        [AUTH_HEADERS.target]: decision.target,
+        [AUTH_HEADERS.cookie]: stripVisitorCookie(cookie),
+        [AUTH_HEADERS.access]: decision.access,
+        ...(decision.user === null ? {} : { [AUTH_HEADERS.user]: decision.user }),
+      });
       return void res.end();
     case "sign-in":
       res.writeHead(401, { [AUTH_HEADERS.signIn]: decision.location });

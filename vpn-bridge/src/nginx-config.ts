@@ -4,6 +4,7 @@
  * which answers with the container's VPN `ip:port` in a header, and Nginx proxies there.
  * Nothing in it names a container, so a container coming or going never reloads Nginx.
  */
+import { VISITOR_HEADERS } from "../../protocol/containers.ts";
 
 export interface NginxOptions {
   /** Where visitors reach Nginx. */
@@ -20,6 +21,9 @@ export interface NginxOptions {
 
 /** The headers the bridge's auth server answers with, read by Nginx. */
 export const AUTH_HEADERS = {
+  /** Who the visitor is and what they may do: passed on to the app under the same names. */
+  user: VISITOR_HEADERS.user,
+  access: VISITOR_HEADERS.access,
   /** `ip:port` to proxy to. */
   target: "X-Kiln-Target",
   /** The visitor's Cookie header without Kiln's cookie. */
@@ -120,6 +124,8 @@ http {
       auth_request_set $kiln_cookie ${upstreamVariable(AUTH_HEADERS.cookie)};
       auth_request_set $kiln_sign_in ${upstreamVariable(AUTH_HEADERS.signIn)};
       auth_request_set $kiln_page ${upstreamVariable(AUTH_HEADERS.page)};
+      auth_request_set $kiln_user ${upstreamVariable(AUTH_HEADERS.user)};
+      auth_request_set $kiln_access ${upstreamVariable(AUTH_HEADERS.access)};
       error_page 401 = @kiln_sign_in;
       error_page 403 /_kiln/forbidden;
 
@@ -131,6 +137,10 @@ http {
       # Kiln's cookie never reaches the app (an empty value drops the header).
       proxy_set_header Cookie $kiln_cookie;
       proxy_set_header ${AUTH_HEADERS.page} $kiln_page;
+      # Who the bridge let in, for apps that ask (the terminal): these replace whatever the
+      # visitor sent under the same names (an empty value sends none).
+      proxy_set_header ${AUTH_HEADERS.user} $kiln_user;
+      proxy_set_header ${AUTH_HEADERS.access} $kiln_access;
       proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header X-Forwarded-Proto ${scheme};
       # OpenVPN drops a stopped client only ~5 s later: fail fast rather than hang.

@@ -6,7 +6,7 @@
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import { VISITOR_COOKIE } from "../../protocol/containers.ts";
+import { VISITOR_COOKIE, VisitorAccessSchema } from "../../protocol/containers.ts";
 
 /** How long a visitor stays signed in to one container host. */
 export const VISITOR_COOKIE_TTL_MS = 12 * 60 * 60 * 1000;
@@ -18,6 +18,8 @@ const CookieClaimsSchema = z.strictObject({
   user: z.string(),
   org: z.string(),
   container: z.string(),
+  /** Type or watch in the container's terminal; a cookie minted before there was a choice watches. */
+  access: VisitorAccessSchema.default("read"),
   accessEpoch: z.number().int(),
   issuedAt: z.number(),
   expiresAt: z.number(),

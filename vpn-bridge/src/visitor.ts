@@ -7,7 +7,7 @@
  * shared by link: whether it exists or runs is told only to someone the gateway let in.
  */
 import { jwtVerify, errors as joseErrors } from "jose";
-import { VisitorTicketClaimsSchema, formatContainerHost, parseContainerHost, type BridgeRoute, type ContainerHost } from "../../protocol/containers.ts";
+import { VisitorTicketClaimsSchema, formatContainerHost, parseContainerHost, type BridgeRoute, type ContainerHost, type VisitorAccess } from "../../protocol/containers.ts";
 import { VISITOR_COOKIE_TTL_MS, mintCookieValue, readCookieValue, setCookieHeader, visitorCookieValues, type CookieClaims } from "./visitor-cookie.ts";
 
 export interface VisitorSettings {
@@ -35,7 +35,8 @@ export interface AccessRequest {
 }
 
 export type AccessDecision =
-  | { kind: "allow"; target: string; user: string | null }
+  /** `user` null and `access` read: a visitor let in by a link without a cookie. */
+  | { kind: "allow"; target: string; user: string | null; access: VisitorAccess }
   | { kind: "sign-in"; location: string }
   | { kind: "forbidden"; reason: string }
   | { kind: "unknown" }
@@ -83,23 +84,20 @@ export function decideAccess(settings: VisitorSettings, facts: AccessFacts, requ
   }
 
   const route = facts.route(host.org, host.container);
-  let user: string | null = null;
-  if (route?.share !== "link") {
-    const claims = visitorCookieValues(request.cookie)
-      .map((value) => readCookieValue(settings.cookieKey, value))
-      .find((c): c is CookieClaims => {
-        if (!c) return false;
-        if (!route) return c.host === hostName && c.expiresAt > request.now;
-        return cookieRefusal(c, hostName, route, host.org, facts.revokedAt(host.org, c.user), request.now) === null;
-      });
-    if (!claims) return { kind: "sign-in", location: signInLocation(settings.kilnUrl, request.host, request.uri) };
-    user = claims.user;
-  }
+  // A link lets anyone in, and a valid cookie still says who they are (and whether they type).
+  const claims = visitorCookieValues(request.cookie)
+    .map((value) => readCookieValue(settings.cookieKey, value))
+    .find((c): c is CookieClaims => {
+      if (!c) return false;
+      if (!route) return c.host === hostName && c.expiresAt > request.now;
+      return cookieRefusal(c, hostName, route, host.org, facts.revokedAt(host.org, c.user), request.now) === null;
+    });
+  if (!claims && route?.share !== "link") return { kind: "sign-in", location: signInLocation(settings.kilnUrl, request.host, request.uri) };
   if (!route) return { kind: "unknown" };
   if (route.state !== "running" || route.address === null) return { kind: "unavailable", reason: "not-running" };
   const service = host.service === null ? route.services[0] : route.services.find((s) => s.name === host.service);
   if (!service) return { kind: "unavailable", reason: "no-service" };
-  return { kind: "allow", target: `${route.address}:${service.port}`, user };
+  return { kind: "allow", target: `${route.address}:${service.port}`, user: claims?.user ?? null, access: claims?.access ?? "read" };
 }
 
 /** Ticket ids already redeemed, kept until the ticket would have expired anyway. */
@@ -167,6 +165,7 @@ export async function redeemTicket(
     user: claims.data.sub,
     org: host.org,
     container: host.container,
+    access: claims.data.access,
     // A route not known yet (its snapshot still on the way) gives epoch 0: if the real
     // one is higher, the cookie is refused and the visitor signs in once more.
     accessEpoch: route?.accessEpoch ?? 0,

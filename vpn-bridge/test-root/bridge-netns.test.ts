@@ -275,12 +275,12 @@ describe("the bridge with real OpenVPN and Nginx", () => {
 
   it("lets a visitor in through Nginx after the app's ticket, and only then", async () => {
     gateway.send({ type: "route", route: routeA() });
-    app = spawn("ip", ["netns", "exec", BOX, process.execPath, "-e", `require("http").createServer((q, s) => s.end("hello from A, cookie=" + (q.headers.cookie ?? "none"))).listen(8000, "${addressA}")`], { stdio: "ignore" });
+    app = spawn("ip", ["netns", "exec", BOX, process.execPath, "-e", `require("http").createServer((q, s) => s.end("hello from A, cookie=" + (q.headers.cookie ?? "none") + ", user=" + (q.headers["x-kiln-user"] ?? "none") + ", access=" + (q.headers["x-kiln-access"] ?? "none"))).listen(8000, "${addressA}")`], { stdio: "ignore" });
     const signIn = await visit("/lab?a=1&b=2", {});
     expect(signIn.status).toBe(302);
     expect(signIn.headers.location).toBe(`http://${NET.host}:${gateway.port}/api/containers/open?host=${hostA}&path=%2Flab%3Fa%3D1%26b%3D2`);
 
-    const ticket = await new SignJWT({ org, container: containerA })
+    const ticket = await new SignJWT({ org, container: containerA, access: "write" })
       .setProtectedHeader({ alg: "HS256" })
       .setSubject("ada")
       .setAudience(hostA)
@@ -296,10 +296,11 @@ describe("the bridge with real OpenVPN and Nginx", () => {
     expect((await visit(`/_kiln/callback?ticket=${ticket}&path=/`, {})).status).toBe(403);
 
     const page = await waitFor("the app through Nginx", async () => {
-      const answer = await visit("/", { cookie: `${cookie}; theirs=1` });
+      // Who the visitor claims to be is not passed on: the bridge's answer replaces it.
+      const answer = await visit("/", { cookie: `${cookie}; theirs=1`, "x-kiln-user": "mallory", "x-kiln-access": "root" });
       return answer.status === 200 ? answer : null;
     });
-    expect(page.body).toBe("hello from A, cookie=theirs=1");
+    expect(page.body).toBe("hello from A, cookie=theirs=1, user=ada, access=write");
     const upgrade = { connection: "Upgrade", upgrade: "websocket", "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==", cookie };
     expect((await visit("/ws", { ...upgrade, origin: "http://evil.test" })).status).toBe(403);
 

@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { formatContainerHost, type BridgeRoute } from "../../protocol/containers.ts";
@@ -36,7 +37,7 @@ function facts(overrides: { route?: BridgeRoute | null; revoked?: Record<string,
 }
 
 function cookie(claims: Partial<CookieClaims> = {}): string {
-  return `kiln_uc=${mintCookieValue(settings.cookieKey, { host, user: "bob", org, container, accessEpoch: 3, issuedAt: now - 1000, expiresAt: now + 1000, ...claims })}`;
+  return `kiln_uc=${mintCookieValue(settings.cookieKey, { host, user: "bob", org, container, access: "write", accessEpoch: 3, issuedAt: now - 1000, expiresAt: now + 1000, ...claims })}`;
 }
 
 function request(overrides: Partial<AccessRequest> = {}): AccessRequest {
@@ -45,12 +46,12 @@ function request(overrides: Partial<AccessRequest> = {}): AccessRequest {
 
 describe("visitor access", () => {
   it("lets a valid cookie through to the default service", () => {
-    expect(decideAccess(settings, facts(), request({ cookie: cookie() }))).toEqual({ kind: "allow", target: "172.16.0.5:8000", user: "bob" });
+    expect(decideAccess(settings, facts(), request({ cookie: cookie() }))).toEqual({ kind: "allow", target: "172.16.0.5:8000", user: "bob", access: "write" });
   });
 
   it("routes a service host to that service's port", () => {
     const decision = decideAccess(settings, facts(), request({ host: jupyterHost, cookie: cookie({ host: jupyterHost }) }));
-    expect(decision).toEqual({ kind: "allow", target: "172.16.0.5:8888", user: "bob" });
+    expect(decision).toEqual({ kind: "allow", target: "172.16.0.5:8888", user: "bob", access: "write" });
   });
 
   it("without a cookie: sign in, with host and path escaped", () => {
@@ -85,7 +86,7 @@ describe("visitor access", () => {
 
   it("a cookie signed with a key derived for another purpose (the raw bridge key) is refused", () => {
     const raw = Buffer.from(bridgeKey);
-    const value = mintCookieValue(raw, { host, user: "bob", org, container, accessEpoch: 3, issuedAt: now, expiresAt: now + 1000 });
+    const value = mintCookieValue(raw, { host, user: "bob", org, container, access: "write", accessEpoch: 3, issuedAt: now, expiresAt: now + 1000 });
     expect(readCookieValue(settings.cookieKey, value)).toBeNull();
   });
 
@@ -102,7 +103,10 @@ describe("visitor access", () => {
   });
 
   it("a link share needs no cookie", () => {
-    expect(decideAccess(settings, facts({ route: { ...route, share: "link" } }), request())).toEqual({ kind: "allow", target: "172.16.0.5:8000", user: null });
+    expect(decideAccess(settings, facts({ route: { ...route, share: "link" } }), request())).toEqual({ kind: "allow", target: "172.16.0.5:8000", user: null, access: "read" });
+    // …and a signed-in visitor is still known by their cookie.
+    const known = decideAccess(settings, facts({ route: { ...route, share: "link" } }), request({ cookie: cookie({ access: "read" }) }));
+    expect(known).toEqual({ kind: "allow", target: "172.16.0.5:8000", user: "bob", access: "read" });
   });
 
   it("a host of another domain is unknown", () => {
@@ -140,7 +144,7 @@ describe("visitor access", () => {
 });
 
 async function ticket(claims: Record<string, unknown> = {}, key = ticketKey, aud = host): Promise<string> {
-  return new SignJWT({ org, container, exp: Math.floor(now / 1000) + 60, ...claims })
+  return new SignJWT({ org, container, access: "write", exp: Math.floor(now / 1000) + 60, ...claims })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject("bob")
     .setAudience(aud)
@@ -160,8 +164,19 @@ describe("visitor callback", () => {
     expect(decision.setCookie).toMatch(/^kiln_uc=[^;]+; Path=\/; Max-Age=43200; HttpOnly; SameSite=Lax$/);
     expect(decision.setCookie).not.toMatch(/Domain=/i);
     const value = decision.setCookie.split(";")[0]!.slice("kiln_uc=".length);
-    expect(readCookieValue(settings.cookieKey, value)).toEqual({ host, user: "bob", org, container, accessEpoch: 3, issuedAt: now, expiresAt: now + VISITOR_COOKIE_TTL_MS });
+    expect(readCookieValue(settings.cookieKey, value)).toEqual({ host, user: "bob", org, container, access: "write", accessEpoch: 3, issuedAt: now, expiresAt: now + VISITOR_COOKIE_TTL_MS });
     expect(decideAccess(settings, facts(), request({ cookie: `kiln_uc=${value}` })).kind).toBe("allow");
+  });
+
+  it("carries the ticket's access into the cookie and on to the app; a cookie from before access was said watches", async () => {
+    const decision = await redeem(await ticket({ access: "read" }));
+    if (decision.kind !== "redirect") throw new Error(decision.reason);
+    const value = decision.setCookie.split(";")[0]!;
+    expect(decideAccess(settings, facts(), request({ cookie: value }))).toMatchObject({ kind: "allow", user: "bob", access: "read" });
+    expect(await redeem(await ticket({ access: "root" }))).toEqual({ kind: "refused", reason: "the ticket's claims are not a visitor ticket's" });
+    const payload = Buffer.from(JSON.stringify({ host, user: "bob", org, container, accessEpoch: 3, issuedAt: now, expiresAt: now + 1000 })).toString("base64url");
+    const signature = createHmac("sha256", settings.cookieKey).update(`v1.${payload}`).digest("base64url");
+    expect(readCookieValue(settings.cookieKey, `v1.${payload}.${signature}`)?.access).toBe("read");
   });
 
   it("marks the cookie Secure over https", async () => {

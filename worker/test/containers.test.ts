@@ -79,8 +79,11 @@ describe("user containers through the worker", () => {
     expect(`${back.protocol}//${back.host}${back.pathname}`).toBe(`http://${host}:8080/_kiln/callback`);
     expect(back.searchParams.get("path")).toBe("/lab?x=1");
     const { payload } = await jwtVerify(back.searchParams.get("ticket")!, new TextEncoder().encode(env.BRIDGE_KEY), { audience: host, algorithms: ["HS256"] });
-    expect(payload).toMatchObject({ sub: member.user.id, org: org.id, container: container.id });
+    // A project member (the built-in role) watches a terminal; the container's owner types.
+    expect(payload).toMatchObject({ sub: member.user.id, org: org.id, container: container.id, access: "read" });
     expect(payload.exp! - payload.iat!).toBe(60);
+    const ownersTicket = new URL((await open(owner.client)).headers.get("location")!).searchParams.get("ticket")!;
+    expect((await jwtVerify(ownersTicket, new TextEncoder().encode(env.BRIDGE_KEY), { audience: host })).payload.access).toBe("write");
 
     // Another org's member: 403, as a page.
     const stranger = await signUp();

@@ -35,7 +35,7 @@ export function requireBridge(c: Context<AppEnv>): void {
 
 /** A visitor ticket: the gateway allowed `user` to open `host` (60 s, once). */
 export async function signVisitorTicket(key: string, claims: Omit<VisitorTicketClaims, "exp" | "jti">): Promise<string> {
-  return new SignJWT({ org: claims.org, container: claims.container })
+  return new SignJWT({ org: claims.org, container: claims.container, access: claims.access })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(claims.sub)
     .setAudience(claims.aud)

@@ -260,8 +260,9 @@ export const containerRoutes = createApp()
         const refused = ErrorSchema.safeParse(answer.body);
         throw new ApiError(answer.status as ContentfulStatusCode, refused.data?.error.code ?? "forbidden", refused.data?.error.message ?? "You may not open this container.");
       }
+      const { terminal } = z.object({ terminal: z.boolean() }).parse(answer.body);
       const hostname = formatContainerHost({ ...parsed, domain: parsed.domain });
-      const ticket = await signVisitorTicket(bridgeKey(c), { sub: auth.user.id, aud: hostname, org: parsed.org, container: parsed.container });
+      const ticket = await signVisitorTicket(bridgeKey(c), { sub: auth.user.id, aud: hostname, org: parsed.org, container: parsed.container, access: terminal ? "write" : "read" });
       const port = /:(\d+)$/.exec(domain)?.[1];
       const target = `${scheme(c)}://${hostname}${port ? `:${port}` : ""}/_kiln/callback?${new URLSearchParams({ ticket, path })}`;
       return c.redirect(target, 302);

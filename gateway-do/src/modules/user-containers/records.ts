@@ -14,7 +14,7 @@ import { EventError, type ModuleSql, checkedRecord, collection } from "../kit";
 export const USER_CONTAINERS = "user-containers";
 
 /** A permission on one container: `user-containers:[user-container:{id}]:{action}`. */
-export const containerPermission = (id: string, action: "open" | "update" | "delete") => `${USER_CONTAINERS}:[user-container:${id}]:${action}`;
+export const containerPermission = (id: string, action: "open" | "terminal" | "update" | "delete") => `${USER_CONTAINERS}:[user-container:${id}]:${action}`;
 
 export const containersOf = (doc: Y.Doc) => collection<ContainerRecord>(doc, USER_CONTAINERS, "containers");
 

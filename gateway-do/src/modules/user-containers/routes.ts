@@ -10,7 +10,12 @@ import { containerPermission, liveRow, routeOf } from "./records";
 
 const refuse = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
 
-/** `GET /access?container=`: 200 when the member may open the container's services, else why not. */
+/**
+ * `GET /access?container=`: 200 when the member may open the container's services, else why
+ * not. `terminal`: whether they may also type in its terminal (its owner, or `:terminal`,
+ * which members' built-in role lacks: a shell in someone's container is theirs to hand out);
+ * anyone else let in watches.
+ */
 export const accessRoute: RouteSpec = {
   method: "GET",
   path: "/access",
@@ -29,7 +34,8 @@ export const accessRoute: RouteSpec = {
       // Owner only: its owner, and those whose roles grant every action (org owners and admins, project admins).
       (row.share === "owner" && (row.owner === user || isAllowed(grants, `user-containers:[user-container:${row.id}]:administer`)));
     if (!allowed) return refuse(403, "forbidden", row.share === "owner" ? "Only this container's owner may open it." : "You may not open this container: ask its owner to share it with you.");
-    return { status: 200, body: { container: row.id, project: row.project, share: row.share, state: row.state } };
+    const terminal = row.owner === user || isAllowed(grants, containerPermission(row.id, "terminal"));
+    return { status: 200, body: { container: row.id, project: row.project, share: row.share, state: row.state, terminal } };
   },
 };
 

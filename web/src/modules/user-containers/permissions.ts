@@ -14,6 +14,7 @@ export const CREATE_PERMISSION = "user-containers:create";
 export const PERMISSION_WORDS = {
   "user-containers:create": "Create containers",
   "user-containers:[user-container:*]:open": "Open the apps of containers shared with the project",
+  "user-containers:[user-container:*]:terminal": "Type in the terminals of containers they may open (others watch)",
   "user-containers:[user-container:*]:update": "Stop, restart and share any container, and renew its launch command",
   "user-containers:[user-container:*]:delete": "Delete any container",
 } as const;
