@@ -12,7 +12,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireAuth } from "../auth/middleware";
 import { clientIp } from "../auth/sessions";
 import { pushMembership } from "../gateway/membership-push";
-import { EventAcceptedSchema } from "../../../protocol/events";
+import { EventAcceptedSchema, EventEnvelopeSchema } from "../../../protocol/events";
 import { ApiError } from "../lib/errors";
 import { ErrorSchema, TimestampSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
@@ -23,9 +23,8 @@ const Params = z.object({
   project: z.uuid().openapi({ param: { name: "project", in: "path" } }),
 });
 
-const EventSchema = z
-  .looseObject({ type: z.string().openapi({ example: "notes:create" }), requestId: z.string().openapi({ example: "req-1" }) })
-  .openapi("GatewayEvent", { description: "`type` is `module:action`; the other fields are the module's payload." });
+// The envelope as the gateway checks it (protocol/events.ts): a malformed one is refused here already.
+const EventSchema = EventEnvelopeSchema.openapi("GatewayEvent", { description: "`type` is `module:action`; the other fields are the module's payload." });
 
 const AckSchema = EventAcceptedSchema.openapi("EventAck");
 
