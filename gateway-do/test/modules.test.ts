@@ -162,7 +162,12 @@ function customRoles(doc: Y.Doc): string[] {
 describe("every module's events", () => {
   it("are refused to an actor without permissions and reach the reducer for one with them", () => {
     const fixtures = samplePayloads(project());
-    expect(Object.keys(fixtures).sort()).toEqual([...eventSpecs.keys()].sort());
+    // A module with private tables runs its events on the gateway only, where its own test covers
+    // them (user-containers.test.ts): this pure run has a doc and no gateway.
+    const onGatewayOnly = new Set(modules.filter((m) => m.storage).map((m) => m.name));
+    const pure = [...eventSpecs.keys()].filter((type) => !onGatewayOnly.has(type.slice(0, type.indexOf(":"))));
+    expect(onGatewayOnly.has("user-containers")).toBe(true);
+    expect(Object.keys(fixtures).sort()).toEqual(pure.sort());
     for (const [type] of Object.entries(fixtures)) {
       const doc = project();
       const payload = samplePayloads(doc)[type]!;

@@ -14,7 +14,7 @@ import { apiKeyScopes } from "../src/auth/scopes";
 import { type ApiError, type Client, call, mailbox, newClient, signUp } from "./helpers";
 import { createOrg, createProject, joinOrg, keyClient, orgState, orgWithRoles, withDb } from "./org-helpers";
 
-type Ids = { org: string; open: string; secret: string; owner: string; admin: string; member: string; invitation: string };
+type Ids = { org: string; open: string; secret: string; owner: string; admin: string; member: string; invitation: string; container: string };
 
 interface Route {
   method: string;
@@ -53,6 +53,9 @@ export const routes: Route[] = [
   { method: "PUT", path: (i, p) => `/api/orgs/${i.org}/projects/${p}/members/${i.member}`, body: { role: "admin" }, scope: "project", privileged: true },
   { method: "DELETE", path: (i, p) => `/api/orgs/${i.org}/projects/${p}/members/${i.owner}`, scope: "project", privileged: true },
   { method: "POST", path: (i, p) => `/api/orgs/${i.org}/projects/${p}/connect`, scope: "project" },
+  { method: "POST", path: (i, p) => `/api/orgs/${i.org}/projects/${p}/containers`, body: { name: "Intruder", image: "localhost/kiln-jupyter:1" }, scope: "project" },
+  { method: "GET", path: (i) => `/api/orgs/${i.org}/containers/${i.container}`, scope: "org" },
+  { method: "POST", path: (i) => `/api/orgs/${i.org}/containers/${i.container}/launch`, scope: "org" },
 ];
 
 /** An org with every kind of row a route could touch, plus the callers to refuse. */
@@ -62,7 +65,9 @@ async function fixture() {
   const secret = await createProject(owner.client, org.id, "members", "Secret");
   const pending = await call(owner.client, `/api/orgs/${org.id}/invitations`, { body: { email: `pending-${crypto.randomUUID().slice(0, 8)}@kiln.test`, role: "member" } });
   const invitation = ((await pending.json()) as { id: string }).id;
-  const ids: Ids = { org: org.id, open: open.id, secret: secret.id, owner: owner.user.id, admin: admin.user.id, member: member.user.id, invitation };
+  const made = await call(owner.client, `/api/orgs/${org.id}/projects/${open.id}/containers`, { body: { name: "Lab", image: "localhost/kiln-jupyter:1" } });
+  const container = ((await made.json()) as { container: { id: string } }).container.id;
+  const ids: Ids = { org: org.id, open: open.id, secret: secret.id, owner: owner.user.id, admin: admin.user.id, member: member.user.id, invitation, container };
 
   const outsider = await signUp();
   const otherOrg = await createOrg(outsider.client);
@@ -86,7 +91,7 @@ describe("tenant isolation", () => {
     const documented = Object.entries(doc.paths)
       .filter(([path]) => /^\/api\/(orgs|invitations|users)\b/.test(path))
       .flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
-    const placeholders: Ids = { org: "{org}", open: "{project}", secret: "{project}", owner: "{user}", admin: "{user}", member: "{user}", invitation: "{id}" };
+    const placeholders: Ids = { org: "{org}", open: "{project}", secret: "{project}", owner: "{user}", admin: "{user}", member: "{user}", invitation: "{id}", container: "{container}" };
     const tested = routes.map((r) => `${r.method} ${r.path(placeholders, "{project}").split("?")[0]}`).filter((r) => r !== "GET /api/me");
     expect([...tested].sort()).toEqual([...documented].sort());
   });
@@ -118,9 +123,9 @@ describe("tenant isolation", () => {
         checked++;
       }
     }
-    // 24 routes × 2 credential cases + 19 org/project routes for the outsider + 7 project routes + 12 privileged ones.
-    expect(routes).toHaveLength(24);
-    expect(checked).toBe(24 * 2 + 19 + 7 + 12);
+    // 27 routes × 2 credential cases + 22 org/project routes for the outsider + 8 project routes + 12 privileged ones.
+    expect(routes).toHaveLength(27);
+    expect(checked).toBe(27 * 2 + 22 + 8 + 12);
 
     expect(await orgState(ids.org)).toEqual(before.a);
     expect(await orgState(fx.otherOrg.id)).toEqual(before.b);
