@@ -194,6 +194,8 @@ function fuzz(seed: number, cases: number, apply: (doc: Y.Doc, update: Uint8Arra
 
 const SEED = Number(process.env.KILN_FUZZ_SEED ?? 20261202);
 const CASES = 3_000;
+/** Thousands of updates, each checked against the doc and storage: CPU-bound, so give a loaded CI machine room (alone it takes ~15 s). */
+const FUZZ_TIMEOUT_MS = 180_000;
 
 describe("update guard fuzz", () => {
   it(`both locks together: ${CASES * 2} forged and honest updates (seed ${SEED})`, () => {
@@ -204,7 +206,7 @@ describe("update guard fuzz", () => {
     expect(counts.refused).toBeGreaterThan(CASES);
     // The first lock refused every attack before it touched the doc: the second never had to rebuild.
     expect(counts.rebuilt).toBe(0);
-  });
+  }, FUZZ_TIMEOUT_MS);
 
   it(`the second lock alone (what was integrated): ${CASES} updates (seed ${SEED + 1})`, () => {
     // Alone it guards the records and storage; a stored struct referring into the middle of an
@@ -214,5 +216,5 @@ describe("update guard fuzz", () => {
     expect(counts.honest).toBeGreaterThan(CASES * 0.1);
     // Alone, it meets attacks after they were applied: it must have rebuilt the doc for some.
     expect(counts.rebuilt).toBeGreaterThan(0);
-  });
+  }, FUZZ_TIMEOUT_MS);
 });
