@@ -1,0 +1,324 @@
+/**
+ * The whole container platform on this machine, for the end-to-end suite and the benchmark:
+ * `npm start` (the worker and the gateway on `wrangler dev`, embedded Postgres), the VPN
+ * bridge (`vpn-bridge/src/main.ts`) with OpenVPN and Nginx in a "vps" namespace linked to
+ * this machine, podman behind the Docker API in a "dock" namespace (the user's machine), and
+ * three people: Ada (owner of org "Lab" and project "Models"), Ben (a member) and Cyd (in
+ * another org). Everything it started goes on `close()`, and on the process's exit.
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { type IncomingHttpHeaders, request } from "node:http";
+import { type Server, createConnection, createServer } from "node:net";
+import { join, resolve } from "node:path";
+import { formatContainerHost } from "../../protocol/containers.ts";
+import { buildImages } from "../../vpn-bridge/images/build.ts";
+import { podmanEnv, podmanGlobalArgs } from "../../vpn-bridge/images/podman.ts";
+import { apiClient } from "../test/e2e-board-setup.ts";
+import { type RunningStack, freeStackPorts, startStack } from "../test/stack.ts";
+import { runDockerCommand } from "./docker-cli.ts";
+import { type DockerPingProxy, startDockerPingProxy } from "./docker-ping-proxy.ts";
+import { type RunResult, run, stopChild, waitFor } from "./exec.ts";
+import { Topology } from "./netns.ts";
+import { type PodmanService, startPodmanService } from "./podman-service.ts";
+
+const root = resolve(import.meta.dirname, "../..");
+
+/** Ports in the vps namespace (its own, so they never clash with this machine's) and the forwarder's. */
+export const PORTS = { forward: 18787, nginx: 18480, profile: 19002, vpn: 11941, auth: 19000, report: 19001, management: 17505 };
+export const DOMAIN = "containers.localhost";
+export const JUPYTER_IMAGE = "localhost/kiln-jupyter:1";
+
+export type ApiClient = ReturnType<typeof apiClient>;
+export interface People {
+  ada: ApiClient;
+  ben: ApiClient;
+  cyd: ApiClient;
+  org: string;
+  project: string;
+  benId: string;
+}
+export interface Visit {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+export interface Created {
+  container: { id: string };
+  token: string;
+  command: string;
+}
+export interface ContainerStatus {
+  state: string;
+  address: string | null;
+  services: { name: string; port: number }[];
+  lastSeen: number | null;
+}
+
+/** The running platform: its addresses, its parts, and what a test or a benchmark does with them. */
+export class Platform {
+  /**
+   * The "VPS" on the link to this machine (.1) and to the user's machine (.1 on the second link);
+   * a second octet of this run's own, so that what a killed earlier run left behind is never in the way.
+   */
+  readonly octet = 64 + Math.floor(Math.random() * 128);
+  readonly net = { hostSide: `10.${this.octet}.61.254`, vpsUp: `10.${this.octet}.61.1`, vps: `10.${this.octet}.62.1`, dock: `10.${this.octet}.62.2` };
+  /** The VPN's subnet: container addresses are `172.29.{octet}.x`. */
+  readonly vpnSubnet = `172.29.${this.octet}.0/24`;
+  topology: Topology | undefined;
+  stack: RunningStack | undefined;
+  bridge: ChildProcess | undefined;
+  podman: PodmanService | undefined;
+  people!: People;
+  bridgeKey = "";
+  workerPort = "";
+  #bridgeLog = "";
+  #forwarder: Server | undefined;
+  #proxy: DockerPingProxy | undefined;
+  /** `kiln-{id}` of every container created here, removed on close. */
+  readonly #containers = new Set<string>();
+  readonly #onExit = () => this.#killSync();
+
+  private constructor(readonly work: string, private readonly log: (line: string) => void) {
+    process.once("exit", this.#onExit);
+  }
+
+  /** Starts everything (images built or reused first); on a failure, stops what it started and rethrows. */
+  static async start(options: { work: string; log?: (line: string) => void }): Promise<Platform> {
+    const platform = new Platform(options.work, options.log ?? ((line) => console.log(line)));
+    try {
+      await platform.#start();
+      return platform;
+    } catch (error) {
+      await platform.close();
+      throw error;
+    }
+  }
+
+  get workerUrl(): string {
+    return `http://127.0.0.1:${this.workerPort}`;
+  }
+
+  /** The bridge's output so far. */
+  bridgeLog(): string {
+    return this.#bridgeLog;
+  }
+
+  /** The literal `docker …` line, through the docker CLI, against podman in the user's machine. */
+  docker(command: string, timeoutMs?: number): Promise<RunResult> {
+    if (!this.#proxy) throw new Error("the platform is not started");
+    return runDockerCommand(command, this.#proxy.socket, timeoutMs);
+  }
+
+  /** Creates a container on Ada's project through the API; it is removed (`docker rm -f`) on close. */
+  async create(name: string, options: { image?: string; share?: string; services?: { name: string; port: number; protocol: "http" | "tcp" }[] } = {}): Promise<Created> {
+    const { people: p } = this;
+    const created = await p.ada.call<Created>(`/api/orgs/${p.org}/projects/${p.project}/containers`, {
+      name,
+      image: options.image ?? JUPYTER_IMAGE,
+      share: options.share ?? "project",
+      ...(options.services ? { services: options.services } : {}),
+    });
+    this.#containers.add(`kiln-${created.container.id}`);
+    return created;
+  }
+
+  /** Deletes a container on the board (its token is revoked); its docker container stays until `docker rm`. */
+  deleteOnBoard(id: string): Promise<unknown> {
+    const { people: p } = this;
+    return p.ada.call(`/gw/${p.org}/projects/${p.project}/events`, { type: "user-containers:delete", requestId: crypto.randomUUID(), container: id });
+  }
+
+  /** The container's live state, as `GET /api/orgs/{org}/containers/{id}` answers it. */
+  status(id: string): Promise<ContainerStatus> {
+    return this.people.ada.call<ContainerStatus>(`/api/orgs/${this.people.org}/containers/${id}`);
+  }
+
+  /** Polls the API every `intervalMs` until the container is in `state`. */
+  waitState(id: string, state: string, timeoutMs: number, intervalMs = 50): Promise<true> {
+    return waitFor(`container ${id} ${state}`, async () => ((await this.status(id)).state === state ? true : null), timeoutMs, intervalMs);
+  }
+
+  /** A container's host for visitors (without the port). */
+  host(id: string, service: string | null): string {
+    return formatContainerHost({ container: id, service, org: this.people.org, domain: DOMAIN });
+  }
+
+  /** A plain HTTP request to the bridge's Nginx with a container host (as a browser on `*.localhost` would send it). */
+  visit(host: string, path = "/", headers: Record<string, string> = {}): Promise<Visit> {
+    return new Promise((resolvePromise, reject) => {
+      const req = request({ host: this.net.vpsUp, port: PORTS.nginx, path, headers: { host: `${host}:${PORTS.nginx}`, ...headers }, timeout: 10_000 }, (res) => {
+        let body = "";
+        res.on("data", (chunk: Buffer) => (body += chunk.toString()));
+        res.on("end", () => resolvePromise({ status: res.statusCode!, headers: res.headers, body }));
+      });
+      req.on("timeout", () => req.destroy(new Error(`no answer from ${host}${path}`)));
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  /**
+   * The visitor's whole way in: no cookie → the app → a ticket → the bridge's cookie for this
+   * host. Returns `kiln_uc=…`, or `refused:{status}` when the worker refuses the ticket; throws
+   * when any step answers other than the protocol says.
+   */
+  async signIn(host: string, session: string, path = "/api"): Promise<string> {
+    const first = await this.visit(host, path);
+    if (first.status !== 302) throw new Error(`${host}${path} without a cookie answered ${first.status}, not 302`);
+    const open = new URL(String(first.headers.location));
+    if (open.pathname !== "/api/containers/open") throw new Error(`a visitor without a cookie is sent to ${open.href}, not /api/containers/open`);
+    // Nginx sends the visitor to the app as the bridge knows it (KILN_URL, here the forwarder in front of
+    // the worker); the visitor's browser holds its session for the app's own address, loopback here.
+    if (open.host !== `${this.net.hostSide}:${PORTS.forward}`) throw new Error(`a visitor is sent to ${open.host}, not the app the bridge knows`);
+    const toWorker = await fetch(`${this.workerUrl}${open.pathname}${open.search}`, { headers: { cookie: `kiln_session=${session}` }, redirect: "manual" });
+    if (toWorker.status !== 302) return `refused:${toWorker.status}`;
+    const callback = new URL(toWorker.headers.get("location")!);
+    const answer = await this.visit(host, `${callback.pathname}${callback.search}`);
+    const setCookie = String(answer.headers["set-cookie"] ?? "");
+    if (answer.status !== 302) throw new Error(`the bridge's callback answered ${answer.status}, not 302`);
+    if (!/kiln_uc=[^;]+; .*HttpOnly/i.test(setCookie) || /domain=/i.test(setCookie)) throw new Error(`the bridge's cookie is not a host-only HttpOnly kiln_uc: ${setCookie}`);
+    return /kiln_uc=[^;]+/.exec(setCookie)![0];
+  }
+
+  /** Stops everything it started, each step whatever happened before. Safe to call twice. */
+  async close(): Promise<void> {
+    const names = [...this.#containers];
+    this.#containers.clear();
+    // Eight at a time: a benchmark may leave fifty.
+    for (let i = 0; i < names.length; i += 8) {
+      await Promise.all(names.slice(i, i + 8).map((name) => this.docker(`docker rm -f -t 2 ${name}`).catch(() => undefined)));
+    }
+    await this.#proxy?.close().catch(() => undefined);
+    await this.podman?.stop().catch(() => undefined);
+    if (this.bridge) await stopChild(this.bridge, 10_000).catch(() => undefined);
+    this.#forwarder?.close();
+    // npm start stops on Ctrl-C; should it hang, its whole process group goes.
+    if (this.stack) await Promise.race([this.stack.stop(), new Promise((done) => setTimeout(done, 20_000))]).catch(() => undefined);
+    if (this.stack?.child.exitCode === null) process.kill(-this.stack.child.pid!, "SIGKILL");
+    this.topology?.destroySync();
+    process.off("exit", this.#onExit);
+    if (process.env.KILN_KEEP_E2E !== "1") rmSync(this.work, { recursive: true, force: true });
+  }
+
+  /** On the process's exit without `close()` (an uncaught error, a signal turned into exit): the hard way, synchronously. */
+  #killSync(): void {
+    const names = [...this.#containers];
+    if (names.length > 0 && this.podman) {
+      try {
+        execFileSync("nsenter", [`--net=/run/netns/${this.topology!.ns("dock")}`, "--", "podman", ...podmanGlobalArgs(), "rm", "-f", "-t", "0", "--ignore", ...names], { env: podmanEnv(), stdio: "ignore", timeout: 60_000 });
+      } catch {
+        // What is left shows in `podman ps`.
+      }
+    }
+    for (const child of [this.bridge, this.stack?.child]) {
+      if (child?.pid && child.exitCode === null) {
+        try {
+          process.kill(-child.pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+    }
+    this.topology?.destroySync();
+  }
+
+  async #start(): Promise<void> {
+    const { net, log } = this;
+    rmSync(this.work, { recursive: true, force: true });
+    mkdirSync(this.work, { recursive: true });
+    log("== images (a cached rootfs makes this seconds)");
+    await buildImages((line) => log(`   ${line}`));
+
+    log("== namespaces: vps (bridge, OpenVPN, Nginx) and dock (podman), vps linked to this machine");
+    const topology = await Topology.create({ roles: ["vps", "dock"], links: [{ a: "vps", aAddress: `${net.vps}/24`, b: "dock", bAddress: `${net.dock}/24` }], defaultRoutes: { dock: net.vps } });
+    this.topology = topology;
+    const hostIf = `kx${topology.id}h`;
+    await run("ip", ["link", "add", hostIf, "type", "veth", "peer", "name", `kx${topology.id}v`]);
+    await run("ip", ["link", "set", `kx${topology.id}v`, "netns", topology.ns("vps")]);
+    await run("ip", ["addr", "add", `${net.hostSide}/24`, "dev", hostIf]);
+    await run("ip", ["link", "set", hostIf, "up"]);
+    await run("ip", ["-n", topology.ns("vps"), "addr", "add", `${net.vpsUp}/24`, "dev", `kx${topology.id}v`]);
+    await run("ip", ["-n", topology.ns("vps"), "link", "set", `kx${topology.id}v`, "up"]);
+
+    log("== npm start");
+    const ports = await freeStackPorts();
+    this.workerPort = ports.KILN_WORKER_PORT;
+    this.stack = await startStack({
+      ...ports,
+      KILN_DATA_DIR: join(this.work, "data"),
+      KILN_CONTAINER_DOMAIN: `${DOMAIN}:${PORTS.nginx}`,
+      KILN_CONTAINER_SCHEME: "http",
+      KILN_BRIDGE_PUBLIC_URL: `http://${net.vps}:${PORTS.profile}`,
+    });
+    this.bridgeKey = readFileSync(join(this.work, "data", "bridge-key"), "utf8").trim();
+    // The bridge in its namespace reaches the worker through this forwarder (wrangler listens on loopback).
+    const forwarder = createServer((socket) => {
+      const upstream = createConnection({ host: "127.0.0.1", port: Number(this.workerPort) });
+      socket.pipe(upstream).pipe(socket);
+      socket.on("error", () => upstream.destroy());
+      upstream.on("error", () => socket.destroy());
+    });
+    this.#forwarder = forwarder;
+    await new Promise<void>((done) => forwarder.listen(PORTS.forward, net.hostSide, done));
+
+    this.people = await people(this.workerUrl);
+    // The org is pinned to the bridge when it first creates a container; the bridge then finds it.
+    const warmUp = await this.create("warm-up");
+    await this.deleteOnBoard(warmUp.container.id);
+
+    log("== the VPN bridge");
+    const bridgeLog = createWriteStream(join(this.work, "bridge.log"));
+    // Its own process group: should this process die, OpenVPN and Nginx go with the bridge.
+    this.bridge = spawn("nsenter", [`--net=/run/netns/${topology.ns("vps")}`, "--", process.execPath, "--import", "tsx", "vpn-bridge/src/main.ts"], {
+      cwd: root,
+      detached: true,
+      env: {
+        ...process.env,
+        KILN_URL: `http://${net.hostSide}:${PORTS.forward}`,
+        KILN_BRIDGE_KEY: this.bridgeKey,
+        KILN_CONTAINER_DOMAIN: DOMAIN,
+        KILN_CONTAINER_SCHEME: "http",
+        KILN_BRIDGE_PUBLIC_URL: `http://${net.vps}:${PORTS.profile}`,
+        KILN_VPN_LISTEN: `${net.vps}:${PORTS.vpn}`,
+        KILN_VPN_SUBNET: this.vpnSubnet,
+        KILN_STATE_DIR: join(this.work, "bridge-state"),
+        KILN_HTTP_LISTEN: `0.0.0.0:${PORTS.nginx}`,
+        KILN_PROFILE_LISTEN: `${net.vps}:${PORTS.profile}`,
+        KILN_REPORT_PORT: String(PORTS.report),
+        KILN_AUTH_PORT: String(PORTS.auth),
+        KILN_MANAGEMENT_PORT: String(PORTS.management),
+        KILN_VPN_DEVICE: `kt${topology.id}`,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const bridge = this.bridge;
+    for (const stream of [bridge.stdout!, bridge.stderr!]) stream.on("data", (chunk: Buffer) => ((this.#bridgeLog += chunk.toString()), bridgeLog.write(chunk)));
+    await waitFor("the bridge to be ready", () => /ready:/.test(this.#bridgeLog) || (bridge.exitCode !== null ? Promise.reject(new Error(`bridge exited:\n${this.#bridgeLog}`)) : null), 90_000);
+
+    log("== podman in the user's machine, behind the Docker API");
+    this.podman = await startPodmanService(topology.enter("dock"), join(this.work, "podman.sock"), join(this.work, "podman.log"));
+    this.#proxy = await startDockerPingProxy(join(this.work, "docker.sock"), this.podman.socket);
+  }
+}
+
+/** Ada makes the org and an org-wide project and invites Ben, who joins; Cyd has an org of her own. */
+async function people(workerUrl: string): Promise<People> {
+  const ada = apiClient(workerUrl);
+  const ben = apiClient(workerUrl);
+  const cyd = apiClient(workerUrl);
+  const benEmail = `ben-${crypto.randomUUID()}@kiln.test`;
+  await ada.call("/api/auth/signup", { email: `ada-${crypto.randomUUID()}@kiln.test`, password: "container test password", name: "Ada" });
+  const org = await ada.call<{ id: string }>("/api/orgs", { name: "Lab" });
+  const project = await ada.call<{ id: string }>(`/api/orgs/${org.id}/projects`, { name: "Models", visibility: "org" });
+  await ada.call(`/api/orgs/${org.id}/invitations`, { email: benEmail, role: "member" });
+  await ben.call("/api/auth/signup", { email: benEmail, password: "container test password", name: "Ben" });
+  const mail = await ben.call<{ messages: { text: string }[] }>(`/api/dev/mailbox/messages?to=${encodeURIComponent(benEmail)}`);
+  const link = (pattern: RegExp) => mail.messages.map((m) => pattern.exec(m.text)?.[1]).find(Boolean);
+  await ben.call("/api/auth/verify-email", { token: link(/verify-email\?token=([\w-]+)/) });
+  await ben.call("/api/invitations/accept", { token: link(/invitations\/accept\?token=([\w-]+)/) });
+  const benMe = await ben.call<{ user: { id: string } }>("/api/me");
+  await cyd.call("/api/auth/signup", { email: `cyd-${crypto.randomUUID()}@kiln.test`, password: "container test password", name: "Cyd" });
+  await cyd.call("/api/orgs", { name: "Elsewhere" });
+  return { ada, ben, cyd, org: org.id, project: project.id, benId: benMe.user.id };
+}
