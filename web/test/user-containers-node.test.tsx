@@ -145,6 +145,16 @@ describe("its services", () => {
     expect(rows[1]!.querySelector(".uc-open")!.getAttribute("title")).toContain("172.16.0.10:5432");
   });
 
+  it("opens a terminal service as Terminal, in a new tab at its host, saying whether you type or watch", async () => {
+    const { store } = boardWith([record({ owner: "bob", services: [{ name: "terminal", port: 7681, protocol: "http" }] })]);
+    setAccess(store, { orgRole: "member", projectRole: "member", visibility: "members" });
+    renderNode(store);
+    const link = await screen.findByRole("link", { name: "Terminal ↗" });
+    expect(link.getAttribute("href")).toBe(`https://uc-abc123def456--terminal.org-${ORG}.containers.test/`);
+    expect(link.getAttribute("target")).toBe("_blank");
+    expect(link.getAttribute("title")).toContain("you watch");
+  });
+
   it("cannot be opened unless it runs", async () => {
     const { store } = boardWith([record({ state: "unreachable" })]);
     renderNode(store);

@@ -125,7 +125,9 @@ async function main(): Promise<void> {
   if (shutdown.signal.aborted) return stopping ?? exit(ExitCode.ok);
   log(`joined the VPN in ${((Date.now() - waitStarted) / 1000).toFixed(1)} s`);
 
-  supervisor = new ServiceSupervisor(services.services, () => reporter?.servicesChanged(), LOG_DIR);
+  // The bridge's VPN address: where every visitor comes from through its Nginx (the terminal believes only it).
+  const vpnServer = new URL(profile.profile.reportUrl).hostname;
+  supervisor = new ServiceSupervisor(services.services, () => reporter?.servicesChanged(), LOG_DIR, { KILN_VPN_SERVER: vpnServer });
   const running = supervisor;
   reporter = new Reporter(
     profile.profile.reportUrl,

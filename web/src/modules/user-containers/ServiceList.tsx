@@ -1,9 +1,13 @@
-/** A container's services, each with Open (a new browser tab at its host) while the container runs. */
+/**
+ * A container's services, each with Open (a new browser tab at its host) while the container
+ * runs; the terminal service's is "Terminal": the agent serves the shared terminal's page there.
+ */
 import type { ContainerRecord, Service } from "../../../../protocol/containers";
+import { TERMINAL_SERVICE } from "../../../../protocol/terminal";
 import { useBoardStore } from "../../board/store-context";
 import { useGrants } from "./access";
 import { serviceUrl, useCatalog } from "./catalog";
-import { mayOpen, notShared } from "./permissions";
+import { mayOpen, mayTypeInTerminal, notShared } from "./permissions";
 
 export function ServiceList({ container }: { container: ContainerRecord }) {
   if (container.services.length === 0)
@@ -40,6 +44,9 @@ function ServiceRow({ container, service }: { container: ContainerRecord; servic
                 ? "This Kiln has no container domain configured, so its apps cannot be opened."
                 : null;
   const href = why === null && catalog.kind === "ready" && org ? serviceUrl(catalog.catalog, org, container, service) : null;
+  const terminal = service.name === TERMINAL_SERVICE.name && service.protocol === "http";
+  const label = terminal ? "Terminal ↗" : "Open ↗";
+  const title = !href ? undefined : terminal ? `The shared terminal, in a new tab: ${mayTypeInTerminal(container, store.me.userId, grants) ? "you may type" : "you watch (ask its owner to type)"}` : `Open ${href} in a new tab`;
   return (
     <li className="uc-service">
       <span className="uc-service-name">{service.name}</span>
@@ -48,12 +55,12 @@ function ServiceRow({ container, service }: { container: ContainerRecord; servic
         {service.port}
       </span>
       {href ? (
-        <a className="uc-open" href={href} target="_blank" rel="noopener" title={`Open ${href} in a new tab`}>
-          Open ↗
+        <a className="uc-open" href={href} target="_blank" rel="noopener" title={title}>
+          {label}
         </a>
       ) : (
         <span className="uc-open is-disabled" aria-disabled="true" title={why ?? undefined}>
-          Open ↗
+          {label}
         </span>
       )}
     </li>

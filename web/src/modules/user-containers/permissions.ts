@@ -36,6 +36,11 @@ export function mayOpen(container: ContainerRecord, userId: string, grants: read
   }
 }
 
+/** Whether this person types in the container's terminal (its owner, or `:terminal`), as the gateway's access route decides; others watch. */
+export function mayTypeInTerminal(container: ContainerRecord, userId: string, grants: readonly string[] | null): boolean {
+  return container.owner === userId || allows(grants, `user-containers:[user-container:${container.id}]:terminal`);
+}
+
 const DOING: Record<ContainerAction, string> = {
   delete: "delete this container",
   stop: "stop this container",
