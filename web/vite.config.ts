@@ -47,6 +47,7 @@ export default defineConfig({
       "/api": { target: workerUrl },
       "/gw": { target: workerUrl, ws: true },
       "/.well-known": { target: workerUrl },
+      "/oidc": { target: workerUrl },
     },
   },
   build: { outDir: "dist", emptyOutDir: true },

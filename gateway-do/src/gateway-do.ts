@@ -125,6 +125,12 @@ export class GatewayDO extends Server<Env> {
       },
       grants: (userId, project) => this.#grants(userId, project),
       isMember: (userId) => this.membership().members.some((m) => m.userId === userId),
+      roles: (userId, project) => {
+        const member = this.membership().members.find((m) => m.userId === userId);
+        if (!member) return null;
+        const access = project === null ? null : projectAccess(this.membership(), userId, project);
+        return { org: member.role, project: access?.ok ? access.roles.project : null };
+      },
       broadcast: (module, message) => {
         const text = JSON.stringify(message);
         for (const connection of this.getConnections(`module:${module}`)) if (connection.readyState === WebSocket.OPEN) connection.send(text);
@@ -260,11 +266,11 @@ export class GatewayDO extends Server<Env> {
    * authenticated (checked again here against the gateway's membership), or null when the
    * module checks the bearer's credentials itself.
    */
-  moduleRequest(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; member: string | null; bearer: string | null }): RouteAnswer {
+  async moduleRequest(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; member: string | null; bearer: string | null }): Promise<RouteAnswer> {
     if (input.member !== null && !this.membership().members.some((m) => m.userId === input.member)) {
       return { status: 404, body: { error: { code: "not_found", message: "No such organization, or you are not a member of it." } } };
     }
-    const answer = this.#host.request(input);
+    const answer = await this.#host.request(input);
     if (this.#host.hasAlarms) void this.#scheduleAlarm();
     return answer;
   }

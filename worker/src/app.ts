@@ -30,6 +30,7 @@ import { invitationRoutes } from "./routes/invitations";
 import { jwks } from "./routes/jwks";
 import { me } from "./routes/me";
 import { oauth } from "./routes/oauth";
+import { oidc } from "./routes/oidc";
 import { orgMembers } from "./routes/org-members";
 import { orgs } from "./routes/orgs";
 import { projectMembers } from "./routes/project-members";
@@ -77,6 +78,7 @@ app.route("/api/dev/mailbox", devMailbox);
 app.route("/gw", gatewayEvents);
 app.route("/gw", gateway);
 app.route("/.well-known", jwks);
+app.route("/oidc", oidc);
 
 app.openAPIRegistry.registerComponent("securitySchemes", "session", { type: "apiKey", in: "cookie", name: "__Host-kiln_session" });
 app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "http", scheme: "bearer", description: "An API key, `kiln_…`" });

@@ -6,7 +6,7 @@
  * pipeline as anyone's, as a `system` principal allowed only its own module's permissions.
  */
 import type { EventOutcome } from "../events/pipeline";
-import { type HostContext, type ModuleDefinition, type ModuleSql, type Principal, type RouteSpec, type SocketPeer, type SocketSpec, newRecordId } from "../modules/kit";
+import { type HostContext, type ModuleDefinition, type ModuleSql, type Principal, type RouteAnswer, type RouteSpec, type SocketPeer, type SocketSpec, newRecordId } from "../modules/kit";
 import { CloseCode } from "../../../protocol/socket";
 import { migrateModules } from "./module-storage";
 
@@ -23,11 +23,12 @@ export interface HostEnvironment {
   /** A member's permissions in a project, or null without access. */
   grants(userId: string, project: string): readonly string[] | null;
   isMember(userId: string): boolean;
+  roles(userId: string, project: string | null): { org: string; project: string | null } | null;
   /** Sends to every open socket of a module. */
   broadcast(module: string, message: unknown): void;
 }
 
-export type RouteAnswer = { status: number; body: unknown };
+export type { RouteAnswer };
 
 export class ModuleHost {
   readonly #byName: ReadonlyMap<string, ModuleDefinition>;
@@ -49,6 +50,7 @@ export class ModuleHost {
       projects: () => this.env.projects(),
       grants: (userId, project) => this.env.grants(userId, project),
       isMember: (userId) => this.env.isMember(userId),
+      roles: (userId, project) => this.env.roles(userId, project),
       broadcast: (message) => this.env.broadcast(module.name, message),
       runEvent: (project, event, principal) => {
         const outcome = this.env.runEvent(project, { requestId: `${module.name}.${newRecordId()}`, ...event }, principal, [`${module.name}:*`]);
@@ -96,18 +98,26 @@ export class ModuleHost {
 
   /**
    * Answers a request to a module's route. `member` is the user the worker authenticated, if
-   * any; otherwise the module itself says who the bearer of `credentials` is.
+   * any; otherwise the module itself says who the bearer of `credentials` is; with neither, the
+   * caller is `public`, which only routes that say so admit.
    */
-  request(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; member: string | null; bearer: string | null }): RouteAnswer {
+  async request(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; member: string | null; bearer: string | null }): Promise<RouteAnswer> {
     const found = this.route(input.module, input.method, input.path);
     if (!found) return { status: 404, body: { error: { code: "not_found", message: `Module ${input.module} has no ${input.method} ${input.path}.` } } };
     const { module, route } = found;
     const host = this.context(module);
-    const principal: Principal | null = input.member !== null ? { kind: "user", id: input.member } : (module.authenticate?.(host, { bearer: input.bearer }) ?? null);
+    const principal: Principal | null =
+      input.member !== null
+        ? { kind: "user", id: input.member }
+        : input.bearer !== null
+          ? (module.authenticate?.(host, { bearer: input.bearer }) ?? null)
+          : route.principals.includes("public")
+            ? { kind: "public", id: "anonymous" }
+            : null;
     if (!principal) return { status: 401, body: { error: { code: "unauthenticated", message: "Sign in, or send the credentials this endpoint takes." } } };
     if (!route.principals.includes(principal.kind)) return { status: 403, body: { error: { code: "forbidden", message: `A ${principal.kind} may not call ${input.method} ${input.path}.` } } };
     try {
-      const answer = route.handle(host, { principal, path: input.path, query: input.query, body: input.body });
+      const answer = await route.handle(host, { principal, path: input.path, query: input.query, body: input.body });
       this.flush();
       return answer;
     } catch (error) {

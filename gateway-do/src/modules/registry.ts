@@ -6,6 +6,7 @@ import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
 import type { EditableText, EventSpec, ModuleDefinition } from "./kit";
 import { notes } from "./notes";
+import { oidc } from "./oidc";
 import { roles } from "./roles";
 import { tabs } from "./tabs";
 import { userContainers } from "./user-containers";
@@ -33,7 +34,7 @@ export function sortByDependencies(modules: readonly ModuleDefinition[]): Module
 }
 
 /** The registered modules by name, one line each. web/src/modules/registry.ts is typed over these names. */
-const registered = { "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles, "user-containers": userContainers } satisfies Record<string, ModuleDefinition>;
+const registered = { "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles, "user-containers": userContainers, oidc } satisfies Record<string, ModuleDefinition>;
 
 /** A registered module's name: a web registry missing one, or naming another, fails the typecheck. */
 export type ModuleName = keyof typeof registered;

@@ -13,6 +13,7 @@ import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
 import type { CreateTool, FlowType, MinimapColor, NodeView, SidePanel, TabKindView, WebModule } from "./kit";
 import { notes } from "./notes";
+import { oidc } from "./oidc";
 import { roles } from "./roles";
 import { tabs } from "./tabs";
 import { userContainers } from "./user-containers";
@@ -26,7 +27,7 @@ export type WebRegistry = { readonly [N in ModuleName]: WebModule };
  * code (commands, the node frame) that imports this file, so a module may still be loading
  * when this file is.
  */
-const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles, "user-containers": userContainers }) as const satisfies WebRegistry;
+const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles, "user-containers": userContainers, oidc }) as const satisfies WebRegistry;
 type WebModules = ReturnType<typeof registered>;
 
 type NodeKind = (typeof NODE_KINDS)[number];
