@@ -8,13 +8,8 @@
 import type * as Y from "yjs";
 import type { z } from "zod";
 
-/**
- * The kinds of actor: a member, a user container, a VPN bridge, the gateway itself (a module's
- * alarm), or `public`: a caller the worker forwards to a module's route with no credentials it
- * checked (an OpenID Connect relying party: the module checks the client secret it presents).
- * No event admits a public caller unless it says so.
- */
-export const PRINCIPAL_KINDS = ["user", "container", "bridge", "system", "public"] as const;
+/** The kinds of actor: a member, a user container, a VPN bridge, or the gateway itself (a module's alarm). */
+export const PRINCIPAL_KINDS = ["user", "container", "bridge", "system"] as const;
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
 /** Who acts, by kind and id (a system principal's id is its module's name). */
@@ -89,8 +84,6 @@ export interface HostContext {
   grants(userId: string, project: string): readonly string[] | null;
   /** True when the user is a member of the organization. */
   isMember(userId: string): boolean;
-  /** A member's roles: in the org, and in `project` when given (null there without one); null for a non-member. */
-  roles(userId: string, project: string | null): { org: string; project: string | null } | null;
   /** Sends a message (as JSON) to every open socket of this module. */
   broadcast(message: unknown): void;
 }
@@ -124,23 +117,13 @@ export interface ModuleRequest {
   body: unknown;
 }
 
-/** What a route answers. */
-export interface RouteAnswer {
-  status: number;
-  body: unknown;
-}
-
 /** An HTTP endpoint under `/gw/{org}/m/{module}/…`. */
 export interface RouteSpec {
   method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
-  /** Which kinds of principal may call it (`public`: only as the worker forwards a caller with no credentials of its own). */
+  /** Which kinds of principal may call it. */
   principals: readonly PrincipalKind[];
-  /**
-   * A handler may be async (to sign with WebCrypto); then other requests may run while it
-   * awaits, so it reads and writes its tables before its first await.
-   */
-  handle: (host: HostContext, request: ModuleRequest) => RouteAnswer | Promise<RouteAnswer>;
+  handle: (host: HostContext, request: ModuleRequest) => { status: number; body: unknown };
 }
 
 /** The writes of an event, run inside the transaction. Must not throw. */
@@ -186,6 +169,8 @@ export interface ModuleDefinition {
   /** The codes its reducers refuse with (`EventError`), and the HTTP status each answers over HTTP. */
   errors?: Readonly<Record<string, number>>;
   editableTexts?: readonly EditableText[];
+  /** The record types it keeps in a project doc, by collection (`{module}/{collection}`): their schemas and versions. */
+  records?: Readonly<Record<string, RecordType<unknown>>>;
   /** Cleans the module's data about a node that is being deleted (inside the same change); `sql` is the module's tables, on the gateway. */
   onNodeDeleted?: (doc: Y.Doc, nodeId: string, sql?: ModuleSql) => void;
   /** Fills a brand-new project doc (e.g. a first view). */
@@ -243,6 +228,62 @@ export function checkedRecord<T>(schema: z.ZodType<T>, value: unknown, what: str
     console.warn(`skipping a bad ${what} record ${key}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "record"} ${i.message}`).join("; ")}`);
   }
   return undefined;
+}
+
+/**
+ * A kind of record a module keeps in a project doc, with its shape's version. A record written
+ * at version n > 1 carries `v: n`; one without `v` is version 1. Reading upgrades an older
+ * record step by step (`up[0]` takes 1 to 2, `up[1]` 2 to 3, …) before checking it against the
+ * current schema, in the gateway and the browser alike; a reducer writing it back writes the
+ * current shape. So a shape changes with a migration here, not with ad hoc reads everywhere.
+ */
+export interface RecordType<T> {
+  /** What it is, in a word, for logs ("container"). */
+  name: string;
+  version: number;
+  /** The current shape (without `v`). */
+  schema: z.ZodType<T>;
+  up: readonly ((old: Record<string, unknown>) => Record<string, unknown>)[];
+}
+
+/** A record type, checked: one migration per version after the first. */
+export function defineRecord<T>(type: RecordType<T>): RecordType<T> {
+  if (!Number.isInteger(type.version) || type.version < 1 || type.up.length !== type.version - 1) {
+    throw new Error(`record type ${type.name}: version ${type.version} needs ${type.version - 1} migrations, has ${type.up.length}`);
+  }
+  return type;
+}
+
+/**
+ * A stored record in its current shape: upgraded if older, checked against the schema; a bad
+ * or newer-than-known record is skipped (logged once), like `checkedRecord`. An upgraded record
+ * is a new object; a current one is the stored value itself.
+ */
+export function readRecord<T>(type: RecordType<T>, value: unknown, key: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return checkedRecord(type.schema, value, type.name, key);
+  const { v, ...fields } = value as Record<string, unknown>;
+  const version = v === undefined ? 1 : v;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1 || version > type.version) {
+    return checkedRecord(type.schema, { unknownVersion: version }, `${type.name} (version ${String(version)}; this code knows up to ${type.version})`, key);
+  }
+  if (version === type.version && v === undefined) return checkedRecord(type.schema, value, type.name, key);
+  // The same stored object reads as the same record (readers cache by identity).
+  const known = upgraded.get(value);
+  if (known !== undefined) return known as T;
+  let record = fields;
+  for (let from = version; from < type.version; from++) record = type.up[from - 1]!(record);
+  const checked = checkedRecord(type.schema, record, type.name, key);
+  if (checked !== undefined) upgraded.set(value, checked);
+  return checked;
+}
+
+/** Records read in their current shape, by the stored object they were read from. */
+const upgraded = new WeakMap<object, unknown>();
+
+/** What to store for a record: the record, with `v` when its type is past version 1. */
+export function storedRecord<T extends object>(type: RecordType<T>, record: T): T {
+  return type.version === 1 ? record : ({ ...record, v: type.version } as T);
 }
 
 /** The root map `{module}/{collection}` of a doc. */

@@ -9,13 +9,14 @@ import { z } from "zod";
 import { AgentReportSchema, ContainerIdSchema, type ContainerRecord, MetricsSchema, ServiceSchema, ShareLevelSchema, formatContainerToken } from "../../../../protocol/containers";
 import { deleteNodes, newNode, nodesOf } from "../core-graph";
 import { IdSchema } from "../core-graph/schema";
-import { type ModuleDefinition, type ReduceContext, EventError, defineEvent } from "../kit";
+import { type ModuleDefinition, type ReduceContext, EventError, defineEvent, storedRecord } from "../kit";
 import { placeNode } from "../whiteboard";
 import { requireView } from "../whiteboard/placements";
 import { bridgeSocket } from "./bridge";
 import { catalogServices } from "./catalog";
 import { type Cause, HEARTBEAT_TIMEOUT_MS, LIVE_STATES, transition } from "./machine";
 import {
+  ContainerRecordType,
   MIGRATIONS,
   USER_CONTAINERS,
   containerPermission,
@@ -71,7 +72,7 @@ function tablesOf(ctx: ReduceContext) {
 function write(ctx: ReduceContext, record: ContainerRecord, extra: Parameters<typeof updateLive>[2] = {}) {
   const { sql } = tablesOf(ctx);
   return () => {
-    containersOf(ctx.doc).set(record.id, record);
+    containersOf(ctx.doc).set(record.id, storedRecord(ContainerRecordType, record));
     updateLive(sql, record, extra);
     queueRoute(sql, record.id);
   };
@@ -91,6 +92,7 @@ export const userContainers = {
   permissions: ["user-containers:create", "user-containers:[user-container:*]:open", "user-containers:[user-container:*]:terminal", "user-containers:[user-container:*]:update", "user-containers:[user-container:*]:delete"],
   errors: { illegal_transition: 409, unavailable: 503, not_found: 404, conflict: 409 },
   storage: { migrations: MIGRATIONS },
+  records: { containers: ContainerRecordType },
   onNodeDeleted(doc, nodeId, sql) {
     if (!containersOf(doc).has(nodeId)) return;
     containersOf(doc).delete(nodeId);
@@ -126,7 +128,7 @@ export const userContainers = {
         return {
           change: () => {
             nodesOf(ctx.doc).set(id, node);
-            containersOf(ctx.doc).set(id, record);
+            containersOf(ctx.doc).set(id, storedRecord(ContainerRecordType, record));
             if (p.viewId) placeNode(ctx.doc, { viewId: p.viewId, nodeId: id, x: p.x, y: p.y, width: 320, height: 240 });
             insertLive(sql, record, hashOf(secret));
             queueRoute(sql, id);

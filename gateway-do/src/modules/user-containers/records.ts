@@ -9,7 +9,7 @@ import { encodeBase64urlNoPadding, encodeHexLowerCase } from "@oslojs/encoding";
 import type * as Y from "yjs";
 import { z } from "zod";
 import { type BridgeRoute, CONTAINER_ID_ALPHABET, type ContainerRecord, ContainerRecordSchema, type GatewayToBridge, ServiceSchema, ShareLevelSchema, ContainerStateSchema } from "../../../../protocol/containers";
-import { EventError, type ModuleSql, checkedRecord, collection } from "../kit";
+import { EventError, type ModuleSql, collection, defineRecord, readRecord } from "../kit";
 
 export const USER_CONTAINERS = "user-containers";
 
@@ -18,9 +18,12 @@ export const containerPermission = (id: string, action: "open" | "terminal" | "u
 
 export const containersOf = (doc: Y.Doc) => collection<ContainerRecord>(doc, USER_CONTAINERS, "containers");
 
-/** The container's record, checked against its schema; undefined when absent or unreadable. */
+/** A container's record in the project doc: version 1 (its first shape). */
+export const ContainerRecordType = defineRecord<ContainerRecord>({ name: "container", version: 1, schema: ContainerRecordSchema, up: [] });
+
+/** The container's record, in its current shape; undefined when absent or unreadable. */
 export function readContainer(doc: Y.Doc, id: string): ContainerRecord | undefined {
-  return checkedRecord(ContainerRecordSchema, containersOf(doc).get(id), "container", id);
+  return readRecord(ContainerRecordType, containersOf(doc).get(id), id);
 }
 
 /** The container, or a not_found refusal. */
