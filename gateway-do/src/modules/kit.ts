@@ -8,8 +8,13 @@
 import type * as Y from "yjs";
 import type { z } from "zod";
 
-/** The kinds of actor: a member, a user container, a VPN bridge, or the gateway itself (a module's alarm). */
-export const PRINCIPAL_KINDS = ["user", "container", "bridge", "system"] as const;
+/**
+ * The kinds of actor: a member, a user container, a VPN bridge, the gateway itself (a module's
+ * alarm), or `public`: a caller the worker forwards to a module's route with no credentials it
+ * checked (an OpenID Connect relying party: the module checks the client secret it presents).
+ * No event admits a public caller unless it says so.
+ */
+export const PRINCIPAL_KINDS = ["user", "container", "bridge", "system", "public"] as const;
 export type PrincipalKind = (typeof PRINCIPAL_KINDS)[number];
 
 /** Who acts, by kind and id (a system principal's id is its module's name). */
@@ -84,6 +89,8 @@ export interface HostContext {
   grants(userId: string, project: string): readonly string[] | null;
   /** True when the user is a member of the organization. */
   isMember(userId: string): boolean;
+  /** A member's roles: in the org, and in `project` when given (null there without one); null for a non-member. */
+  roles(userId: string, project: string | null): { org: string; project: string | null } | null;
   /** Sends a message (as JSON) to every open socket of this module. */
   broadcast(message: unknown): void;
 }
@@ -117,13 +124,23 @@ export interface ModuleRequest {
   body: unknown;
 }
 
+/** What a route answers. */
+export interface RouteAnswer {
+  status: number;
+  body: unknown;
+}
+
 /** An HTTP endpoint under `/gw/{org}/m/{module}/…`. */
 export interface RouteSpec {
   method: "GET" | "POST" | "PUT" | "DELETE";
   path: string;
-  /** Which kinds of principal may call it. */
+  /** Which kinds of principal may call it (`public`: only as the worker forwards a caller with no credentials of its own). */
   principals: readonly PrincipalKind[];
-  handle: (host: HostContext, request: ModuleRequest) => { status: number; body: unknown };
+  /**
+   * A handler may be async (to sign with WebCrypto); then other requests may run while it
+   * awaits, so it reads and writes its tables before its first await.
+   */
+  handle: (host: HostContext, request: ModuleRequest) => RouteAnswer | Promise<RouteAnswer>;
 }
 
 /** The writes of an event, run inside the transaction. Must not throw. */
