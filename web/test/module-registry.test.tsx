@@ -38,7 +38,8 @@ describe("the web registry", () => {
 
   it("offers the modules' tools in the board's order: notes, chats and containers, then shapes", () => {
     expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "New container here", "Rectangle", "Ellipse", "Arrow", "Text"]);
-    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "Rectangle", "Ellipse", "Arrow", "Text label"]);
+    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "Rectangle (R)", "Ellipse (O)", "Arrow (A)", "Text label (T)"]);
+    expect(createTools().map((t) => t.key ?? null)).toEqual(["n", null, null, "r", "o", "a", "t"]);
     expect(memberWork()).toEqual(["notes", "chats", "views", "tabs", "containers"]);
   });
 });

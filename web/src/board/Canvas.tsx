@@ -23,6 +23,7 @@ import { BoardMinimap } from "./BoardMinimap";
 import { connectCommand, moveCommand } from "./commands";
 import { ContextMenu, type MenuState } from "./ContextMenu";
 import { Cursors } from "./Cursors";
+import { EmptyBoardHint, ZoomPercent } from "./CanvasOverlays";
 import type { BoardFlowEdge, BoardFlowNode, EdgeKind } from "./flow-model";
 import { minimapColorOf, nodeTypes } from "../modules/registry";
 import { useBoard, useBoardStore } from "./store-context";
@@ -123,8 +124,25 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
   const onConnect = useCallback((c: Connection) => void store.run(connectCommand(store, c.source, c.target, edgeKind)), [store, edgeKind]);
 
   const onMouseMove = useCallback(
-    (e: ReactMouseEvent) => store.setPresence({ cursor: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }) }),
+    (e: ReactMouseEvent) => {
+      store.pointer = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      store.setPresence({ cursor: store.pointer });
+    },
     [store, flow],
+  );
+  const onMouseLeave = useCallback(() => {
+    store.pointer = null;
+    store.setPresence({ cursor: null });
+  }, [store]);
+  // A double-click on empty canvas makes a note there (xyflow's zoom on double-click is off).
+  const onDoubleClick = useCallback(
+    (e: ReactMouseEvent) => {
+      // Empty canvas: the pane or the dotted background, not a node, an edge or a control drawn over it.
+      const target = e.target instanceof Element ? e.target : null;
+      if (!target?.closest(".react-flow") || target.closest(".react-flow__node, .react-flow__edge, .react-flow__panel, .react-flow__controls, .react-flow__minimap")) return;
+      void actions.createAt(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
+    },
+    [actions, flow],
   );
 
   // Every handler passed to xyflow keeps its identity: a new function would re-render every
@@ -166,7 +184,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
   }, [status, store, flow]);
 
   return (
-    <div className="board-canvas" onMouseMove={onMouseMove} onMouseLeave={() => store.setPresence({ cursor: null })}>
+    <div className="board-canvas" onMouseMove={onMouseMove} onMouseLeave={onMouseLeave} onDoubleClick={onDoubleClick}>
       <ReactFlow<BoardFlowNode, BoardFlowEdge>
         nodes={nodes}
         edges={edges}
@@ -187,6 +205,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         zIndexMode="manual"
         elevateNodesOnSelect={false}
         elevateEdgesOnSelect={false}
+        zoomOnDoubleClick={false}
         minZoom={0.1}
         maxZoom={2.5}
         defaultEdgeOptions={EDGE_OPTIONS}
@@ -200,8 +219,10 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         <Background gap={24} size={1.5} />
         {big ? <BoardMinimap /> : <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} ariaLabel="Mini map" />}
         <Controls showInteractive={false} />
+        <ZoomPercent onClick={actions.actualSize} />
         <Cursors />
       </ReactFlow>
+      {nodes.length === 0 && status === "online" && <EmptyBoardHint />}
       {menu && <ContextMenu menu={menu} actions={actions} onClose={() => setMenu(null)} />}
     </div>
   );

@@ -3,7 +3,17 @@ import { Fragment, useEffect, useLayoutEffect, useRef, useState, type KeyboardEv
 import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import { createTools, nodeViewOf } from "../modules/registry";
 import { useBoardStore } from "./store-context";
+import type { Alignment } from "./arrange";
 import type { BoardActions } from "./use-board-actions";
+
+const ALIGN: [string, Alignment][] = [
+  ["Align left", "left"],
+  ["Align centres", "centre"],
+  ["Align right", "right"],
+  ["Align top", "top"],
+  ["Align middles", "middle"],
+  ["Align bottom", "bottom"],
+];
 
 export type MenuState =
   | { kind: "pane"; x: number; y: number; at: { x: number; y: number } }
@@ -77,7 +87,7 @@ export function ContextMenu({ menu, actions, onClose }: { menu: MenuState; actio
     <div ref={ref} className="context-menu" role="menu" aria-label={menu.kind === "pane" ? "Board" : "Node"} style={place} onKeyDown={onKeyDown}>
       {menu.kind === "pane" ? (
         <>
-          {createTools().map((t) => <Fragment key={t.menuLabel}>{item(t.menuLabel, () => actions.create(t, { x: menu.at.x, y: menu.at.y }), t.key?.toUpperCase())}</Fragment>)}
+          {createTools().map((t) => <Fragment key={t.menuLabel}>{item(t.menuLabel, () => actions.create(t, { corner: menu.at }), t.key?.toUpperCase())}</Fragment>)}
           {actions.canPaste() && item("Paste here", () => actions.paste(menu.at), "Ctrl+V")}
           {item("Fit to screen", actions.fit, "F")}
         </>
@@ -85,8 +95,14 @@ export function ContextMenu({ menu, actions, onClose }: { menu: MenuState; actio
         <>
           {kindItems("top")}
           {item(locked ? "Unlock" : "Lock", actions.toggleLock, "Ctrl+L")}
-          {kind !== undefined && item("Group selection", actions.group, "Ctrl+G")}
+          {/* Grouping is for several nodes: never offered on one item alone (a group). */}
+          {actions.selectedNodes() > 1 && item("Group selection", actions.group, "Ctrl+G")}
           {kindItems("arrange")}
+          {actions.selectedNodes() > 0 && item("Bring to front", () => actions.stack("front"), "]")}
+          {actions.selectedNodes() > 0 && item("Send to back", () => actions.stack("back"), "[")}
+          {actions.selectedCount() > 1 && ALIGN.map(([label, to]) => <Fragment key={to}>{item(label, () => actions.align(to))}</Fragment>)}
+          {actions.selectedCount() > 2 && item("Distribute horizontally", () => actions.distribute("horizontal"))}
+          {actions.selectedCount() > 2 && item("Distribute vertically", () => actions.distribute("vertical"))}
           {item("Copy", actions.copy, "Ctrl+C")}
           {item("Delete", actions.deleteSelection, "Del")}
         </>

@@ -14,7 +14,7 @@ import { Canvas } from "./Canvas";
 import type { EdgeKind } from "./flow-model";
 import { Icon } from "./Icon";
 import { fetchMe, fetchMemberNames } from "./people";
-import { colorFor } from "./presence";
+import { PALETTE } from "./presence";
 import { BoardStore } from "./store";
 import { BoardContext, useBoard } from "./store-context";
 import { TabBar } from "./TabBar";
@@ -35,7 +35,7 @@ export function ProjectEditor({ orgId, projectId }: { orgId: string; projectId: 
         if (cancelled) return;
         if (!me) return setState({ kind: "signed-out" });
         const provider = new GatewayProvider({ org: orgId, project: projectId });
-        const store = new BoardStore(provider, { userId: me.id, name: me.name, color: colorFor(me.id) }, { org: orgId, project: projectId });
+        const store = new BoardStore(provider, { userId: me.id, name: me.name, color: PALETTE[0]! }, { org: orgId, project: projectId });
         // Leaving with changes whose answer has not come: the browser asks first.
         const leaving = (e: BeforeUnloadEvent) => {
           if (provider.waiting > 0) e.preventDefault();
@@ -162,7 +162,8 @@ function Presence() {
   const peers = useBoard((s) => s.peers);
   const me = useBoard((s) => s.me);
   const views = useBoard((s) => s.views);
-  const people = [...new Map(peers.map((p) => [p.userId, p])).values()];
+  // One avatar per person, however many tabs they have open (this person's other tabs included).
+  const people = [...new Map(peers.filter((p) => p.userId !== me.userId).map((p) => [p.userId, p])).values()];
   return (
     <ul className="presence" aria-label="People here">
       <li className="avatar" style={{ background: me.color }} title={`${me.name} (you)`}>

@@ -12,7 +12,7 @@ import type { ViewRecord } from "../../../gateway-do/src/modules/whiteboard/sche
 import type { Ack, GatewayEvent } from "../gateway/messages";
 import type { ConnectionStatus, Notice } from "../gateway/provider";
 import { type BoardFlowEdge, type BoardFlowNode, type FlowCache, type PeerMark, type PeerOverlay, buildFlow } from "./flow-model";
-import { type Peer, type Presence, peersOf } from "./presence";
+import { type Peer, type Presence, assignColors, peersOf, presencesOf } from "./presence";
 
 /** What the store needs of a gateway connection (GatewayProvider, or a fake in tests). */
 export interface BoardConnection {
@@ -90,6 +90,8 @@ export class BoardStore {
   readonly measured = new Map<string, { width: number; height: number }>();
   selected: ReadonlySet<string> = new Set();
   viewId: string | null = null;
+  /** Where this person's pointer is on the board (flow coordinates), null when it is elsewhere: where new things go. */
+  pointer: { x: number; y: number } | null = null;
   #docVersion = 0;
 
   #snapshot: BoardSnapshot | null = null;
@@ -119,7 +121,9 @@ export class BoardStore {
     /** Null for a board with no project behind it (tests, benches). */
     readonly place: BoardPlace | null = null,
   ) {
-    this.#presence = { userId: me.userId, name: me.name, color: me.color, cursor: null, view: null, selection: [], drag: null, typing: null };
+    // The colour is a claim: the project's present people settle who has which (#settleColors).
+    this.#presence = { userId: me.userId, name: me.name, color: me.color, cursor: null, view: null, selection: [], drag: null, typing: null, arrived: Date.now() };
+    this.#me = me;
     this.#unsubscribe.push(
       connection.on("status", () => this.#changed("status")),
       connection.on("doc", () => {
@@ -150,6 +154,27 @@ export class BoardStore {
       awareness.off("change", onAwareness);
     };
     awareness.setLocalState(this.#presence);
+    this.#settleColors();
+  }
+
+  #me: Me;
+
+  /**
+   * Reads everyone's presence: the peers, with the colours given by order of arrival
+   * (assignColors), and this person's own colour, claimed in presence once given so that it
+   * stays theirs while they are here.
+   */
+  #settleColors(): void {
+    const { awareness, doc } = this.connection;
+    const presences = presencesOf(awareness.getStates() as Map<number, Record<string, unknown>>);
+    if (!presences.has(doc.clientID)) presences.set(doc.clientID, this.#presence);
+    const colors = assignColors(presences.values());
+    this.#peers = peersOf(presences, doc.clientID, colors);
+    const mine = colors.get(this.me.userId);
+    if (mine && mine !== this.#me.color) {
+      this.#me = { ...this.#me, color: mine };
+      this.setPresence({ color: mine });
+    }
   }
 
   get doc(): Y.Doc {
@@ -164,7 +189,7 @@ export class BoardStore {
     }
     if (part === "local") this.#flow = null;
     if (part === "peers") {
-      this.#peers = peersOf(this.connection.awareness.getStates() as Map<number, Record<string, unknown>>, this.connection.doc.clientID);
+      this.#settleColors();
       if (this.#updatePeerOverlay()) this.#flow = null;
     }
     this.#snapshot = null;
@@ -238,7 +263,7 @@ export class BoardStore {
       deniedReason: this.connection.deniedReason,
       waiting: this.connection.waiting ?? 0,
       doc: this.doc,
-      me: this.me,
+      me: this.#me,
       ...this.#docParts,
       viewId,
       nodes: this.#flow.nodes,

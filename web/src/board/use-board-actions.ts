@@ -2,89 +2,114 @@
 import { useReactFlow } from "@xyflow/react";
 import { useMemo } from "react";
 import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
-import { shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
-import type { Box, CreateTool } from "../modules/kit";
-import { nodeViewOf } from "../modules/registry";
+import { type CreateTool, createdIds } from "../modules/kit";
+import { createTools } from "../modules/registry";
 import { isGroup } from "../modules/whiteboard";
-import { addShapesCommand, combine, deleteCommand, groupCommand, lockCommand, ungroupCommand } from "./commands";
-import { type ShapeKind, shapeIdOf } from "./flow-model";
-import type { BoardStore, Command } from "./store";
+import { type Clipboard, copySelection, pasteCommand, pastePlace } from "./clipboard";
+import { type Alignment, type Axis, align, distribute } from "./arrange";
+import { deleteCommand, groupCommand, lockCommand, moveCommand, ungroupCommand } from "./commands";
+import { requestEdit } from "./edit-request";
+import { shapeIdOf } from "./flow-model";
+import { type Box, PASTE_OFFSET, type Point, centredOn, freeSpot } from "./placement";
 import { useBoardStore } from "./store-context";
 import { FIT_PADDING } from "./zoom";
 
-type Point = { x: number; y: number };
+/** Where to create: a corner (the right-click menu's "here"), a point to centre on (a double-click), or where the person is working. */
+export type Where = { corner: Point } | { centre: Point } | undefined;
 
-/** What Ctrl+C keeps: nodes (as their kind's view copies them) and shapes, relative to the copied area's corner. */
-interface Clipboard {
-  /** By node kind, in the order first copied. */
-  nodes: Map<string, Box[]>;
-  shapes: { kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string }[];
-}
+const DEFAULT_SIZE = { width: 200, height: 120 };
+const ZOOM = { duration: 200 };
 
+/** Ctrl+C's items; one per page, so Ctrl+V on another view of this project pastes them there. */
 let clipboard: Clipboard | null = null;
-
-function copySelection(store: BoardStore): Clipboard | null {
-  const { doc } = store;
-  const viewId = store.getSnapshot().viewId;
-  const nodes = new Map<string, Box[]>();
-  const shapes: Clipboard["shapes"] = [];
-  for (const id of store.selected) {
-    const shapeId = shapeIdOf(id);
-    const shape = shapeId ? shapesOf(doc).get(shapeId) : undefined;
-    if (shape) shapes.push({ kind: shape.kind, x: shape.x, y: shape.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color });
-    const kind = nodesOf(doc).get(id)?.kind;
-    const copied = kind ? nodeViewOf(kind)?.clipboard?.copy(doc, viewId, id) : null;
-    if (kind && copied) nodes.set(kind, [...(nodes.get(kind) ?? []), copied]);
-  }
-  const items = [...[...nodes.values()].flat(), ...shapes];
-  if (items.length === 0) return null;
-  const left = Math.min(...items.map((i) => i.x));
-  const top = Math.min(...items.map((i) => i.y));
-  return {
-    nodes: new Map([...nodes].map(([kind, list]) => [kind, list.map((n) => ({ ...n, x: n.x - left, y: n.y - top }))])),
-    shapes: shapes.map((s) => ({ ...s, x: s.x - left, y: s.y - top })),
-  };
-}
 
 export function useBoardActions() {
   const store = useBoardStore();
   const flow = useReactFlow();
   return useMemo(() => {
     const viewId = () => store.getSnapshot().viewId;
-    /** The middle of the screen, in flow coordinates, nudged so new items don't stack exactly. */
-    const center = (): Point => {
+    /** What the person sees of the board, in flow coordinates. */
+    const inView = (): Box => {
       const pane = document.querySelector(".board-canvas")?.getBoundingClientRect();
-      const p = flow.screenToFlowPosition({ x: (pane?.left ?? 0) + (pane?.width ?? 800) / 2, y: (pane?.top ?? 0) + (pane?.height ?? 600) / 2 });
-      const jitter = () => Math.round((Math.random() - 0.5) * 60);
-      return { x: p.x - 120 + jitter(), y: p.y - 80 + jitter() };
+      const from = flow.screenToFlowPosition({ x: pane?.left ?? 0, y: pane?.top ?? 0 });
+      const to = flow.screenToFlowPosition({ x: (pane?.left ?? 0) + (pane?.width || 800), y: (pane?.top ?? 0) + (pane?.height || 600) });
+      return { x: from.x, y: from.y, width: to.x - from.x, height: to.y - from.y };
+    };
+    /** Every node's box on this view, in flow coordinates (a group's children where they are drawn). */
+    const taken = (): Box[] =>
+      flow.getNodes().flatMap((n) => {
+        const at = flow.getInternalNode(n.id)?.internals.positionAbsolute ?? n.position;
+        const width = n.measured?.width ?? n.width;
+        const height = n.measured?.height ?? n.height;
+        return width && height ? [{ x: at.x, y: at.y, width, height }] : [];
+      });
+    /** The corner of something of `size` made where the person works: at the pointer on the board, else the free spot nearest the middle of the view. */
+    const placeFor = (size: { width: number; height: number }, where: Where): Point => {
+      if (where && "corner" in where) return where.corner;
+      if (where) return centredOn(where.centre, size);
+      return store.pointer ? centredOn(store.pointer, size) : freeSpot(inView(), taken(), size);
+    };
+    /** Selects what was just made, and opens the first for typing when it is for typing. */
+    const made = (result: unknown, edit: boolean) => {
+      const ids = createdIds(result);
+      if (ids.length === 0) return;
+      store.setSelection(new Set(ids));
+      if (edit) requestEdit(store, ids[0]!);
+    };
+    const pasteClip = async (clip: Clipboard, at: Point) => {
+      const command = pasteCommand(store, viewId(), clip, at);
+      if (command.events.length === 0) return;
+      // One undo step; what was pasted becomes the selection, ready to move.
+      if (await store.run(command)) store.setSelection(new Set(command.ids));
+    };
+    /** Moves selected items to new positions (relative to their parent), one undo step. */
+    const moveTo = (moves: { id: string; x: number; y: number }[]) => {
+      const from = new Map(store.getSnapshot().nodes.map((n) => [n.id, n.position]));
+      if (moves.length > 0) void store.run(moveCommand(store, viewId(), moves.map((m) => ({ ...m, from: from.get(m.id) ?? m }))));
+    };
+    /** The selected, unlocked items' boxes, when they share a parent (positions are relative to it); null after saying why not. */
+    const arrangeable = () => {
+      const nodes = store.getSnapshot().nodes.filter((n) => store.selected.has(n.id) && !n.data.locked);
+      if (new Set(nodes.map((n) => n.parentId ?? null)).size > 1) return store.toast("Align items of one group at a time (or none).", "info"), null;
+      return nodes.map((n) => ({ id: n.id, x: n.position.x, y: n.position.y, width: n.measured?.width ?? n.width ?? 0, height: n.measured?.height ?? n.height ?? 0 }));
     };
     const selection = () => [...store.selected];
     const graphSelection = () => selection().filter((id) => shapeIdOf(id) === null && nodesOf(store.doc).has(id));
     return {
-      center,
-      /** Runs a module's creation tool (web/src/modules/), at the middle of the screen unless told where. */
-      create: (tool: CreateTool, at = center()) => tool.run(store, viewId(), at),
+      /** Runs a module's creation tool (web/src/modules/): what it makes is selected, and open for typing if it is for typing. */
+      create: async (tool: CreateTool, where?: Where) => made(await tool.run(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, where)), tool.edit ?? false),
+      /** A double-click on empty canvas: the tool that says so (a note), centred there. */
+      createAt: async (at: Point) => {
+        const tool = createTools().find((t) => t.onDoubleClick);
+        if (tool) made(await tool.run(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, { centre: at })), tool.edit ?? false);
+      },
       deleteSelection: () => {
         const ids = [...selection(), ...store.getSnapshot().edges.filter((e) => e.selected).map((e) => e.id)];
         if (ids.length > 0) void store.run(deleteCommand(store, viewId(), ids));
         store.setSelection(new Set());
       },
       selectAll: () => store.setSelection(new Set(store.getSnapshot().nodes.map((n) => n.id))),
-      copy: () => {
-        clipboard = copySelection(store) ?? clipboard;
+      deselect: () => store.selected.size > 0 && store.setSelection(new Set()),
+      /** Keeps the selection for Ctrl+V; returns the text to put on the system clipboard (null when nothing was copied). */
+      copy: (): string | null => {
+        const copied = copySelection(store);
+        if (copied) clipboard = copied;
+        return copied ? copied.text : null;
       },
-      paste: async (at?: Point) => {
-        if (!clipboard) return;
-        const origin = at ?? center();
-        const { nodes, shapes } = clipboard;
-        const parts: (Command & { ids: string[] })[] = [];
-        for (const [kind, items] of nodes) {
-          const paste = nodeViewOf(kind)?.clipboard?.paste;
-          if (paste) parts.push(paste(store, viewId(), items.map((n) => ({ ...n, x: n.x + origin.x, y: n.y + origin.y }))));
-        }
-        parts.push(addShapesCommand(store, viewId(), shapes.map((s) => ({ ...s, x: s.x + origin.x, y: s.y + origin.y }))));
-        // One undo step; what was pasted becomes the selection, ready to move.
-        if (await store.run(combine(parts.filter((c) => c.events.length > 0)))) store.setSelection(new Set(parts.flatMap((c) => c.ids)));
+      /** The text Ctrl+C last put on the system clipboard (to tell the board's own items from text copied elsewhere). */
+      copiedText: () => clipboard?.text ?? null,
+      paste: async (corner?: Point) => {
+        if (clipboard) await pasteClip(clipboard, pastePlace(clipboard, { corner, pointer: store.pointer }));
+      },
+      /** Text copied outside the board: made into what a tool says (a note), where the person works. */
+      pasteText: async (text: string) => {
+        const tool = createTools().find((t) => t.fromText);
+        if (tool?.fromText) made(await tool.fromText(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, undefined), text), false);
+      },
+      /** Ctrl+D: a copy of the selection beside it (the clipboard is left alone). */
+      duplicate: async () => {
+        const copied = copySelection(store);
+        if (copied) await pasteClip(copied, { x: copied.origin.x + PASTE_OFFSET, y: copied.origin.y + PASTE_OFFSET });
       },
       toggleLock: () => {
         const ids = selection();
@@ -103,9 +128,32 @@ export function useBoardActions() {
         if (groups.length === 0) return store.toast("Select a group to ungroup.", "info");
         for (const id of groups) void store.run(ungroupCommand(store, viewId(), id));
       },
+      /** Lines the selection up (two or more items). */
+      align: (to: Alignment) => {
+        const boxes = arrangeable();
+        if (boxes) moveTo(align(boxes, to));
+      },
+      /** Spaces the selection evenly (three or more items). */
+      distribute: (axis: Axis) => {
+        const boxes = arrangeable();
+        if (boxes) moveTo(distribute(boxes, axis));
+      },
+      /** Brings the selected nodes above (or sends them below) everything else on the view: the doc's stacking, for everyone. */
+      stack: (to: "front" | "back") => {
+        const nodeIds = graphSelection();
+        if (nodeIds.length > 0) void store.run({ events: [{ type: "whiteboard:arrange", viewId: viewId(), nodeIds, to }] });
+      },
+      /** How many nodes and shapes are selected (the menu offers what fits). */
+      selectedCount: () => store.selected.size,
+      /** How many selected are graph nodes (grouping, stacking). */
+      selectedNodes: () => graphSelection().length,
       undo: () => void store.undo(),
       redo: () => void store.redo(),
       fit: () => void flow.fitView({ padding: FIT_PADDING, duration: 200 }),
+      zoomIn: () => void flow.zoomIn(ZOOM),
+      zoomOut: () => void flow.zoomOut(ZOOM),
+      /** 100 %, around the middle of the view. */
+      actualSize: () => void flow.zoomTo(1, ZOOM),
       canPaste: () => clipboard !== null,
     };
   }, [store, flow]);

@@ -1,14 +1,23 @@
-/** Keyboard shortcuts: Delete, Ctrl+A, Ctrl+C/V, Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), F to fit, and the modules' tool keys (N). */
+/**
+ * Keyboard shortcuts: Delete, Escape (deselect), Ctrl+A, Ctrl+C/V, Ctrl+D (duplicate),
+ * Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), Ctrl+G, Ctrl+L, F and Shift+1 to fit, Ctrl+0 / Ctrl+= /
+ * Ctrl+- to zoom, ] and [ to bring to front and send to back, and the modules' tool keys (N, R, O, A, T). Paste goes through the browser's
+ * `paste` event, which carries the system clipboard: the board's own items paste as themselves,
+ * text copied elsewhere becomes a note.
+ */
 import { useEffect } from "react";
 import { createTools } from "../modules/registry";
 import type { BoardActions } from "./use-board-actions";
 
+/** The system clipboard type marking the board's own copies (beside their text). */
+const BOARD_ITEMS = "application/x-kiln-board-items";
+
 /**
- * True when the key belongs to something else than the board: a text field (a note, a chat
+ * True when the event belongs to something else than the board: a text field (a note, a chat
  * message), or a widget with keys of its own (the tab bar's Delete closes a tab, a menu, a
- * dialog), including a key such a widget already handled.
+ * dialog), including an event such a widget already handled.
  */
-function notForTheBoard(e: KeyboardEvent): boolean {
+function notForTheBoard(e: Event): boolean {
   const target = e.target;
   if (e.defaultPrevented || !(target instanceof HTMLElement)) return e.defaultPrevented;
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.closest('[role="tablist"], [role="menu"], [role="dialog"]') !== null;
@@ -16,24 +25,60 @@ function notForTheBoard(e: KeyboardEvent): boolean {
 
 export function useShortcuts(actions: BoardActions): void {
   useEffect(() => {
+    // Ctrl+V's `paste` event follows its keydown at once; a browser that sends none (or a
+    // test's fake DOM) still pastes the board's own items, on the next task.
+    let pasteFallback: ReturnType<typeof setTimeout> | null = null;
     const onKey = (e: KeyboardEvent) => {
       if (notForTheBoard(e)) return;
       const mod = e.ctrlKey || e.metaKey;
       const key = e.key.toLowerCase();
       const handled = () => e.preventDefault();
       if (key === "delete" || key === "backspace") return handled(), actions.deleteSelection();
+      if (key === "escape") return void actions.deselect();
       if (mod && key === "a") return handled(), actions.selectAll();
-      if (mod && key === "c") return actions.copy();
-      if (mod && key === "v") return handled(), void actions.paste();
+      if (mod && key === "c") return void actions.copy();
+      if (mod && key === "v") return void (pasteFallback ??= setTimeout(() => ((pasteFallback = null), void actions.paste()), 0));
+      if (mod && key === "d") return handled(), void actions.duplicate();
       if (mod && key === "z") return handled(), e.shiftKey ? actions.redo() : actions.undo();
       if (mod && key === "y") return handled(), actions.redo();
       if (mod && key === "g") return handled(), e.shiftKey ? actions.ungroup() : actions.group();
       if (mod && key === "l") return handled(), actions.toggleLock();
-      if (!mod && !e.altKey && key === "f") return handled(), actions.fit();
-      const tool = !mod && !e.altKey ? createTools().find((t) => t.key === key) : undefined;
+      // The browser's own zoom would scale the whole page: these zoom the board.
+      if (mod && key === "0") return handled(), actions.actualSize();
+      if (mod && (key === "=" || key === "+")) return handled(), actions.zoomIn();
+      if (mod && (key === "-" || key === "_")) return handled(), actions.zoomOut();
+      if (mod || e.altKey) return;
+      if (key === "f" || (e.shiftKey && e.code === "Digit1")) return handled(), actions.fit();
+      if (key === "]" || key === "[") return handled(), actions.stack(key === "]" ? "front" : "back");
+      const tool = createTools().find((t) => t.key === key);
       if (tool) return handled(), void actions.create(tool);
     };
+    const onCopy = (e: ClipboardEvent) => {
+      if (notForTheBoard(e) || !e.clipboardData) return;
+      const text = actions.copy();
+      if (text === null) return;
+      e.preventDefault();
+      e.clipboardData.setData("text/plain", text);
+      e.clipboardData.setData(BOARD_ITEMS, "1");
+    };
+    const onPaste = (e: ClipboardEvent) => {
+      if (notForTheBoard(e)) return;
+      if (pasteFallback) clearTimeout(pasteFallback);
+      pasteFallback = null;
+      e.preventDefault();
+      const text = e.clipboardData?.getData("text/plain") ?? "";
+      const ours = e.clipboardData?.getData(BOARD_ITEMS) === "1" || (text !== "" && text === actions.copiedText());
+      if (text.trim() !== "" && !ours) void actions.pasteText(text);
+      else void actions.paste();
+    };
     window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
+    window.addEventListener("copy", onCopy);
+    window.addEventListener("paste", onPaste);
+    return () => {
+      if (pasteFallback) clearTimeout(pasteFallback);
+      window.removeEventListener("keydown", onKey);
+      window.removeEventListener("copy", onCopy);
+      window.removeEventListener("paste", onPaste);
+    };
   }, [actions]);
 }

@@ -99,10 +99,25 @@ export interface CreateTool {
   title: string;
   /** In the board's right-click menu. */
   menuLabel: string;
-  /** A single key (no modifier) that runs it at the middle of the screen. */
+  /** A single key (no modifier) that runs it where the person is working (at the pointer, else a free spot in view). */
   key?: string;
+  /** The size of what it creates, so that it lands centred on the pointer or on a free spot. */
+  size?: { width: number; height: number };
+  /** What it creates is for typing into: it opens in edit mode (its view answers `useEditRequest`). */
+  edit?: boolean;
+  /** The tool a double-click on empty canvas runs (one on the board). */
+  onDoubleClick?: boolean;
+  /** Makes what text pasted from outside the board becomes (a note with it), at `at`; resolves like `run`. */
+  fromText?: (store: BoardStore, viewId: string, at: Point, text: string) => Promise<unknown>;
+  /**
+   * Creates at `at` (the top-left corner). Resolves to the flow ids created, which become the
+   * selection, or to anything else when there are none to select (a tool opening a dialog).
+   */
   run: (store: BoardStore, viewId: string, at: Point) => Promise<unknown>;
 }
+
+/** The flow ids a tool's `run` resolved to, if it says. */
+export const createdIds = (result: unknown): string[] => (Array.isArray(result) && result.every((id) => typeof id === "string") ? result : []);
 
 /** Something a tab of some kind may show (a view): its target and title. */
 export interface TabTarget {

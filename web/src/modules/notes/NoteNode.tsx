@@ -3,25 +3,29 @@
  * (below FAR_ZOOM) it draws only its first line, with no editor, so big boards stay fluid.
  */
 import type { Node, NodeProps } from "@xyflow/react";
-import { useCallback, useEffect, useRef, useSyncExternalStore } from "react";
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type * as Y from "yjs";
 import { bodiesOf } from "../../../../gateway-do/src/modules/notes";
 import type { GraphNodeData } from "../../board/flow-model";
 import { Icon } from "../../board/Icon";
 import { useBoard, useBoardStore } from "../../board/store-context";
 import { bindTextarea } from "../../board/text-binding";
+import { useEditRequest } from "../../board/edit-request";
 import { useFarZoom } from "../../board/zoom";
 import { NodeFrame } from "../../board/nodes/NodeFrame";
 import { openChatFor } from "../chats/open-chat";
 import { useChats } from "../chats/state";
+import { NoteMarkdown } from "./NoteMarkdown";
 
 export function NoteNode(props: NodeProps<Node<GraphNodeData>>) {
   const far = useFarZoom();
   return far ? <FarNote {...props} /> : <FullNote {...props} />;
 }
 
-/** The note's first line, without markdown heading marks; follows the text live. */
-function useFirstLine(text: Y.Text | undefined): string {
+const whole = (body: string) => body;
+
+/** The note's text (or what `pick` takes of it); follows it live, re-rendering only when that changes. */
+function useBody(text: Y.Text | undefined, pick: (body: string) => string = whole): string {
   const subscribe = useCallback(
     (changed: () => void) => {
       text?.observe(changed);
@@ -29,9 +33,10 @@ function useFirstLine(text: Y.Text | undefined): string {
     },
     [text],
   );
-  return useSyncExternalStore(subscribe, () => firstLine(text?.toString() ?? ""));
+  return useSyncExternalStore(subscribe, () => pick(text?.toString() ?? ""));
 }
 
+/** The note's first line, without markdown heading marks. */
 function firstLine(body: string): string {
   const line = body.split("\n").find((l) => l.trim() !== "") ?? "";
   return line.replace(/^\s*#+\s*/, "").slice(0, 80);
@@ -39,7 +44,7 @@ function firstLine(body: string): string {
 
 function FarNote({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
   const text = useBoard((s) => bodiesOf(s.doc).get(id));
-  const title = useFirstLine(text);
+  const title = useBody(text, firstLine);
   return (
     <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} far>
       {/* The title is the handle that drags the note, as the header does up close; the rest pans. */}
@@ -57,11 +62,16 @@ function FullNote({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
   const chat = useChats((s) => s.chats.find((c) => c.anchorNodeId === id));
   const unread = useChats((s) => (chat ? (s.unread.get(chat.id) ?? 0) : 0));
   const textarea = useRef<HTMLTextAreaElement>(null);
+  const body = useBody(text);
+  // Typing here shows the markdown source; otherwise it is drawn (links clickable, the rest a click away from editing).
+  const [editing, setEditing] = useState(false);
+  useEditRequest(id, () => textarea.current?.focus());
 
   useEffect(() => {
     if (!textarea.current || !text) return;
     return bindTextarea(textarea.current, text);
   }, [text]);
+  const rendered = !editing && body.trim() !== "";
 
   return (
     <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>
@@ -72,14 +82,28 @@ function FullNote({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
           {unread > 0 ? <b>{unread}</b> : chat ? "" : "+"}
         </button>
       </header>
-      <textarea
-        ref={textarea}
-        className="note-body nodrag nowheel"
-        aria-label="Note text"
-        placeholder="Write in markdown…"
-        spellCheck={false}
-        onKeyDown={(e) => e.stopPropagation()}
-      />
+      <div className="note-content">
+        <textarea
+          ref={textarea}
+          className={`note-body nodrag nowheel${rendered ? " is-rendered" : ""}`}
+          aria-label="Note text"
+          placeholder="Write in markdown…"
+          spellCheck
+          onFocus={() => setEditing(true)}
+          onBlur={() => setEditing(false)}
+          onKeyDown={(e) => {
+            e.stopPropagation();
+            // Escape leaves the note (its markdown is drawn again); the board keeps it selected.
+            if (e.key === "Escape") e.currentTarget.blur();
+          }}
+        />
+        {/* Over the field, letting clicks through to it (except on links): a click edits. */}
+        {rendered && (
+          <div className="note-markdown" data-testid="note-markdown">
+            <NoteMarkdown text={body} />
+          </div>
+        )}
+      </div>
     </NodeFrame>
   );
 }

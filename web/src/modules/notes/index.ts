@@ -3,7 +3,7 @@
  * N), copy and paste with its text, and undo of a delete bringing it back on every view.
  */
 import { bodiesOf } from "../../../../gateway-do/src/modules/notes";
-import { absolutePosition, placementKey, placementsOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
+import { DEFAULT_SIZE, absolutePosition, placementKey, placementsOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
 import type { GatewayEvent } from "../../gateway/messages";
 import { openChatFor } from "../chats/open-chat";
 import { type Box, type WebModule, defineNodeView } from "../kit";
@@ -11,6 +11,8 @@ import { createNotesCommand } from "./commands";
 import { NoteNode } from "./NoteNode";
 
 type CopiedNote = Box & { text: string };
+/** Text pasted from outside the board, as a note, is cut here (the gateway's limit is higher; a note is not a document). */
+const MAX_PASTED = 20_000;
 /** A deleted note: where it was on this view, its text, and where else it sat. */
 interface SavedNote extends Box {
   text: string;
@@ -63,7 +65,17 @@ export const notes = {
       title: "New note (N)",
       menuLabel: "New note here",
       key: "n",
-      run: (store, viewId, at) => store.run(createNotesCommand(store, viewId, [at])),
+      size: DEFAULT_SIZE,
+      edit: true,
+      onDoubleClick: true,
+      run: async (store, viewId, at) => {
+        const command = createNotesCommand(store, viewId, [at]);
+        return (await store.run(command)) ? command.ids : [];
+      },
+      fromText: async (store, viewId, at, text) => {
+        const command = createNotesCommand(store, viewId, [{ ...at, text: text.slice(0, MAX_PASTED) }]);
+        return (await store.run(command)) ? command.ids : [];
+      },
     },
   ],
 } satisfies WebModule;

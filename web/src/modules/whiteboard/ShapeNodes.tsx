@@ -9,6 +9,8 @@ import { shapeTextCommand } from "../../board/commands";
 import type { ShapeFlowNode, ShapeNodeData } from "../../board/flow-model";
 import { useBoardStore } from "../../board/store-context";
 import { NodeFrame } from "../../board/nodes/NodeFrame";
+import { useEditRequest } from "../../board/edit-request";
+import { shapeFlowId } from "../../board/flow-model";
 
 const MAX_TEXT = 2000;
 /** The colour shapes get by default (AddShapeSchema): drawn in the theme's ink instead. */
@@ -44,6 +46,9 @@ function ShapeText({ data, selected, className, placeholder }: { data: ShapeNode
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
   });
+
+  // Just made with the Text tool: open for typing at once.
+  useEditRequest(shapeFlowId(shape.id), () => start());
 
   const start = () => {
     if (locked) return store.toast("This shape is locked: unlock it to edit its text.", "info");

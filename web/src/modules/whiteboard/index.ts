@@ -39,11 +39,14 @@ const group = defineNodeView({
 
 /** Each shape kind: its view, the tool adding it, and the size and text it starts with. */
 const SHAPES = {
-  rectangle: { component: RectangleShape, title: "Rectangle", menuLabel: "Rectangle", width: 200, height: 120, text: "" },
-  ellipse: { component: EllipseShape, title: "Ellipse", menuLabel: "Ellipse", width: 200, height: 120, text: "" },
-  arrow: { component: ArrowShape, title: "Arrow", menuLabel: "Arrow", width: 200, height: 40, text: "" },
-  text: { component: TextShape, title: "Text label", menuLabel: "Text", width: 220, height: 48, text: "Label" },
-} satisfies { [K in ShapeKind]: { component: ComponentType<NodeProps<ShapeFlowNode<K>>>; title: string; menuLabel: string; width: number; height: number; text: string } };
+  rectangle: { component: RectangleShape, title: "Rectangle (R)", menuLabel: "Rectangle", key: "r", width: 200, height: 120, text: "", edit: false },
+  ellipse: { component: EllipseShape, title: "Ellipse (O)", menuLabel: "Ellipse", key: "o", width: 200, height: 120, text: "", edit: false },
+  arrow: { component: ArrowShape, title: "Arrow (A)", menuLabel: "Arrow", key: "a", width: 200, height: 40, text: "", edit: false },
+  // A label is for typing: it opens with its text selected.
+  text: { component: TextShape, title: "Text label (T)", menuLabel: "Text", key: "t", width: 220, height: 48, text: "Label", edit: true },
+} satisfies {
+  [K in ShapeKind]: { component: ComponentType<NodeProps<ShapeFlowNode<K>>>; title: string; menuLabel: string; key: string; width: number; height: number; text: string; edit: boolean };
+};
 
 const SHAPE_MINIMAP = { small: "#d6d3d1", big: "#a8a29e" };
 const shapeKinds = Object.keys(SHAPES) as ShapeKind[];
@@ -68,9 +71,13 @@ export const whiteboard = {
       label: "",
       title: SHAPES[kind].title,
       menuLabel: SHAPES[kind].menuLabel,
-      run: (store, viewId, at) => {
+      key: SHAPES[kind].key,
+      size: { width: SHAPES[kind].width, height: SHAPES[kind].height },
+      edit: SHAPES[kind].edit,
+      run: async (store, viewId, at) => {
         const { width, height, text } = SHAPES[kind];
-        return store.run(addShapesCommand(store, viewId, [{ kind, ...at, width, height, text }]));
+        const command = addShapesCommand(store, viewId, [{ kind, ...at, width, height, text }]);
+        return (await store.run(command)) ? command.ids : [];
       },
     }),
   ),
