@@ -64,9 +64,10 @@ describe("the permissions each module declares", () => {
   const wanted = (module: ModuleDefinition) => [
     ...Object.values(module.events).map((event) => event.permission(anyPayload)),
     ...(module.editableTexts ?? []).map((text) => text.permission(text.path.map((part) => (part === "*" ? "x1" : part)))),
+    ...(module.routes ?? []).flatMap((route) => route.checks ?? []).map((p) => p.replaceAll("*", "x1")),
   ];
 
-  it.each(modules.map((m) => [m.name, m] as const))("%s: cover every permission its events and texts check, and nothing else", (_, module) => {
+  it.each(modules.map((m) => [m.name, m] as const))("%s: cover every permission its events, texts and routes check, and nothing else", (_, module) => {
     const needed = wanted(module);
     // A custom role made of the declared permissions can do everything the module checks…
     expect(needed.filter((p) => !isAllowed(module.permissions, p))).toEqual([]);

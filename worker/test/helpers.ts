@@ -22,13 +22,12 @@ export interface ApiError {
   error: { code: string; message: string; fields?: Record<string, string[]> };
 }
 
-let ipCounter = 0;
-
 /** A fresh client with its own address (documentation range, never contacted: it is only a header). */
 export function newClient(): Client {
-  ipCounter++;
-  const n = (Date.now() + ipCounter) % 65_000;
-  return { ip: `198.51.${n >> 8}.${n & 255}` };
+  // 64 random bits in the documentation prefix: test files run in parallel isolates, and an
+  // address another file throttled (rate limits last minutes) must never be handed out again.
+  const words = [...crypto.getRandomValues(new Uint16Array(4))].map((w) => w.toString(16));
+  return { ip: `2001:db8::${words.join(":")}` };
 }
 
 /** Calls the API as a browser on ORIGIN would, keeping the session cookie in `client`. */

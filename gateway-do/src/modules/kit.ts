@@ -141,6 +141,8 @@ export interface RouteSpec {
    * awaits, so it reads and writes its tables before its first await.
    */
   handle: (host: HostContext, request: ModuleRequest) => RouteAnswer | Promise<RouteAnswer>;
+  /** The permissions it checks beyond any event it runs (`{id}` parts as `*`), offered to role editors with the events'. */
+  checks?: readonly string[];
 }
 
 /** The writes of an event, run inside the transaction. Must not throw. */

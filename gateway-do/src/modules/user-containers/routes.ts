@@ -20,6 +20,7 @@ export const accessRoute: RouteSpec = {
   method: "GET",
   path: "/access",
   principals: ["user"],
+  checks: ["user-containers:[user-container:*]:open", "user-containers:[user-container:*]:terminal"],
   handle: (host, request) => {
     const id = ContainerIdSchema.safeParse(request.query.container);
     if (!id.success) return refuse(400, "invalid_container", "Name a container by its 12-character id.");
