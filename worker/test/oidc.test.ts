@@ -115,6 +115,18 @@ describe("the org's OpenID Connect provider", () => {
     expect((await SELF.fetch(`${ORIGIN}/oidc/not-an-org/jwks`)).status).toBe(404);
   });
 
+  it("admits public callers only through /oidc: the module's routes under /gw are not a way around the worker", async () => {
+    const { org, member } = await world();
+    const gw = (path: string) => `/gw/${org.id}/m/oidc${path}`;
+    // No credentials: the worker refuses; a bearer of no known kind: the module knows none, so 401.
+    expect((await call({ ip: member.client.ip }, gw("/jwks"))).status).toBe(401);
+    expect((await call({ ip: member.client.ip, bearer: "not-a-client-secret" }, gw("/token"), { body: { form: {} } })).status).toBe(401);
+    // A member is no public caller: the gateway's own rule refuses them the provider's public routes.
+    expect((await call(member.client, gw("/jwks"))).status).toBe(403);
+    // And authorize over /gw lacks what only the worker's /oidc route passes (issuer, site, profile).
+    expect((await call(member.client, gw("/authorize?client_id=x"))).status).toBe(400);
+  });
+
   it("signs a member in to a container app: code + PKCE, an ID token openid-client verifies, userinfo", async () => {
     const { org, owner, member, container, token } = await world();
     const clientId = `uc-${container.id}--app`;
@@ -182,7 +194,8 @@ describe("the org's OpenID Connect provider", () => {
       state.storage.sql.exec("update oidc_codes set expires_at = ?", Date.now() - 1);
       state.storage.sql.exec("update oidc_tokens set expires_at = ?", Date.now() - 1);
     });
-    await runInDurableObject(stub, (_instance, state) => state.storage.setAlarm(Date.now()));
+    // Due later by the clock (so it cannot fire by itself first), run now.
+    await runInDurableObject(stub, (_instance, state) => state.storage.setAlarm(Date.now() + 60_000));
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await gatewayRows(org.id, "oidc_codes")).toBe(0);
     expect(await gatewayRows(org.id, "oidc_tokens")).toBe(0);
