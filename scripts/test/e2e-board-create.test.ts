@@ -301,6 +301,53 @@ describe("creating and editing on the board like the peers", () => {
     }).toBe(true);
   });
 
+  it("aligns and distributes from the node menu, brings to front and sends to back, and offers Group only for several nodes (never a group alone)", async () => {
+    await ada.keyboard.press("Control+0");
+    await ada.getByRole("button", { name: "Fit View" }).click();
+    await ben.getByRole("button", { name: "Fit View" }).click();
+    const header = (id: string) => nodeById(ada, id).locator("header");
+    await header(ids.first!).click({ position: { x: 30, y: 8 } });
+    await header(ids.second!).click({ position: { x: 30, y: 8 }, modifiers: ["Control"] });
+    const menuItems = async (id: string) => {
+      await header(id).click({ button: "right", position: { x: 30, y: 8 } });
+      const items = await ada.getByRole("menu").getByRole("menuitem").allTextContents();
+      return items;
+    };
+    expect(await menuItems(ids.second!)).toEqual(expect.arrayContaining(["Group selectionCtrl+G", "Align top", "Align left", "Bring to front]", "Send to back["]));
+    await ada.getByRole("menuitem", { name: "Align top" }).click();
+    const firstTop = (await box(nodeById(ada, ids.first!))).y;
+    const secondTop = (await box(nodeById(ada, ids.second!))).y;
+    await poll(async () => [(await box(nodeById(ben, ids.first!))).y, (await box(nodeById(ben, ids.second!))).y]).toEqual([Math.min(firstTop, secondTop), Math.min(firstTop, secondTop)]);
+    expect(firstTop).toBe(secondTop);
+    // One undo step takes it back, for Ben too.
+    await ada.keyboard.press("Control+z");
+    await poll(async () => (await box(nodeById(ben, ids.first!))).y !== (await box(nodeById(ben, ids.second!))).y).toBe(true);
+
+    // Send the first note to the back and bring it to the front: the stacking Ben sees follows.
+    const z = (page: Page, id: string) => nodeById(page, id).evaluate((el) => Number((el as unknown as { style: { zIndex: string } }).style.zIndex));
+    await ada.keyboard.press("Escape");
+    await header(ids.first!).click({ position: { x: 30, y: 8 } });
+    await ada.keyboard.press("[");
+    await poll(async () => (await z(ben, ids.first!)) < (await z(ben, ids.second!))).toBe(true);
+    await header(ids.first!).click({ button: "right", position: { x: 30, y: 8 } });
+    expect(await ada.getByRole("menu").getByRole("menuitem", { name: /^Group selection/ }).count()).toBe(0);
+    await ada.getByRole("menuitem", { name: /^Bring to front/ }).click();
+    await poll(async () => (await z(ben, ids.first!)) > (await z(ben, ids.second!))).toBe(true);
+
+    // Grouped, the group alone is never offered "Group selection".
+    await header(ids.second!).click({ position: { x: 30, y: 8 }, modifiers: ["Control"] });
+    const group = await created(ben, "group", () => ada.keyboard.press("Control+g"));
+    await ada.keyboard.press("Escape");
+    const frame = (await nodeById(ada, group).boundingBox())!;
+    await nodeById(ada, group).click({ button: "right", position: { x: 8, y: frame.height - 8 } });
+    const items = await ada.getByRole("menu").getByRole("menuitem").allTextContents();
+    expect(items).toContain("UngroupShift+Ctrl+G");
+    expect(items.some((i) => i.startsWith("Group selection"))).toBe(false);
+    await ada.screenshot({ path: join(screenshots, "board-group-menu.png") });
+    await ada.getByRole("menuitem", { name: /^Ungroup/ }).click();
+    await poll(() => idsOf(ben, "group")).toEqual([]);
+  });
+
   it("keeps it all after a reload, for Ben too", async () => {
     await ben.reload();
     await ben.getByTestId("connection-status").getByText("Online").waitFor({ timeout: 30_000 });

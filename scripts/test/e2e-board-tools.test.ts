@@ -133,7 +133,7 @@ describe("the whiteboard's tools", () => {
     await ada.mouse.click(pane.x + 40, pane.y + 420, { button: "right" });
     const menu = ada.getByRole("menu");
     await menu.waitFor();
-    expect(await menu.getByRole("menuitem").allTextContents()).toEqual(expect.arrayContaining(["New note hereN", "Rectangle", "Ellipse", "Arrow", "Text", "Fit to screenF"]));
+    expect(await menu.getByRole("menuitem").allTextContents()).toEqual(expect.arrayContaining(["New note hereN", "RectangleR", "EllipseO", "ArrowA", "TextT", "Fit to screenF"]));
     await ada.screenshot({ path: join(screenshots, "board-context-menu.png") });
     ids.ellipse = await created(ada, "ellipse", () => menu.getByRole("menuitem", { name: "Ellipse" }).click());
     await menu.waitFor({ state: "detached" });
@@ -168,7 +168,10 @@ describe("the whiteboard's tools", () => {
 
     // A text label, written and committed by clicking elsewhere.
     ids.label = await created(ada, "text", () => ada.getByRole("button", { name: "Text label" }).click());
-    // It appears in the middle, over the rectangle: move it aside.
+    // A new label opens for typing; Escape leaves it as it is ("Label"), to move it aside first.
+    await ada.getByLabel("Shape text").waitFor();
+    await ada.keyboard.press("Escape");
+    await ada.getByLabel("Shape text").waitFor({ state: "detached" });
     const pane = await canvas(ada);
     await drag(ada, await center(nodeById(ada, ids.label!)), { x: pane.x + 720, y: pane.y + 480 });
     await poll(() => geometry(nodeById(ben, ids.label!))).toBe(await geometry(nodeById(ada, ids.label!)));
