@@ -85,7 +85,7 @@ function connect() {
       // The replay that follows is the session's recent output: start from a clean screen.
       term.reset();
       term.resize(m.cols, m.rows);
-      term.options.disableStdin = access !== "write";
+      // A watcher's keys still reach onData, to be dropped there with a word (the server drops them too).
       setState(access === "write" ? "live" : "watching — you may not type here", access === "write" ? "live" : "watching");
       if (m.ended) setTimeout(() => notice("The shell has ended. Press Enter to start a new one.", "info"), 0);
     } else if (m.type === "size") {
@@ -118,6 +118,7 @@ function connect() {
 /** Why the socket is gone, told once, then a new try after a backoff (unless access ended). */
 async function afterClose(wasOpen: boolean) {
   if (gaveUp) return;
+  bar.people.textContent = "";
   setState("reconnecting…", "down");
   const reason = await whyDown(location.pathname);
   if (reason === "signed-out") {
