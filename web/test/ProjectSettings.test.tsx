@@ -119,14 +119,14 @@ describe("project settings: custom roles", () => {
     fireEvent.change(screen.getByLabelText("Role name"), { target: { value: "Reviewer" } });
     fireEvent.click(screen.getByLabelText("Write in any chat"));
     fireEvent.click(screen.getByLabelText("Switch between tabs"));
-    fireEvent.change(screen.getByLabelText("Other permissions"), { target: { value: "user-containers:[user-container:*]:terminal" } });
+    fireEvent.change(screen.getByLabelText("Other permissions"), { target: { value: "notes:[note:n1]:edit" } });
     fireEvent.click(screen.getByRole("button", { name: "Create role" }));
 
     const list = await screen.findByRole("list", { name: "Custom roles" });
     expect(within(list).getByText("Reviewer")).toBeTruthy();
     const [role] = [...rolesOf(gateway.doc).values()];
-    expect(role).toMatchObject({ name: "Reviewer", permissions: ["chats:[chat:*]:send", "tabs:read", "user-containers:[user-container:*]:terminal"] });
-    expect(within(screen.getByLabelText("Permissions of Reviewer")).getAllByText(/./).map((c) => c.textContent)).toEqual(["Write in any chat", "Switch between tabs", "user-containers:[user-container:*]:terminal"]);
+    expect(role).toMatchObject({ name: "Reviewer", permissions: ["chats:[chat:*]:send", "tabs:read", "notes:[note:n1]:edit"] });
+    expect(within(screen.getByLabelText("Permissions of Reviewer")).getAllByText(/./).map((c) => c.textContent)).toEqual(["Write in any chat", "Switch between tabs", "notes:[note:n1]:edit"]);
 
     // A members-only project: its members and the org's admins and owners.
     const grant = await screen.findByRole("checkbox", { name: "Reviewer for Grace Hopper" });
