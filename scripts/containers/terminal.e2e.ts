@@ -10,7 +10,7 @@ import { resolve } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../test/browser.ts";
-import { waitFor } from "./exec.ts";
+import { run, waitFor } from "./exec.ts";
 import { type People, PORTS, Platform } from "./platform.ts";
 
 if (process.getuid?.() !== 0) throw new Error("the container tests need root (network namespaces, podman, OpenVPN): run `sudo npm run test:containers`");
@@ -140,6 +140,20 @@ describe("shared terminals, end to end", () => {
     await waitScreen(ada, "again-kept");
   }, 60_000);
 
+  it("believes who a visitor is only from the bridge: the same headers from the user's machine or the container itself are refused", async () => {
+    const inspect = await platform.docker(`docker inspect -f '{{.NetworkSettings.IPAddress}}' kiln-${id}`);
+    const address = inspect.stdout.trim();
+    expect(address, inspect.stderr).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const forged = (host: string) =>
+      `const h=require("http");const q=h.get({host:"${host}",port:7681,path:"/",headers:{"x-kiln-user":"${p.benId}","x-kiln-access":"write"}},r=>{console.log(r.statusCode);process.exit(0)});q.on("error",e=>{console.log(e.code);process.exit(0)})`;
+    // A neighbour on the user's docker network.
+    const neighbour = await run("nsenter", [`--net=/run/netns/${platform.topology!.ns("dock")}`, "--", process.execPath, "-e", forged(address)]);
+    expect(neighbour.stdout.trim()).toBe("403");
+    // A process in the container.
+    const inside = await platform.docker(`docker exec kiln-${id} node -e '${forged("127.0.0.1")}'`);
+    expect(inside.stdout.trim(), inside.stderr).toBe("403");
+  }, 60_000);
+
   it("says so in the terminal when the container stops", async () => {
     const stopped = await platform.docker(`docker stop kiln-${id}`);
     expect(stopped.code, stopped.stderr).toBe(0);
@@ -148,4 +162,21 @@ describe("shared terminals, end to end", () => {
     await waitFor("Ada's bar says the container is down", async () => (/stopping|not running/.test(await state(ada)) ? true : null), 20_000, 100);
     await ada.screenshot({ path: `${screenshots}/terminal-stopped.png` });
   }, 60_000);
+
+  it("tells a member removed meanwhile that their access ended, and reconnects the owner when the container runs again", async () => {
+    const removed = await fetch(`${platform.workerUrl}/api/orgs/${p.org}/members/${p.benId}`, { method: "DELETE", headers: { cookie: `kiln_session=${p.ada.session()}`, origin: platform.workerUrl } });
+    expect(removed.status).toBeLessThan(300);
+    await waitScreen(ben, "Your access ended; reload to sign in.", 40_000);
+    expect(await state(ben)).toContain("access ended");
+    await ben.screenshot({ path: `${screenshots}/terminal-access-ended.png` });
+    const started = await platform.docker(`docker start kiln-${id}`);
+    expect(started.code, started.stderr).toBe(0);
+    await platform.waitState(id, "running", 90_000);
+    await waitFor("Ada live again", async () => ((await state(ada)) === "live" ? true : null), 60_000, 200);
+    // A new shell (the old one stopped with its container), at once usable.
+    await ada.locator(".xterm").click();
+    await ada.keyboard.type("echo back-$((40+2))");
+    await ada.keyboard.press("Enter");
+    await waitScreen(ada, "back-42");
+  }, 180_000);
 });
