@@ -107,6 +107,15 @@ export function formatContainerToken(org: string, container: string, secret: str
   return `${CONTAINER_TOKEN_PREFIX}.${org}.${container}.${secret}`;
 }
 
+/**
+ * A declared OpenID Connect client's secret (a service with `oidc`), derived so that the
+ * container token itself is accepted nowhere but the bridge: base64url (no padding) of
+ * HMAC-SHA256, keyed with the lower-case hex SHA-256 of the token's secret part (as UTF-8),
+ * over `OIDC_SECRET_LABEL` + the client id. The agent computes it from its token, the gateway
+ * from the token's stored hash; a new launch token changes it.
+ */
+export const OIDC_SECRET_LABEL = "kiln-oidc-client:";
+
 /** A bridge key, as the bridge sends it: `kbr_` and the secret the worker holds (BRIDGE_KEY). */
 export const BRIDGE_KEY_PREFIX = "kbr_";
 

@@ -10,7 +10,7 @@ import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare
 import * as client from "openid-client";
 import { getServerByName } from "partyserver";
 import { describe, expect, it } from "vitest";
-import type { ContainerRecord } from "../../protocol/containers";
+import { type ContainerRecord, OIDC_SECRET_LABEL } from "../../protocol/containers";
 import { type Client, ORIGIN, call, expectJson, signUp } from "./helpers";
 import { createOrg, createProject, orgWithRoles } from "./org-helpers";
 
@@ -21,6 +21,19 @@ const viaWorker: client.CustomFetch = (url, options) => SELF.fetch(url, { method
 
 const issuerOf = (org: string) => `${ORIGIN}/oidc/${org}`;
 const redirectUriOf = (org: string, container: string, service = "app", path = REDIRECT_PATH) => `http://uc-${container}--${service}.org-${org}.containers.localhost:8080${path}`;
+
+/**
+ * A declared client's secret, as the container's agent derives it from its token
+ * (protocol/containers.ts OIDC_SECRET_LABEL), written here with WebCrypto, apart from the gateway's.
+ */
+async function declaredSecretOf(token: string, clientId: string): Promise<string> {
+  const utf8 = (text: string) => new TextEncoder().encode(text);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", utf8(token.slice(token.lastIndexOf(".") + 1))));
+  const hashHex = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const key = await crypto.subtle.importKey("raw", utf8(hashHex), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, utf8(`${OIDC_SECRET_LABEL}${clientId}`)));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
 
 /** An org whose project has a container with a service `app` that asks for a client (it declares `oidc`). */
 async function world() {
@@ -130,8 +143,8 @@ describe("the org's OpenID Connect provider", () => {
   it("signs a member in to a container app: code + PKCE, an ID token openid-client verifies, userinfo", async () => {
     const { org, owner, member, container, token } = await world();
     const clientId = `uc-${container.id}--app`;
-    // A declared client authenticates with its container's token: the container holds it already.
-    const config = await discover(org.id, clientId, token);
+    // A declared client authenticates with a secret its container derives from its token.
+    const config = await discover(org.id, clientId, await declaredSecretOf(token, clientId));
     const flow = await start(config, redirectUriOf(org.id, container.id));
 
     // No session: to sign in, and back to the same authorization request afterwards.
@@ -157,15 +170,17 @@ describe("the org's OpenID Connect provider", () => {
     expect(ownerTokens.claims()).toMatchObject({ sub: owner.user.id, roles: ["org:owner", "project:admin"] });
     expect(ownerTokens.claims()!.email).toBeUndefined();
 
-    // The container's token is the declared client's secret: anything else is refused.
-    const wrong = await discover(org.id, clientId, `${token.slice(0, -4)}AAAA`);
-    const again = await start(config, redirectUriOf(org.id, container.id));
-    expect(await refusal(grant(wrong, await callback(member.client, again.url), again))).toBe("invalid_client");
+    // Only the derived secret: a wrong one, or the container's token itself (the bridge's alone), is refused.
+    for (const secret of [await declaredSecretOf(`${token.slice(0, -4)}AAAA`, clientId), token]) {
+      const wrong = await discover(org.id, clientId, secret);
+      const again = await start(config, redirectUriOf(org.id, container.id));
+      expect(await refusal(grant(wrong, await callback(member.client, again.url), again))).toBe("invalid_client");
+    }
   });
 
   it("refuses a wrong verifier, a replayed code (revoking what it gave), an expired code, and sweeps them", async () => {
     const { org, member, container, token } = await world();
-    const config = await discover(org.id, `uc-${container.id}--app`, token);
+    const config = await discover(org.id, `uc-${container.id}--app`, await declaredSecretOf(token, `uc-${container.id}--app`));
     const redirect = redirectUriOf(org.id, container.id);
 
     const first = await start(config, redirect);
@@ -203,7 +218,7 @@ describe("the org's OpenID Connect provider", () => {
 
   it("never redirects to a URI the client did not register, and requires PKCE S256 and openid", async () => {
     const { org, member, container, token } = await world();
-    const config = await discover(org.id, `uc-${container.id}--app`, token);
+    const config = await discover(org.id, `uc-${container.id}--app`, await declaredSecretOf(token, `uc-${container.id}--app`));
     const refusedPage = async (url: URL, status = 400) => {
       const res = await visit(member.client, url);
       expect(res.status).toBe(status);
@@ -222,9 +237,9 @@ describe("the org's OpenID Connect provider", () => {
       expect(await refusedPage((await start(config, redirect)).url), redirect).toContain("did not register");
     }
     // A service that asked for no client, and no container at all.
-    const plain = await discover(org.id, `uc-${container.id}--plain`, token);
+    const plain = await discover(org.id, `uc-${container.id}--plain`, await declaredSecretOf(token, `uc-${container.id}--plain`));
     expect(await refusedPage((await start(plain, redirectUriOf(org.id, container.id, "plain"))).url)).toContain("not registered");
-    const ghost = await discover(org.id, "uc-aaaaaaaaaaaa--app", token);
+    const ghost = await discover(org.id, "uc-aaaaaaaaaaaa--app", await declaredSecretOf(token, "uc-aaaaaaaaaaaa--app"));
     expect(await refusedPage((await start(ghost, redirectUriOf(org.id, "aaaaaaaaaaaa"))).url)).toContain("not registered");
 
     // Once the redirect is checked, errors go back to the app, with its state.
@@ -247,7 +262,7 @@ describe("the org's OpenID Connect provider", () => {
 
   it("refuses another org's user, and a member once removed (their codes and tokens too)", async () => {
     const { org, owner, member, container, token } = await world();
-    const config = await discover(org.id, `uc-${container.id}--app`, token);
+    const config = await discover(org.id, `uc-${container.id}--app`, await declaredSecretOf(token, `uc-${container.id}--app`));
     const redirect = redirectUriOf(org.id, container.id);
 
     const stranger = await signUp();

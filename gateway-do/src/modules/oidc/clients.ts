@@ -4,15 +4,18 @@
  *
  * A service asks in two ways. Its image or agent declares `oidc: { redirectPath }` on the
  * service (protocol/containers.ts): the client exists for as long as the container reports the
- * service so, with no record to keep in step, and it authenticates with the container's own
- * token (which the container already holds: no second secret to deliver). Or a member who may
+ * service so, with no record to keep in step, and it authenticates with a secret derived from
+ * the container's token (`OIDC_SECRET_LABEL`): the agent computes it and hands it to the
+ * service, no second secret to deliver, and the token itself stays the bridge's alone. Or a member who may
  * update the container registers it (`POST /clients`): a row here with its own redirect path and
  * a random secret shown once; that row, while it exists, wins over the declaration.
  */
 import { z } from "zod";
-import { ServiceSchema, formatContainerHost } from "../../../../protocol/containers";
+import { hmac } from "@oslojs/crypto/hmac";
+import { SHA256 } from "@oslojs/crypto/sha2";
+import { encodeBase64urlNoPadding } from "@oslojs/encoding";
+import { OIDC_SECRET_LABEL, ServiceSchema, formatContainerHost } from "../../../../protocol/containers";
 import type { HostContext } from "../kit";
-import { checkToken } from "../user-containers/bridge";
 import { type LiveRow, liveRow } from "../user-containers/records";
 import { clientRow, hashOf } from "./records";
 
@@ -30,7 +33,7 @@ export interface Client {
   container: LiveRow;
   service: string;
   redirectPath: string;
-  /** A member registered it (its own secret), or the service declared it (the container's token). */
+  /** A member registered it (its own secret), or the service declared it (a secret derived from the container's token). */
   kind: "registered" | "declared";
   secretHash: string | null;
 }
@@ -59,8 +62,22 @@ export function redirectUriOf(host: HostContext, client: Client, site: Container
   return `${site.scheme}://${formatContainerHost({ container: client.container.id, service: client.service, org: host.org, domain: site.domain.toLowerCase() })}${client.redirectPath}`;
 }
 
-/** Whether `secret` authenticates the client: its own secret, or (declared) its container's current token. */
-export function clientSecretMatches(host: HostContext, client: Client, secret: string): boolean {
-  if (client.kind === "registered") return client.secretHash !== null && hashOf(secret) === client.secretHash;
-  return checkToken(host, client.container.id, secret).ok;
+/** A declared client's secret, from its container's stored token hash (see `OIDC_SECRET_LABEL`). */
+export function declaredSecret(tokenHash: string, clientId: string): string {
+  const encode = (text: string) => new TextEncoder().encode(text);
+  return encodeBase64urlNoPadding(hmac(SHA256, encode(tokenHash), encode(`${OIDC_SECRET_LABEL}${clientId}`)));
+}
+
+/** Whether `secret` authenticates the client: its own secret, or (declared) the one derived from its container's current token. */
+export function clientSecretMatches(_host: HostContext, client: Client, secret: string): boolean {
+  if (client.kind === "registered") return client.secretHash !== null && constantTimeEqual(hashOf(secret), client.secretHash);
+  const tokenHash = client.container.token_hash;
+  return tokenHash !== null && constantTimeEqual(declaredSecret(tokenHash, client.id), secret);
+}
+
+/** Compares two strings without an early exit. */
+function constantTimeEqual(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  return diff === 0;
 }
