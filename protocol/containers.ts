@@ -200,6 +200,8 @@ export const AgentProfileSchema = z.strictObject({
   ovpn: z.string(),
   /** e.g. `http://172.16.0.1:9001/v1/report`: on the VPN, so the bridge also knows the sender by its address. */
   reportUrl: z.string(),
+  /** The org's OpenID Connect issuer (`{app}/oidc/{org}`), for services that declare `oidc`. */
+  oidcIssuer: z.string().optional(),
 });
 export type AgentProfile = z.infer<typeof AgentProfileSchema>;
 

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     });
     const profile = createProfileServer({
       checkToken: (token, purpose) => core.checkToken(token, purpose),
-      profile: () => ({ ovpn, reportUrl: `http://${vpnServer}:${config.reportPort}/v1/report` }),
+      profile: (org) => ({ ovpn, reportUrl: `http://${vpnServer}:${config.reportPort}/v1/report`, oidcIssuer: `${config.kilnUrl}/oidc/${org}` }),
     });
     const report = createReportServer({
       sessionAt: (address) => sessions.atAddress(address),

@@ -7,7 +7,8 @@ import { describeError, log, warn } from "./log.ts";
 
 export interface ProfileDeps {
   checkToken(token: string, purpose: "profile"): Promise<TokenVerdict>;
-  profile(): AgentProfile;
+  /** The profile for a container of `org`. */
+  profile(org: string): AgentProfile;
 }
 
 export function createProfileServer(deps: ProfileDeps): Server {
@@ -22,7 +23,7 @@ export function createProfileServer(deps: ProfileDeps): Server {
       .then((verdict) => {
         if (!verdict.ok) return sendError(res, verdict.status, "invalid_token", verdict.reason);
         log(`profile served to container ${verdict.container} of org ${verdict.org}`);
-        sendJson(res, 200, deps.profile());
+        sendJson(res, 200, deps.profile(verdict.org));
       })
       .catch((error: unknown) => {
         warn(`profile: ${describeError(error)}`);

@@ -15,6 +15,7 @@ import { fetchProfile } from "./profile.ts";
 import { GOODBYE_TIMEOUT_MS } from "./report-rules.ts";
 import { Reporter } from "./reporter.ts";
 import { parseServicesFile } from "./services-file.ts";
+import { oidcEnv } from "./oidc-env.ts";
 import { ServiceSupervisor } from "./services.ts";
 
 const SERVICES_FILE = process.env.KILN_SERVICES_FILE ?? "/etc/kiln/services.json";
@@ -127,7 +128,10 @@ async function main(): Promise<void> {
 
   // The bridge's VPN address: where every visitor comes from through its Nginx (the terminal believes only it).
   const vpnServer = new URL(profile.profile.reportUrl).hostname;
-  supervisor = new ServiceSupervisor(services.services, () => reporter?.servicesChanged(), LOG_DIR, { KILN_VPN_SERVER: vpnServer });
+  const issuer = profile.profile.oidcIssuer;
+  supervisor = new ServiceSupervisor(services.services, () => reporter?.servicesChanged(), LOG_DIR, { KILN_VPN_SERVER: vpnServer }, (spec) =>
+    oidcEnv({ container: env.env.container, token: env.env.token, service: spec.name, declares: spec.oidc !== undefined, issuer }),
+  );
   const running = supervisor;
   reporter = new Reporter(
     profile.profile.reportUrl,

@@ -35,6 +35,8 @@ export class ServiceSupervisor {
     private readonly logDir: string,
     /** What the agent tells every service (the bridge's VPN address), besides its own environment. */
     private readonly agentEnv: Record<string, string> = {},
+    /** What it tells one service alone (its OpenID Connect client, if it declares one). */
+    private readonly serviceEnv: (spec: ServiceSpec) => Record<string, string> = () => ({}),
   ) {
     this.#running = specs.map((spec) => ({ spec, child: null, listening: false, attempt: 0, generation: 0 }));
   }
@@ -80,7 +82,7 @@ export class ServiceSupervisor {
     const { [AGENT_ENV.token]: _token, ...env } = process.env;
     const startedAt = Date.now();
     log(`starting service ${spec.name} (port ${spec.port}): ${spec.command.join(" ")} (log: ${logPath})`);
-    const child = spawn(spec.command[0]!, spec.command.slice(1), { env: { ...env, ...this.agentEnv, ...spec.env }, detached: true, stdio: ["ignore", out, out], cwd: "/root" });
+    const child = spawn(spec.command[0]!, spec.command.slice(1), { env: { ...env, ...this.agentEnv, ...this.serviceEnv(spec), ...spec.env }, detached: true, stdio: ["ignore", out, out], cwd: "/root" });
     closeSync(out);
     entry.child = child;
     child.on("error", (error) => log(`service ${spec.name} could not start: ${describeError(error)}`));
