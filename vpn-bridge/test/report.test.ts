@@ -15,7 +15,7 @@ describe("who sent a report", () => {
   });
 
   it("refuses a report from an address no container holds", () => {
-    expect(identifyReporter(undefined, "172.16.0.99", tokenA)).toMatchObject({ kind: "refused", status: 403, code: "not_on_vpn" });
+    expect(identifyReporter(undefined, "172.16.0.99", tokenA)).toMatchObject({ kind: "refused", status: 503, code: "not_on_vpn" });
   });
 
   it("refuses another container's token from this address", () => {

@@ -4,6 +4,10 @@ import { describeError, log } from "./log.ts";
 import type { MetricsSampler } from "./metrics.ts";
 import { BEAT_TIMEOUT_MS, classifyReportAnswer, deliveryLogLine, HEARTBEAT_MS, servicesKey, type ReportOutcome } from "./report-rules.ts";
 
+/** How soon, and how many times, a first report that did not get through is sent again. */
+const FIRST_REPORT_RETRY_MS = 250;
+const FIRST_REPORT_RETRIES = 40;
+
 /**
  * Reports to the bridge over the VPN: a beat every 5 s, another at once when the services that
  * listen change, and the goodbye. Commands in the answers go to `onCommand`.
@@ -15,6 +19,7 @@ export class Reporter {
   #failure: string | null = null;
   #delivered = 0;
   #sentKey: string | null = null;
+  #quickRetries = 0;
 
   constructor(
     private readonly reportUrl: string,
@@ -88,6 +93,11 @@ export class Reporter {
     } else if (outcome.kind === "refused") {
       this.stop();
       this.onRefused();
-    } else this.#failure = outcome.reason;
+    } else {
+      this.#failure = outcome.reason;
+      // Until one report got through, try again soon rather than at the next beat: the bridge may
+      // not have seen the VPN session yet (503), and the board waits for this report to say running.
+      if (this.#delivered === 0 && this.#timer && this.#quickRetries++ < FIRST_REPORT_RETRIES) setTimeout(() => void this.beat(), FIRST_REPORT_RETRY_MS);
+    }
   }
 }
