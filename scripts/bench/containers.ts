@@ -115,11 +115,12 @@ async function startOnce(platform: Platform, image: string, service: string, pat
     }
     runningMs = performance.now() - t0;
   })();
-  const ran = platform.docker(created.command);
-  const dockerRun = ran.then((result) => {
+  const dockerRun = platform.docker(created.command).then((result) => {
     if (result.code !== 0) throw new Error(`docker run failed: ${result.stderr}`);
     return performance.now() - t0;
   });
+  // Awaited below; should the 200 never come, their own failures are not left unhandled.
+  for (const task of [running, dockerRun]) task.catch(() => undefined);
   for (;;) {
     if (performance.now() - t0 > 120_000) throw new Error(`${host}${path}: no 200 after 120 s`);
     if (cookie === null || cookie.startsWith("refused")) cookie = await platform.signIn(host, platform.people.ben.session(), path).catch(() => null);
@@ -333,8 +334,11 @@ async function main(): Promise<void> {
     const results = { started, finished, runs: RUNS, starts, mbps, latency, unreachable, fleet, fleetError };
     if (JSON_OUT) console.log(JSON.stringify(results, null, 2));
     else console.log(`\n${report(results)}`);
-  } finally {
     await platform.close();
+  } catch (error) {
+    await platform.close({ keepLogs: true });
+    log(`logs (bridge, podman, npm start's data) kept in ${platform.work}`);
+    throw error;
   }
 }
 

@@ -7,7 +7,7 @@
  * another org). Everything it started goes on `close()`, and on the process's exit.
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { type IncomingHttpHeaders, request } from "node:http";
 import { type Server, createConnection, createServer } from "node:net";
 import { join, resolve } from "node:path";
@@ -129,6 +129,12 @@ export class Platform {
     return p.ada.call(`/gw/${p.org}/projects/${p.project}/events`, { type: "user-containers:delete", requestId: crypto.randomUUID(), container: id });
   }
 
+  /** The board's Stop: the event `user-containers:stop`, as the board sends it. */
+  stopOnBoard(id: string): Promise<unknown> {
+    const { people: p } = this;
+    return p.ada.call(`/gw/${p.org}/projects/${p.project}/events`, { type: "user-containers:stop", requestId: crypto.randomUUID(), container: id });
+  }
+
   /** The container's live state, as `GET /api/orgs/{org}/containers/{id}` answers it. */
   status(id: string): Promise<ContainerStatus> {
     return this.people.ada.call<ContainerStatus>(`/api/orgs/${this.people.org}/containers/${id}`);
@@ -181,8 +187,8 @@ export class Platform {
     return /kiln_uc=[^;]+/.exec(setCookie)![0];
   }
 
-  /** Stops everything it started, each step whatever happened before. Safe to call twice. */
-  async close(): Promise<void> {
+  /** Stops everything it started, each step whatever happened before; `keepLogs` keeps the work folder (logs, data). Safe to call twice. */
+  async close(options: { keepLogs?: boolean } = {}): Promise<void> {
     const names = [...this.#containers];
     this.#containers.clear();
     // podman's own CLI, in one call: `--ignore` skips those never run (`docker rm` has no such flag).
@@ -199,7 +205,7 @@ export class Platform {
     if (this.stack?.child.exitCode === null) process.kill(-this.stack.child.pid!, "SIGKILL");
     this.topology?.destroySync();
     process.off("exit", this.#onExit);
-    if (process.env.KILN_KEEP_E2E !== "1") rmSync(this.work, { recursive: true, force: true });
+    if (process.env.KILN_KEEP_E2E !== "1" && !options.keepLogs) rmSync(this.work, { recursive: true, force: true });
   }
 
   /** On the process's exit without `close()` (an uncaught error, a signal turned into exit): the hard way, synchronously. */
@@ -212,16 +218,60 @@ export class Platform {
         // What is left shows in `podman ps`.
       }
     }
-    for (const child of [this.bridge, this.stack?.child]) {
-      if (child?.pid && child.exitCode === null) {
-        try {
-          process.kill(-child.pid, "SIGKILL");
-        } catch {
-          // Already gone.
-        }
+    // Every process under this one: `npm start` runs wrangler in a process group of its own, and
+    // podman's service is a plain child, so killing the children's groups is not enough.
+    for (const pid of descendantsSync(process.pid)) {
+      try {
+        process.kill(pid, "SIGKILL");
+      } catch {
+        // Already gone.
       }
     }
     this.topology?.destroySync();
+  }
+
+  /** The bridge in the vps namespace, in its own process group (should this process die, OpenVPN and Nginx go with it); resolves once it says ready. */
+  async #startBridge(): Promise<void> {
+    const { net, topology } = this;
+    const logFile = createWriteStream(join(this.work, "bridge.log"), { flags: "a" });
+    const from = this.#bridgeLog.length;
+    const bridge = spawn("nsenter", [`--net=/run/netns/${topology!.ns("vps")}`, "--", process.execPath, "--import", "tsx", "vpn-bridge/src/main.ts"], {
+      cwd: root,
+      detached: true,
+      env: {
+        ...process.env,
+        KILN_URL: `http://${net.hostSide}:${PORTS.forward}`,
+        KILN_BRIDGE_KEY: this.bridgeKey,
+        KILN_CONTAINER_DOMAIN: DOMAIN,
+        KILN_CONTAINER_SCHEME: "http",
+        KILN_BRIDGE_PUBLIC_URL: `http://${net.vps}:${PORTS.profile}`,
+        KILN_VPN_LISTEN: `${net.vps}:${PORTS.vpn}`,
+        KILN_VPN_SUBNET: this.vpnSubnet,
+        KILN_STATE_DIR: join(this.work, "bridge-state"),
+        KILN_HTTP_LISTEN: `0.0.0.0:${PORTS.nginx}`,
+        KILN_PROFILE_LISTEN: `${net.vps}:${PORTS.profile}`,
+        KILN_REPORT_PORT: String(PORTS.report),
+        KILN_AUTH_PORT: String(PORTS.auth),
+        KILN_MANAGEMENT_PORT: String(PORTS.management),
+        KILN_VPN_DEVICE: `kt${topology!.id}`,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    this.bridge = bridge;
+    for (const stream of [bridge.stdout!, bridge.stderr!]) stream.on("data", (chunk: Buffer) => ((this.#bridgeLog += chunk.toString()), logFile.write(chunk)));
+    bridge.once("exit", () => logFile.end());
+    await waitFor("the bridge to be ready", () => /ready:/.test(this.#bridgeLog.slice(from)) || (bridge.exitCode !== null ? Promise.reject(new Error(`bridge exited:\n${this.#bridgeLog.slice(from)}`)) : null), 90_000);
+  }
+
+  /**
+   * Stops the bridge (SIGTERM: it stops its OpenVPN and Nginx) and starts it again with the same
+   * state dir and key; resolves once the new one says ready. Returns when each happened.
+   */
+  async restartBridge(): Promise<{ stoppedAt: number; readyAt: number }> {
+    if (this.bridge) await stopChild(this.bridge, 10_000);
+    const stoppedAt = Date.now();
+    await this.#startBridge();
+    return { stoppedAt, readyAt: Date.now() };
   }
 
   async #start(): Promise<void> {
@@ -269,38 +319,36 @@ export class Platform {
     await this.deleteOnBoard(warmUp.container.id);
 
     log("== the VPN bridge");
-    const bridgeLog = createWriteStream(join(this.work, "bridge.log"));
-    // Its own process group: should this process die, OpenVPN and Nginx go with the bridge.
-    this.bridge = spawn("nsenter", [`--net=/run/netns/${topology.ns("vps")}`, "--", process.execPath, "--import", "tsx", "vpn-bridge/src/main.ts"], {
-      cwd: root,
-      detached: true,
-      env: {
-        ...process.env,
-        KILN_URL: `http://${net.hostSide}:${PORTS.forward}`,
-        KILN_BRIDGE_KEY: this.bridgeKey,
-        KILN_CONTAINER_DOMAIN: DOMAIN,
-        KILN_CONTAINER_SCHEME: "http",
-        KILN_BRIDGE_PUBLIC_URL: `http://${net.vps}:${PORTS.profile}`,
-        KILN_VPN_LISTEN: `${net.vps}:${PORTS.vpn}`,
-        KILN_VPN_SUBNET: this.vpnSubnet,
-        KILN_STATE_DIR: join(this.work, "bridge-state"),
-        KILN_HTTP_LISTEN: `0.0.0.0:${PORTS.nginx}`,
-        KILN_PROFILE_LISTEN: `${net.vps}:${PORTS.profile}`,
-        KILN_REPORT_PORT: String(PORTS.report),
-        KILN_AUTH_PORT: String(PORTS.auth),
-        KILN_MANAGEMENT_PORT: String(PORTS.management),
-        KILN_VPN_DEVICE: `kt${topology.id}`,
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const bridge = this.bridge;
-    for (const stream of [bridge.stdout!, bridge.stderr!]) stream.on("data", (chunk: Buffer) => ((this.#bridgeLog += chunk.toString()), bridgeLog.write(chunk)));
-    await waitFor("the bridge to be ready", () => /ready:/.test(this.#bridgeLog) || (bridge.exitCode !== null ? Promise.reject(new Error(`bridge exited:\n${this.#bridgeLog}`)) : null), 90_000);
+    await this.#startBridge();
 
     log("== podman in the user's machine, behind the Docker API");
     this.podman = await startPodmanService(topology.enter("dock"), join(this.work, "podman.sock"), join(this.work, "podman.log"));
     this.#proxy = await startDockerPingProxy(join(this.work, "docker.sock"), this.podman.socket);
   }
+}
+
+/** The processes under `root`, read from /proc in one pass. */
+function descendantsSync(root: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const found: number[] = [];
+  const visit = (pid: number) => {
+    for (const child of children.get(pid) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(root);
+  return found;
 }
 
 /** Ada makes the org and an org-wide project and invites Ben, who joins; Cyd has an org of her own. */
