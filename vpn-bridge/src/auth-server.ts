@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { AUTH_HEADERS } from "./nginx-config.ts";
 import { describeError, warn } from "./log.ts";
-import { stripVisitorCookie } from "./visitor-cookie.ts";
+import { isCrossSiteFrame, stripVisitorCookie } from "./visitor-cookie.ts";
 import { decideAccess, redeemTicket, type AccessFacts, type UsedTickets, type VisitorSettings } from "./visitor.ts";
 
 export interface AuthDeps {
@@ -59,6 +59,7 @@ export function createAuthServer(deps: AuthDeps): Server {
         ticket: url.searchParams.get("ticket"),
         path: url.searchParams.get("path"),
         now: now(),
+        framed: isCrossSiteFrame(header(req, "sec-fetch-dest"), header(req, "sec-fetch-site")),
       })
         .then((decision) => {
           if (decision.kind === "refused") {

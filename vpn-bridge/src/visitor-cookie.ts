@@ -84,8 +84,21 @@ function splitCookies(header: string): Array<[string, string]> {
     });
 }
 
-/** The Set-Cookie header: host-only (no Domain), HttpOnly, Lax, Secure over https. */
-export function setCookieHeader(value: string, secure: boolean): string {
+/**
+ * The Set-Cookie header: host-only (no Domain), HttpOnly, Lax, Secure over https. Signing in
+ * inside a frame of another site (Kiln's app tab): a cookie that site's frames alone send —
+ * SameSite=None with `Partitioned` (CHIPS), keyed to the top-level site that framed it, so a
+ * page of any other site framing or posting to the host never carries it, and the visitor's
+ * own Lax cookie is not weakened. Partitioned cookies must be Secure (browsers allow that on
+ * http://*.localhost).
+ */
+export function setCookieHeader(value: string, secure: boolean, framed = false): string {
   const maxAge = Math.floor(VISITOR_COOKIE_TTL_MS / 1000);
-  return `${VISITOR_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; SameSite=Lax${secure ? "; Secure" : ""}`;
+  const site = framed ? "SameSite=None; Secure; Partitioned" : `SameSite=Lax${secure ? "; Secure" : ""}`;
+  return `${VISITOR_COOKIE}=${value}; Path=/; Max-Age=${maxAge}; HttpOnly; ${site}`;
+}
+
+/** Whether a navigation is a frame inside another site's page (the browser's Fetch Metadata says so). */
+export function isCrossSiteFrame(dest: string | null, site: string | null): boolean {
+  return dest === "iframe" && site === "cross-site";
 }

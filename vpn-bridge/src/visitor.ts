@@ -128,6 +128,8 @@ export interface CallbackRequest {
   ticket: string | null;
   path: string | null;
   now: number;
+  /** Signing in inside another site's frame (Kiln's app tab): the cookie is partitioned to it. */
+  framed?: boolean;
 }
 
 /**
@@ -172,5 +174,5 @@ export async function redeemTicket(
     issuedAt: request.now,
     expiresAt: request.now + VISITOR_COOKIE_TTL_MS,
   });
-  return { kind: "redirect", location: safeRedirectPath(request.path), setCookie: setCookieHeader(value, settings.scheme === "https") };
+  return { kind: "redirect", location: safeRedirectPath(request.path), setCookie: setCookieHeader(value, settings.scheme === "https", request.framed === true) };
 }

@@ -2,7 +2,7 @@ import { createHmac } from "node:crypto";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { formatContainerHost, type BridgeRoute } from "../../protocol/containers.ts";
-import { deriveCookieKey, mintCookieValue, readCookieValue, stripVisitorCookie, VISITOR_COOKIE_TTL_MS, type CookieClaims } from "../src/visitor-cookie.ts";
+import { deriveCookieKey, isCrossSiteFrame, mintCookieValue, readCookieValue, stripVisitorCookie, VISITOR_COOKIE_TTL_MS, type CookieClaims } from "../src/visitor-cookie.ts";
 import { UsedTickets, decideAccess, expectedOrigin, redeemTicket, safeRedirectPath, type AccessFacts, type AccessRequest, type VisitorSettings } from "../src/visitor.ts";
 
 const bridgeKey = "test-bridge-key-0123456789abcdef";
@@ -183,6 +183,16 @@ describe("visitor callback", () => {
     const secure = { ...settings, scheme: "https" as const };
     const decision = await redeemTicket(secure, ticketKey, facts(), new UsedTickets(), { host, ticket: await ticket(), path: "/", now });
     expect(decision.kind === "redirect" && decision.setCookie.endsWith("; Secure")).toBe(true);
+  });
+
+  it("signs in inside another site's frame (the app tab) with a partitioned cookie, only then", async () => {
+    const framed = await redeemTicket(settings, ticketKey, facts(), new UsedTickets(), { host, ticket: await ticket(), path: "/", now, framed: true });
+    expect(framed.kind === "redirect" && framed.setCookie).toMatch(/; HttpOnly; SameSite=None; Secure; Partitioned$/);
+    expect(isCrossSiteFrame("iframe", "cross-site")).toBe(true);
+    // A top-level visit, or a frame of the container's own site: the Lax cookie.
+    expect(isCrossSiteFrame("document", "cross-site")).toBe(false);
+    expect(isCrossSiteFrame("iframe", "same-origin")).toBe(false);
+    expect(isCrossSiteFrame(null, null)).toBe(false);
   });
 
   it("refuses a forged, expired, replayed or other-host ticket", async () => {

@@ -225,3 +225,25 @@ describe("tab order helpers", () => {
     expect(neighbourOf(tabs.slice(0, 1), "a")).toBeNull();
   });
 });
+
+describe("a tab that shows a module's content (a container's app)", () => {
+  it("is listed with the views, tells the editor it is shown, and keeps the board's view under it", async () => {
+    const { doc } = projectDoc();
+    const { store } = storeFor(doc);
+    let shown: { title: string; viewId: string | null; target: string; content: unknown } | null = null;
+    render(
+      <BoardContext.Provider value={store}>
+        <TabBar onCurrent={(tab) => (shown = tab)} />
+        <ShownView />
+      </BoardContext.Provider>,
+    );
+    await act(() => store.run({ events: [{ type: "tabs:open", kind: "app", target: "abc123def456/terminal", title: "Lab · terminal" }] }));
+    await waitFor(() => expect(tabNames()).toEqual(["Board", "Lab · terminal"]));
+    expect(selected()).toBe("Lab · terminal");
+    await waitFor(() => expect(shown).toMatchObject({ title: "Lab · terminal", viewId: null, target: "abc123def456/terminal", content: expect.any(Function) }));
+    // The board stays on its view underneath; back to the view tab, nothing is drawn over it.
+    expect(screen.getByTestId("view").textContent).toBe("main");
+    fireEvent.click(screen.getByRole("tab", { name: /Board/ }));
+    await waitFor(() => expect(shown).toMatchObject({ viewId: "main", content: null }));
+  });
+});

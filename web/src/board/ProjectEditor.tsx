@@ -18,6 +18,7 @@ import { PALETTE } from "./presence";
 import { BoardStore } from "./store";
 import { BoardContext, useBoard } from "./store-context";
 import { TabBar } from "./TabBar";
+import type { OpenTab } from "./tab-model";
 import { Toasts } from "./Toasts";
 import { Toolbar } from "./Toolbar";
 import { useBoardActions } from "./use-board-actions";
@@ -74,13 +75,15 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
   // Every side panel starts open; its toggle hides it, and it opens again when it says (a chat opened on the board).
   const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
   const show = useCallback((id: string, shown: boolean) => setHidden((h) => (shown === !h.has(id) ? h : shown ? new Set([...h].filter((x) => x !== id)) : new Set([...h, id]))), []);
+  // The tab shown: a content tab (a container's app) is drawn over the board, which stays mounted under it.
+  const [shown, setShown] = useState<OpenTab | null>(null);
   const status = useBoard((s) => s.status);
   const denied = useBoard((s) => s.deniedReason);
   const waiting = useBoard((s) => s.waiting);
   return (
     <div className="editor">
       <header className="editor-top">
-        <TabBar />
+        <TabBar onCurrent={setShown} />
         <Presence />
         <span className={`status status-${status}`} data-testid="connection-status" title={denied ?? undefined}>
           <span className="dot" aria-hidden="true" />
@@ -104,7 +107,14 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
       )}
       <Toolbar actions={actions} edgeKind={edgeKind} onEdgeKind={setEdgeKind} />
       <div className="editor-body">
-        <Canvas edgeKind={edgeKind} memory={memory} />
+        <div className="editor-main">
+          <Canvas edgeKind={edgeKind} memory={memory} />
+          {shown?.content && (
+            <section className="tab-content" aria-label={shown.title}>
+              <shown.content target={shown.target} />
+            </section>
+          )}
+        </div>
         {sidePanels().map((p) => !hidden.has(p.id) && <p.component key={p.id} names={names} />)}
       </div>
       {boardOverlays().map((Overlay, i) => (

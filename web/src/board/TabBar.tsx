@@ -24,7 +24,8 @@ function useTabs(store: BoardStore, userId: string): TabsState {
   });
 }
 
-export function TabBar() {
+/** `onCurrent`: told which tab is shown (the editor draws a content tab, a container's app, over the board). */
+export function TabBar({ onCurrent }: { onCurrent?: (tab: OpenTab | null) => void } = {}) {
   const store = useBoardStore();
   const me = useBoard((s) => s.me);
   const viewId = useBoard((s) => s.viewId);
@@ -43,13 +44,16 @@ export function TabBar() {
     if (picked && picked === activeTabId) setPicked(null);
   }, [picked, activeTabId]);
   useEffect(() => {
-    if (current && current.viewId !== viewId) store.setView(current.viewId);
+    if (current?.viewId && current.viewId !== viewId) store.setView(current.viewId);
   }, [current, viewId, store]);
+  useEffect(() => {
+    onCurrent?.(current);
+  }, [current, onCurrent]);
 
   const activate = (tab: OpenTab) => {
     if (tab.id === current?.id) return;
     setPicked(tab.id);
-    store.setView(tab.viewId);
+    if (tab.viewId) store.setView(tab.viewId);
     // Remembering the active tab is a convenience: a refusal (a read-only role) leaves the switch local, silently.
     void store.connection.sendEvent({ type: "tabs:activate", tabId: tab.id });
   };
@@ -110,7 +114,7 @@ export function TabBar() {
         <div role="tablist" aria-label="Open views" className="tabstrip-list">
           {tabs.map((tab, index) => {
             const selected = tab.id === current?.id;
-            const here = peers.filter((p) => p.view === tab.viewId);
+            const here = tab.viewId === null ? [] : peers.filter((p) => p.view === tab.viewId);
             return (
               <div
                 key={tab.id}

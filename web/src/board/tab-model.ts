@@ -1,4 +1,5 @@
 /** The tab bar's view of the `tabs` module: pure functions of the project doc. Each tab kind is shown by the module owning it (web/src/modules/). */
+import type { ComponentType } from "react";
 import type * as Y from "yjs";
 import type { GatewayEvent } from "../gateway/messages";
 import { type TabRecord, activeTabsOf, tabsFor } from "../../../gateway-do/src/modules/tabs";
@@ -8,8 +9,11 @@ export interface OpenTab {
   id: string;
   /** The view's name: renaming a view tab renames the view (one event, one name to keep). */
   title: string;
-  /** The view the tab shows. */
-  viewId: string;
+  /** The view the tab shows; null for a tab showing a module's content (a container's app). */
+  viewId: string | null;
+  /** What a content tab shows, drawn over the board with the tab's target. */
+  content: ComponentType<{ target: string }> | null;
+  target: string;
   /** Renaming it: the events its kind sends. */
   rename: (name: string) => GatewayEvent[];
 }
@@ -29,11 +33,13 @@ export function readTabs(doc: Y.Doc, userId: string): TabsState {
   const tabs = all.flatMap((t): OpenTab[] => {
     const kind = tabKindOf(t.kind);
     const shown = kind?.resolve(doc, t);
-    return kind && shown ? [{ id: t.id, ...shown, rename: (name) => kind.rename(shown, name) }] : [];
+    if (!kind || !shown) return [];
+    const content = shown.viewId === null ? shown.content : null;
+    return [{ id: t.id, title: shown.title, viewId: shown.viewId, content, target: t.target, rename: (name) => kind.rename({ id: t.id, viewId: shown.viewId }, name) }];
   });
   const active = activeTabsOf(doc).get(userId) ?? null;
   const closedViews = tabKinds().flatMap(([kind, view]) => {
-    const open = new Set(tabs.map((t) => t.viewId));
+    const open = new Set(tabs.flatMap((t) => (t.viewId === null ? [] : [t.viewId])));
     return (view.openable?.(doc, open) ?? []).map((t) => ({ id: t.target, name: t.title, kind }));
   });
   return { tabs, activeTabId: tabs.some((t) => t.id === active) ? active : null, closedViews };

@@ -125,11 +125,14 @@ export interface TabTarget {
   title: string;
 }
 
-/** What a tab of some kind shows: the view it opens, how renaming it is sent, what may be opened, "+". */
+/** What an open tab shows: a view of the board, or a module's own content (a container's app) over it. */
+export type TabShows = { title: string; viewId: string } | { title: string; viewId: null; content: ComponentType<{ target: string }> };
+
+/** What a tab of some kind shows: the view it opens (or its content), how renaming it is sent, what may be opened, "+". */
 export interface TabKindView {
-  /** The view the tab shows and its title, or null when it shows nothing here any more. */
-  resolve: (doc: Y.Doc, tab: TabRecord) => { title: string; viewId: string } | null;
-  rename: (tab: { viewId: string }, name: string) => GatewayEvent[];
+  /** What the tab shows and its title, or null when it shows nothing here any more. */
+  resolve: (doc: Y.Doc, tab: TabRecord) => TabShows | null;
+  rename: (tab: { id: string; viewId: string | null }, name: string) => GatewayEvent[];
   /** What could be opened as a tab of this kind, in order, besides the targets already open. */
   openable?: (doc: Y.Doc, open: ReadonlySet<string>) => TabTarget[];
   /** The tab bar's "+": creates a new target (a view) for everyone; null when refused. */

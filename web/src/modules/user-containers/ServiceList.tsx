@@ -1,10 +1,12 @@
 /**
- * A container's services, each with Open (a new browser tab at its host) while the container
- * runs; the terminal service's is "Terminal": the agent serves the shared terminal's page there.
+ * A container's services, each with Open (a new browser tab at its host) and Tab (a tab of the
+ * project showing it beside the board) while the container runs; the terminal service's is
+ * "Terminal": the agent serves the shared terminal's page there.
  */
 import type { ContainerRecord, Service } from "../../../../protocol/containers";
 import { TERMINAL_SERVICE } from "../../../../protocol/terminal";
 import { useBoardStore } from "../../board/store-context";
+import { openAppTabEvent } from "./AppTab";
 import { useGrants } from "./access";
 import { serviceUrl, useCatalog } from "./catalog";
 import { mayOpen, mayTypeInTerminal, notShared } from "./permissions";
@@ -55,9 +57,19 @@ function ServiceRow({ container, service }: { container: ContainerRecord; servic
         {service.port}
       </span>
       {href ? (
-        <a className="uc-open" href={href} target="_blank" rel="noopener" title={title}>
-          {label}
-        </a>
+        <>
+          <button
+            type="button"
+            className="uc-open uc-open-tab"
+            title={`Open ${service.name} in a tab of this project, beside the board`}
+            onClick={() => void store.run({ events: [openAppTabEvent(container, service)] })}
+          >
+            Tab
+          </button>
+          <a className="uc-open" href={href} target="_blank" rel="noopener" title={title}>
+            {label}
+          </a>
+        </>
       ) : (
         <span className="uc-open is-disabled" aria-disabled="true" title={why ?? undefined}>
           {label}

@@ -4,11 +4,12 @@
  * its permissions in words. A deleted container does not come back with undo: its token and
  * VPN address are gone, so restore is null and the node stays deleted.
  *
- * App tabs (AppTab.tsx, tabs' kind "app", target `{container}/{service}`) are drawn once the
- * tab bar can show a tab that is not a view: TabKindView needs a `content` renderer and a
- * resolve without a viewId. Until then no button opens one.
+ * A service also opens as a tab of the project (AppTab.tsx, tabs' kind "app", target
+ * `{container}/{service}`): the tab bar lists it with the views, and the editor draws it over
+ * the board.
  */
 import { type WebModule, defineNodeView } from "../kit";
+import { AppTab } from "./AppTab";
 import { CONTAINER_ICON, ContainerNode } from "./ContainerNode";
 import { CreateContainerOverlay } from "./CreateContainerDialog";
 import { openCreateDialog } from "./create-dialog-state";
@@ -39,4 +40,10 @@ export const userContainers = {
     },
   ],
   overlays: [CreateContainerOverlay],
+  tabs: {
+    app: {
+      resolve: (_doc, tab) => ({ title: tab.title, viewId: null, content: AppTab }),
+      rename: (tab, name) => [{ type: "tabs:rename", tabId: tab.id, title: name }],
+    },
+  },
 } satisfies WebModule;

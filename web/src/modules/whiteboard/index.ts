@@ -87,7 +87,7 @@ export const whiteboard = {
         const view = viewsOf(doc).get(tab.target);
         return view ? { title: view.name, viewId: view.id } : null;
       },
-      rename: (tab, name) => [{ type: "whiteboard:rename-view", viewId: tab.viewId, name }],
+      rename: (tab, name) => (tab.viewId === null ? [] : [{ type: "whiteboard:rename-view", viewId: tab.viewId, name }]),
       openable: (doc, open) =>
         [...viewsOf(doc).values()]
           .filter((v) => !open.has(v.id))
