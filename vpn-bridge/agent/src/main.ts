@@ -47,6 +47,9 @@ async function main(): Promise<void> {
       await openvpn?.stop(2_000);
       if (park !== null) {
         log(park);
+        // A pending promise alone does not keep Node running: with OpenVPN, the services and the
+        // reporter gone, the process would end (exit 0) and Docker would start it again at once.
+        setInterval(() => undefined, 1 << 30);
         return new Promise<never>(() => undefined);
       }
       log(`stopped (exit ${code})`);
