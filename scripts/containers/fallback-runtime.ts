@@ -13,6 +13,8 @@ export interface FallbackContainer {
   /** Sends SIGTERM to the container's init (catatonit), as `docker stop` would; resolves with the exit code. */
   stop(timeoutMs?: number): Promise<number | null>;
   exited: Promise<number | null>;
+  /** The `unshare` process (`--kill-child`: killing it kills the container). */
+  pid: number | undefined;
 }
 
 export interface FallbackOptions {
@@ -71,6 +73,7 @@ export async function startFallbackContainer(options: FallbackOptions): Promise<
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return {
     exited,
+    pid: child.pid,
     async stop(timeoutMs = 10_000) {
       // `unshare --fork` does not pass SIGTERM on: signal the namespace's init, its child.
       const init = await waitFor("the fallback container's init", async () => (await run("pgrep", ["-P", String(child.pid)], { allowFailure: true })).stdout.trim().split("\n")[0] || null, 5_000);

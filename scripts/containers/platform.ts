@@ -3,6 +3,7 @@
  * `npm start` (the worker and the gateway on `wrangler dev`, embedded Postgres), the VPN
  * bridge (`vpn-bridge/src/main.ts`) with OpenVPN and Nginx in a "vps" namespace linked to
  * this machine, podman behind the Docker API in a "dock" namespace (the user's machine), and
+ * (or, on the fallback runtime, the image's rootfs run as a namespace there: `runFallback`), and
  * three people: Ada (owner of org "Lab" and project "Models"), Ben (a member) and Cyd (in
  * another org). Everything it started goes on `close()`, and on the process's exit.
  */
@@ -12,15 +13,21 @@ import { type IncomingHttpHeaders, request } from "node:http";
 import { type Server, createConnection, createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { formatContainerHost } from "../../protocol/containers.ts";
+import { buildAgent } from "../../vpn-bridge/agent/build.ts";
 import { buildImages } from "../../vpn-bridge/images/build.ts";
+import { rootfsPackages } from "../../vpn-bridge/images/images.ts";
+import { ensureRootfs } from "../../vpn-bridge/images/rootfs.ts";
 import { podmanEnv, podmanGlobalArgs } from "../../vpn-bridge/images/podman.ts";
 import { apiClient } from "../test/e2e-board-setup.ts";
 import { type RunningStack, freeStackPorts, startStack } from "../test/stack.ts";
 import { runDockerCommand } from "./docker-cli.ts";
 import { type DockerPingProxy, startDockerPingProxy } from "./docker-ping-proxy.ts";
+import { type LaunchedFallback, launchFallback } from "./fallback-launch.ts";
+import { extractRootfs } from "./fallback-runtime.ts";
 import { type RunResult, run, stopChild, waitFor } from "./exec.ts";
 import { Topology } from "./netns.ts";
 import { type PodmanService, startPodmanService } from "./podman-service.ts";
+import type { RuntimeKind } from "./runtime.ts";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -77,15 +84,18 @@ export class Platform {
   #proxy: DockerPingProxy | undefined;
   /** `kiln-{id}` of every container created here, removed on close. */
   readonly #containers = new Set<string>();
+  /** On the fallback runtime: the image rootfs (extracted) and the containers started, stopped on close (killed with every descendant on exit). */
+  #rootfs = "";
+  readonly #fallbacks: LaunchedFallback[] = [];
   readonly #onExit = () => this.#killSync();
 
-  private constructor(readonly work: string, private readonly log: (line: string) => void) {
+  private constructor(readonly work: string, private readonly log: (line: string) => void, readonly runtime: RuntimeKind) {
     process.once("exit", this.#onExit);
   }
 
   /** Starts everything (images built or reused first); on a failure, stops what it started and rethrows. */
-  static async start(options: { work: string; log?: (line: string) => void }): Promise<Platform> {
-    const platform = new Platform(options.work, options.log ?? ((line) => console.log(line)));
+  static async start(options: { work: string; log?: (line: string) => void; runtime?: RuntimeKind }): Promise<Platform> {
+    const platform = new Platform(options.work, options.log ?? ((line) => console.log(line)), options.runtime ?? "podman");
     try {
       await platform.#start();
       return platform;
@@ -106,8 +116,17 @@ export class Platform {
 
   /** The literal `docker …` line, through the docker CLI, against podman in the user's machine. */
   docker(command: string, timeoutMs?: number): Promise<RunResult> {
-    if (!this.#proxy) throw new Error("the platform is not started");
+    if (!this.#proxy) throw new Error(this.runtime === "fallback" ? "no docker on the fallback runtime: use runFallback()" : "the platform is not started");
     return runDockerCommand(command, this.#proxy.socket, timeoutMs);
+  }
+
+  /** The fallback runtime's `docker run`: the line's image and `-e` environment, run as a namespace in the user's machine with the image's rootfs. */
+  async runFallback(command: string): Promise<LaunchedFallback> {
+    if (this.runtime !== "fallback") throw new Error("runFallback() is for the fallback runtime; use docker()");
+    mkdirSync(join(this.work, "fallback"), { recursive: true });
+    const launched = await launchFallback(command, { rootfs: this.#rootfs, enter: this.topology!.enter("dock"), dir: join(this.work, "fallback") });
+    this.#fallbacks.push(launched);
+    return launched;
   }
 
   /** Creates a container on Ada's project through the API; it is removed (`docker rm -f`) on close. */
@@ -196,6 +215,7 @@ export class Platform {
       const removed = await this.podman.podman(["rm", "--force", "--time", "0", "--ignore", ...names], true).catch((error: Error) => ({ code: 1, stderr: error.message }));
       if (removed.code !== 0) this.log(`   could not remove every container (${names.join(" ")}): ${removed.stderr.trim()}`);
     }
+    await Promise.all(this.#fallbacks.splice(0).map((launched) => launched.container.stop(5_000).catch(() => undefined)));
     await this.#proxy?.close().catch(() => undefined);
     await this.podman?.stop().catch(() => undefined);
     if (this.bridge) await stopChild(this.bridge, 10_000).catch(() => undefined);
@@ -278,10 +298,17 @@ export class Platform {
     const { net, log } = this;
     rmSync(this.work, { recursive: true, force: true });
     mkdirSync(this.work, { recursive: true });
-    log("== images (a cached rootfs makes this seconds)");
-    await buildImages((line) => log(`   ${line}`));
+    if (this.runtime === "podman") {
+      log("== images (a cached rootfs makes this seconds)");
+      await buildImages((line) => log(`   ${line}`));
+    } else {
+      log("== the images' rootfs and the agent (no podman: containers run as namespaces with this rootfs)");
+      const tarball = await ensureRootfs(rootfsPackages(), async (name, work) => (log(`   ${name}`), work()));
+      await buildAgent();
+      this.#rootfs = await extractRootfs(tarball);
+    }
 
-    log("== namespaces: vps (bridge, OpenVPN, Nginx) and dock (podman), vps linked to this machine");
+    log(`== namespaces: vps (bridge, OpenVPN, Nginx) and dock (the user's machine: ${this.runtime}), vps linked to this machine`);
     const topology = await Topology.create({ roles: ["vps", "dock"], links: [{ a: "vps", aAddress: `${net.vps}/24`, b: "dock", bAddress: `${net.dock}/24` }], defaultRoutes: { dock: net.vps } });
     this.topology = topology;
     const hostIf = `kx${topology.id}h`;
@@ -321,6 +348,7 @@ export class Platform {
     log("== the VPN bridge");
     await this.#startBridge();
 
+    if (this.runtime === "fallback") return log("== no podman in the user's machine: containers run there as namespaces with the image rootfs (runFallback)");
     log("== podman in the user's machine, behind the Docker API");
     this.podman = await startPodmanService(topology.enter("dock"), join(this.work, "podman.sock"), join(this.work, "podman.log"));
     this.#proxy = await startDockerPingProxy(join(this.work, "docker.sock"), this.podman.socket);

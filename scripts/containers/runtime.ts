@@ -9,9 +9,9 @@ export function detectRuntime(print: (line: string) => void = console.log): Runt
   if (found && process.env.KILN_CONTAINER_RUNTIME !== "fallback") return "podman";
   print(
     found
-      ? "KILN_CONTAINER_RUNTIME=fallback: using the fallback runtime (network namespace + unshare + overlay chroot of the image's rootfs)"
-      : "podman is not installed: using the fallback runtime (network namespace + unshare + overlay chroot of the image's rootfs). " +
-          "The literal `docker run` commands cannot run without it; install podman (Debian: podman buildah runc) for the full test.",
+      ? "KILN_CONTAINER_RUNTIME=fallback: podman is not used; each container runs as a namespace with the same image rootfs (network namespace + unshare + overlay chroot), from the docker run line's image and -e environment"
+      : "podman is not installed: each container runs as a namespace with the same image rootfs (network namespace + unshare + overlay chroot), from the docker run line's image and -e environment. " +
+          "What needs the docker CLI (docker exec, stop/start/restart, the terminal's browser test) is not run; install podman (Debian: podman buildah runc) for the full suite.",
   );
   return "fallback";
 }
