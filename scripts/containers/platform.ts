@@ -130,13 +130,15 @@ export class Platform {
   }
 
   /** Creates a container on Ada's project through the API; it is removed (`docker rm -f`) on close. */
-  async create(name: string, options: { image?: string; share?: string; services?: { name: string; port: number; protocol: "http" | "tcp" }[] } = {}): Promise<Created> {
+  async create(name: string, options: { image?: string; share?: string; services?: { name: string; port: number; protocol: "http" | "tcp" }[]; viewId?: string; x?: number; y?: number } = {}): Promise<Created> {
     const { people: p } = this;
     const created = await p.ada.call<Created>(`/api/orgs/${p.org}/projects/${p.project}/containers`, {
       name,
       image: options.image ?? JUPYTER_IMAGE,
       share: options.share ?? "project",
       ...(options.services ? { services: options.services } : {}),
+      // On a view of the board (the node a person sees), when asked.
+      ...(options.viewId ? { viewId: options.viewId, x: options.x ?? 0, y: options.y ?? 0 } : {}),
     });
     this.#containers.add(`kiln-${created.container.id}`);
     return created;
