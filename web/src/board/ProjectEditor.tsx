@@ -105,7 +105,8 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
           {denied ?? "You have no access to this project."}
         </div>
       )}
-      <Toolbar actions={actions} edgeKind={edgeKind} onEdgeKind={setEdgeKind} />
+      {/* The board's tools are for the board: not over a tab's own content. */}
+      {!shown?.content && <Toolbar actions={actions} edgeKind={edgeKind} onEdgeKind={setEdgeKind} />}
       <div className="editor-body">
         <div className="editor-main">
           <Canvas edgeKind={edgeKind} memory={memory} />
