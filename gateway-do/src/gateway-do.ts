@@ -235,7 +235,7 @@ export class GatewayDO extends Server<Env> {
     if (outcome.ok && depth < MAX_FOLLOW_UP_DEPTH) {
       outcome.followUps.forEach((event, i) => this.#runEvent(who, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, depth + 1));
     }
-    if (this.#host.hasAlarms) void this.#scheduleAlarm(); // a module may want its alarm sooner now
+    if (outcome.ok && this.#host.mayMoveAlarm(outcome.type)) void this.#scheduleAlarm(); // its module may want its alarm sooner now
     if (depth === 0) this.#host.flush();
     return outcome;
   }
@@ -478,6 +478,8 @@ export class GatewayDO extends Server<Env> {
     if (typeof message !== "string") return connection.close(CloseCode.Unsupported, "this socket speaks JSON text frames");
     if (message.length > MAX_FRAME_BYTES) return connection.close(CloseCode.TooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
     this.#host.onSocket(state.module, state.path, this.#modulePeer(connection, state.principal), message);
+    // A heartbeat moves the module's alarm without any event.
+    if (this.#host.hasAlarms) void this.#scheduleAlarm();
   }
 
   /** Answers an event refused for the frame budget, unparsed, so its sender knows to slow down (other text gets nothing). */

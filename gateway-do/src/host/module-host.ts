@@ -64,6 +64,16 @@ export class ModuleHost {
     return this.modules.some((m) => m.nextAlarm);
   }
 
+  /**
+   * Whether an event of `type` may move a module's alarm: only its own module's state changes
+   * in it. A note typed or moved asks nothing of the alarm (looking it up cost every event a
+   * query and a storage read).
+   */
+  mayMoveAlarm(type: string | null): boolean {
+    if (type === null) return false;
+    return this.#byName.get(type.slice(0, type.indexOf(":")))?.nextAlarm !== undefined;
+  }
+
   /** The earliest time any module needs the alarm, or null. */
   nextAlarm(now = Date.now()): number | null {
     let next: number | null = null;
