@@ -59,11 +59,14 @@ export class Sessions {
 
   /** The established current session that holds `address`. */
   atAddress(address: string): Session | undefined {
+    let found: Session | undefined;
     for (const cid of this.currentCid.values()) {
       const session = this.byCid.get(cid);
-      if (session?.established && session.address === address) return session;
+      // A deleted container's session lingers a few seconds (OpenVPN's delayed exit) while its
+      // address already serves a new container: OpenVPN routes to the newest, and so must this.
+      if (session?.established && session.address === address && (!found || Number(session.cid) > Number(found.cid))) found = session;
     }
-    return undefined;
+    return found;
   }
 
   /** The established current sessions of an org (told again to its gateway after a reconnect). */

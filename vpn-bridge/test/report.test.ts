@@ -51,6 +51,17 @@ describe("sessions", () => {
     expect(sessions.atAddress("172.16.0.2")).toBeUndefined();
   });
 
+  it("an address a deleted container's lingering session still holds speaks for the new container on it (cids 9, then 10)", () => {
+    const sessions = new Sessions();
+    sessions.admit({ ...base, cid: "9" });
+    sessions.establish("9");
+    sessions.admit({ ...base, container: "bbbbbbbbbbbb", cid: "10" });
+    sessions.establish("10");
+    expect(sessions.atAddress("172.16.0.2")?.container).toBe("bbbbbbbbbbbb");
+    sessions.drop("9");
+    expect(sessions.atAddress("172.16.0.2")?.container).toBe("bbbbbbbbbbbb");
+  });
+
   it("only established sessions speak from their address", () => {
     const sessions = new Sessions();
     sessions.admit({ ...base, cid: "1" });
