@@ -3,13 +3,12 @@
  * refreshed every minute), plus one opened on demand when a container of an org not listed
  * yet asks for its profile (the org was pinned after the last refresh).
  */
-import { z } from "zod";
 import { BRIDGE_KEY_PREFIX } from "../../protocol/containers.ts";
 import { GatewayLink, type LinkHandlers, type LinkSettings } from "./gateway-link.ts";
 import { describeError, log, warn } from "./log.ts";
+import { BridgeOrgsSchema } from "../../protocol/api/containers.ts";
 
 /** `GET /api/bridge/orgs`: the orgs pinned to this bridge. */
-const BridgeOrgsSchema = z.object({ orgs: z.array(z.uuid()) });
 
 const REFRESH_EVERY_MS = 60_000;
 /** An on-demand link to an org that is not (or no longer) pinned is dropped after this long unused. */

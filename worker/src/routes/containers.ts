@@ -16,16 +16,13 @@ import { CATALOG } from "../../../gateway-do/src/modules/user-containers/catalog
 import { CreateContainerSchema } from "../../../gateway-do/src/modules/user-containers";
 import {
   AGENT_ENV,
-  CatalogImageSchema,
   ContainerIdSchema,
   ContainerRecordSchema,
-  ContainerStateSchema,
-  ServiceSchema,
-  ShareLevelSchema,
   formatContainerHost,
   parseContainerHost,
 } from "../../../protocol/containers";
 import { EventAckSchema } from "../../../protocol/events";
+import { BridgeOrgsSchema, ContainerCatalogSchema, ContainerCreatedSchema, ContainerLaunchSchema, ContainerStatusSchema } from "../../../protocol/api/containers";
 import { requireAuth } from "../auth/middleware";
 import { bridgeKey, requireBridge, signVisitorTicket } from "../containers/bridge-key";
 import type { AppEnv } from "../env";
@@ -85,7 +82,7 @@ async function askModule(c: Context<AppEnv>, org: string, input: { method: strin
   return RouteAnswerSchema.parse(await gateway.moduleRequest({ module: "user-containers", query: {}, body: null, bearer: null, ...input }));
 }
 
-const Launch = z.object({ token: z.string(), command: z.string() });
+/** What the gateway's create event answers its sender. */
 const Created = z.object({ container: ContainerRecordSchema, token: z.string() });
 
 const createRoute = defineRoute({
@@ -97,7 +94,7 @@ const createRoute = defineRoute({
   summary: "Create a user container on the project's board; returns its token (shown once) and the `docker run` command",
   request: { params: ProjectParams, body: jsonBody(CreateContainerSchema.openapi("ContainerCreate")) },
   responses: {
-    201: jsonResponse(z.object({ container: ContainerRecordSchema, token: z.string(), command: z.string() }).openapi("ContainerCreated"), "The container, its token and the command to start it."),
+    201: jsonResponse(ContainerCreatedSchema, "The container, its token and the command to start it."),
     400: jsonResponse(ErrorSchema, "Invalid name, image or services (fields named)."),
     404: jsonResponse(ErrorSchema, "No such organization, project or view, or you may not see it."),
     503: jsonResponse(ErrorSchema, "Containers are not configured on this Kiln."),
@@ -112,21 +109,8 @@ const launchRoute = defineRoute({
   tags: ["containers"],
   summary: "A new token and `docker run` command for a container (the old token stops working)",
   request: { params: OrgParams.extend({ container: ContainerIdSchema.openapi({ param: { name: "container", in: "path" } }) }) },
-  responses: { 200: jsonResponse(Launch.openapi("ContainerLaunch"), "The new token and command."), 404: jsonResponse(ErrorSchema, "No such container, or you may not see it.") },
+  responses: { 200: jsonResponse(ContainerLaunchSchema, "The new token and command."), 404: jsonResponse(ErrorSchema, "No such container, or you may not see it.") },
 });
-
-const ContainerStatusSchema = z
-  .object({
-    id: ContainerIdSchema,
-    project: z.uuid(),
-    owner: z.string(),
-    share: ShareLevelSchema,
-    state: ContainerStateSchema,
-    address: z.string().nullable(),
-    services: z.array(ServiceSchema),
-    lastSeen: z.number().nullable(),
-  })
-  .openapi("ContainerStatus");
 
 const statusRoute = defineRoute({
   method: "get",
@@ -147,10 +131,7 @@ const catalogRoute = defineRoute({
   tags: ["containers"],
   summary: "The images Kiln ships, and where container hosts live",
   responses: {
-    200: jsonResponse(
-      z.object({ images: z.array(CatalogImageSchema), domain: z.string().nullable(), scheme: z.enum(["http", "https"]) }).openapi("ContainerCatalog"),
-      "Images with their services and tags; `domain` is null when containers are not configured.",
-    ),
+    200: jsonResponse(ContainerCatalogSchema, "Images with their services and tags; `domain` is null when containers are not configured."),
   },
 });
 
@@ -182,7 +163,7 @@ const bridgeOrgsRoute = defineRoute({
   access: "public",
   tags: ["containers"],
   summary: "The organizations pinned to this VPN bridge (the bridge's key as `Bearer kbr_…`)",
-  responses: { 200: jsonResponse(z.object({ orgs: z.array(z.uuid()) }).openapi("BridgeOrgs"), "Org ids."), 401: jsonResponse(ErrorSchema, "Not the bridge's key.") },
+  responses: { 200: jsonResponse(BridgeOrgsSchema, "Org ids."), 401: jsonResponse(ErrorSchema, "Not the bridge's key.") },
 });
 
 /** A refusal a person reads in their browser (they followed a link), or JSON for anyone else. */

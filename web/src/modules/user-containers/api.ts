@@ -1,20 +1,18 @@
 /**
  * The worker's container endpoints the board calls: create (with its launch command), a new
  * launch command, and the image catalog. Every answer is parsed with its schema.
- *
- * The response bodies are built from protocol/containers.ts; they belong in
- * protocol/api/ once the worker declares them there (then this file imports them).
+ * The response bodies are protocol/api/containers.ts's, as the worker declares them.
  */
-import { z } from "zod";
-import { CatalogImageSchema, ContainerRecordSchema } from "../../../../protocol/containers";
+import type { z } from "zod";
+import { ContainerCatalogSchema, ContainerCreatedSchema, ContainerLaunchSchema } from "../../../../protocol/api/containers";
 import type { CreateContainerSchema } from "../../../../gateway-do/src/modules/user-containers";
 import { api } from "../../api/client";
 
-export const CreatedContainerSchema = z.object({ container: ContainerRecordSchema, token: z.string(), command: z.string() });
+export const CreatedContainerSchema = ContainerCreatedSchema;
 export type CreatedContainer = z.infer<typeof CreatedContainerSchema>;
-export const LaunchCommandSchema = z.object({ token: z.string(), command: z.string() });
+export const LaunchCommandSchema = ContainerLaunchSchema;
 /** `domain` is null when this Kiln has no container domain configured. */
-export const CatalogSchema = z.object({ images: z.array(CatalogImageSchema), domain: z.string().nullable(), scheme: z.enum(["http", "https"]) });
+export const CatalogSchema = ContainerCatalogSchema;
 export type Catalog = z.infer<typeof CatalogSchema>;
 
 /** The create body: the gateway's event schema, which the worker validates with. */
