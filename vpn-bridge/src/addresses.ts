@@ -9,6 +9,9 @@ import { z } from "zod";
 import { writeFileAtomic } from "./atomic-file.ts";
 import { containerRange, ipToNumber, isContainerAddress, numberToIp, type Subnet } from "./subnet.ts";
 
+/** How long a forgotten container's address rests before it is handed out first again. */
+export const RESTING_MS = 10 * 60_000;
+
 /** container id → address. */
 export type AddressTable = ReadonlyMap<string, string>;
 
@@ -24,6 +27,8 @@ export function chooseAddress(
   container: string,
   preferred: string | null,
   isActive: (container: string) => boolean,
+  /** Addresses of containers forgotten lately: handed out again only when nothing else is free. */
+  resting: ReadonlySet<string> = new Set(),
 ): string | null {
   const holderOf = (address: string) => [...table].find(([, a]) => a === address)?.[0];
   if (preferred && isContainerAddress(subnet, preferred)) {
@@ -38,8 +43,16 @@ export function chooseAddress(
     if (value !== null) taken.add(value);
   }
   const { first, last } = containerRange(subnet);
-  for (let value = first; value <= last; value++) if (!taken.has(value)) return numberToIp(value);
-  return null;
+  // A deleted container's VPN session can linger seconds after it goes (OpenVPN's delayed exit,
+  // its agent retrying): a new container does not take its address while another is free.
+  let rested: string | null = null;
+  for (let value = first; value <= last; value++) {
+    if (taken.has(value)) continue;
+    const address = numberToIp(value);
+    if (!resting.has(address)) return address;
+    rested ??= address;
+  }
+  return rested;
 }
 
 /** `table` with `container` at `address`, taking it from any other holder. */
@@ -56,6 +69,8 @@ const AddressFileSchema = z.object({ version: z.literal(1), addresses: z.record(
 export class AddressBook {
   private table: Map<string, string> = new Map();
   private writing: Promise<void> = Promise.resolve();
+  /** Addresses of forgotten containers, by when they were forgotten (kept for RESTING_MS). */
+  private readonly resting = new Map<string, number>();
 
   constructor(
     private readonly path: string,
@@ -82,7 +97,9 @@ export class AddressBook {
 
   /** Picks (see chooseAddress), records and persists the address of `container`. */
   async allocate(container: string, preferred: string | null, isActive: (container: string) => boolean): Promise<string | null> {
-    const address = chooseAddress(this.table, this.subnet, container, preferred, isActive);
+    const now = Date.now();
+    for (const [address, at] of this.resting) if (now - at > RESTING_MS) this.resting.delete(address);
+    const address = chooseAddress(this.table, this.subnet, container, preferred, isActive, new Set(this.resting.keys()));
     if (address !== null) await this.set(container, address);
     return address;
   }
@@ -96,7 +113,9 @@ export class AddressBook {
   }
 
   async forget(container: string): Promise<void> {
-    if (!this.table.delete(container)) return;
+    const address = this.table.get(container);
+    if (address === undefined || !this.table.delete(container)) return;
+    this.resting.set(address, Date.now());
     await this.persist();
   }
 

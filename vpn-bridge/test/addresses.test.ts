@@ -65,4 +65,13 @@ describe("address allocation", () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it("does not hand a just-forgotten container's address to a new one while another is free", () => {
+    const table = new Map([["a", "172.16.0.2"]]);
+    // b was at .3 and was deleted: its session may linger; c gets .4, not .3.
+    expect(chooseAddress(table, subnet, "c", null, idle, new Set(["172.16.0.3"]))).toBe("172.16.0.4");
+    // With nothing else free, a resting address is still better than none.
+    const tinyTable = new Map([["a", "10.9.0.2"], ["b", "10.9.0.3"], ["c", "10.9.0.4"], ["d", "10.9.0.5"]]);
+    expect(chooseAddress(tinyTable, tiny, "e", null, idle, new Set(["10.9.0.6"]))).toBe("10.9.0.6");
+  });
 });
