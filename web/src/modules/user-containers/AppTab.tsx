@@ -9,7 +9,7 @@ import { ContainerIdSchema, type ContainerRecord, type Service, ServiceNameSchem
 import { useBoardStore } from "../../board/store-context";
 import type { GatewayEvent } from "../../gateway/messages";
 import { useGrants } from "./access";
-import { serviceUrl, useCatalog } from "./catalog";
+import { serviceAddress, useCatalog } from "./catalog";
 import { mayOpen, notShared } from "./permissions";
 import { useContainer } from "./records";
 import { StatePill } from "./StatePill";
@@ -42,20 +42,18 @@ export function AppTab({ target }: { target: string }) {
   const grants = useGrants();
   const catalog = useCatalog();
   const service = container?.services.find((s) => s.name === named?.service);
-  const url = container && service && catalog.kind === "ready" && store.place ? serviceUrl(catalog.catalog, store.place.org, container, service) : null;
+  const address =
+    container && service
+      ? serviceAddress({ container, service, org: store.place?.org, catalog, mayOpen: mayOpen(container, store.me.userId, grants), notShared: notShared(container) })
+      : null;
+  const url = address?.url ?? null;
   const why = !container
     ? "This container is gone."
     : !service
       ? `${container.name} does not serve ${named?.service ?? "this"} (any more).`
       : container.state !== "running"
         ? "It shows here again once the container is running."
-        : !mayOpen(container, store.me.userId, grants)
-          ? notShared(container)
-          : catalog.kind === "error"
-            ? catalog.message
-            : url === null
-              ? "Finding its address…"
-              : null;
+        : (address?.why ?? null);
   return (
     <section className="uc-app" aria-label={container && service ? `${container.name} · ${service.name}` : "Container app"}>
       <header className="uc-app-bar">

@@ -8,7 +8,7 @@ import { TERMINAL_SERVICE } from "../../../../protocol/terminal";
 import { useBoardStore } from "../../board/store-context";
 import { openAppTabEvent } from "./AppTab";
 import { useGrants } from "./access";
-import { serviceUrl, useCatalog } from "./catalog";
+import { serviceAddress, useCatalog } from "./catalog";
 import { mayOpen, mayTypeInTerminal, notShared } from "./permissions";
 
 export function ServiceList({ container }: { container: ContainerRecord }) {
@@ -30,22 +30,14 @@ function ServiceRow({ container, service }: { container: ContainerRecord; servic
   const store = useBoardStore();
   const grants = useGrants();
   const catalog = useCatalog();
-  const org = store.place?.org;
-  const why =
-    service.protocol !== "http"
-      ? `A TCP service: reach it on the organization's network${container.address ? ` at ${container.address}:${service.port}` : ""}.`
-      : container.state !== "running"
-        ? "It opens once the container is running."
-        : !mayOpen(container, store.me.userId, grants)
-          ? notShared(container)
-          : catalog.kind === "error"
-            ? catalog.message
-            : catalog.kind === "loading" || !org
-              ? "Finding its address…"
-              : catalog.catalog.domain === null
-                ? "This Kiln has no container domain configured, so its apps cannot be opened."
-                : null;
-  const href = why === null && catalog.kind === "ready" && org ? serviceUrl(catalog.catalog, org, container, service) : null;
+  const { url: href, why } = serviceAddress({
+    container,
+    service,
+    org: store.place?.org,
+    catalog,
+    mayOpen: mayOpen(container, store.me.userId, grants),
+    notShared: notShared(container),
+  });
   const terminal = service.name === TERMINAL_SERVICE.name && service.protocol === "http";
   const label = terminal ? "Terminal ↗" : "Open ↗";
   const title = !href ? undefined : terminal ? `The shared terminal, in a new tab: ${mayTypeInTerminal(container, store.me.userId, grants) ? "you may type" : "you watch (ask its owner to type)"}` : `Open ${href} in a new tab`;

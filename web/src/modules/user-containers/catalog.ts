@@ -37,3 +37,34 @@ export function serviceUrl(catalog: Pick<Catalog, "domain" | "scheme">, org: str
   if (catalog.domain === null) return null;
   return `${catalog.scheme}://${formatContainerHost({ container: container.id, service: service.name, org, domain: catalog.domain })}/`;
 }
+
+/**
+ * Where a person opens a container's service, or why they cannot yet: the one rule the
+ * node's service rows and the app tab both follow.
+ */
+export function serviceAddress(input: {
+  container: ContainerRecord;
+  service: Service;
+  org: string | undefined;
+  catalog: CatalogState;
+  mayOpen: boolean;
+  notShared: string;
+}): { url: string; why: null } | { url: null; why: string } {
+  const { container, service, org, catalog } = input;
+  const why =
+    service.protocol !== "http"
+      ? `A TCP service: reach it on the organization's network${container.address ? ` at ${container.address}:${service.port}` : ""}.`
+      : container.state !== "running"
+        ? "It opens once the container is running."
+        : !input.mayOpen
+          ? input.notShared
+          : catalog.kind === "error"
+            ? catalog.message
+            : catalog.kind === "loading" || !org
+              ? "Finding its address…"
+              : catalog.catalog.domain === null
+                ? "This Kiln has no container domain configured, so its apps cannot be opened."
+                : null;
+  const url = why === null && catalog.kind === "ready" && org ? serviceUrl(catalog.catalog, org, container, service) : null;
+  return url === null ? { url: null, why: why ?? "Finding its address…" } : { url, why: null };
+}
