@@ -3,10 +3,10 @@
  * a container's services (the visitor flow, before the worker signs a ticket), and a new
  * launch command's token for a container whose first one was shown once and is gone.
  */
-import { ContainerIdSchema } from "../../../../protocol/containers";
-import { isAllowed } from "../../permissions/permission";
+import { ContainerIdSchema, ShareLevelSchema } from "../../../../protocol/containers";
+import { mayOpenContainer, mayTypeInContainer } from "./access";
 import type { RouteSpec } from "../kit";
-import { containerPermission, liveRow, routeOf } from "./records";
+import { liveRow, routeOf } from "./records";
 
 const refuse = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
 
@@ -28,14 +28,9 @@ export const accessRoute: RouteSpec = {
     if (!row) return refuse(404, "not_found", "This container does not exist (any more).");
     const user = request.principal.id;
     const grants = host.grants(user, row.project) ?? [];
-    const allowed =
-      row.share === "link" ||
-      (row.share === "org" && host.isMember(user)) ||
-      (row.share === "project" && isAllowed(grants, containerPermission(row.id, "open"))) ||
-      // Owner only: its owner, and those whose roles grant every action (org owners and admins, project admins).
-      (row.share === "owner" && (row.owner === user || isAllowed(grants, `user-containers:[user-container:${row.id}]:administer`)));
+    const allowed = mayOpenContainer({ id: row.id, owner: row.owner, share: ShareLevelSchema.parse(row.share) }, user, grants, host.isMember(user));
     if (!allowed) return refuse(403, "forbidden", row.share === "owner" ? "Only this container's owner may open it." : "You may not open this container: ask its owner to share it with you.");
-    const terminal = row.owner === user || isAllowed(grants, containerPermission(row.id, "terminal"));
+    const terminal = mayTypeInContainer(row, user, grants);
     return { status: 200, body: { container: row.id, project: row.project, share: row.share, state: row.state, terminal } };
   },
 };

@@ -1,6 +1,6 @@
 /** The user-containers permissions as the gateway module declares them (records.ts's containerPermission), in words, and who may open a container. */
 import type { ContainerRecord } from "../../../../protocol/containers";
-import { allows } from "./access";
+import { mayOpenContainer, mayTypeInContainer } from "../../../../gateway-do/src/modules/user-containers/access";
 
 export type ContainerAction = "delete" | "stop" | "restart" | "share" | "launch" | "open";
 
@@ -25,20 +25,14 @@ export const PERMISSION_WORDS = {
  * (and those whose roles grant every action).
  */
 export function mayOpen(container: ContainerRecord, userId: string, grants: readonly string[] | null): boolean {
-  switch (container.share) {
-    case "link":
-    case "org":
-      return true;
-    case "project":
-      return allows(grants, containerPermission(container.id, "open"));
-    case "owner":
-      return container.owner === userId || allows(grants, `user-containers:[user-container:${container.id}]:administer`);
-  }
+  // On the board the person is a member of the org: the gateway's own rule. While their grants
+  // are unknown, nothing is disabled (the gateway decides when they open it).
+  return grants === null || mayOpenContainer(container, userId, grants, true);
 }
 
-/** Whether this person types in the container's terminal (its owner, or `:terminal`), as the gateway's access route decides; others watch. */
+/** Whether this person types in the container's terminal, as the gateway's access route decides; others watch. */
 export function mayTypeInTerminal(container: ContainerRecord, userId: string, grants: readonly string[] | null): boolean {
-  return container.owner === userId || allows(grants, `user-containers:[user-container:${container.id}]:terminal`);
+  return grants === null || mayTypeInContainer(container, userId, grants);
 }
 
 const DOING: Record<ContainerAction, string> = {
