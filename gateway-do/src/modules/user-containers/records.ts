@@ -57,6 +57,9 @@ export const MIGRATIONS = [
      access_epoch integer not null, created_at integer not null)`,
   "create index user_containers_live_owner on user_containers_live (owner)",
   "create table user_containers_outbox (seq integer primary key autoincrement, message text not null)",
+  // Idle culling: who keeps a container awake (a running kernel cell), and when a visitor last used it.
+  "create table user_containers_awake (container text not null, holder text not null, since integer not null, primary key (container, holder))",
+  "alter table user_containers_live add column active_at integer",
 ] as const;
 
 /** A container's row in the module's table. */
@@ -72,6 +75,8 @@ export type LiveRow = {
   token_hash: string | null;
   last_seen: number | null;
   metrics_at: number | null;
+  /** When a visitor last used it (or a kernel hold ended): the idle clock starts here. */
+  active_at: number | null;
   access_epoch: number;
   created_at: number;
 };
@@ -136,8 +141,28 @@ export function queueRoute(sql: ModuleSql, id: string): void {
   if (row) queueForBridge(sql, { type: "route", route: routeOf(row) });
 }
 
+/**
+ * Keeps a container from being culled as idle while `holder` (e.g. a kernel running a cell)
+ * holds it. Holding twice is one hold; it lasts until `releaseAwake`.
+ */
+export function holdAwake(sql: ModuleSql, container: string, holder: string, now: number): void {
+  sql.exec("insert into user_containers_awake (container, holder, since) values (?, ?, ?) on conflict (container, holder) do nothing", container, holder, now);
+}
+
+/**
+ * Ends `holder`'s hold. The release counts as activity, so an idle container is culled N
+ * minutes after its last cell ended, not at once because the last visitor left long ago.
+ */
+export function releaseAwake(sql: ModuleSql, container: string, holder: string, now: number = Date.now()): void {
+  const held = sql.exec<{ n: number }>("select count(*) as n from user_containers_awake where container = ? and holder = ?", container, holder).toArray()[0]?.n ?? 0;
+  if (held === 0) return;
+  sql.exec("delete from user_containers_awake where container = ? and holder = ?", container, holder);
+  sql.exec("update user_containers_live set active_at = max(coalesce(active_at, 0), ?) where id = ?", now, container);
+}
+
 /** Forgets a container: its token stops working at once, and the bridge drops its routes and VPN session. */
 export function forgetContainer(sql: ModuleSql, id: string): void {
   sql.exec("delete from user_containers_live where id = ?", id);
+  sql.exec("delete from user_containers_awake where container = ?", id);
   queueForBridge(sql, { type: "removed", container: id });
 }
