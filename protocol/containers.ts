@@ -85,6 +85,8 @@ export const ContainerRecordSchema = z.strictObject({
   /** When the gateway last heard from it (a heartbeat, a connect), ms since the epoch, or null. */
   lastSeen: z.number().nullable(),
   createdAt: z.number(),
+  /** Set when the gateway stopped it for idleness (the org's setting then, in minutes); gone once it runs again. */
+  stoppedIdle: z.strictObject({ minutes: z.int().min(1) }).optional(),
 });
 export type ContainerRecord = z.infer<typeof ContainerRecordSchema>;
 
@@ -188,6 +190,11 @@ export const AgentReportSchema = z.strictObject({
   kind: z.enum(["beat", "goodbye"]),
   services: z.array(ServiceSchema).max(32),
   metrics: MetricsSchema.nullable(),
+  /**
+   * A visitor typed in (or resized) one of its terminals since the previous report: activity
+   * the bridge cannot see, as it rides on a WebSocket Nginx checked only when it opened.
+   */
+  visitorInput: z.boolean().optional(),
 });
 export type AgentReport = z.infer<typeof AgentReportSchema>;
 
@@ -218,6 +225,8 @@ export const BridgeToGatewaySchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("connected"), container: ContainerIdSchema, connection: z.string().max(32), address: z.string().max(45) }),
   z.strictObject({ type: z.literal("disconnected"), container: ContainerIdSchema, connection: z.string().max(32) }),
   z.strictObject({ type: z.literal("report"), container: ContainerIdSchema, report: AgentReportSchema }),
+  /** A visitor used the container (a request through Nginx, or typing in its terminal): at most once a minute per container. */
+  z.strictObject({ type: z.literal("activity"), container: ContainerIdSchema }),
 ]);
 export type BridgeToGateway = z.infer<typeof BridgeToGatewaySchema>;
 

@@ -31,3 +31,15 @@ export type ContainerCatalog = z.infer<typeof ContainerCatalogSchema>;
 
 /** The organizations pinned to the bridge asking. */
 export const BridgeOrgsSchema = z.object({ orgs: z.array(z.uuid()) }).meta({ id: "BridgeOrgs" });
+
+/** Idle culling's bounds, in minutes: from five minutes to a week. */
+export const IDLE_MINUTES = { min: 5, max: 10_080 } as const;
+
+/**
+ * The org's idle culling: stop a running container no visitor has used (a request to one of
+ * its hosts, typing in its terminal) and no kernel has run a cell on for `idleMinutes`; null: off.
+ */
+export const ContainerSettingsSchema = z
+  .object({ idleMinutes: z.int().min(IDLE_MINUTES.min).max(IDLE_MINUTES.max).nullable() })
+  .meta({ id: "ContainerSettings" });
+export type ContainerSettings = z.infer<typeof ContainerSettingsSchema>;

@@ -6,6 +6,7 @@
  */
 import { type BridgeToGateway, BridgeToGatewaySchema, type GatewayToBridge, parseContainerToken } from "../../../../protocol/containers";
 import type { HostContext, SocketPeer, SocketSpec } from "../kit";
+import { touchActivity } from "./idle";
 import { type LiveRow, USER_CONTAINERS, hashOf, liveRow, routeOf } from "./records";
 
 /** A heartbeat that changes nothing reaches the doc at most this often (it refreshes the metrics shown). */
@@ -50,6 +51,9 @@ function handle(host: HostContext, peer: SocketPeer, message: BridgeToGateway): 
     case "disconnected":
       // OpenVPN may let a container in again before it reports the old session gone.
       if (row.connection === message.connection) runAs(host, peer, row, { type: `${USER_CONTAINERS}:disconnected`, ...ref });
+      return;
+    case "activity":
+      touchActivity(host.sql, row.id, host.now);
       return;
     case "report": {
       const { report } = message;

@@ -14,6 +14,7 @@ import { placeNode } from "../whiteboard";
 import { requireView } from "../whiteboard/placements";
 import { bridgeSocket } from "./bridge";
 import { catalogServices } from "./catalog";
+import { idleContainers, nextIdleDeadline } from "./idle";
 import { type Cause, HEARTBEAT_TIMEOUT_MS, LIVE_STATES, transition } from "./machine";
 import {
   ContainerRecordType,
@@ -32,7 +33,7 @@ import {
   requireContainer,
   updateLive,
 } from "./records";
-import { accessRoute, containerRoute, launchRoute } from "./routes";
+import { accessRoute, containerRoute, launchRoute, readSettingsRoute, writeSettingsRoute } from "./routes";
 
 
 const ContainerRef = z.strictObject({ container: ContainerIdSchema });
@@ -59,7 +60,10 @@ export const CreateContainerSchema = z.strictObject({
 function moved(record: ContainerRecord, cause: Cause, now: number): ContainerRecord {
   const next = transition(record.state, cause);
   if (!next.ok) throw new EventError(next.code, next.message);
-  return next.state === record.state ? record : { ...record, state: next.state, since: now };
+  if (next.state === record.state) return record;
+  // Why it stopped for idleness is told until it moves on.
+  const { stoppedIdle: _, ...rest } = record;
+  return { ...rest, state: next.state, since: now };
 }
 
 /** The module's tables; the pipeline always passes them on the gateway. */
@@ -202,8 +206,11 @@ export const userContainers = {
       principals: ["bridge"],
       permission: (p) => containerPermission(p.container, "update"),
       reduce: (ctx, p) => {
-        const record = moved(requireContainer(ctx.doc, p.container), "connected", ctx.now);
-        return write(ctx, { ...record, address: p.address, lastSeen: ctx.now }, { connection: p.connection, lastSeen: ctx.now });
+        const before = requireContainer(ctx.doc, p.container);
+        const record = moved(before, "connected", ctx.now);
+        // Starting again is use: its idle clock starts now (a bridge reconnecting to a running one is not).
+        const activeAt = before.state === "running" ? undefined : ctx.now;
+        return write(ctx, { ...record, address: p.address, lastSeen: ctx.now }, { connection: p.connection, lastSeen: ctx.now, activeAt });
       },
     }),
     disconnected: defineEvent({
@@ -235,6 +242,21 @@ export const userContainers = {
       permission: (p) => containerPermission(p.container, "update"),
       reduce: (ctx, p) => write(ctx, moved(requireContainer(ctx.doc, p.container), "timeout", ctx.now)),
     }),
+    /** Nobody used it for the org's idle minutes: it stops (the agent parks) and the node says why. */
+    idle: defineEvent({
+      schema: ContainerRef.extend({ minutes: z.int().min(1) }),
+      principals: ["system"],
+      permission: (p) => containerPermission(p.container, "update"),
+      reduce: (ctx, p) => {
+        const record = moved(requireContainer(ctx.doc, p.container), "stop", ctx.now);
+        const change = write(ctx, { ...record, stoppedIdle: { minutes: p.minutes } }, { connection: null });
+        const { sql } = tablesOf(ctx);
+        return () => {
+          change();
+          queueForBridge(sql, { type: "command", container: p.container, command: "stop" });
+        };
+      },
+    }),
     /** Its owner left the organization: its token is revoked and it stops. */
     revoke: defineEvent({
       schema: ContainerRef,
@@ -253,11 +275,12 @@ export const userContainers = {
       },
     }),
   },
-  /** The first live container to fall silent is when the alarm is next needed. */
+  /** The alarm is next needed when the first live container would fall silent, or the first running one be idle too long. */
   nextAlarm: (host) => {
     const placeholders = LIVE_STATES.map(() => "?").join(", ");
-    const at = host.sql.exec<{ at: number | null }>(`select min(last_seen) as at from user_containers_live where state in (${placeholders})`, ...LIVE_STATES).toArray()[0]?.at;
-    return at === null || at === undefined ? null : at + HEARTBEAT_TIMEOUT_MS;
+    const silent = host.sql.exec<{ at: number | null }>(`select min(last_seen) as at from user_containers_live where state in (${placeholders})`, ...LIVE_STATES).toArray()[0]?.at;
+    const times = [silent === null || silent === undefined ? null : silent + HEARTBEAT_TIMEOUT_MS, nextIdleDeadline(host.sql)].filter((t) => t !== null);
+    return times.length === 0 ? null : Math.min(...times);
   },
   onAlarm: (host) => {
     const placeholders = LIVE_STATES.map(() => "?").join(", ");
@@ -268,6 +291,11 @@ export const userContainers = {
       const outcome = host.runEvent(row.project, { type: "user-containers:timeout", container: row.id }, { kind: "system", id: USER_CONTAINERS });
       // A row the doc no longer agrees with (its container is gone) must not keep the alarm firing.
       if (!outcome.ok) host.sql.exec("update user_containers_live set state = 'unreachable' where id = ?", row.id);
+    }
+    const idle = idleContainers(host.sql, host.now);
+    for (const row of idle.rows) {
+      const outcome = host.runEvent(row.project, { type: "user-containers:idle", container: row.id, minutes: idle.minutes }, { kind: "system", id: USER_CONTAINERS });
+      if (!outcome.ok) host.sql.exec("update user_containers_live set state = 'stopped' where id = ?", row.id);
     }
   },
   onMembershipChanged: (host, { removed }) => {
@@ -281,7 +309,7 @@ export const userContainers = {
   onProjectDeleted: (host, project) => {
     for (const row of host.sql.exec<{ id: string }>("select id from user_containers_live where project = ?", project).toArray()) forgetContainer(host.sql, row.id);
   },
-  routes: [accessRoute, launchRoute, containerRoute],
+  routes: [accessRoute, launchRoute, containerRoute, readSettingsRoute, writeSettingsRoute],
   sockets: [bridgeSocket],
   afterEvent: (host) => {
     const queued = host.sql.exec<{ seq: number; message: string }>("select seq, message from user_containers_outbox order by seq").toArray();

@@ -60,6 +60,8 @@ export const MIGRATIONS = [
   // Idle culling: who keeps a container awake (a running kernel cell), and when a visitor last used it.
   "create table user_containers_awake (container text not null, holder text not null, since integer not null, primary key (container, holder))",
   "alter table user_containers_live add column active_at integer",
+  // The org's idle setting (one row): minutes, null when off; `since` when it was last set.
+  "create table user_containers_settings (id integer primary key check (id = 1), idle_minutes integer, since integer not null)",
 ] as const;
 
 /** A container's row in the module's table. */
@@ -100,11 +102,11 @@ export function insertLive(sql: ModuleSql, record: ContainerRecord, tokenHash: s
 }
 
 /** Writes what the row mirrors of the record (state, address, services, share) and what only the row keeps. */
-export function updateLive(sql: ModuleSql, record: ContainerRecord, extra: { connection?: string | null; lastSeen?: number; metricsAt?: number; bumpEpoch?: boolean } = {}): void {
+export function updateLive(sql: ModuleSql, record: ContainerRecord, extra: { connection?: string | null; lastSeen?: number; metricsAt?: number; activeAt?: number; bumpEpoch?: boolean } = {}): void {
   const row = liveRow(sql, record.id);
   if (!row) return;
   sql.exec(
-    "update user_containers_live set share = ?, state = ?, address = ?, services = ?, connection = ?, last_seen = ?, metrics_at = ?, access_epoch = ? where id = ?",
+    "update user_containers_live set share = ?, state = ?, address = ?, services = ?, connection = ?, last_seen = ?, metrics_at = ?, active_at = ?, access_epoch = ? where id = ?",
     record.share,
     record.state,
     record.address,
@@ -112,6 +114,7 @@ export function updateLive(sql: ModuleSql, record: ContainerRecord, extra: { con
     extra.connection === undefined ? row.connection : extra.connection,
     extra.lastSeen ?? row.last_seen,
     extra.metricsAt ?? row.metrics_at,
+    extra.activeAt ?? row.active_at,
     row.access_epoch + (extra.bumpEpoch ? 1 : 0),
     record.id,
   );

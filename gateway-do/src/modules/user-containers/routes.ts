@@ -3,9 +3,11 @@
  * a container's services (the visitor flow, before the worker signs a ticket), and a new
  * launch command's token for a container whose first one was shown once and is gone.
  */
+import { ContainerSettingsSchema } from "../../../../protocol/api/containers";
 import { ContainerIdSchema, ShareLevelSchema } from "../../../../protocol/containers";
 import { mayOpenContainer, mayTypeInContainer } from "./access";
 import type { RouteSpec } from "../kit";
+import { idleSetting, setIdleSetting } from "./idle";
 import { liveRow, routeOf } from "./records";
 
 const refuse = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
@@ -63,5 +65,28 @@ export const containerRoute: RouteSpec = {
     if (!row || host.grants(request.principal.id, row.project) === null) return refuse(404, "not_found", "No such container, or you may not see its project.");
     const route = routeOf(row);
     return { status: 200, body: { id: row.id, project: row.project, owner: row.owner, share: route.share, state: route.state, address: route.address, services: route.services, lastSeen: row.last_seen } };
+  },
+};
+
+/** `GET /settings`: the org's container settings (idle culling), for any member. */
+export const readSettingsRoute: RouteSpec = {
+  method: "GET",
+  path: "/settings",
+  principals: ["user"],
+  handle: (host) => ({ status: 200, body: { idleMinutes: idleSetting(host.sql).minutes } }),
+};
+
+/** `PUT /settings {idleMinutes}`: sets them; the org's admins and owners only. */
+export const writeSettingsRoute: RouteSpec = {
+  method: "PUT",
+  path: "/settings",
+  principals: ["user"],
+  handle: (host, request) => {
+    const role = host.roles(request.principal.id, null)?.org;
+    if (role !== "owner" && role !== "admin") return refuse(403, "forbidden", "Only the organization's admins and owners may change its container settings.");
+    const body = ContainerSettingsSchema.safeParse(request.body);
+    if (!body.success) return refuse(400, "invalid_settings", body.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    setIdleSetting(host.sql, body.data.idleMinutes, host.now);
+    return { status: 200, body: { idleMinutes: body.data.idleMinutes } };
   },
 };
