@@ -6,7 +6,7 @@
 import type { OrgRole, ProjectRole, ProjectVisibility } from "../membership";
 
 /** The everyday actions of a project member; managing roles is left to admins. */
-const MEMBER_ACTIONS = ["read", "create", "update", "delete", "edit", "move", "send", "open"];
+const MEMBER_ACTIONS = ["read", "create", "update", "delete", "edit", "move", "send", "open", "run"];
 
 export const builtInRoles: Record<`org:${OrgRole}` | `project:${ProjectRole}`, readonly string[]> = {
   "org:owner": ["*:*"],
