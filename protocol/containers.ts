@@ -191,7 +191,7 @@ export const AgentReportSchema = z.strictObject({
   services: z.array(ServiceSchema).max(32),
   metrics: MetricsSchema.nullable(),
   /**
-   * A visitor typed in (or resized) one of its terminals since the previous report: activity
+   * A visitor typed in one of its terminals since the previous report: activity
    * the bridge cannot see, as it rides on a WebSocket Nginx checked only when it opened.
    */
   visitorInput: z.boolean().optional(),

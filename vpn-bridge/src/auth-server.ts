@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { AUTH_HEADERS } from "./nginx-config.ts";
 import { describeError, warn } from "./log.ts";
 import { isCrossSiteFrame, stripVisitorCookie } from "./visitor-cookie.ts";
-import { decideAccess, redeemTicket, type AccessFacts, type UsedTickets, type VisitorSettings } from "./visitor.ts";
+import { isVisitorActivity } from "./activity.ts";
+import { decideAccess, readHost, redeemTicket, type AccessFacts, type UsedTickets, type VisitorSettings } from "./visitor.ts";
 
 export interface AuthDeps {
   settings: VisitorSettings;
@@ -20,6 +21,8 @@ export interface AuthDeps {
   /** This server's own port: the target of a page answer. */
   authPort: number;
   now?: () => number;
+  /** A visitor let in used a container (see `isVisitorActivity`), for idle culling. */
+  onActivity?: (org: string, container: string) => void;
 }
 
 const PAGES = {
@@ -92,7 +95,10 @@ function answerAuth(deps: AuthDeps, req: IncomingMessage, res: ServerResponse, n
     now,
   });
   switch (decision.kind) {
-    case "allow":
+    case "allow": {
+      const host = readHost(header(req, "x-original-host") ?? "", deps.settings.domain);
+      const upgrade = (header(req, "x-original-upgrade") ?? "") !== "";
+      if (host && isVisitorActivity({ method: header(req, "x-original-method") ?? "GET", fetchMode: header(req, "x-original-fetch-mode"), upgrade })) deps.onActivity?.(host.org, host.container);
       res.writeHead(200, {
         [AUTH_HEADERS.target]: decision.target,
         [AUTH_HEADERS.cookie]: stripVisitorCookie(cookie),
@@ -100,6 +106,7 @@ function answerAuth(deps: AuthDeps, req: IncomingMessage, res: ServerResponse, n
         ...(decision.user === null ? {} : { [AUTH_HEADERS.user]: decision.user }),
       });
       return void res.end();
+    }
     case "sign-in":
       res.writeHead(401, { [AUTH_HEADERS.signIn]: decision.location });
       return void res.end();

@@ -4,6 +4,7 @@
  * No servers or processes here (main.ts starts those), so a test can drive it whole.
  */
 import { parseContainerToken, type AgentReport, type AgentReportAnswer, type GatewayToBridge } from "../../protocol/containers.ts";
+import { VisitorActivity } from "./activity.ts";
 import type { AddressBook } from "./addresses.ts";
 import type { Gateways } from "./gateway-client.ts";
 import { log, warn } from "./log.ts";
@@ -25,6 +26,8 @@ export interface BridgeParts {
   management: (command: string) => void;
   /** Keeps the revocations (after a `revoke-users`). */
   saveRevocations?: () => Promise<void>;
+  /** How often a container's visitor activity may go to its gateway (a minute). */
+  activityEveryMs?: number;
 }
 
 export class Bridge {
@@ -33,8 +36,12 @@ export class Bridge {
   /** Connections whose CONNECT is being checked, and those of them OpenVPN dropped meanwhile. */
   private readonly authorizing = new Set<string>();
   private readonly abandoned = new Set<string>();
+  /** Visitors' use of containers, sent to their gateways at most once a minute each. */
+  readonly activity: VisitorActivity;
 
-  constructor(private readonly parts: BridgeParts) {}
+  constructor(private readonly parts: BridgeParts) {
+    this.activity = new VisitorActivity((org, container) => this.parts.gateways.link(org)?.send({ type: "activity", container }), parts.activityEveryMs);
+  }
 
   /** Checks a container token with its org's gateway (the org is read from the token). */
   async checkToken(token: string, purpose: "profile" | "vpn" | "report", claimedContainer?: string): Promise<TokenVerdict> {
@@ -113,6 +120,7 @@ export class Bridge {
         return;
       case "removed":
         routes.remove(org, message.container);
+        this.activity.forget(message.container);
         this.dropContainer(org, message.container, "deleted");
         await addresses.forget(message.container);
         return;
@@ -148,6 +156,8 @@ export class Bridge {
   /** A container's report: relayed to its gateway; the answer carries the command waiting for it. */
   relayReport(session: { org: string; container: string }, report: AgentReport): AgentReportAnswer {
     this.parts.gateways.link(session.org)?.send({ type: "report", container: session.container, report });
+    // Typing in a terminal rides on a socket Nginx checked only when it opened: the agent tells.
+    if (report.visitorInput) this.activity.touch(session.org, session.container);
     const command = this.commands.get(session.container) ?? null;
     this.commands.delete(session.container);
     return { command };

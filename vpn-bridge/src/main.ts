@@ -16,6 +16,7 @@ import type { Child } from "./child-process.ts";
 import { ConfigError, readConfig } from "./config.ts";
 import { isolateContainers, removeIsolation } from "./firewall.ts";
 import { Gateways } from "./gateway-client.ts";
+import { JupyterLink, jupyterAddress } from "./jupyter/link.ts";
 import { closeServer, listen } from "./http-util.ts";
 import { describeError, log, warn } from "./log.ts";
 import { ManagementClient } from "./management.ts";
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
       stopping = true;
       log(`stopping (${why})`);
       gateways.stop();
+      bridge?.activity.stop();
       management?.close();
       await Promise.all([...children.map((c) => c.stop()), ...servers.map(closeServer)]);
       await removeIsolation(config.vpnDevice);
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
       onMessage: (org, message) => void bridge?.onGatewayMessage(org, message).catch((error: unknown) => warn(`gateway message ${message.type}: ${describeError(error)}`)),
       onOpen: (org) => bridge?.onGatewayOpen(org),
       hasSessions: (org) => sessions.ofOrg(org).length > 0,
+      companion: (org) => new JupyterLink(org, { kilnUrl: config.kilnUrl, bridgeKey: config.bridgeKey }, (container) => jupyterAddress(routes.get(org, container))),
     },
   );
   bridge = new Bridge({ subnet: config.subnet, routes, sessions, addresses, gateways, management: (command) => management?.send(command), saveRevocations });
@@ -116,6 +119,7 @@ async function main(): Promise<void> {
       facts: { route: (org, container) => routes.get(org, container), revokedAt: (org, user) => routes.revokedAt(org, user) },
       usedTickets,
       authPort: config.authPort,
+      onActivity: (org, container) => core.activity.touch(org, container),
     });
     const profile = createProfileServer({
       checkToken: (token, purpose) => core.checkToken(token, purpose),

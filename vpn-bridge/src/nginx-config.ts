@@ -94,6 +94,9 @@ http {
       proxy_set_header X-Original-URI $request_uri;
       proxy_set_header X-Original-Origin $http_origin;
       proxy_set_header X-Original-Upgrade $http_upgrade;
+      # Whether the request is a visitor's use or a tab's background polling (idle culling).
+      proxy_set_header X-Original-Method $request_method;
+      proxy_set_header X-Original-Fetch-Mode $http_sec_fetch_mode;
       # The answer carries the visitor's cookies back (stripped): room for big ones.
       proxy_buffer_size 32k;
       proxy_buffers 4 32k;

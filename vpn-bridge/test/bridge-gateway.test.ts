@@ -199,6 +199,17 @@ describe("the bridge and a gateway", () => {
     await until(() => gateway.received.filter((m) => m.type === "report").length === 2);
   });
 
+  it("tells the gateway a visitor typed in a terminal (from the agent's report), once a minute at most", async () => {
+    await gateways.start();
+    await until(() => gateway.sockets.length > 0 && gateways.isOpen(org));
+    bridge.relayReport({ org, container: A }, { kind: "beat", services: [], metrics: null, visitorInput: true });
+    bridge.relayReport({ org, container: A }, { kind: "beat", services: [], metrics: null, visitorInput: true });
+    bridge.relayReport({ org, container: A }, { kind: "beat", services: [], metrics: null });
+    await until(() => gateway.received.filter((m) => m.type === "report").length === 3);
+    expect(gateway.received.filter((m) => m.type === "activity")).toEqual([{ type: "activity", container: A }]);
+    bridge.activity.stop();
+  });
+
   it("after a reconnect the gateway hears again who is connected", async () => {
     await gateways.start();
     await bridge.onClientEvent(connect("1", A, tokenA));

@@ -17,6 +17,7 @@ import { Reporter } from "./reporter.ts";
 import { parseServicesFile } from "./services-file.ts";
 import { oidcEnv } from "./oidc-env.ts";
 import { ServiceSupervisor } from "./services.ts";
+import { VISITOR_INPUT_ENV, VisitorInputFile } from "./visitor-input.ts";
 
 const SERVICES_FILE = process.env.KILN_SERVICES_FILE ?? "/etc/kiln/services.json";
 const RUN_DIR = "/run/kiln";
@@ -132,7 +133,8 @@ async function main(): Promise<void> {
   // The bridge's VPN address: where every visitor comes from through its Nginx (the terminal believes only it).
   const vpnServer = new URL(profile.profile.reportUrl).hostname;
   const issuer = profile.profile.oidcIssuer;
-  supervisor = new ServiceSupervisor(services.services, () => reporter?.servicesChanged(), LOG_DIR, { KILN_VPN_SERVER: vpnServer }, (spec) =>
+  const visitorInput = new VisitorInputFile(`${RUN_DIR}/visitor-input`);
+  supervisor = new ServiceSupervisor(services.services, () => reporter?.servicesChanged(), LOG_DIR, { KILN_VPN_SERVER: vpnServer, [VISITOR_INPUT_ENV]: visitorInput.path }, (spec) =>
     oidcEnv({ container: env.env.container, token: env.env.token, service: spec.name, declares: spec.oidc !== undefined, issuer }),
   );
   const running = supervisor;
@@ -157,6 +159,7 @@ async function main(): Promise<void> {
         false,
         `this container no longer belongs to Kiln: remove it with docker rm -f kiln-${env.env.container} (or run a new launch command from the board)`,
       ),
+    visitorInput,
   );
   supervisor.start();
   reporter.start();

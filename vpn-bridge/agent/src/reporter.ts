@@ -2,6 +2,7 @@ import type { AgentReport, AgentReportAnswer, Service } from "../../../protocol/
 import { request } from "./http.ts";
 import { describeError, log } from "./log.ts";
 import type { MetricsSampler } from "./metrics.ts";
+import type { VisitorInputFile } from "./visitor-input.ts";
 import { BEAT_TIMEOUT_MS, classifyReportAnswer, deliveryLogLine, HEARTBEAT_MS, servicesKey, type ReportOutcome } from "./report-rules.ts";
 
 /** How soon, and how many times, a first report that did not get through is sent again. */
@@ -28,6 +29,8 @@ export class Reporter {
     private readonly services: () => Service[],
     private readonly onCommand: (command: NonNullable<AgentReportAnswer["command"]>) => void,
     private readonly onRefused: () => void,
+    /** Where services note visitor input the bridge cannot see (typing in a terminal). */
+    private readonly visitorInput: VisitorInputFile | null = null,
   ) {}
 
   start(): void {
@@ -61,7 +64,9 @@ export class Reporter {
         this.#again = false;
         const services = this.services();
         this.#sentKey = servicesKey(services);
-        const outcome = await this.#send({ kind: "beat", services, metrics: await this.sampler.sample() }, BEAT_TIMEOUT_MS);
+        const input = this.visitorInput?.pending() ?? null;
+        const outcome = await this.#send({ kind: "beat", services, metrics: await this.sampler.sample(), ...(input !== null && { visitorInput: true }) }, BEAT_TIMEOUT_MS);
+        if (input !== null && outcome.kind === "delivered") this.visitorInput?.reported(input);
         this.#handle(outcome);
       } while (this.#again && this.#timer);
     } finally {

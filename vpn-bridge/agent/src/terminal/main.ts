@@ -11,6 +11,7 @@ import { spawn as spawnPty } from "@lydell/node-pty";
 import { TERMINAL_SERVICE } from "../../../../protocol/terminal.ts";
 import { describeError, log as agentLog } from "../log.ts";
 import { SessionRegistry, type Pty } from "./sessions.ts";
+import { VISITOR_INPUT_ENV, visitorInputToucher } from "../visitor-input.ts";
 import { type Assets, createTerminalServer } from "./server.ts";
 
 const log = (line: string) => agentLog(`terminal: ${line}`);
@@ -36,7 +37,7 @@ if (!bridgeAddress) log("KILN_VPN_SERVER is not set: every visitor will be refus
 const port = Number(process.env.KILN_TERMINAL_PORT ?? TERMINAL_SERVICE.port);
 const assetsDir = process.env.KILN_TERMINAL_ASSETS ?? fileURLToPath(new URL("./terminal-page", import.meta.url));
 const registry = new SessionRegistry({ spawn: shell });
-const server = createTerminalServer({ registry, assets: readAssets(assetsDir), bridgeAddress, log });
+const server = createTerminalServer({ registry, assets: readAssets(assetsDir), bridgeAddress, log, onVisitorInput: visitorInputToucher(process.env[VISITOR_INPUT_ENV]) });
 server.listen(port, "0.0.0.0", () => log(`listening on ${port}; visitors believed from ${bridgeAddress ?? "nobody"}`));
 
 const stop = (signal: string) => {

@@ -19,6 +19,8 @@ export interface TerminalServerOptions {
   /** The bridge's VPN address, the only source believed; null refuses everyone. */
   bridgeAddress: string | null;
   log: (line: string) => void;
+  /** A visitor typed (or restarted a shell): use the bridge cannot see, for idle culling. */
+  onVisitorInput?: () => void;
 }
 
 /** A page whose socket holds this much unsent output is too slow: it is closed, and reconnects to a replay. */
@@ -64,9 +66,10 @@ export function createTerminalServer(options: TerminalServerOptions): Server {
         }
         const message = TerminalClientMessageSchema.safeParse(json);
         if (!message.success) return;
-        if (message.data.type === "input") registry.input(client, message.data.data);
-        else if (message.data.type === "size") registry.size(client, message.data.cols, message.data.rows);
-        else registry.restart(client);
+        if (message.data.type === "input") {
+          if (registry.input(client, message.data.data)) options.onVisitorInput?.();
+        } else if (message.data.type === "size") registry.size(client, message.data.cols, message.data.rows);
+        else if (registry.restart(client)) options.onVisitorInput?.();
       });
       let alive = true;
       ws.on("pong", () => (alive = true));
