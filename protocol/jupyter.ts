@@ -98,8 +98,10 @@ export type CellOutput = z.infer<typeof CellOutputSchema>;
  * whole. The doc stays small enough to load, and every viewer is spared the flood.
  */
 export const CELL_OUTPUT_CAP_BYTES = 1024 * 1024;
-/** One `jupyter:outputs` event carries at most this many bytes of outputs (the bridge batches below it). */
+/** One `jupyter:outputs` event carries about this many bytes of outputs at most (the bridge batches below it). */
 export const OUTPUT_BATCH_BYTES = 256 * 1024;
+/** A single output larger than this (a huge image, say) is dropped whole by the bridge: it would not fit a gateway frame. */
+export const MAX_OUTPUT_BYTES = 768 * 1024;
 
 /** The size an output counts for against the cap. */
 export function outputBytes(output: CellOutput): number {

@@ -18,6 +18,8 @@ const MAX_LINKS = 5000;
 
 export class Gateways {
   private readonly links = new Map<string, GatewayLink>();
+  /** What else runs for an org while its link does (its kernels' socket). */
+  private readonly companions = new Map<string, { stop(): void }>();
   private pinned = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
 
@@ -26,6 +28,8 @@ export class Gateways {
     private readonly handlers: Omit<LinkHandlers, "onRefused"> & {
       /** True while the org has containers on the VPN (its link is then kept). */
       hasSessions(org: string): boolean;
+      /** Starts what else the bridge runs for an org while its link is open (kernels); stopped with the link. */
+      companion?(org: string): { stop(): void };
     },
     private readonly fetchImpl: typeof fetch = fetch,
   ) {}
@@ -79,6 +83,8 @@ export class Gateways {
     });
     this.links.set(org, link);
     link.start();
+    const companion = this.handlers.companion?.(org);
+    if (companion) this.companions.set(org, companion);
     return link;
   }
 
@@ -90,6 +96,8 @@ export class Gateways {
   private drop(org: string): void {
     this.links.get(org)?.stop();
     this.links.delete(org);
+    this.companions.get(org)?.stop();
+    this.companions.delete(org);
   }
 
   stop(): void {

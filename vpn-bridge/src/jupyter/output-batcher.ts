@@ -1,0 +1,91 @@
+/**
+ * A run's outputs on their way to the gateway. The first output goes at once (a `1 + 1` must
+ * not wait); after that they are gathered for a short while, consecutive stream chunks joined,
+ * so a loop printing thousands of lines makes a few events, not thousands. Past the cell's cap
+ * nothing more is sent, only a count of what was dropped; a single output too large for a
+ * gateway frame is dropped whole.
+ */
+import { CELL_OUTPUT_CAP_BYTES, type CellOutput, MAX_OUTPUT_BYTES, OUTPUT_BATCH_BYTES, outputBytes } from "../../../protocol/jupyter.ts";
+
+export interface Batch {
+  outputs: CellOutput[];
+  dropped: number;
+}
+
+export class OutputBatcher {
+  private pending: CellOutput[] = [];
+  private pendingBytes = 0;
+  private sentBytes = 0;
+  private dropped = 0;
+  private droppedReported = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private lastFlush = 0;
+
+  constructor(
+    private readonly send: (batch: Batch) => void,
+    private readonly windowMs = 30,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  add(output: CellOutput): void {
+    let size = outputBytes(output);
+    const room = Math.min(CELL_OUTPUT_CAP_BYTES - this.sentBytes - this.pendingBytes, MAX_OUTPUT_BYTES);
+    // A stream too long for what is left keeps its beginning (ipykernel sends print floods in big chunks).
+    if (output.type === "stream" && size > room) {
+      // JSON escapes (a newline is two bytes) make the size per character uneven: cut in proportion, then trim.
+      let keep = Math.floor((Math.max(0, room - 100) * output.text.length) / size);
+      let head: CellOutput = { ...output, text: output.text.slice(0, keep) };
+      while (keep > 0 && outputBytes(head) > room) head = { ...output, text: output.text.slice(0, (keep = Math.floor(keep * 0.95))) };
+      const headSize = keep > 0 ? outputBytes(head) : 0;
+      this.dropped += size - headSize;
+      if (headSize === 0 || headSize > room) return this.schedule();
+      output = head;
+      size = headSize;
+    }
+    // Batches stay below a gateway frame: what is gathered goes first if this would overfill it.
+    if (this.pendingBytes > 0 && this.pendingBytes + size > OUTPUT_BATCH_BYTES) this.flush();
+    if (size > MAX_OUTPUT_BYTES) {
+      this.dropped += size;
+      this.pending.push({ type: "notice", text: `An output of ${Math.round(size / 1024)} KiB was too large to show (at most ${MAX_OUTPUT_BYTES / 1024} KiB each).` });
+    } else if (this.sentBytes + this.pendingBytes + size > CELL_OUTPUT_CAP_BYTES) {
+      this.dropped += size;
+    } else {
+      const last = this.pending.at(-1);
+      if (output.type === "stream" && last?.type === "stream" && last.name === output.name) {
+        this.pending[this.pending.length - 1] = { ...last, text: last.text + output.text };
+      } else this.pending.push(output);
+      this.pendingBytes += size;
+    }
+    if (this.pendingBytes >= OUTPUT_BATCH_BYTES) return this.flush();
+    this.schedule();
+  }
+
+  /** Sends what is gathered now (at the run's end, say). */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const newlyDropped = this.dropped - this.droppedReported;
+    if (this.pending.length === 0 && newlyDropped === 0) return;
+    const batch = { outputs: this.pending, dropped: newlyDropped };
+    this.sentBytes += this.pendingBytes;
+    this.droppedReported = this.dropped;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.lastFlush = this.now();
+    this.send(batch);
+  }
+
+  /** Stops without sending (the run was forgotten). */
+  cancel(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = [];
+  }
+
+  private schedule(): void {
+    if (this.timer) return;
+    const wait = this.lastFlush + this.windowMs - this.now();
+    if (wait <= 0) return this.flush();
+    this.timer = setTimeout(() => this.flush(), wait);
+  }
+}
