@@ -24,7 +24,9 @@ const HOCUSPOCUS_SYNC_STATUS = 8;
 
 interface Ack {
   ok: boolean;
-  error?: { code: string };
+  error?: { code: string; message?: string };
+  /** What the event returned to its sender alone (a new kernel, say). */
+  result?: unknown;
 }
 
 let requests = 0;
@@ -99,11 +101,11 @@ export class BenchClient {
 
   #onMessage(data: string | ArrayBuffer): void {
     if (typeof data === "string") {
-      const message = JSON.parse(data) as { type: string; requestId?: string | null; ok?: boolean; error?: { code: string } };
+      const message = JSON.parse(data) as { type: string; requestId?: string | null; ok?: boolean; error?: { code: string; message?: string }; result?: unknown };
       if (message.type !== "ack" || !message.requestId) return;
       const resolve = this.#acks.get(message.requestId);
       this.#acks.delete(message.requestId);
-      resolve?.({ ok: message.ok === true, error: message.error });
+      resolve?.({ ok: message.ok === true, error: message.error, result: message.result });
       return;
     }
     this.framesReceived++;

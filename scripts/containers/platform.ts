@@ -18,6 +18,7 @@ import { buildImages } from "../../vpn-bridge/images/build.ts";
 import { rootfsPackages } from "../../vpn-bridge/images/images.ts";
 import { ensureRootfs } from "../../vpn-bridge/images/rootfs.ts";
 import { podmanEnv, podmanGlobalArgs } from "../../vpn-bridge/images/podman.ts";
+import { BenchClient } from "../bench/clients.ts";
 import { apiClient } from "../test/e2e-board-setup.ts";
 import { type RunningStack, freeStackPorts, startStack } from "../test/stack.ts";
 import { runDockerCommand } from "./docker-cli.ts";
@@ -148,6 +149,25 @@ export class Platform {
   deleteOnBoard(id: string): Promise<unknown> {
     const { people: p } = this;
     return p.ada.call(`/gw/${p.org}/projects/${p.project}/events`, { type: "user-containers:delete", requestId: crypto.randomUUID(), container: id });
+  }
+
+  /** Sends an event to Ada's project as `person` (Ada by default) over HTTP; its ack, refused or not. */
+  async event(event: { type: string; [field: string]: unknown }, person: ApiClient = this.people.ada): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
+    const { people: p } = this;
+    try {
+      return await person.call(`/gw/${p.org}/projects/${p.project}/events`, { requestId: crypto.randomUUID(), ...event });
+    } catch (error) {
+      const body = /^[^:]+: \d+ (.*)$/s.exec(error instanceof Error ? error.message : "")?.[1];
+      const parsed = body ? (JSON.parse(body) as { error?: { code: string; message: string } }) : {};
+      return { ok: false, error: parsed.error ?? { code: "unknown", message: String(error) } };
+    }
+  }
+
+  /** `person`'s live copy of Ada's project: a socket speaking the Yjs protocol, as a browser's. */
+  async projectDoc(person: ApiClient): Promise<BenchClient> {
+    const { people: p } = this;
+    const { token } = await person.call<{ token: string }>(`/api/orgs/${p.org}/projects/${p.project}/connect`, {});
+    return BenchClient.open("kiln", `${this.stack!.url.replace(/\/$/, "").replace(/^http/, "ws")}/gw/${p.org}/projects/${p.project}/ws?token=${encodeURIComponent(token)}&json=1`);
   }
 
   /** The board's Stop: the event `user-containers:stop`, as the board sends it. */

@@ -91,7 +91,11 @@ export const gatewayEvents = createApp()
     if (!ack.ok && ack.error.code === "forbidden" && ack.requestId === null && (await pushMembership(c, org))) {
       ack = await gateway.applyEvent(project, auth.user.id, c.req.valid("json"));
     }
-    if (ack.ok) return c.json({ requestId: ack.requestId, ok: true as const }, 200);
+    // What the event returns to its sender alone (a new kernel, a container's token) is the caller's.
+    if (ack.ok) {
+      const result: unknown = "result" in ack ? ack.result : undefined;
+      return c.json({ requestId: ack.requestId, ok: true as const, ...(result === undefined ? {} : { result }) }, 200);
+    }
     // Every code a module refuses with is declared by it (a test holds them to it).
     throw new ApiError((STATUS.get(ack.error.code) ?? 400) as ContentfulStatusCode, ack.error.code, ack.error.message, ack.error.fields);
   })

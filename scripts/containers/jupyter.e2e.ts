@@ -1,0 +1,117 @@
+/**
+ * Jupyter on the board (issue #17), every part real: the platform of `containers.e2e.ts`, a
+ * `localhost/kiln-jupyter:1` container from the literal `docker run`, its Jupyter Server,
+ * the bridge running cells for the gateway. Ada starts a kernel and runs cells through the
+ * gateway's events; Ben watches the project doc live over his own socket and sees the same
+ * outputs: prints and values, an image, an error, an interrupt of `while True: pass`, a
+ * restart, a 10 MB flood capped. Ben may not run code in Ada's container.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CellOutput, CellRecord, KernelRecord } from "../../protocol/jupyter.ts";
+import { CELL_OUTPUT_CAP_BYTES } from "../../protocol/jupyter.ts";
+import type { BenchClient } from "../bench/clients.ts";
+import { waitFor } from "./exec.ts";
+import { JUPYTER_IMAGE, Platform } from "./platform.ts";
+
+if (process.getuid?.() !== 0) throw new Error("the container tests need root (network namespaces, podman, OpenVPN): run `sudo npm run test:containers`");
+
+const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+
+describe("Jupyter cells on the board", () => {
+  let platform: Platform;
+  let ben: BenchClient;
+  let kernel: string;
+
+  const kernels = () => ben.doc.getMap<KernelRecord>("jupyter/kernels");
+  const cellOf = (id: string) => ben.doc.getMap<CellRecord>("jupyter/cells").get(id);
+  const outputsOf = (id: string): CellOutput[] => (ben.doc.getMap<import("yjs").Array<CellOutput>>("jupyter/outputs").get(id)?.toArray() ?? []);
+  /** Waits until Ben's copy of the doc shows the cell in one of `states`. */
+  const cellIn = (id: string, states: string[], ms = 60_000) => waitFor(`cell ${id} ${states.join("/")} on Ben's screen`, async () => (states.includes(cellOf(id)?.run ?? "") ? cellOf(id)! : null), ms, 20);
+
+  let cells = 0;
+  /** Ada makes a cell on the main view with `code` on the kernel, and runs it. */
+  const runCell = async (code: string) => {
+    const id = `cell${++cells}${Date.now().toString(36)}`;
+    expect(await platform.event({ type: "jupyter:create", id, viewId: "main", x: 500, y: 100 + cells * 300, kernel, code })).toMatchObject({ ok: true });
+    expect(await platform.event({ type: "jupyter:run", cells: [id] })).toMatchObject({ ok: true });
+    return id;
+  };
+
+  beforeAll(async () => {
+    platform = await Platform.start({ work: `/tmp/kiln-jupyter-e2e-${process.pid}` });
+    const created = await platform.create("analysis", { image: JUPYTER_IMAGE, share: "project", viewId: "main", x: 80, y: 80 });
+    expect((await platform.docker(created.command)).code).toBe(0);
+    await platform.waitState(created.container.id, "running", 90_000);
+    await waitFor("the jupyter service", async () => ((await platform.status(created.container.id)).services.some((s) => s.name === "jupyter") ? true : null), 60_000, 100);
+    ben = await platform.projectDoc(platform.people.ben);
+    const started = await platform.event({ type: "jupyter:start-kernel", container: created.container.id });
+    expect(started).toMatchObject({ ok: true, result: { kernel: { state: "starting" } } });
+    kernel = (started.result as { kernel: KernelRecord }).kernel.id;
+    await waitFor("the kernel idle on Ben's screen", async () => (kernels().get(kernel)?.state === "idle" ? true : null), 60_000, 20);
+  }, 900_000);
+
+  afterAll(async () => {
+    ben?.close();
+    await platform?.close();
+  }, 180_000);
+
+  it("runs a cell printing and returning values; Ben sees the outputs and the count", async () => {
+    const id = await runCell("print('hello from', 'kiln')\nsum(range(10))");
+    expect(await cellIn(id, ["done", "error", "aborted"])).toMatchObject({ run: "done", executionCount: 1 });
+    expect(outputsOf(id)).toEqual([
+      { type: "stream", name: "stdout", text: "hello from kiln\n" },
+      { type: "result", count: 1, data: { "text/plain": "45" } },
+    ]);
+  });
+
+  it("shows an image output and an error with its traceback", async () => {
+    const image = await runCell(`import base64\nfrom IPython.display import Image, display\ndisplay(Image(data=base64.b64decode("${PNG}")))`);
+    await cellIn(image, ["done"]);
+    expect(outputsOf(image)).toEqual([{ type: "display", data: expect.objectContaining({ "image/png": expect.stringContaining(PNG.slice(0, 40)) }) }]);
+    const error = await runCell("def f():\n    return 1 / 0\nf()");
+    expect(await cellIn(error, ["done", "error"])).toMatchObject({ run: "error" });
+    expect(outputsOf(error)).toEqual([{ type: "error", ename: "ZeroDivisionError", evalue: "division by zero", traceback: expect.any(Array) }]);
+    // The traceback as IPython colours it (ANSI), with the failing line of the cell.
+    const traceback = (outputsOf(error)[0] as Extract<CellOutput, { type: "error" }>).traceback.join("\n");
+    expect(traceback).toContain("\u001b[");
+    expect(traceback.replace(/\u001b\[[0-9;]*m/g, "")).toContain("----> 2     return 1 / 0");
+  });
+
+  it("interrupts `while True: pass`, then restarts the kernel (its variables gone)", async () => {
+    const loop = await runCell("kept = 42\nwhile True: pass");
+    await cellIn(loop, ["running"]);
+    await waitFor("the kernel busy", async () => (kernels().get(kernel)?.state === "busy" ? true : null), 10_000, 20);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await platform.event({ type: "jupyter:interrupt", kernel })).toMatchObject({ ok: true });
+    expect(await cellIn(loop, ["error", "done", "aborted"], 20_000)).toMatchObject({ run: "error" });
+    expect(outputsOf(loop)).toEqual([expect.objectContaining({ type: "error", ename: "KeyboardInterrupt" })]);
+    await waitFor("the kernel idle", async () => (kernels().get(kernel)?.state === "idle" ? true : null), 10_000, 20);
+
+    const before = await runCell("kept");
+    await cellIn(before, ["done"]);
+    expect(outputsOf(before)).toEqual([{ type: "result", count: expect.any(Number), data: { "text/plain": "42" } }]);
+    expect(await platform.event({ type: "jupyter:restart", kernel })).toMatchObject({ ok: true });
+    await waitFor("the kernel back after its restart", async () => (kernels().get(kernel)?.state === "idle" ? true : null), 60_000, 20);
+    const after = await runCell("kept");
+    expect(await cellIn(after, ["done", "error"])).toMatchObject({ run: "error", executionCount: 1 });
+    expect(outputsOf(after)).toEqual([expect.objectContaining({ type: "error", ename: "NameError" })]);
+  });
+
+  it("caps a 10 MB output at the cell's limit with a notice, and the doc stays small", async () => {
+    const flood = await runCell("for i in range(100_000):\n    print('x' * 99)");
+    const record = await cellIn(flood, ["done", "error"], 120_000);
+    expect(record.run).toBe("done");
+    const outputs = outputsOf(flood);
+    const kept = outputs.reduce((n, o) => n + JSON.stringify(o).length, 0);
+    expect(kept).toBeLessThanOrEqual(CELL_OUTPUT_CAP_BYTES + 300);
+    expect(outputs.at(-1)).toMatchObject({ type: "notice", text: expect.stringContaining("Output truncated") });
+    expect(record.droppedBytes).toBeGreaterThan(8_000_000);
+  });
+
+  it("refuses Ben running code in Ada's container, and a cell with no kernel", async () => {
+    const id = `benscell${Date.now().toString(36)}`;
+    expect(await platform.event({ type: "jupyter:create", id, viewId: "main", kernel, code: "import os; os.getuid()" }, platform.people.ben)).toMatchObject({ ok: true });
+    expect(await platform.event({ type: "jupyter:run", cells: [id] }, platform.people.ben)).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    expect(cellOf(id)?.run ?? "idle").toBe("idle");
+  });
+});
