@@ -36,10 +36,10 @@ describe("the web registry", () => {
     for (const kind of NODE_KINDS) expect(nodeTypes()[kind]).toBe(nodeViewOf(kind)!.component);
   });
 
-  it("offers the modules' tools in the board's order: notes, chats and containers, then shapes", () => {
-    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "New container here", "Rectangle", "Ellipse", "Arrow", "Text"]);
-    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "Rectangle (R)", "Ellipse (O)", "Arrow (A)", "Text label (T)"]);
-    expect(createTools().map((t) => t.key ?? null)).toEqual(["n", null, null, "r", "o", "a", "t"]);
-    expect(memberWork()).toEqual(["notes", "chats", "views", "tabs", "containers"]);
+  it("offers the modules' tools in the board's order: notes, chats, containers and code cells, then shapes", () => {
+    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "New container here", "New code cell here", "Rectangle", "Ellipse", "Arrow", "Text"]);
+    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "New code cell (C)", "Rectangle (R)", "Ellipse (O)", "Arrow (A)", "Text label (T)"]);
+    expect(createTools().map((t) => t.key ?? null)).toEqual(["n", null, null, "c", "r", "o", "a", "t"]);
+    expect(memberWork()).toEqual(["notes", "chats", "views", "tabs", "containers", "code cells"]);
   });
 });

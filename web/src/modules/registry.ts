@@ -12,6 +12,7 @@ import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
 import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
 import type { CreateTool, FlowType, MinimapColor, NodeView, SidePanel, TabKindView, WebModule } from "./kit";
+import { jupyter } from "./jupyter";
 import { notes } from "./notes";
 import { oidc } from "./oidc";
 import { roles } from "./roles";
@@ -27,7 +28,7 @@ export type WebRegistry = { readonly [N in ModuleName]: WebModule };
  * code (commands, the node frame) that imports this file, so a module may still be loading
  * when this file is.
  */
-const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles, "user-containers": userContainers, oidc }) as const satisfies WebRegistry;
+const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles, "user-containers": userContainers, oidc, jupyter }) as const satisfies WebRegistry;
 type WebModules = ReturnType<typeof registered>;
 
 type NodeKind = (typeof NODE_KINDS)[number];
