@@ -23,6 +23,7 @@ function settingsApi(role: "owner" | "admin" | "member", extra: Parameters<typeo
       return { body: acme(role, name) };
     },
     "GET /api/orgs": { body: { orgs: [] } },
+    [`GET ${base}/container-settings`]: { body: { idleMinutes: null } },
     ...extra,
   });
 }
@@ -75,6 +76,24 @@ describe("org page: settings", () => {
     fireEvent.click(screen.getByRole("button", { name: "Delete this organization" }));
     expect((await screen.findByRole("alert")).textContent).toBe("Only an owner may delete the organization.");
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Acme");
+  });
+
+  it("stops idle containers after the minutes an admin sets, saying what idle means", async () => {
+    const calls = settingsApi("admin", { [`PUT ${base}/container-settings`]: (body) => ({ body }) });
+    renderAt(`/orgs/${orgId}/settings`);
+    const toggle = await screen.findByRole("checkbox", { name: "Stop idle containers" });
+    await waitFor(() => expect(toggle.hasAttribute("disabled")).toBe(false));
+    expect(screen.getByText(/A browser tab left open does not count as use/)).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Save" }).hasAttribute("disabled")).toBe(true);
+    fireEvent.click(toggle);
+    const minutes = screen.getByLabelText("Minutes without use");
+    fireEvent.change(minutes, { target: { value: "2" } });
+    expect(screen.getByText("From 5 minutes to 10080 (a week).")).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Save" }).hasAttribute("disabled")).toBe(true);
+    fireEvent.change(minutes, { target: { value: "45" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    expect((await screen.findByRole("status")).textContent).toBe("Containers idle for 45 minutes are stopped.");
+    expect(calls.find((c) => c.method === "PUT")?.body).toEqual({ idleMinutes: 45 });
   });
 
   it("has no settings tab for members", async () => {

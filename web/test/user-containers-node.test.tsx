@@ -129,6 +129,13 @@ describe("its launch command", () => {
     expect(screen.queryByText(COMMAND)).toBeNull();
     expect(screen.getByRole("button", { name: "Copy" })).toBeTruthy();
   });
+
+  it("says when the gateway stopped it for idleness, and how to start it again", () => {
+    const { store } = boardWith([record({ state: "stopped", stoppedIdle: { minutes: 30 } })]);
+    renderNode(store);
+    expect(screen.getByTestId("container-stopped-why").textContent).toBe("Stopped for idleness: nobody used it for 30 min (the organization's setting). To start it again, on its machine run:");
+    expect(screen.getByText("docker restart kiln-abc123def456")).toBeTruthy();
+  });
 });
 
 describe("its services", () => {

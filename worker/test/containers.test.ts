@@ -132,6 +132,19 @@ describe("user containers through the worker", () => {
     ws.close();
   });
 
+  it("keeps the org's idle culling setting: off by default, read by members, set by admins and owners only", async () => {
+    const { org, owner, admin, member } = await orgWithRoles();
+    const path = `/api/orgs/${org.id}/container-settings`;
+    expect(await expectJson(call(member.client, path), 200)).toEqual({ idleMinutes: null });
+    const refused = await call(member.client, path, { method: "PUT", body: { idleMinutes: 30 } });
+    expect(refused.status).toBe(403);
+    expect((await call(admin.client, path, { method: "PUT", body: { idleMinutes: 1 } })).status).toBe(400);
+    expect(await expectJson(call(admin.client, path, { method: "PUT", body: { idleMinutes: 45 } }), 200)).toEqual({ idleMinutes: 45 });
+    expect(await expectJson(call(member.client, path), 200)).toEqual({ idleMinutes: 45 });
+    expect(await expectJson(call(owner.client, path, { method: "PUT", body: { idleMinutes: null } }), 200)).toEqual({ idleMinutes: null });
+    expect(await auditActions(org.id)).toContain("containers.settings");
+  });
+
   it("serves the catalog with where container hosts live", async () => {
     const { owner } = await orgWithRoles();
     const catalog = await expectJson<{ images: { image: string }[]; domain: string; scheme: string }>(call(owner.client, "/api/containers/catalog"), 200);

@@ -189,6 +189,8 @@ export const GOOD_REQUESTS: Record<string, Build> = {
   renewContainerLaunch: async (w) => ({ client: w.owner.client, params: { org: w.org.id, container: await walkContainer(w) } }),
   getContainer: async (w) => ({ client: w.owner.client, params: { org: w.org.id, container: await walkContainer(w) } }),
   listContainerImages: async (w) => ({ client: w.owner.client }),
+  getContainerSettings: async (w) => ({ client: w.owner.client, params: { org: w.org.id } }),
+  setContainerSettings: async (w) => ({ client: w.owner.client, params: { org: w.org.id }, body: { idleMinutes: 30 } }),
   openContainerService: async (w) => ({
     client: w.owner.client,
     query: { host: `uc-${await walkContainer(w)}--jupyter.org-${w.org.id}.containers.localhost`, path: "/" },

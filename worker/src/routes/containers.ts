@@ -77,7 +77,8 @@ async function containerEvent(c: Context<AppEnv>, org: string, project: string, 
 /** What a module's route answered (over RPC: read, not trusted). */
 const RouteAnswerSchema = z.object({ status: z.number().int(), body: z.unknown() });
 
-async function askModule(c: Context<AppEnv>, org: string, input: { method: string; path: string; query?: Record<string, string>; body?: unknown; member: string }) {
+/** Asks the org gateway's user-containers module a route, as `member`. */
+export async function askModule(c: Context<AppEnv>, org: string, input: { method: string; path: string; query?: Record<string, string>; body?: unknown; member: string }) {
   const gateway = await getServerByName(c.env.GATEWAY, org);
   return RouteAnswerSchema.parse(await gateway.moduleRequest({ module: "user-containers", query: {}, body: null, bearer: null, ...input }));
 }

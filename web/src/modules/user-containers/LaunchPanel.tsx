@@ -44,7 +44,11 @@ export function LaunchPanel({ container }: { container: ContainerRecord }) {
   if (container.state === "stopped")
     return (
       <section className="uc-launch" aria-label="Start again">
-        <p className="uc-hint">Stopped. To start it again, on its machine run:</p>
+        <p className="uc-hint" data-testid="container-stopped-why">
+          {container.stoppedIdle
+            ? `Stopped for idleness: nobody used it for ${container.stoppedIdle.minutes} min (the organization's setting). To start it again, on its machine run:`
+            : "Stopped. To start it again, on its machine run:"}
+        </p>
         <CopyCommand command={`docker restart kiln-${container.id}`} compact />
       </section>
     );

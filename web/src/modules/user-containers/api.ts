@@ -4,7 +4,7 @@
  * The response bodies are protocol/api/containers.ts's, as the worker declares them.
  */
 import type { z } from "zod";
-import { ContainerCatalogSchema, ContainerCreatedSchema, ContainerLaunchSchema } from "../../../../protocol/api/containers";
+import { ContainerCatalogSchema, ContainerCreatedSchema, ContainerLaunchSchema, type ContainerSettings, ContainerSettingsSchema } from "../../../../protocol/api/containers";
 import type { CreateContainerSchema } from "../../../../gateway-do/src/modules/user-containers";
 import { api } from "../../api/client";
 
@@ -41,3 +41,9 @@ export function fetchCatalog(): Promise<Catalog> {
 export const forgetCatalog = () => {
   catalog = null;
 };
+
+/** `GET /api/orgs/{org}/container-settings`: the org's idle culling (minutes, or null when off). */
+export const fetchContainerSettings = (org: string) => api("GET", `/orgs/${path(org)}/container-settings`, ContainerSettingsSchema);
+
+/** `PUT /api/orgs/{org}/container-settings`: sets it (the org's admins and owners). */
+export const saveContainerSettings = (org: string, settings: ContainerSettings) => api("PUT", `/orgs/${path(org)}/container-settings`, ContainerSettingsSchema, { body: settings });

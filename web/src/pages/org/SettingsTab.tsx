@@ -4,10 +4,11 @@ import { deleteOrg, renameOrg } from "../../api/orgs";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
+import { IdleSettings } from "../../modules/user-containers/IdleSettings";
 import { useSession } from "../../session/session";
 import { useOrg } from "./OrgLayout";
 
-/** `/orgs/:org/settings` (admins and owners): rename the organization; owners may delete it. */
+/** `/orgs/:org/settings` (admins and owners): rename the organization, stop idle containers; owners may delete it. */
 export function SettingsTab() {
   const { org, isAdmin } = useOrg();
   if (!isAdmin) {
@@ -20,6 +21,7 @@ export function SettingsTab() {
   return (
     <div className="settings">
       <RenameOrg />
+      <IdleSettings org={org.id} />
       <DeleteOrg />
       {org.role !== "owner" && <p className="hint">Only an owner may delete the organization.</p>}
     </div>
