@@ -144,13 +144,15 @@ describe("jupyter on the gateway", () => {
     await act(people.alice, { type: "jupyter:run", cells: [a] });
     const run = await bridge.next("execute");
     const chunk = "x".repeat(200 * 1024);
-    for (let i = 0; i < 8; i++) bridge.send({ type: "outputs", run: run.run, outputs: [{ type: "stream", name: "stdout", text: chunk }], dropped: 0 });
-    bridge.send({ type: "outputs", run: run.run, outputs: [], dropped: 8_000_000 });
+    // Past the cap the gateway keeps nothing more; then the bridge cuts and says how much, with what precedes its cut.
+    for (let i = 0; i < 6; i++) bridge.send({ type: "outputs", run: run.run, outputs: [{ type: "stream", name: "stdout", text: chunk }], dropped: 0 });
+    bridge.send({ type: "outputs", run: run.run, outputs: [{ type: "stream", name: "stdout", text: "after the cut" }], dropped: 8_000_000 });
     bridge.send({ type: "finished", run: run.run, end: "ok", executionCount: 1, reason: null });
     const doc = await docWhen(stub, projects.a, (d) => d.cells[a]?.run === "done");
     const kept = doc.outputs[a]!;
     const bytes = kept.reduce((n, o) => n + JSON.stringify(o).length, 0);
     expect(bytes).toBeLessThanOrEqual(CELL_OUTPUT_CAP_BYTES + 200);
+    expect(bytes).toBeGreaterThan(CELL_OUTPUT_CAP_BYTES - chunk.length - 200);
     expect(kept.filter((o) => o.type === "stream")).toHaveLength(5);
     expect(kept.at(-1)).toMatchObject({ type: "notice", text: expect.stringContaining("Output truncated") });
     expect(doc.cells[a]!.droppedBytes).toBeGreaterThan(8_000_000);

@@ -5,7 +5,7 @@
  * (without one, Python's getfqdn() stalls ~9 s on DNS).
  */
 import type { ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { AGENT_BUNDLE } from "../../vpn-bridge/agent/build.ts";
 import { background, run, waitFor } from "./exec.ts";
 
@@ -41,10 +41,16 @@ export async function extractRootfs(tarball: string): Promise<string> {
   return dir;
 }
 
-/** The files the fallback puts into an image: the agent, and the image's services if it declares some. */
+/** The files the fallback puts into an image: the agent, the image's services if it declares some, and its `files/` tree as its Containerfile copies it. */
 export function fallbackImageFiles(imageDir: string): Record<string, string> {
   const files: Record<string, string> = { "/opt/kiln/agent.mjs": AGENT_BUNDLE };
   if (existsSync(`${imageDir}/services.json`)) files["/etc/kiln/services.json"] = `${imageDir}/services.json`;
+  const tree = `${imageDir}/files`;
+  if (existsSync(tree)) {
+    for (const entry of readdirSync(tree, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) files[`${entry.parentPath.slice(tree.length)}/${entry.name}`] = `${entry.parentPath}/${entry.name}`;
+    }
+  }
   return files;
 }
 

@@ -104,6 +104,9 @@ describe("Jupyter cells on the board", () => {
     const outputs = outputsOf(flood);
     const kept = outputs.reduce((n, o) => n + JSON.stringify(o).length, 0);
     expect(kept).toBeLessThanOrEqual(CELL_OUTPUT_CAP_BYTES + 300);
+    // Its beginning is kept: the first lines, up to the cap.
+    expect(kept).toBeGreaterThan(CELL_OUTPUT_CAP_BYTES * 0.9);
+    expect(outputs[0]).toMatchObject({ type: "stream", name: "stdout", text: expect.stringMatching(/^x{99}\nx{99}\n/) });
     expect(outputs.at(-1)).toMatchObject({ type: "notice", text: expect.stringContaining("Output truncated") });
     expect(record.droppedBytes).toBeGreaterThan(8_000_000);
   });

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CELL_OUTPUT_CAP_BYTES, type BridgeToJupyter, type CellOutput } from "../../protocol/jupyter.ts";
 import { extractRootfs } from "../../scripts/containers/fallback-runtime.ts";
@@ -44,11 +45,15 @@ beforeAll(async () => {
   for (const dir of ["root", "tmp", "run"]) mount(["-t", "tmpfs", "tmpfs"], join(root, dir));
   mount(["-t", "proc", "proc"], join(root, "proc"));
   mount(["--bind", "/dev"], join(root, "dev"));
+  // The image's own files (Kiln's Jupyter extension and its config), where the chroot sees them.
+  execFileSync("mkdir", ["-p", join(root, "run/kiln-files")]);
+  mount(["--bind", fileURLToPath(new URL("../images/jupyter/files", import.meta.url))], join(root, "run/kiln-files"));
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   const services = (await import("../images/jupyter/services.json", { with: { type: "json" } })).default as { command: string[] }[];
   const command = services[0]!.command.map((arg) => arg.replace("--ServerApp.ip=0.0.0.0", "--ServerApp.ip=127.0.0.1").replace("--ServerApp.port=8888", `--ServerApp.port=${port}`));
-  jupyter = spawn("chroot", [root, "env", "HOME=/root", "PYTHONUNBUFFERED=1", ...command], { stdio: ["ignore", "ignore", "pipe"] });
+  const env = ["HOME=/root", "PYTHONUNBUFFERED=1", "PYTHONPATH=/run/kiln-files/usr/local/lib/python3.11/dist-packages", "JUPYTER_CONFIG_PATH=/run/kiln-files/etc/jupyter"];
+  jupyter = spawn("chroot", [root, "env", ...env, ...command], { stdio: ["ignore", "ignore", "pipe"] });
   let log = "";
   jupyter.stderr!.on("data", (chunk: Buffer) => (log += chunk.toString()));
   const deadline = Date.now() + 30_000;
@@ -58,6 +63,8 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error(`Jupyter did not come up:\n${log}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  // Kiln's extension (Nagle off on kernel sockets) is loaded as the image loads it.
+  expect(log).toContain("kiln_nodelay | extension was successfully loaded");
 }, 600_000);
 
 afterAll(async () => {

@@ -2,8 +2,8 @@
  * A run's outputs on their way to the gateway. The first output goes at once (a `1 + 1` must
  * not wait); after that they are gathered for a short while, consecutive stream chunks joined,
  * so a loop printing thousands of lines makes a few events, not thousands. Past the cell's cap
- * nothing more is sent, only a count of what was dropped; a single output too large for a
- * gateway frame is dropped whole.
+ * (or a single output too large for a gateway frame, dropped whole with a notice) nothing more
+ * is sent, only a count of what was dropped: the cell keeps the run's beginning.
  */
 import { CELL_OUTPUT_CAP_BYTES, type CellOutput, MAX_OUTPUT_BYTES, OUTPUT_BATCH_BYTES, outputBytes } from "../../../protocol/jupyter.ts";
 
@@ -29,6 +29,11 @@ export class OutputBatcher {
 
   add(output: CellOutput): void {
     let size = outputBytes(output);
+    // After the first cut nothing more is kept: what the cell shows is the run's beginning, whole.
+    if (this.dropped > 0) {
+      this.dropped += size;
+      return this.schedule();
+    }
     const room = Math.min(CELL_OUTPUT_CAP_BYTES - this.sentBytes - this.pendingBytes, MAX_OUTPUT_BYTES);
     // A stream too long for what is left keeps its beginning (ipykernel sends print floods in big chunks).
     if (output.type === "stream" && size > room) {

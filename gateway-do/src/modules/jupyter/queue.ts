@@ -49,15 +49,22 @@ export function clearOutputs(doc: Y.Doc, cell: string): void {
 export function appendOutputs(doc: Y.Doc, cell: CellRecord, outputs: readonly CellOutput[], droppedByBridge: number): CellRecord {
   let bytes = cell.outputBytes;
   let dropped = cell.droppedBytes + droppedByBridge;
+  // Once a run's output was cut, nothing after the cut is kept (the bridge sends what precedes
+  // its own cut in the same batch as the count of what it dropped).
+  let cut = cell.droppedBytes > 0;
   const kept: CellOutput[] = [];
   for (const output of outputs) {
     const size = outputBytes(output);
-    if (dropped === 0 && bytes + size <= CELL_OUTPUT_CAP_BYTES) {
+    if (!cut && bytes + size <= CELL_OUTPUT_CAP_BYTES) {
       kept.push(output);
       bytes += size;
-    } else dropped += size;
+    } else {
+      cut = true;
+      dropped += size;
+    }
   }
-  if (dropped > 0 && cell.droppedBytes === 0) {
+  // One notice at the first cut (the bridge's own, when it says why, or this one).
+  if (dropped > 0 && cell.droppedBytes === 0 && kept.at(-1)?.type !== "notice") {
     kept.push({ type: "notice", text: `Output truncated: a cell keeps ${CELL_OUTPUT_CAP_BYTES / 1024 / 1024} MiB of output; the rest of this run's output is dropped.` });
   }
   if (kept.length > 0) outputsArray(doc, cell.id).push(kept);
