@@ -20,6 +20,8 @@ export const ContainerStatusSchema = z
     address: z.string().nullable(),
     services: z.array(ServiceSchema),
     lastSeen: z.number().nullable(),
+    /** When a visitor last used it (or a kernel's cell ended), as idle culling counts; null before any. */
+    activeAt: z.number().nullable(),
   })
   .meta({ id: "ContainerStatus" });
 

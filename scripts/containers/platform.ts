@@ -61,6 +61,8 @@ export interface ContainerStatus {
   address: string | null;
   services: { name: string; port: number }[];
   lastSeen: number | null;
+  /** When a visitor last used it, as idle culling counts. */
+  activeAt: number | null;
 }
 
 /** The running platform: its addresses, its parts, and what a test or a benchmark does with them. */
@@ -296,6 +298,8 @@ export class Platform {
         KILN_AUTH_PORT: String(PORTS.auth),
         KILN_MANAGEMENT_PORT: String(PORTS.management),
         KILN_VPN_DEVICE: `kt${topology!.id}`,
+        // Visitor activity reaches the gateway at once, so a test sees it without waiting a minute.
+        KILN_ACTIVITY_EVERY_MS: "500",
       },
       stdio: ["ignore", "pipe", "pipe"],
     });

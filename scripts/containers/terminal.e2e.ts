@@ -140,6 +140,29 @@ describe("shared terminals, end to end", () => {
     await waitScreen(ada, "again-kept");
   }, 60_000);
 
+  it("counts a visitor's use for idle culling: typing in the terminal and opening a page, not a tab's background GET", async () => {
+    const host = platform.host(id, "terminal");
+    const activeAt = async () => (await platform.status(id)).activeAt ?? 0;
+    const cookie = await platform.signIn(host, p.ada.session(), "/");
+    // Quiet for longer than a heartbeat (5 s): earlier typing has been reported.
+    await new Promise((done) => setTimeout(done, 7_000));
+    const quiet = await activeAt();
+    // What a page's script fetches in the background (Sec-Fetch-Mode: cors) is not use.
+    expect((await platform.visit(host, "/", { cookie, "sec-fetch-mode": "cors" })).status).toBe(200);
+    await new Promise((done) => setTimeout(done, 2_000));
+    expect(await activeAt()).toBe(quiet);
+    // Typing in the open terminal is: it rides on a socket Nginx checked long ago, so the agent's beat tells.
+    await ada.locator(".xterm").click();
+    await ada.keyboard.type("echo busy");
+    await ada.keyboard.press("Enter");
+    await waitFor("typing counted", async () => ((await activeAt()) > quiet ? true : null), 20_000, 200);
+    // Opening a page is (past the bridge's throttle, half a second in this platform).
+    const typed = await activeAt();
+    await new Promise((done) => setTimeout(done, 1_000));
+    expect((await platform.visit(host, "/", { cookie, "sec-fetch-mode": "navigate" })).status).toBe(200);
+    await waitFor("a page opened counted", async () => ((await activeAt()) > typed ? true : null), 10_000, 100);
+  }, 60_000);
+
   it("believes who a visitor is only from the bridge: the same headers from the user's machine or the container itself are refused", async () => {
     const inspect = await platform.docker(`docker inspect -f '{{.NetworkSettings.IPAddress}}' kiln-${id}`);
     const address = inspect.stdout.trim();

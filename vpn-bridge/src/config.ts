@@ -69,6 +69,7 @@ const EnvSchema = z.object({
   KILN_AUTH_PORT: Port.default(9000),
   KILN_MANAGEMENT_PORT: Port.default(7505),
   KILN_VPN_DEVICE: z.string().regex(/^[a-z][a-z0-9-]{0,14}$/, "expected a network interface name (up to 15 characters)").default("kiln-tun0"),
+  KILN_ACTIVITY_EVERY_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
 });
 
 export interface ListenAddress {
@@ -92,6 +93,8 @@ export interface BridgeConfig {
   authPort: number;
   managementPort: number;
   vpnDevice: string;
+  /** How often a container's visitor activity may go to its gateway. */
+  activityEveryMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -123,5 +126,6 @@ export function readConfig(env: Record<string, string | undefined>): BridgeConfi
     authPort: e.KILN_AUTH_PORT,
     managementPort: e.KILN_MANAGEMENT_PORT,
     vpnDevice: e.KILN_VPN_DEVICE,
+    activityEveryMs: e.KILN_ACTIVITY_EVERY_MS,
   };
 }

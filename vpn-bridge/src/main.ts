@@ -94,7 +94,7 @@ async function main(): Promise<void> {
       companion: (org) => new JupyterLink(org, { kilnUrl: config.kilnUrl, bridgeKey: config.bridgeKey }, (container) => jupyterAddress(routes.get(org, container))),
     },
   );
-  bridge = new Bridge({ subnet: config.subnet, routes, sessions, addresses, gateways, management: (command) => management?.send(command), saveRevocations });
+  bridge = new Bridge({ subnet: config.subnet, routes, sessions, addresses, gateways, management: (command) => management?.send(command), saveRevocations, activityEveryMs: config.activityEveryMs });
   const core = bridge;
 
   process.on("SIGTERM", () => void stop("SIGTERM", 0));

@@ -23,6 +23,7 @@ describe("configuration", () => {
       reportPort: 9001,
       authPort: 9000,
       managementPort: 7505,
+      activityEveryMs: 60_000,
     });
     expect([serverAddress(config.subnet), netmask(config.subnet)]).toEqual(["172.16.0.1", "255.255.0.0"]);
   });

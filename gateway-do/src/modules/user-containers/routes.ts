@@ -64,7 +64,7 @@ export const containerRoute: RouteSpec = {
     const row = liveRow(host.sql, id.data);
     if (!row || host.grants(request.principal.id, row.project) === null) return refuse(404, "not_found", "No such container, or you may not see its project.");
     const route = routeOf(row);
-    return { status: 200, body: { id: row.id, project: row.project, owner: row.owner, share: route.share, state: route.state, address: route.address, services: route.services, lastSeen: row.last_seen } };
+    return { status: 200, body: { id: row.id, project: row.project, owner: row.owner, share: route.share, state: route.state, address: route.address, services: route.services, lastSeen: row.last_seen, activeAt: row.active_at } };
   },
 };
 
