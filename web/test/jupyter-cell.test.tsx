@@ -11,6 +11,7 @@ import type { GraphNodeData } from "../src/board/flow-model";
 import { BoardStore } from "../src/board/store";
 import { CellNode } from "../src/modules/jupyter/CellNode";
 import { createCellsCommand, runView } from "../src/modules/jupyter/commands";
+import { nodeViewOf } from "../src/modules/registry";
 import { setAccess } from "../src/modules/user-containers/access";
 import { fakeConnection, projectDoc } from "./board-fixtures";
 import { stubApi } from "./api-stub";
@@ -75,8 +76,9 @@ describe("the code cell", () => {
     expect(screen.getByTestId("cell-prompt").textContent).toBe("In [*]:");
     expect(screen.getByTestId("kernel-state").textContent).toBe("busy");
     expect(screen.getByTestId("kernel-state").className).toContain("jp-k-busy");
-    act(() => cellsOf(doc).set("c1", { ...readCell(doc, "c1")!, run: "done", executionCount: 7 }));
+    act(() => cellsOf(doc).set("c1", { ...readCell(doc, "c1")!, run: "done", executionCount: 7, startedAt: 1000, endedAt: 2250 }));
     expect(screen.getByTestId("cell-prompt").textContent).toBe("In [7]:");
+    expect(screen.getByTestId("cell-prompt").title).toBe("Ran in 1.3 s");
 
     // Someone else types: the editor follows.
     act(() => sourcesOf(doc).get("c1")!.insert(5, "\nprint('hi')"));
@@ -198,6 +200,29 @@ describe("the code cell", () => {
 });
 
 describe("cells on the board", () => {
+  it("runs the view from the cell's ⋯ menu, from this cell down or all of it", async () => {
+    const { store, sent, view, event } = board();
+    event({ type: "jupyter:create", id: "c0", viewId: view, x: 0, y: -400, kernel: "k1" });
+    renderCell(store);
+    fireEvent.click(screen.getByRole("button", { name: "Cell actions" }));
+    fireEvent.click(screen.getByRole("menuitem", { name: "Run from here" }));
+    await act(async () => {});
+    expect(sent.at(-1)).toEqual({ type: "jupyter:run", cells: ["c1"] });
+    expect(screen.queryByRole("menu", { name: "Cell actions" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Cell actions" }));
+    fireEvent.click(screen.getByRole("menuitem", { name: "Run all cells of this view" }));
+    await act(async () => {});
+    expect(sent.at(-1)).toEqual({ type: "jupyter:run", cells: ["c0", "c1"] });
+  });
+
+  it("undo of a delete brings a cell back where it was, with its code and kernel", () => {
+    const { doc, view } = board();
+    const saved = nodeViewOf("cell")!.restore!.save(doc, view, "c1");
+    expect(nodeViewOf("cell")!.restore!.restore(doc, view, "c1", saved, () => true)).toEqual([
+      { type: "jupyter:create", id: "c1", viewId: view, x: 0, y: 0, width: 480, height: 260, kernel: "k1", code: "1 + 1" },
+    ]);
+  });
+
   it("a new cell takes the kernel of the project's last run, else the only live kernel", () => {
     const { store, doc, view } = board();
     expect(createCellsCommand(store, view, [{ x: 0, y: 0 }]).events[0]).toMatchObject({ type: "jupyter:create", kernel: "k1", width: 480, height: 260, code: "" });

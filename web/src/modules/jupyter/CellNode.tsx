@@ -42,12 +42,19 @@ export function promptOf(cell: CellRecord | undefined): { text: string; hint: st
     case "running":
       return { text: "In [*]:", hint: "Running" };
     case "error":
-      return { text: `In [${cell.executionCount ?? " "}]:`, hint: "It raised an error" };
+      return { text: `In [${cell.executionCount ?? " "}]:`, hint: `It raised an error${tookOf(cell)}` };
     case "aborted":
       return { text: `In [${cell.executionCount ?? " "}]:`, hint: "Aborted: it did not run to its end" };
     default:
-      return { text: `In [${cell.executionCount ?? " "}]:`, hint: cell.run === "done" ? "Ran" : "Not run yet" };
+      return { text: `In [${cell.executionCount ?? " "}]:`, hint: cell.run === "done" ? `Ran${tookOf(cell)}` : "Not run yet" };
   }
+}
+
+/** How long the last run took, for the prompt's tooltip: " in 1.2 s". */
+function tookOf(cell: CellRecord): string {
+  if (cell.startedAt === null || cell.endedAt === null) return "";
+  const ms = Math.max(0, cell.endedAt - cell.startedAt);
+  return ms < 1000 ? ` in ${ms} ms` : ms < 60_000 ? ` in ${(ms / 1000).toFixed(1)} s` : ` in ${Math.round(ms / 60_000)} min`;
 }
 
 export function CellNode(props: NodeProps<Node<GraphNodeData>>) {
