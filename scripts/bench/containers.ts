@@ -16,11 +16,14 @@ import { join } from "node:path";
 import { run, waitFor } from "../containers/exec.ts";
 import { JUPYTER_IMAGE, PORTS, Platform } from "../containers/platform.ts";
 import { percentile } from "./measure.ts";
+import { type TerminalEcho, measureTerminalEcho, terminalEchoRows } from "./terminal-echo.ts";
 
 const HELP = `npm run bench:containers [-- options]   (as root)
   --json          print the results as JSON instead of tables
   --runs=5        docker run → running runs per image
   --fleet=50      containers started at once on one bridge (0: skip)
+  --keys=300      terminal keystrokes timed (issue #17's keystroke → echo)
+  --only=terminal only the terminal's keystroke → echo
   --help          this text`;
 
 const args = process.argv.slice(2);
@@ -31,8 +34,8 @@ if (args.includes("--help")) {
 const option = (name: string, fallback: number) => {
   const value = args.find((arg) => arg.startsWith(`--${name}=`))?.split("=")[1];
   const parsed = value === undefined ? fallback : Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 200) {
-    console.error(`--${name} must be a whole number from 0 to 200\n\n${HELP}`);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 2000) {
+    console.error(`--${name} must be a whole number from 0 to 2000\n\n${HELP}`);
     process.exit(2);
   }
   return parsed;
@@ -40,6 +43,8 @@ const option = (name: string, fallback: number) => {
 const JSON_OUT = args.includes("--json");
 const RUNS = option("runs", 5);
 const FLEET = option("fleet", 50);
+const KEYS = option("keys", 300);
+const ONLY_TERMINAL = args.includes("--only=terminal");
 if (process.getuid?.() !== 0) {
   console.error("bench:containers needs root (network namespaces, podman, OpenVPN, Nginx): run `sudo npm run bench:containers`");
   process.exit(1);
@@ -255,6 +260,12 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => stop(130));
   process.once("SIGTERM", () => stop(143));
   try {
+    if (ONLY_TERMINAL) {
+      const echo = await measureTerminalEcho(platform, log, KEYS);
+      const finished = { at: new Date().toISOString(), load: loadavg()[0]!, ci: ciRunning() };
+      console.log(JSON_OUT ? JSON.stringify({ started, finished, echo }, null, 2) : `\nLoad average ${started.load.toFixed(2)} → ${finished.load.toFixed(2)}.\n\n| measure | result | target | peer |\n| --- | --- | --- | --- |\n${terminalEchoRows(echo).join("\n")}`);
+      return void (await platform.close());
+    }
     log("== the bench image (jupyter + http.server on 8000 serving 100 MiB)");
     await buildBenchImage(platform);
 
@@ -319,6 +330,8 @@ async function main(): Promise<void> {
       await platform.waitState(id, "running", 120_000, 200);
     }
 
+    const echo = await measureTerminalEcho(platform, log, KEYS);
+
     let fleet: Fleet | null = null;
     let fleetError: string | null = null;
     if (FLEET > 0) {
@@ -331,7 +344,7 @@ async function main(): Promise<void> {
     }
 
     const finished = { at: new Date().toISOString(), load: loadavg()[0]!, ci: ciRunning() };
-    const results = { started, finished, runs: RUNS, starts, mbps, latency, unreachable, fleet, fleetError };
+    const results = { started, finished, runs: RUNS, starts, mbps, latency, unreachable, echo, fleet, fleetError };
     if (JSON_OUT) console.log(JSON.stringify(results, null, 2));
     else console.log(`\n${report(results)}`);
     await platform.close();
@@ -374,7 +387,7 @@ async function measureFleet(platform: Platform): Promise<Fleet> {
   return { count: FLEET, startMs, idle, loaded, removeMs: Date.now() - t1, memAvailableMiB: [memBefore, memAfter] };
 }
 
-type Results = { started: { load: number; ci: boolean }; finished: { load: number; ci: boolean }; starts: StartRun[]; mbps: Record<"tun" | "nginx", number[]>; latency: Record<"tun" | "tunClose" | "nginx", number[]>; unreachable: { pauseMs: number; lastBeatMs: number }[]; fleet: Fleet | null; fleetError: string | null };
+type Results = { started: { load: number; ci: boolean }; finished: { load: number; ci: boolean }; starts: StartRun[]; mbps: Record<"tun" | "nginx", number[]>; latency: Record<"tun" | "tunClose" | "nginx", number[]>; unreachable: { pauseMs: number; lastBeatMs: number }[]; echo: TerminalEcho; fleet: Fleet | null; fleetError: string | null };
 
 /** The Markdown tables. */
 function report(results: Results): string {
@@ -407,6 +420,7 @@ function report(results: Results): string {
   lines.push(`| 300 small GETs, Nginx + auth_request + tun | ${p(l.nginx)}; **+${(percentile(l.nginx, 50) - percentile(l.tun, 50)).toFixed(2)} ms** p50 added | ≤ 5 ms p50 added | |`);
   const u = results.unreachable;
   lines.push(`| \`docker pause\` → unreachable (3 runs) | ${u.map((run) => (run.pauseMs / 1000).toFixed(1)).join(" / ")} s (from the last heartbeat: ${u.map((run) => (run.lastBeatMs / 1000).toFixed(1)).join(" / ")} s) | ≤ 20 s | Holistix Forge 30 s (its docs) |`);
+  lines.push(...terminalEchoRows(results.echo));
   if (results.fleetError) lines.push(`| ${FLEET} containers | failed: ${results.fleetError} | | |`);
   if (results.fleet) {
     const f = results.fleet;
