@@ -65,6 +65,14 @@ try {
   await page.waitForTimeout(800);
   check((await next.locator(".jp-stdout").innerText()).includes("step 2"), "the run's outputs streamed into the cell");
   await page.keyboard.press("Escape");
+  check(await page.evaluate(() => !document.activeElement?.closest(".cm-editor")), "Escape leaves the editor");
+  // Out of the editor, the board's keys work again: C makes a new cell, focused for typing.
+  await page.mouse.move(700, 820);
+  await page.keyboard.press("c");
+  await page.waitForTimeout(500);
+  check((await page.locator(".react-flow__node-cell").count()) === 7, "C on the board makes a code cell");
+  check(await page.evaluate(() => !!document.activeElement?.closest(".cm-editor")), "the new cell's editor has the focus");
+  await page.keyboard.press("Escape");
 
   // Zoomed out: the prompt and first line.
   for (let i = 0; i < 6; i++) await page.locator(".react-flow__controls-zoomout").click();
