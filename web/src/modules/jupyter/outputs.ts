@@ -90,7 +90,7 @@ export interface AnsiSpan {
   /** The class of its colour, `ansi-red-fg` (styled in jupyter.css), or null. */
   fg: string | null;
   bg: string | null;
-  /** A 24-bit colour, as `r, g, b`, when the kernel gave one. */
+  /** A 256-colour or 24-bit colour, as `r, g, b`, when the kernel gave one. */
   fgRgb: string | null;
   bold: boolean;
   italic: boolean;
@@ -100,18 +100,29 @@ export interface AnsiSpan {
 const NAMED = /^ansi-(bright-)?(black|red|green|yellow|blue|magenta|cyan|white)$/;
 const RGB = /^\d{1,3}, \d{1,3}, \d{1,3}$/;
 
-/** Text with ANSI escape codes as coloured runs (anser reads the codes; named colours become classes). */
+/**
+ * Text with ANSI escape codes as coloured runs (anser reads the codes). The 16 named colours
+ * become classes, themed for light and dark; a 256-colour or 24-bit one (IPython's tracebacks
+ * use a few) keeps the RGB anser gives it.
+ */
 export function ansiSpans(text: string): AnsiSpan[] {
-  return Anser.ansiToJson(text, { use_classes: true, remove_empty: true }).map((e) => ({
-    text: e.content,
-    fg: e.fg && NAMED.test(e.fg) ? `${e.fg}-fg` : null,
-    bg: e.bg && NAMED.test(e.bg) ? `${e.bg}-bg` : null,
-    // anser keeps the last true colour on later runs: only a run marked truecolor has one.
-    fgRgb: e.fg === "ansi-truecolor" && e.fg_truecolor && RGB.test(e.fg_truecolor) ? e.fg_truecolor : null,
-    bold: e.decorations.includes("bold"),
-    italic: e.decorations.includes("italic"),
-    underline: e.decorations.includes("underline"),
-  }));
+  const named = Anser.ansiToJson(text, { use_classes: true, remove_empty: true });
+  // The same runs with every colour as RGB (anser's palette): for those without a class.
+  const rgb = Anser.ansiToJson(text, { remove_empty: true });
+  const aligned = rgb.length === named.length;
+  return named.map((e, i) => {
+    const fgRgb = e.fg === "ansi-truecolor" ? e.fg_truecolor : e.fg?.startsWith("ansi-palette-") && aligned ? rgb[i]!.fg : null;
+    return {
+      text: e.content,
+      fg: e.fg && NAMED.test(e.fg) ? `${e.fg}-fg` : null,
+      bg: e.bg && NAMED.test(e.bg) ? `${e.bg}-bg` : null,
+      // anser keeps the last true colour on later runs: only a run marked truecolor or palette has one.
+      fgRgb: fgRgb && RGB.test(fgRgb) ? fgRgb : null,
+      bold: e.decorations.includes("bold"),
+      italic: e.decorations.includes("italic"),
+      underline: e.decorations.includes("underline"),
+    };
+  });
 }
 
 /** Text without its ANSI escape codes (a traceback copied, a tooltip). */
