@@ -18,6 +18,7 @@ import { customGrants } from "./modules/roles";
 import { grantsFor } from "./permissions/roles";
 import { DocStore } from "./storage/doc-store";
 import { EventLog, type EventLogEntry } from "./storage/event-log";
+import { type ProjectEdit, ProjectEdits } from "./storage/project-edits";
 import { presenceFrame } from "./sync/presence";
 import { ProjectRoom, type RoomPeer, type RoomSender } from "./sync/project-room";
 import { PRINCIPAL_HEADER, type TokenCheck, parseModuleSocketPath, parseSocketPath, verifyGatewayToken } from "./auth";
@@ -88,6 +89,8 @@ export class GatewayDO extends Server<Env> {
   #snapshot: MembershipSnapshot | undefined;
   readonly #docs: DocStore;
   readonly #eventLog: EventLog;
+  /** When each project was last edited by a person (the org's project list shows it). */
+  readonly #edits: ProjectEdits;
   /** Loaded project docs; rebuilt from storage on demand (after hibernation, too). */
   readonly #rooms = new Map<string, ProjectRoom>();
   /** Frame and event budgets per user and for the org. */
@@ -152,6 +155,7 @@ export class GatewayDO extends Server<Env> {
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", JSON.stringify({ type: "pong" })));
     this.#docs = new DocStore(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn));
     this.#eventLog = new EventLog(ctx.storage.sql);
+    this.#edits = new ProjectEdits(ctx.storage.sql);
   }
 
   /** The project's room, loading its doc if needed, and keeping the alarm that unloads it set. */
@@ -167,7 +171,7 @@ export class GatewayDO extends Server<Env> {
         }
         return list;
       };
-      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined, this.#pipeline.modules);
+      room = new ProjectRoom(project, this.#docs, peers, Number(this.env.GATEWAY_MAX_DOC_BYTES) || undefined, this.#pipeline.modules, (userId) => this.#edits.touch(project, userId));
       for (const connection of this.getConnections<SocketState>(`project:${project}`)) {
         const state = connection.state;
         if (state?.project === project) room.restore({ id: connection.id, userId: state.userId, clients: state.clients ?? [] });
@@ -232,6 +236,8 @@ export class GatewayDO extends Server<Env> {
       errorCode: outcome.ok ? null : outcome.error.code,
       errorMessage: outcome.ok ? null : outcome.error.message,
     });
+    // A person's change is an edit; a container's or the system's (a heartbeat, a cell's output) is not.
+    if (outcome.ok && outcome.update && who.kind === "user") this.#edits.touch(project, who.id);
     if (outcome.ok && depth < MAX_FOLLOW_UP_DEPTH) {
       outcome.followUps.forEach((event, i) => this.#runEvent(who, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, depth + 1));
     }
@@ -278,6 +284,11 @@ export class GatewayDO extends Server<Env> {
   /** A page of the org's event log, newest first (RPC; the worker checks the caller is an org admin). */
   eventLog(options: { before?: number; limit: number }): { entries: EventLogEntry[]; nextBefore: number | null } {
     return this.#eventLog.page(options);
+  }
+
+  /** When each project was last edited by a person, by project id (RPC: the worker's project list). */
+  projectEdits(): Record<string, ProjectEdit> {
+    return this.#edits.all();
   }
 
   /** What the gateway reports about itself. */
@@ -536,6 +547,7 @@ export class GatewayDO extends Server<Env> {
     this.#rooms.delete(project);
     this.#peers.delete(project);
     this.#docs.drop(project);
+    this.#edits.drop(project);
     this.#host.projectDeleted(project);
   }
 

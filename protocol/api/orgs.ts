@@ -35,7 +35,15 @@ export const ProjectSchema = z
   })
   .meta({ id: "Project" });
 export type Project = z.infer<typeof ProjectSchema>;
-export const ProjectListSchema = z.object({ projects: z.array(ProjectSchema) }).meta({ id: "ProjectList" });
+/** A project as the org's list shows it: with its last edit by a person, which the org's gateway reports. */
+export const ProjectListItemSchema = ProjectSchema.extend({
+  lastEdit: z
+    .object({ at: TimestampSchema, by: z.object({ id: z.uuid(), name: z.string() }).nullable().meta({ description: "Null when that person's account is gone." }) })
+    .nullable()
+    .meta({ description: "The last change a person made to the board; null when nobody has yet, or the gateway did not answer." }),
+}).meta({ id: "ProjectListItem" });
+export type ProjectListItem = z.infer<typeof ProjectListItemSchema>;
+export const ProjectListSchema = z.object({ projects: z.array(ProjectListItemSchema) }).meta({ id: "ProjectList" });
 
 export const ProjectMemberSchema = z.object({ user: UserSummarySchema, role: ProjectRoleSchema, addedAt: TimestampSchema }).meta({ id: "ProjectMember" });
 export type ProjectMember = z.infer<typeof ProjectMemberSchema>;

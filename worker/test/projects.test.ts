@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { TestClient } from "../../gateway-do/test/yjs-client";
 import { type ApiError, call, expectJson, signUp } from "./helpers";
 import { type Project, auditActions, createOrg, createProject, joinOrg, orgState, orgWithRoles } from "./org-helpers";
 
@@ -132,5 +133,28 @@ describe("audit log", () => {
     expect(seen[0]).toMatchObject({ action: "project.create", actorUserId: owner.user.id, targetType: "project" });
     expect((await expectJson<ApiError>(call(member.client, `/api/orgs/${org.id}/audit-log`), 403)).error.code).toBe("forbidden");
     for (const q of ["limit=0", "limit=101", "before=abc", "other=1"]) await expectJson(call(admin.client, `/api/orgs/${org.id}/audit-log?${q}`), 400);
+  });
+
+  it("lists each project's last edit by a person, as the org's gateway reports it", async () => {
+    const { org, owner, member } = await orgWithRoles();
+    const edited = await createProject(owner.client, org.id, "org", "A edited");
+    const untouched = await createProject(owner.client, org.id, "org", "B untouched");
+    type Listed = Project & { lastEdit: { at: string; by: { id: string; name: string } | null } | null };
+    const list = async () => (await expectJson<{ projects: Listed[] }>(call(owner.client, `/api/orgs/${org.id}/projects`), 200)).projects;
+    expect((await list()).map((p) => p.lastEdit)).toEqual([null, null]);
+
+    // Opening the board edits nothing; a note the member creates does.
+    const watcher = await TestClient.open(org.id, edited.id, owner.user.id);
+    watcher.close();
+    expect((await list()).map((p) => p.lastEdit)).toEqual([null, null]);
+    const before = Date.now();
+    await expectJson(call(member.client, `/gw/${org.id}/projects/${edited.id}/events`, { body: { type: "notes:create", requestId: "n1", viewId: "main", text: "hello" } }), 200);
+    const [first, second] = await list();
+    expect(first!.lastEdit?.by).toEqual({ id: member.user.id, name: member.user.name || member.user.email });
+    expect(Date.parse(first!.lastEdit!.at)).toBeGreaterThanOrEqual(before - 1_000);
+    expect(second).toMatchObject({ id: untouched.id, lastEdit: null });
+    // A refused event is no edit.
+    await expectJson(call(owner.client, `/gw/${org.id}/projects/${untouched.id}/events`, { body: { type: "whiteboard:delete-view", requestId: "d1", viewId: "main" } }), 409);
+    expect((await list())[1]!.lastEdit).toBeNull();
   });
 });

@@ -66,6 +66,8 @@ export class ProjectRoom {
     private readonly maxBytes = MAX_DOC_BYTES,
     /** The modules whose seeds and periodic work the room runs (the registry's by default). */
     private readonly roomModules: readonly ModuleDefinition[] = modules,
+    /** Told of each edit a person typed into the doc and the room stored (not events: their sender records those). */
+    private readonly onEdit: (userId: string) => void = () => undefined,
   ) {
     const stored = store.read(project);
     if (stored.snapshot && stored.stateVector && stored.updates.length === 0) {
@@ -250,6 +252,7 @@ export class ProjectRoom {
     }
     if (!result.applied) return null;
     this.#persist(result.applied);
+    this.onEdit(peer.userId);
     this.#broadcast(updateFrame(result.applied), peer.id);
     return null;
   }

@@ -2,4 +2,4 @@
 
 export { apiKeyScopes, type ApiKeyScope, type OrgRole, type ProjectRole, type ProjectVisibility as Visibility } from "../../../protocol/enums";
 export type { ApiKey, Me, OAuthProvider, Session, SignInResult, User } from "../../../protocol/api/account";
-export type { AuditEntry, Invitation, Org, OrgMember, Project, ProjectMember, UserSummary } from "../../../protocol/api/orgs";
+export type { AuditEntry, Invitation, Org, OrgMember, Project, ProjectListItem, ProjectMember, UserSummary } from "../../../protocol/api/orgs";

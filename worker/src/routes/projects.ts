@@ -1,11 +1,16 @@
 /** `/api/orgs/{org}/projects`: create, list, read, change and delete an org's projects. */
 import { z } from "@hono/zod-openapi";
-import { and, asc, eq } from "drizzle-orm";
-import { projects, projectsMembers } from "../../../drizzle/schema";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { getServerByName } from "partyserver";
+import { projects, projectsMembers, users } from "../../../drizzle/schema";
+import { ProjectListSchema } from "../../../protocol/api/orgs";
 import { requireAuth } from "../auth/middleware";
 import { pushMembership } from "../gateway/membership-push";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
+import type { Database } from "../../../drizzle/client";
+import type { Context } from "hono";
+import type { AppEnv } from "../env";
 import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { canSeeProject } from "../orgs/access";
 import { isUniqueViolation, requireManagedProject, requireOrgMember, requireVisibleProject } from "../orgs/membership";
@@ -33,7 +38,7 @@ const listProjectsRoute = defineRoute({
   tags: ["projects"],
   summary: "The org's projects you may see",
   request: { params: OrgParams },
-  responses: { 200: jsonResponse(z.object({ projects: z.array(ProjectSchema) }).openapi("ProjectList"), "Projects, by name."), ...notFound },
+  responses: { 200: jsonResponse(ProjectListSchema, "Projects, by name, each with its last edit."), ...notFound },
 });
 
 const getProjectRoute = defineRoute({
@@ -78,6 +83,33 @@ function projectView(project: typeof projects.$inferSelect, role: z.infer<typeof
   return { id: project.id, orgId: project.orgId, name: project.name, visibility: project.visibility, role, createdAt: project.createdAt.toISOString() };
 }
 
+type LastEdit = NonNullable<z.infer<typeof ProjectListSchema>["projects"][number]["lastEdit"]>;
+
+/**
+ * Each project's last edit by a person, as the org's gateway keeps it (Postgres takes no write
+ * per change), with the editor's name. A gateway that does not answer costs the list nothing
+ * but these dates: logged, and the projects listed without them.
+ */
+async function lastEdits(c: Context<AppEnv>, db: Database, orgId: string): Promise<Map<string, LastEdit>> {
+  let edits: Record<string, { at: number; userId: string }>;
+  try {
+    edits = await (await getServerByName(c.env.GATEWAY, orgId)).projectEdits();
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", requestId: c.var.requestId, msg: "project edits unavailable", orgId, error: String(error) }));
+    return new Map();
+  }
+  const ids = [...new Set(Object.values(edits).map((e) => e.userId))].filter((id) => UUID.test(id));
+  const names = new Map(ids.length === 0 ? [] : (await db.select({ id: users.id, name: users.name, email: users.email }).from(users).where(inArray(users.id, ids))).map((u) => [u.id, u.name || u.email]));
+  return new Map(
+    Object.entries(edits).map(([project, edit]) => {
+      const name = names.get(edit.userId);
+      return [project, { at: new Date(edit.at).toISOString(), by: name === undefined ? null : { id: edit.userId, name } }];
+    }),
+  );
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const nameTakenError = (name: string) => new ApiError(409, "project_name_taken", `The organization already has a project named "${name}".`);
 
 export const projectRoutes = createApp()
@@ -108,7 +140,8 @@ export const projectRoutes = createApp()
       .where(eq(projects.orgId, org))
       .orderBy(asc(projects.name), asc(projects.id));
     const visible = rows.filter((r) => canSeeProject(orgRole, r.project.visibility, r.role));
-    return c.json({ projects: visible.map((r) => projectView(r.project, r.role)) }, 200);
+    const edits = await lastEdits(c, db, org);
+    return c.json({ projects: visible.map((r) => ({ ...projectView(r.project, r.role), lastEdit: edits.get(r.project.id) ?? null })) }, 200);
   })
   .openapi(getProjectRoute, async (c) => {
     const auth = requireAuth(c, "projects:read");

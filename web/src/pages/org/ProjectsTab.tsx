@@ -1,11 +1,11 @@
 import { useState, type FormEvent } from "react";
-import { Link } from "react-router";
+import { Link, useNavigate } from "react-router";
 import { createProject, deleteProject, listProjects, updateProject } from "../../api/orgs";
-import type { Project, Visibility } from "../../api/types";
+import type { Project, ProjectListItem, Visibility } from "../../api/types";
 import { ConfirmButton } from "../../components/ConfirmButton";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
-import { formatDate } from "../../components/format";
+import { formatDate, formatDateTime, formatRelative } from "../../components/format";
 import { PageMessage } from "../../components/PageMessage";
 import { useAction } from "../../components/use-action";
 import { useResource } from "../../components/use-resource";
@@ -23,9 +23,9 @@ export function ProjectsTab() {
   const rename = (project: Project, name: string) =>
     action.run(async () => {
       const updated = await updateProject(org.id, project.id, { name });
-      set((list) => list.map((p) => (p.id === project.id ? updated : p)).sort(byName));
+      set((list) => list.map((p) => (p.id === project.id ? { ...updated, lastEdit: p.lastEdit } : p)).sort(byName));
     });
-  const remove = (project: Project) =>
+  const remove = (project: ProjectListItem) =>
     void action.run(async () => {
       await deleteProject(org.id, project.id);
       set((list) => list.filter((p) => p.id !== project.id));
@@ -54,16 +54,31 @@ export function ProjectsTab() {
             </ul>
           ))}
       </section>
-      <CreateProjectForm orgId={org.id} onCreated={(p) => set((list) => [...list, p].sort(byName))} />
+      <CreateProjectForm orgId={org.id} />
     </div>
   );
 }
 
 interface RowProps {
-  project: Project;
+  project: ProjectListItem;
   canManage: boolean;
   onRename: (project: Project, name: string) => Promise<{ ok: boolean }>;
-  onDelete: (project: Project) => void;
+  onDelete: (project: ProjectListItem) => void;
+}
+
+/** "edited 5 minutes ago by Ada", or when it was created if nobody has changed it yet. */
+function LastEdited({ project }: { project: ProjectListItem }) {
+  const edit = project.lastEdit;
+  if (!edit) return <>created {formatDate(project.createdAt)}</>;
+  return (
+    <>
+      edited{" "}
+      <time dateTime={edit.at} title={formatDateTime(edit.at)}>
+        {formatRelative(edit.at)}
+      </time>
+      {edit.by && ` by ${edit.by.name}`}
+    </>
+  );
 }
 
 function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
@@ -94,7 +109,7 @@ function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
       <Link to={href} className="row-main">
         <span className="row-title">{project.name}</span>
         <span className="row-meta">
-          {project.visibility === "org" ? "Everyone in the organization" : "Members only"} · created {formatDate(project.createdAt)}
+          {project.visibility === "org" ? "Everyone in the organization" : "Members only"} · <LastEdited project={project} />
           {project.role && ` · you are ${project.role}`}
         </span>
       </Link>
@@ -126,17 +141,16 @@ function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
   );
 }
 
-function CreateProjectForm({ orgId, onCreated }: { orgId: string; onCreated: (project: Project) => void }) {
+/** Creates a project and opens its board: what someone creating one wants next. */
+function CreateProjectForm({ orgId }: { orgId: string }) {
   const [name, setName] = useState("");
   const [visibility, setVisibility] = useState<Visibility>("org");
   const { run, pending, error } = useAction();
+  const navigate = useNavigate();
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const outcome = await run(() => createProject(orgId, { name: name.trim(), visibility }));
-    if (!outcome.ok) return;
-    onCreated(outcome.value);
-    setName("");
-    setVisibility("org");
+    if (outcome.ok) navigate(`/orgs/${outcome.value.orgId}/projects/${outcome.value.id}`);
   };
   return (
     <section className="card side" aria-labelledby="new-project-title">
