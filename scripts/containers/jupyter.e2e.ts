@@ -4,17 +4,24 @@
  * the bridge running cells for the gateway. Ada starts a kernel and runs cells through the
  * gateway's events; Ben watches the project doc live over his own socket and sees the same
  * outputs: prints and values, an image, an error, an interrupt of `while True: pass`, a
- * restart, a 10 MB flood capped. Ben may not run code in Ada's container.
+ * restart, a 10 MB flood capped. Ben may not run code in Ada's container. First, in Chromium:
+ * Ada makes a cell on the board, types, Shift+Enter; Ben's board shows the same outputs, HTML
+ * sanitized.
  */
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CellOutput, CellRecord, KernelRecord } from "../../protocol/jupyter.ts";
 import { CELL_OUTPUT_CAP_BYTES } from "../../protocol/jupyter.ts";
 import type { BenchClient } from "../bench/clients.ts";
+import { launchChromium } from "../test/browser.ts";
 import { waitFor } from "./exec.ts";
 import { JUPYTER_IMAGE, Platform } from "./platform.ts";
 
 if (process.getuid?.() !== 0) throw new Error("the container tests need root (network namespaces, podman, OpenVPN): run `sudo npm run test:containers`");
 
+const screenshots = resolve(import.meta.dirname, "../../docs/screenshots");
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
 describe("Jupyter cells on the board", () => {
@@ -52,15 +59,91 @@ describe("Jupyter cells on the board", () => {
 
   afterAll(async () => {
     ben?.close();
+    await browser?.close().catch(() => undefined);
     await platform?.close();
   }, 180_000);
 
+  let browser: Browser | undefined;
+  /** `person`'s board in Chromium, at 1440×900. */
+  const board = async (session: string): Promise<Page> => {
+    const app = platform.stack!.url.replace(/\/$/, "");
+    const context = await browser!.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addCookies([{ name: "kiln_session", value: session, url: app, httpOnly: true }]);
+    const page = await context.newPage();
+    await page.goto(`${app}/orgs/${platform.people.org}/projects/${platform.people.project}`);
+    await page.locator(".react-flow__node", { hasText: "analysis" }).waitFor({ timeout: 60_000 });
+    // The chats panel closed: the board gets the width.
+    await page.getByRole("button", { name: "Chats", exact: true }).click();
+    await page.getByRole("button", { name: "+ New" }).waitFor({ state: "hidden" });
+    return page;
+  };
+
+  it("in two browsers: Ada types a cell and runs it, Ben sees the same outputs, HTML sanitized, and may not run it", async () => {
+    mkdirSync(screenshots, { recursive: true });
+    browser = await launchChromium();
+    const adaPage = await board(platform.people.ada.session());
+    const benPage = await board(platform.people.ben.session());
+    // The Code tool at the pointer: the new cell takes the project's only idle kernel and opens its editor.
+    // Right of the container node, clear of it.
+    const container = await adaPage.locator(".react-flow__node", { hasText: "analysis" }).boundingBox();
+    await adaPage.mouse.move(container!.x + container!.width + 300, container!.y + 60);
+    await adaPage.keyboard.press("c");
+    const adaCell = adaPage.locator(".react-flow__node-cell").first();
+    await adaCell.locator(".cm-content").waitFor({ timeout: 20_000 });
+    await expect.poll(() => adaCell.locator(".jp-kname").first().innerText(), { timeout: 20_000 }).toContain("analysis");
+    await adaCell.locator(".cm-content").click();
+    await adaPage.keyboard.type("print('hello ' * 2)");
+    await adaPage.keyboard.press("Enter");
+    await adaPage.keyboard.type("6 * 7");
+    await adaPage.keyboard.press("Shift+Enter");
+
+    const benCell = benPage.locator(".react-flow__node-cell").first();
+    const benOutputs = benCell.getByTestId("cell-outputs");
+    await expect.poll(() => benOutputs.innerText().catch(() => ""), { timeout: 60_000 }).toMatch(/hello hello[\s\S]*Out\[\d+\]:[\s\S]*42/);
+    // Ben sees the code Ada typed, live.
+    expect(await benCell.locator(".cm-content").innerText()).toContain("6 * 7");
+    // Ben may not run code in Ada's container: the button says why.
+    const benRun = benCell.getByRole("button", { name: "Run" });
+    expect(await benRun.isDisabled()).toBe(true);
+    expect(await benRun.getAttribute("title")).toMatch(/owner|terminal/);
+
+    // HTML from the kernel is shown, its scripts and handlers are not.
+    await adaCell.locator(".cm-content").click();
+    await adaPage.keyboard.press("Control+a");
+    await adaPage.keyboard.type(`from IPython.display import HTML, display`);
+    await adaPage.keyboard.press("Enter");
+    await adaPage.keyboard.type(`display(HTML("<b id='bold'>bold</b><img src='x' onerror='window.pwned=1'><script>window.pwned=2</script>"))`);
+    await adaPage.keyboard.press("Shift+Enter");
+    await benOutputs.locator("b#bold").waitFor({ timeout: 60_000 });
+    expect(await benOutputs.locator("script").count()).toBe(0);
+    expect(await benOutputs.locator("img[onerror]").count()).toBe(0);
+    expect(await benPage.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await adaPage.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+
+    // Back to the first code for the screenshots.
+    await adaCell.locator(".cm-content").click();
+    await adaPage.keyboard.press("Control+a");
+    await adaPage.keyboard.type("import sys");
+    await adaPage.keyboard.press("Enter");
+    await adaPage.keyboard.type("print('hello from', sys.platform)");
+    await adaPage.keyboard.press("Enter");
+    await adaPage.keyboard.type("sum(range(10))");
+    await adaPage.keyboard.press("Shift+Enter");
+    await expect.poll(() => benOutputs.innerText().catch(() => ""), { timeout: 60_000 }).toMatch(/hello from linux[\s\S]*45/);
+    await adaPage.screenshot({ path: resolve(screenshots, "jupyter-cell-ada.png") });
+    await benPage.screenshot({ path: resolve(screenshots, "jupyter-cell-ben.png") });
+    // The cell's record is the doc's, seen over Ben's own socket too.
+    await expect.poll(() => [...ben.doc.getMap<CellRecord>("jupyter/cells").values()].some((c) => c.run === "done" && c.ranBy !== null), { timeout: 10_000 }).toBe(true);
+  }, 300_000);
+
   it("runs a cell printing and returning values; Ben sees the outputs and the count", async () => {
     const id = await runCell("print('hello from', 'kiln')\nsum(range(10))");
-    expect(await cellIn(id, ["done", "error", "aborted"])).toMatchObject({ run: "done", executionCount: 1 });
+    const record = await cellIn(id, ["done", "error", "aborted"]);
+    // The kernel counts on from the browser test's runs.
+    expect(record).toMatchObject({ run: "done", executionCount: expect.any(Number) });
     expect(outputsOf(id)).toEqual([
       { type: "stream", name: "stdout", text: "hello from kiln\n" },
-      { type: "result", count: 1, data: { "text/plain": "45" } },
+      { type: "result", count: record.executionCount, data: { "text/plain": "45" } },
     ]);
   });
 

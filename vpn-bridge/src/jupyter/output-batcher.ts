@@ -28,25 +28,33 @@ export class OutputBatcher {
   ) {}
 
   add(output: CellOutput): void {
-    let size = outputBytes(output);
+    const size = outputBytes(output);
     // After the first cut nothing more is kept: what the cell shows is the run's beginning, whole.
     if (this.dropped > 0) {
       this.dropped += size;
       return this.schedule();
     }
-    const room = Math.min(CELL_OUTPUT_CAP_BYTES - this.sentBytes - this.pendingBytes, MAX_OUTPUT_BYTES);
-    // A stream too long for what is left keeps its beginning (ipykernel sends print floods in big chunks).
-    if (output.type === "stream" && size > room) {
-      // JSON escapes (a newline is two bytes) make the size per character uneven: cut in proportion, then trim.
-      let keep = Math.floor((Math.max(0, room - 100) * output.text.length) / size);
-      let head: CellOutput = { ...output, text: output.text.slice(0, keep) };
-      while (keep > 0 && outputBytes(head) > room) head = { ...output, text: output.text.slice(0, (keep = Math.floor(keep * 0.95))) };
-      const headSize = keep > 0 ? outputBytes(head) : 0;
-      this.dropped += size - headSize;
-      if (headSize === 0 || headSize > room) return this.schedule();
-      output = head;
-      size = headSize;
+    if (output.type === "stream" && size > PIECE_BYTES) this.addLongStream(output, size);
+    else this.addOne(output, size);
+  }
+
+  /** A long stream (ipykernel sends a print flood in big chunks): in pieces, up to the cap. */
+  private addLongStream(output: Extract<CellOutput, { type: "stream" }>, size: number): void {
+    const room = CELL_OUTPUT_CAP_BYTES - this.sentBytes - this.pendingBytes;
+    const text = size > room ? fitText(output, room) : output.text;
+    // JSON escapes make bytes per character uneven: pieces in proportion.
+    const step = Math.max(1, Math.floor((output.text.length * PIECE_BYTES) / size));
+    let at = 0;
+    while (at < text.length && this.dropped === 0) {
+      const piece = { ...output, text: text.slice(at, at + step) };
+      at += piece.text.length;
+      this.addOne(piece, outputBytes(piece));
     }
+    if (at < output.text.length) this.dropped += outputBytes({ ...output, text: output.text.slice(at) });
+    this.schedule();
+  }
+
+  private addOne(output: CellOutput, size: number): void {
     // Batches stay below a gateway frame: what is gathered goes first if this would overfill it.
     if (this.pendingBytes > 0 && this.pendingBytes + size > OUTPUT_BATCH_BYTES) this.flush();
     if (size > MAX_OUTPUT_BYTES) {
@@ -93,4 +101,15 @@ export class OutputBatcher {
     if (wait <= 0) return this.flush();
     this.timer = setTimeout(() => this.flush(), wait);
   }
+}
+
+/** Pieces of a long stream: about this many bytes of JSON each. */
+const PIECE_BYTES = 64 * 1024;
+
+/** The beginning of a stream's text whose output takes at most `room` bytes of JSON. */
+function fitText(output: Extract<CellOutput, { type: "stream" }>, room: number): string {
+  const size = outputBytes(output);
+  let keep = Math.floor((Math.max(0, room - 100) * output.text.length) / size);
+  while (keep > 0 && outputBytes({ ...output, text: output.text.slice(0, keep) }) > room) keep = Math.floor(keep * 0.98);
+  return output.text.slice(0, keep);
 }
