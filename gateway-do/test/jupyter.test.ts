@@ -164,6 +164,10 @@ describe("jupyter on the gateway", () => {
     // Bob is a project member: he may run cells, but not in Alice's container.
     expect(await act(people.bob, { type: "jupyter:run", cells: [a] })).toMatchObject({ ok: false, error: { code: "forbidden", message: expect.stringContaining("its owner") } });
     expect(await act(people.bob, { type: "jupyter:start-kernel", container: container.id })).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    // Nor act on her kernel: interrupting, restarting, shutting down are acting on her container's processes.
+    for (const action of ["interrupt", "restart", "shutdown"]) {
+      expect(await act(people.bob, { type: `jupyter:${action}`, kernel: kernel.id }), action).toMatchObject({ ok: false, error: { code: "forbidden" } });
+    }
     // The org's owner holds every permission.
     expect(await act(people.owner, { type: "jupyter:run", cells: [a] })).toMatchObject({ ok: true });
     await bridge.next("execute", (m) => m.cell === a && m.kernel === kernel.id);
@@ -209,6 +213,20 @@ describe("jupyter on the gateway", () => {
     bridge.send({ type: "kernel", kernel: kernel.id, state: "idle", jupyterId: "jup-2", reason: null });
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect((await readDoc(stub, projects.a)).kernels[kernel.id]!.state).toBe("shutdown");
+  });
+
+  it("keeps a queued cell when a cell of the same id goes in another project", async () => {
+    const { stub, act, projects, people, bridge, cell } = await readyKernel();
+    const first = await cell("import time; time.sleep(1)");
+    const waiting = await cell("'next'");
+    await act(people.alice, { type: "jupyter:run", cells: [first, waiting] });
+    const running = await bridge.next("execute", (m) => m.cell === first);
+    // Ids are chosen by clients and unique per project only: project b gets a cell with the same id, then deletes it.
+    expect(await act(people.alice, { type: "jupyter:create", id: waiting }, projects.b)).toMatchObject({ ok: true });
+    expect(await act(people.alice, { type: "core-graph:delete-nodes", nodeIds: [waiting] }, projects.b)).toMatchObject({ ok: true });
+    bridge.send({ type: "finished", run: running.run, end: "ok", executionCount: 1, reason: null });
+    expect(await bridge.next("execute", (m) => m.cell === waiting)).toMatchObject({ code: "'next'" });
+    expect((await readDoc(stub, projects.a)).cells[waiting]!.run).toBe("running");
   });
 
   it("gives a reconnecting bridge the live kernels and the runs under way; a deleted container kills its kernels", async () => {

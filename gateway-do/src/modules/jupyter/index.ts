@@ -87,6 +87,8 @@ function kernelAction(action: "interrupt" | "restart" | "shutdown") {
     reduce: (ctx, p) => {
       const kernel = requireKernel(ctx.doc, p.kernel);
       const q = queueOf(ctx);
+      // Acting on a kernel is acting on its container's processes: for those who may run code there.
+      requireMayRunIn(ctx, kernel);
       if (action === "interrupt") {
         if (kernel.state !== "busy") throw new EventError("kernel_unavailable", `Nothing to interrupt: the kernel is ${kernel.state}.`);
         return () => queueForBridge(q.sql, { type: "interrupt", kernel: kernel.id });
@@ -99,7 +101,6 @@ function kernelAction(action: "interrupt" | "restart" | "shutdown") {
           queueForBridge(q.sql, { type: "shutdown", kernel: kernel.id });
         };
       }
-      requireMayRunIn(ctx, kernel);
       const row = kernelRow(q.sql, kernel.id);
       // A dead or shut-down kernel restarts as a new Jupyter kernel.
       const fresh = kernel.state === "dead" || kernel.state === "shutdown" || !row?.jupyter_id;
@@ -124,11 +125,13 @@ export const jupyter = {
   editableTexts: [{ path: [SOURCES, "*"], permission: (path) => cellPermission(path[1] ?? "", "edit") }],
   onNodeDeleted(doc, nodeId, sql) {
     if (cellsOf(doc).has(nodeId)) {
+      // A queued run goes (named by its run id: cell ids repeat across projects); a running one
+      // ends when the bridge reports it (its cell is gone by then).
+      const runId = readCell(doc, nodeId)?.runId;
+      if (runId) sql?.exec("delete from jupyter_runs where run = ? and running = 0", runId);
       cellsOf(doc).delete(nodeId);
       sourcesOf(doc).delete(nodeId);
       outputsOf(doc).delete(nodeId);
-      // A queued run goes; a running one ends when the bridge reports it (its cell is gone by then).
-      sql?.exec("delete from jupyter_runs where cell = ? and running = 0", nodeId);
     }
     // A deleted container takes its kernels with it.
     if (sql) {

@@ -8,11 +8,12 @@ interface Props {
   cell: string;
   kernel: KernelRecord | undefined;
   /** Whether this person may interrupt, restart and shut down the kernel. */
-  mayDrive: boolean;
+  /** Why the person may not interrupt, restart or shut down the kernel, or null. */
+  driveWhy: string | null;
   onClose: () => void;
 }
 
-export function CellMenu({ cell, kernel, mayDrive, onClose }: Props) {
+export function CellMenu({ cell, kernel, driveWhy, onClose }: Props) {
   const store = useBoardStore();
   const ref = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -35,7 +36,7 @@ export function CellMenu({ cell, kernel, mayDrive, onClose }: Props) {
     onClose();
     void what();
   };
-  const shutdownWhy = !kernel ? "No kernel." : !mayDrive ? "Your roles in this project do not let you shut down kernels." : kernel.state === "shutdown" ? "The kernel is already shut down." : null;
+  const shutdownWhy = !kernel ? "No kernel." : (driveWhy ?? (kernel.state === "shutdown" ? "The kernel is already shut down." : null));
   return (
     <div ref={ref} className="jp-menu jp-cell-menu nodrag" role="menu" aria-label="Cell actions">
       <button type="button" role="menuitem" title="Run this cell and every cell below it on this view, in reading order" onClick={act(() => runView(store, cell))}>

@@ -114,16 +114,12 @@ function FullCell({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
     if (whyNot === null) void runCells(store, [id]);
     else store.toast(whyNot, "info");
   };
-  const mayDrive = kernel !== undefined && can(kernelPermission(kernel.id));
-  const noDriving = "Your roles in this project do not let you interrupt or restart kernels.";
+  // Acting on a kernel is acting on its container's processes: the gateway asks the container's terminal rule too.
+  const mayTypeThere = !container || mayTypeInTerminal(container, userId, grants);
+  const mayDrive = kernel !== undefined && can(kernelPermission(kernel.id)) && mayTypeThere;
+  const noDriving = mayTypeThere ? "Your roles in this project do not let you interrupt, restart or shut down kernels." : "Interrupting, restarting or shutting down a kernel is for those who may type in its container: ask its owner.";
   const interruptWhy = !kernel ? "No kernel." : !mayDrive ? noDriving : kernel.state !== "busy" ? `Nothing to interrupt: the kernel is ${kernel.state}.` : null;
-  const restartWhy = !kernel
-    ? "No kernel."
-    : !mayDrive
-      ? noDriving
-      : container && !mayTypeInTerminal(container, userId, grants)
-        ? "Restarting a kernel is for those who may type in its container."
-        : null;
+  const restartWhy = !kernel ? "No kernel." : !mayDrive ? noDriving : null;
   const clearWhy = !canEdit ? "Your roles in this project do not let you change this cell." : outputs.length === 0 ? "No outputs to clear." : null;
   const prompt = promptOf(cell);
   const frame = { id, kind: "cell", selected: !!selected, locked: data.locked, selectedBy: data.selectedBy, minWidth: 280, minHeight: 120 };
@@ -153,7 +149,7 @@ function FullCell({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
           ⋯
         </button>
       </header>
-      {menu && <CellMenu cell={id} kernel={kernel} mayDrive={mayDrive} onClose={closeMenu} />}
+      {menu && <CellMenu cell={id} kernel={kernel} driveWhy={mayDrive ? null : noDriving} onClose={closeMenu} />}
       <div className="jp-body">
         {text ? <CellEditor text={text} readOnly={!canEdit} onRun={run} focusRef={setFocus} /> : <div className="jp-editor muted">Loading…</div>}
         <CellOutputs outputs={outputs} />
