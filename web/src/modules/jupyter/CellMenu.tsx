@@ -7,7 +7,6 @@ import { kernelAction, runView } from "./commands";
 interface Props {
   cell: string;
   kernel: KernelRecord | undefined;
-  /** Whether this person may interrupt, restart and shut down the kernel. */
   /** Why the person may not interrupt, restart or shut down the kernel, or null. */
   driveWhy: string | null;
   onClose: () => void;
