@@ -1,9 +1,9 @@
 /**
  * user-containers: containers a team starts on its own machines, shown as board nodes.
  * A person creates one (and gets its token, once); the VPN bridge reports what happens to it
- * (joined, heartbeats, services, goodbye); the module's alarm notices silence. Every state
- * change is an event through the pipeline, by whoever caused it, and moves the container
- * through the table in `machine.ts`.
+ * (joined, heartbeats, services, goodbye, visitors' use); the module's alarm notices silence
+ * and idleness (`alarm.ts`). Every state change is an event through the pipeline, by whoever
+ * caused it, and moves the container through the table in `machine.ts`.
  */
 import { z } from "zod";
 import { AgentReportSchema, ContainerIdSchema, type ContainerRecord, MetricsSchema, ServiceSchema, ShareLevelSchema, formatContainerToken } from "../../../../protocol/containers";
@@ -14,8 +14,8 @@ import { placeNode } from "../whiteboard";
 import { requireView } from "../whiteboard/placements";
 import { bridgeSocket } from "./bridge";
 import { catalogServices } from "./catalog";
-import { idleContainers, nextIdleDeadline } from "./idle";
-import { type Cause, HEARTBEAT_TIMEOUT_MS, LIVE_STATES, transition } from "./machine";
+import { nextAlarmAt, runAlarm } from "./alarm";
+import { type Cause, transition } from "./machine";
 import {
   ContainerRecordType,
   MIGRATIONS,
@@ -275,29 +275,8 @@ export const userContainers = {
       },
     }),
   },
-  /** The alarm is next needed when the first live container would fall silent, or the first running one be idle too long. */
-  nextAlarm: (host) => {
-    const placeholders = LIVE_STATES.map(() => "?").join(", ");
-    const silent = host.sql.exec<{ at: number | null }>(`select min(last_seen) as at from user_containers_live where state in (${placeholders})`, ...LIVE_STATES).toArray()[0]?.at;
-    const times = [silent === null || silent === undefined ? null : silent + HEARTBEAT_TIMEOUT_MS, nextIdleDeadline(host.sql)].filter((t) => t !== null);
-    return times.length === 0 ? null : Math.min(...times);
-  },
-  onAlarm: (host) => {
-    const placeholders = LIVE_STATES.map(() => "?").join(", ");
-    const silent = host.sql
-      .exec<{ id: string; project: string }>(`select id, project from user_containers_live where state in (${placeholders}) and last_seen <= ?`, ...LIVE_STATES, host.now - HEARTBEAT_TIMEOUT_MS)
-      .toArray();
-    for (const row of silent) {
-      const outcome = host.runEvent(row.project, { type: "user-containers:timeout", container: row.id }, { kind: "system", id: USER_CONTAINERS });
-      // A row the doc no longer agrees with (its container is gone) must not keep the alarm firing.
-      if (!outcome.ok) host.sql.exec("update user_containers_live set state = 'unreachable' where id = ?", row.id);
-    }
-    const idle = idleContainers(host.sql, host.now);
-    for (const row of idle.rows) {
-      const outcome = host.runEvent(row.project, { type: "user-containers:idle", container: row.id, minutes: idle.minutes }, { kind: "system", id: USER_CONTAINERS });
-      if (!outcome.ok) host.sql.exec("update user_containers_live set state = 'stopped' where id = ?", row.id);
-    }
-  },
+  nextAlarm: nextAlarmAt,
+  onAlarm: runAlarm,
   onMembershipChanged: (host, { removed }) => {
     for (const userId of removed) {
       const owned = host.sql.exec<{ id: string; project: string }>("select id, project from user_containers_live where owner = ?", userId).toArray();
