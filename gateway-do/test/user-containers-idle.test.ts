@@ -90,6 +90,14 @@ describe("idle culling", () => {
     await bridge.next("route", (m) => m.route.state === "stopped");
   });
 
+  it("drops a deleted container's holds with it", async () => {
+    const { stub, projects, people, container } = await running();
+    await runInDurableObject(stub, (_i, state) => holdAwake(state.storage.sql, container.id, "kernel-1", Date.now()));
+    expect(await stub.applyEvent(projects.a, people.alice, { type: "user-containers:delete", requestId: crypto.randomUUID(), container: container.id })).toMatchObject({ ok: true });
+    const holds = await runInDurableObject(stub, (_i, state) => state.storage.sql.exec("select * from user_containers_awake").toArray());
+    expect(holds).toEqual([]);
+  });
+
   it("keeps a container awake while visitors use it (activity relayed by the bridge)", async () => {
     const { stub, people, projects, container, bridge, token } = await running();
     expect(await putSettings(stub, people.owner, { idleMinutes: 5 })).toMatchObject({ status: 200 });
