@@ -11,6 +11,7 @@ import { ApiError } from "../lib/errors";
 import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { requireOrgMember, requireOrgRole } from "../orgs/membership";
 import { OrgParams } from "../orgs/schemas";
+import { pushMembership } from "../gateway/membership-push";
 import { askModule } from "./containers";
 
 const readRoute = defineRoute({
@@ -59,7 +60,11 @@ export const containerSettingsRoutes = createApp()
     const { org } = c.req.valid("param");
     const body = c.req.valid("json");
     await requireOrgRole(c.var.db(), org, auth.user.id, "admin");
-    const settings = settingsFrom(await askModule(c, org, { method: "PUT", path: "/settings", body, member: auth.user.id }));
+    const put = () => askModule(c, org, { method: "PUT", path: "/settings", body, member: auth.user.id });
+    let answer = await put();
+    // Made an admin a moment ago: the gateway may not know yet (Postgres said yes above).
+    if (answer.status === 403 && (await pushMembership(c, org))) answer = await put();
+    const settings = settingsFrom(answer);
     await audit(c, c.var.db(), { orgId: org, action: "containers.settings", targetType: "organization", targetId: org, data: settings });
     return c.json(settings, 200);
   });
