@@ -51,6 +51,12 @@ export const ServiceSchema = z.strictObject({
   port: z.int().min(1).max(65535),
   protocol: z.enum(["http", "tcp"]),
   oidc: z.strictObject({ redirectPath: RedirectPathSchema }).optional(),
+  /**
+   * The service runs what its visitors send (a notebook server): opening it is running code in
+   * the container, so only those who may type in its terminal open it (its owner, or
+   * `:terminal`); a member who may merely open the container, or a link visitor, is refused.
+   */
+  runsCode: z.literal(true).optional(),
 });
 export type Service = z.infer<typeof ServiceSchema>;
 

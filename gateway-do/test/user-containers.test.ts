@@ -172,6 +172,21 @@ describe("user containers on the gateway", () => {
     expect(await terminal(people.bob)).toBe(false); // a member: opens, watches
   });
 
+  it("opens a service that runs its visitors' code (Jupyter) only to those who may type in the container", async () => {
+    const { stub, container, people } = await created({ share: "org" });
+    expect(container.services).toEqual([expect.objectContaining({ name: "jupyter", runsCode: true })]);
+    const access = async (userId: string, service?: string) =>
+      (await stub.moduleRequest({ module: "user-containers", method: "GET", path: "/access", query: { container: container.id, ...(service ? { service } : {}) }, body: null, member: userId, bearer: null })) as { status: number; body: { error?: { message: string } } };
+    expect((await access(people.alice, "jupyter")).status).toBe(200); // the owner
+    expect((await access(people.owner, "jupyter")).status).toBe(200); // every action
+    const bob = await access(people.bob, "jupyter");
+    expect(bob.status).toBe(403);
+    expect(bob.body.error?.message).toContain("runs the code its visitors send");
+    // The container itself (and a service that does not run code) still opens for him.
+    expect((await access(people.bob)).status).toBe(200);
+    expect((await access(people.bob, "nosuchservice")).status).toBe(200);
+  });
+
   it("refuses a bridge frame it cannot read without closing or harming the socket", async () => {
     const { org, container, token } = await created();
     const bridge = await bridgeSocket(org);

@@ -16,6 +16,7 @@ import { join } from "node:path";
 import { run, waitFor } from "../containers/exec.ts";
 import { JUPYTER_IMAGE, PORTS, Platform } from "../containers/platform.ts";
 import { percentile } from "./measure.ts";
+import { type CellResults, cellRows, measureCells } from "./containers-cells.ts";
 import { type TerminalEcho, measureTerminalEcho, terminalEchoRows } from "./terminal-echo.ts";
 
 const HELP = `npm run bench:containers [-- options]   (as root)
@@ -23,7 +24,9 @@ const HELP = `npm run bench:containers [-- options]   (as root)
   --runs=5        docker run → running runs per image
   --fleet=50      containers started at once on one bridge (0: skip)
   --keys=300      terminal keystrokes timed (issue #17's keystroke → echo)
+  --cells=100     runs of a cell \`1 + 1\` timed to a second viewer (issue #17)
   --only=terminal only the terminal's keystroke → echo
+  --only=cells    only the code cells (1 + 1 to a second viewer, a 10 MB flood)
   --help          this text`;
 
 const args = process.argv.slice(2);
@@ -44,7 +47,12 @@ const JSON_OUT = args.includes("--json");
 const RUNS = option("runs", 5);
 const FLEET = option("fleet", 50);
 const KEYS = option("keys", 300);
-const ONLY_TERMINAL = args.includes("--only=terminal");
+const CELL_RUNS = option("cells", 100);
+const ONLY = args.find((arg) => arg.startsWith("--only="))?.split("=")[1] ?? null;
+if (ONLY !== null && ONLY !== "terminal" && ONLY !== "cells") {
+  console.error(`--only is terminal or cells\n\n${HELP}`);
+  process.exit(2);
+}
 if (process.getuid?.() !== 0) {
   console.error("bench:containers needs root (network namespaces, podman, OpenVPN, Nginx): run `sudo npm run bench:containers`");
   process.exit(1);
@@ -103,13 +111,13 @@ function joinSteps(bridgeLog: string, container: string, since: number): StartRu
   return profileMs === null || letInMs === null || dataChannelMs === null ? null : { profileMs, letInMs, dataChannelMs };
 }
 
-/** One `docker run` of the copied command: → running on the board (API polled every 20 ms) and → Ben's first 200 through Nginx. */
+/** One `docker run` of the copied command: → running on the board (API polled every 20 ms) and → its owner's first 200 through Nginx (Jupyter opens for those who may type in the container). */
 async function startOnce(platform: Platform, image: string, service: string, path: string): Promise<StartRun & { id: string }> {
   const created = await platform.create(`start ${image}`, image === JUPYTER_IMAGE ? {} : { image, services: [FILES] });
   const { id } = created.container;
   const host = platform.host(id, service);
   // The visitor signs in before the container runs (the ticket needs only the container on the board).
-  let cookie: string | null = await platform.signIn(host, platform.people.ben.session(), path).catch(() => null);
+  let cookie: string | null = await platform.signIn(host, platform.people.ada.session(), path).catch(() => null);
   const t0 = performance.now();
   const wall0 = Date.now();
   let runningMs = 0;
@@ -128,7 +136,7 @@ async function startOnce(platform: Platform, image: string, service: string, pat
   for (const task of [running, dockerRun]) task.catch(() => undefined);
   for (;;) {
     if (performance.now() - t0 > 120_000) throw new Error(`${host}${path}: no 200 after 120 s`);
-    if (cookie === null || cookie.startsWith("refused")) cookie = await platform.signIn(host, platform.people.ben.session(), path).catch(() => null);
+    if (cookie === null || cookie.startsWith("refused")) cookie = await platform.signIn(host, platform.people.ada.session(), path).catch(() => null);
     else if ((await platform.visit(host, path, { cookie }).catch(() => ({ status: 0 }))).status === 200) break;
     await sleep(20);
   }
@@ -260,10 +268,12 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => stop(130));
   process.once("SIGTERM", () => stop(143));
   try {
-    if (ONLY_TERMINAL) {
-      const echo = await measureTerminalEcho(platform, log, KEYS);
+    if (ONLY !== null) {
+      const echo = ONLY === "terminal" ? await measureTerminalEcho(platform, log, KEYS) : null;
+      const cells = ONLY === "cells" ? await measureCells(platform, CELL_RUNS, log) : null;
+      const rows = echo ? terminalEchoRows(echo) : cellRows(cells!);
       const finished = { at: new Date().toISOString(), load: loadavg()[0]!, ci: ciRunning() };
-      console.log(JSON_OUT ? JSON.stringify({ started, finished, echo }, null, 2) : `\nLoad average ${started.load.toFixed(2)} → ${finished.load.toFixed(2)}.\n\n| measure | result | target | peer |\n| --- | --- | --- | --- |\n${terminalEchoRows(echo).join("\n")}`);
+      console.log(JSON_OUT ? JSON.stringify({ started, finished, echo, cells }, null, 2) : `\nLoad average ${started.load.toFixed(2)} → ${finished.load.toFixed(2)}.\n\n| measure | result | target | peer |\n| --- | --- | --- | --- |\n${rows.join("\n")}`);
       return void (await platform.close());
     }
     log("== the bench image (jupyter + http.server on 8000 serving 100 MiB)");
@@ -331,6 +341,8 @@ async function main(): Promise<void> {
     }
 
     const echo = await measureTerminalEcho(platform, log, KEYS);
+    log(`== code cells: \`1 + 1\` → a second viewer, ${CELL_RUNS} runs; a 10 MB flood`);
+    const cells = await measureCells(platform, CELL_RUNS, log);
 
     let fleet: Fleet | null = null;
     let fleetError: string | null = null;
@@ -344,7 +356,7 @@ async function main(): Promise<void> {
     }
 
     const finished = { at: new Date().toISOString(), load: loadavg()[0]!, ci: ciRunning() };
-    const results = { started, finished, runs: RUNS, starts, mbps, latency, unreachable, echo, fleet, fleetError };
+    const results = { started, finished, runs: RUNS, starts, mbps, latency, unreachable, echo, cells, fleet, fleetError };
     if (JSON_OUT) console.log(JSON.stringify(results, null, 2));
     else console.log(`\n${report(results)}`);
     await platform.close();
@@ -387,7 +399,7 @@ async function measureFleet(platform: Platform): Promise<Fleet> {
   return { count: FLEET, startMs, idle, loaded, removeMs: Date.now() - t1, memAvailableMiB: [memBefore, memAfter] };
 }
 
-type Results = { started: { load: number; ci: boolean }; finished: { load: number; ci: boolean }; starts: StartRun[]; mbps: Record<"tun" | "nginx", number[]>; latency: Record<"tun" | "tunClose" | "nginx", number[]>; unreachable: { pauseMs: number; lastBeatMs: number }[]; echo: TerminalEcho; fleet: Fleet | null; fleetError: string | null };
+type Results = { started: { load: number; ci: boolean }; finished: { load: number; ci: boolean }; starts: StartRun[]; mbps: Record<"tun" | "nginx", number[]>; latency: Record<"tun" | "tunClose" | "nginx", number[]>; unreachable: { pauseMs: number; lastBeatMs: number }[]; echo: TerminalEcho; cells: CellResults; fleet: Fleet | null; fleetError: string | null };
 
 /** The Markdown tables. */
 function report(results: Results): string {
@@ -421,6 +433,7 @@ function report(results: Results): string {
   const u = results.unreachable;
   lines.push(`| \`docker pause\` → unreachable (3 runs) | ${u.map((run) => (run.pauseMs / 1000).toFixed(1)).join(" / ")} s (from the last heartbeat: ${u.map((run) => (run.lastBeatMs / 1000).toFixed(1)).join(" / ")} s) | ≤ 20 s | Holistix Forge 30 s (its docs) |`);
   lines.push(...terminalEchoRows(results.echo));
+  lines.push(...cellRows(results.cells));
   if (results.fleetError) lines.push(`| ${FLEET} containers | failed: ${results.fleetError} | | |`);
   if (results.fleet) {
     const f = results.fleet;

@@ -53,9 +53,9 @@ describe("user containers, end to end", () => {
     const { address } = await status(id);
     expect(address).toMatch(new RegExp(`^172\\.29\\.${platform.octet}\\.`));
     a = { id, token: created.token, command: created.command, host, address: address!, cookie };
-    // Ben, a member of the project, gets in too.
-    const benCookie = await signInTo(host, p.ben.session());
-    expect((await visit(host, "/api", { cookie: benCookie })).status).toBe(200);
+    // Ben, a member of the project, may open Ada's container; but Jupyter runs the code its visitors
+    // send, so it opens only for those who may type in the container (its owner, or `:terminal`).
+    expect(await signInTo(host, p.ben.session())).toBe("refused:403");
   }, 180_000);
 
   it("refuses: no cookie, another org's member, a forged or expired ticket, a cookie on another host, a WebSocket from another origin", async () => {
@@ -127,14 +127,15 @@ describe("user containers, end to end", () => {
     expect(profile.stderr).toMatch(/401|403/);
 
     // Ben's cookie works on a running container until he is removed from the org.
-    const c = await create("third", "org");
+    // (A shared terminal: members open it and watch.)
+    const c = await platform.create("third", { share: "org", image: "localhost/kiln-terminal:1" });
     expect((await docker(c.command)).code).toBe(0);
     await waitState(c.container.id, "running", 60_000);
-    const host = platform.host(c.container.id, "jupyter");
-    const benCookie = await signInTo(host, p.ben.session());
-    await waitFor("Ben's 200", async () => ((await visit(host, "/api", { cookie: benCookie })).status === 200 ? true : null), 30_000, 50);
+    const host = platform.host(c.container.id, "terminal");
+    const benCookie = await platform.signIn(host, p.ben.session(), "/");
+    await waitFor("Ben's 200", async () => ((await visit(host, "/", { cookie: benCookie })).status === 200 ? true : null), 30_000, 50);
     const res = await fetch(`${platform.workerUrl}/api/orgs/${p.org}/members/${p.benId}`, { method: "DELETE", headers: { cookie: `kiln_session=${p.ada.session()}`, origin: platform.workerUrl } });
     expect(res.status).toBeLessThan(300);
-    await waitFor("Ben's cookie refused", async () => ((await visit(host, "/api", { cookie: benCookie })).status !== 200 ? true : null), 10_000, 100);
+    await waitFor("Ben's cookie refused", async () => ((await visit(host, "/", { cookie: benCookie })).status !== 200 ? true : null), 10_000, 100);
   }, 180_000);
 });

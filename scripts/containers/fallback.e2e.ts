@@ -43,10 +43,11 @@ describe("user containers without podman: the copied docker run as a namespace w
     await platform.waitState(id, "running", 90_000);
     const toRunning = Date.now() - t0;
     const host = platform.host(id, "jupyter");
-    const benCookie = await platform.signIn(host, platform.people.ben.session());
-    await waitFor("Ben's first proxied 200", async () => ((await platform.visit(host, "/api", { cookie: benCookie })).status === 200 ? true : null), 90_000, 100);
-    console.log(`   fallback: line → running ${(toRunning / 1000).toFixed(2)} s, → Ben's first 200 through Nginx ${elapsed(t0)}`);
-    const answer = await platform.visit(host, "/api", { cookie: benCookie });
+    // Ada, its owner (Jupyter opens for those who may type in the container).
+    const adaCookie = await platform.signIn(host, platform.people.ada.session());
+    await waitFor("Ada's first proxied 200", async () => ((await platform.visit(host, "/api", { cookie: adaCookie })).status === 200 ? true : null), 90_000, 100);
+    console.log(`   fallback: line → running ${(toRunning / 1000).toFixed(2)} s, → Ada's first 200 through Nginx ${elapsed(t0)}`);
+    const answer = await platform.visit(host, "/api", { cookie: adaCookie });
     expect(JSON.parse(answer.body)).toHaveProperty("version");
     // The agent ran with the line's environment: the container id and the bridge it names.
     const log = readFileSync(launched.logPath, "utf8");

@@ -117,8 +117,8 @@ describe("Jupyter cells on the board", () => {
     await benOutputs.locator("b#bold").waitFor({ timeout: 60_000 });
     expect(await benOutputs.locator("script").count()).toBe(0);
     expect(await benOutputs.locator("img[onerror]").count()).toBe(0);
-    expect(await benPage.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
-    expect(await adaPage.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await benPage.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await adaPage.evaluate(() => (globalThis as unknown as { pwned?: number }).pwned)).toBeUndefined();
 
     // Back to the first code for the screenshots.
     await adaCell.locator(".cm-content").click();

@@ -32,10 +32,10 @@ describe("a running container through a bridge restart and the board's stop", ()
     expect(ran.code, ran.stderr).toBe(0);
     await platform.waitState(id, "running", 60_000);
     const host = platform.host(id, "jupyter");
-    // Ben, a member: the cookie a visitor holds across everything below.
-    const cookie = await platform.signIn(host, platform.people.ben.session());
+    // Ada, its owner (Jupyter opens for those who may type in the container): the cookie a visitor holds across everything below.
+    const cookie = await platform.signIn(host, platform.people.ada.session());
     c = { id, host, address: (await platform.status(id)).address!, cookie };
-    await until200("Ben's first 200", 60_000);
+    await until200("Ada's first 200", 60_000);
   }, 900_000);
 
   afterAll(async () => {
@@ -59,9 +59,9 @@ describe("a running container through a bridge restart and the board's stop", ()
       100,
     );
     const runningAt = Date.now();
-    await until200("Ben's 200 again", 30_000);
+    await until200("Ada's 200 again", 30_000);
     const okAt = Date.now();
-    console.log(`   bridge stop → running ${seconds(runningAt - stoppedAt)} (states seen: ${[...seen].join(", ")}), → Ben's 200 ${seconds(okAt - stoppedAt)}; after ready: ${seconds(okAt - readyAt)}`);
+    console.log(`   bridge stop → running ${seconds(runningAt - stoppedAt)} (states seen: ${[...seen].join(", ")}), → Ada's 200 ${seconds(okAt - stoppedAt)}; after ready: ${seconds(okAt - readyAt)}`);
     expect((await platform.status(c.id)).address).toBe(c.address);
     // By itself: the same agent process, one profile fetched, its OpenVPN up twice; Docker restarted nothing.
     expect(await dockerState(c.id)).toBe(before);
@@ -104,7 +104,7 @@ describe("a running container through a bridge restart and the board's stop", ()
     const restarted = await docker(`docker restart kiln-${c.id}`);
     expect(restarted.code, restarted.stderr).toBe(0);
     await platform.waitState(c.id, "running", 60_000);
-    await until200("Ben's 200 after docker restart", 60_000);
+    await until200("Ada's 200 after docker restart", 60_000);
     console.log(`   docker restart → running and 200 ${seconds(Date.now() - t1)}`);
     expect((await platform.status(c.id)).address).toBe(c.address);
     expect(await logsOf(c.id)).toContain("stopped (exit 0)");

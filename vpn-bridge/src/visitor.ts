@@ -97,7 +97,10 @@ export function decideAccess(settings: VisitorSettings, facts: AccessFacts, requ
   if (route.state !== "running" || route.address === null) return { kind: "unavailable", reason: "not-running" };
   const service = host.service === null ? route.services[0] : route.services.find((s) => s.name === host.service);
   if (!service) return { kind: "unavailable", reason: "no-service" };
-  return { kind: "allow", target: `${route.address}:${service.port}`, user: claims?.user ?? null, access: claims?.access ?? "read" };
+  const access = claims?.access ?? "read";
+  // A service that runs what its visitors send: only those who may type in the container (a link visitor never).
+  if (service.runsCode && access !== "write") return { kind: "forbidden", reason: `${service.name} runs the code its visitors send: only those allowed to type in this container open it` };
+  return { kind: "allow", target: `${route.address}:${service.port}`, user: claims?.user ?? null, access };
 }
 
 /** Ticket ids already redeemed, kept until the ticket would have expired anyway. */

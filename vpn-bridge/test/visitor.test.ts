@@ -23,7 +23,7 @@ const route: BridgeRoute = {
   address: "172.16.0.5",
   services: [
     { name: "web", port: 8000, protocol: "http" },
-    { name: "jupyter", port: 8888, protocol: "http" },
+    { name: "jupyter", port: 8888, protocol: "http", runsCode: true },
   ],
   accessEpoch: 3,
 };
@@ -52,6 +52,17 @@ describe("visitor access", () => {
   it("routes a service host to that service's port", () => {
     const decision = decideAccess(settings, facts(), request({ host: jupyterHost, cookie: cookie({ host: jupyterHost }) }));
     expect(decision).toEqual({ kind: "allow", target: "172.16.0.5:8888", user: "bob", access: "write" });
+  });
+
+  it("opens a service that runs its visitors' code only to those who may type in the container, never by a link alone", () => {
+    const jupyter = (claims: Partial<CookieClaims> | null, r: BridgeRoute = route) =>
+      decideAccess(settings, facts({ route: r }), request({ host: jupyterHost, cookie: claims === null ? "" : cookie({ host: jupyterHost, ...claims }) }));
+    expect(jupyter({ access: "write" }).kind).toBe("allow");
+    expect(jupyter({ access: "read" })).toEqual({ kind: "forbidden", reason: expect.stringContaining("runs the code its visitors send") });
+    expect(jupyter(null, { ...route, share: "link" })).toMatchObject({ kind: "forbidden" });
+    expect(jupyter({ access: "read" }, { ...route, share: "link" })).toMatchObject({ kind: "forbidden" });
+    // The other services of the same container open as before.
+    expect(decideAccess(settings, facts(), request({ cookie: cookie({ access: "read" }) }))).toMatchObject({ kind: "allow", access: "read" });
   });
 
   it("without a cookie: sign in, with host and path escaped", () => {

@@ -172,6 +172,22 @@ describe("its services", () => {
     expect(open.getAttribute("title")).toBe("It opens once the container is running.");
   });
 
+  it("a service that runs its visitors' code opens for those who may type in the container, not for other members", async () => {
+    const jupyter = { name: "jupyter", port: 8888, protocol: "http" as const, runsCode: true as const };
+    const { store } = boardWith([record({ owner: "bob", share: "project", services: [jupyter] })]);
+    setAccess(store, { orgRole: "member", projectRole: "member", visibility: "members" });
+    renderNode(store);
+    await act(async () => {});
+    const open = within(screen.getByLabelText("Services")).getByText("Open ↗");
+    expect(open.tagName).not.toBe("A");
+    expect(open.getAttribute("title")).toContain("runs the code its visitors send");
+    cleanup();
+    // Its owner opens it.
+    const mine = boardWith([record({ services: [jupyter] })]);
+    renderNode(mine.store);
+    expect((await screen.findByRole("link", { name: "Open ↗" })).getAttribute("href")).toContain("--jupyter.");
+  });
+
   it("shared with its owner only, cannot be opened by another project member", async () => {
     const { store } = boardWith([record({ owner: "bob", share: "owner" })]);
     setAccess(store, { orgRole: "member", projectRole: "member", visibility: "members" });

@@ -61,8 +61,9 @@ describe("user containers through the worker", () => {
   it("lets a member in through sign-in and a ticket; refuses another org's member and a stranger's forged host", async () => {
     const { org, owner, member } = await orgWithRoles();
     const project = await createProject(owner.client, org.id, "org");
-    const { container } = await createContainer(owner.client, org.id, project.id, { share: "org" });
-    const host = hostOf(org.id, container.id);
+    // A web app that does not run its visitors' code (Jupyter does: below).
+    const { container } = await createContainer(owner.client, org.id, project.id, { share: "org", image: "example.org/app:1", services: [{ name: "web", port: 8000, protocol: "http" }] });
+    const host = hostOf(org.id, container.id, "web");
     const open = (client: Client, h = host, path = "/lab?x=1") => call(client, `/api/containers/open?${new URLSearchParams({ host: h, path })}`, { headers: { accept: "text/html" } });
 
     // No session: to sign in, and back here afterwards.
@@ -92,6 +93,13 @@ describe("user containers through the worker", () => {
     expect(refused.status).toBe(403);
     expect(refused.headers.get("content-type")).toContain("text/html");
     expect(await refused.text()).toContain("not a member of the organization");
+
+    // Jupyter runs the code its visitors send: it opens for those who may type in the container alone.
+    const notebook = (await createContainer(owner.client, org.id, project.id, { share: "org" })).container;
+    const jupyterRefused = await open(member.client, hostOf(org.id, notebook.id, "jupyter"));
+    expect(jupyterRefused.status).toBe(403);
+    expect(await jupyterRefused.text()).toContain("runs the code its visitors send");
+    expect((await open(owner.client, hostOf(org.id, notebook.id, "jupyter"))).status).toBe(302);
 
     // Not a container host of this Kiln; a path that would leave the host.
     expect((await open(member.client, `uc-${container.id}.org-${org.id}.evil.example`)).status).toBe(400);

@@ -43,7 +43,8 @@ export class ServiceSupervisor {
 
   /** The services that listen now, as the bridge is told about them. */
   listening(): Service[] {
-    return this.#running.filter((entry) => entry.listening).map(({ spec }) => ({ name: spec.name, port: spec.port, protocol: spec.protocol }));
+    // What the image declares of each (its sign-in, whether it runs code), without how to start it.
+    return this.#running.filter((entry) => entry.listening).map(({ spec: { command: _command, env: _env, ...service } }) => service);
   }
 
   start(): void {

@@ -237,7 +237,7 @@ export const containerRoutes = createApp()
       await requireOrgMember(c.var.db(), parsed.org, auth.user.id).catch(() => {
         throw new ApiError(403, "forbidden", "You are not a member of the organization this container belongs to.");
       });
-      const answer = await askModule(c, parsed.org, { method: "GET", path: "/access", query: { container: parsed.container }, member: auth.user.id });
+      const answer = await askModule(c, parsed.org, { method: "GET", path: "/access", query: { container: parsed.container, service: parsed.service ?? "" }, member: auth.user.id });
       if (answer.status !== 200) {
         const refused = ErrorSchema.safeParse(answer.body);
         throw new ApiError(answer.status as ContentfulStatusCode, refused.data?.error.code ?? "forbidden", refused.data?.error.message ?? "You may not open this container.");

@@ -12,11 +12,16 @@ import { liveRow, routeOf } from "./records";
 
 const refuse = (status: number, code: string, message: string) => ({ status, body: { error: { code, message } } });
 
+/** Why a member who may not type in a container may not open its service that runs code. */
+export const runsCodeRefusal = (service: string) =>
+  `${service} runs the code its visitors send: only this container's owner and those allowed to type in its terminal may open it.`;
+
 /**
- * `GET /access?container=`: 200 when the member may open the container's services, else why
- * not. `terminal`: whether they may also type in its terminal (its owner, or `:terminal`,
- * which members' built-in role lacks: a shell in someone's container is theirs to hand out);
- * anyone else let in watches.
+ * `GET /access?container=[&service=]`: 200 when the member may open the container's services
+ * (or that one service), else why not. `terminal`: whether they may also type in its terminal
+ * (its owner, or `:terminal`, which members' built-in role lacks: a shell in someone's container
+ * is theirs to hand out); anyone else let in watches. A service that runs its visitors' code
+ * (`runsCode`: Jupyter) is refused to those who may not type.
  */
 export const accessRoute: RouteSpec = {
   method: "GET",
@@ -33,6 +38,9 @@ export const accessRoute: RouteSpec = {
     const allowed = mayOpenContainer({ id: row.id, owner: row.owner, share: ShareLevelSchema.parse(row.share) }, user, grants, host.isMember(user));
     if (!allowed) return refuse(403, "forbidden", row.share === "owner" ? "Only this container's owner may open it." : "You may not open this container: ask its owner to share it with you.");
     const terminal = mayTypeInContainer(row, user, grants);
+    // A service that runs what its visitors send is running code in the container: the terminal's rule.
+    const service = routeOf(row).services.find((s) => s.name === request.query.service);
+    if (service?.runsCode && !terminal) return refuse(403, "forbidden", runsCodeRefusal(service.name));
     return { status: 200, body: { container: row.id, project: row.project, share: row.share, state: row.state, terminal } };
   },
 };

@@ -10,7 +10,7 @@ import { useBoardStore } from "../../board/store-context";
 import type { GatewayEvent } from "../../gateway/messages";
 import { useGrants } from "./access";
 import { serviceAddress, useCatalog } from "./catalog";
-import { mayOpen, notShared } from "./permissions";
+import { mayOpen, mayTypeInTerminal, notShared } from "./permissions";
 import { useContainer } from "./records";
 import { StatePill } from "./StatePill";
 
@@ -44,7 +44,7 @@ export function AppTab({ target }: { target: string }) {
   const service = container?.services.find((s) => s.name === named?.service);
   const address =
     container && service
-      ? serviceAddress({ container, service, org: store.place?.org, catalog, mayOpen: mayOpen(container, store.me.userId, grants), notShared: notShared(container) })
+      ? serviceAddress({ container, service, org: store.place?.org, catalog, mayOpen: mayOpen(container, store.me.userId, grants), notShared: notShared(container), mayType: mayTypeInTerminal(container, store.me.userId, grants) })
       : null;
   const url = address?.url ?? null;
   const why = !container

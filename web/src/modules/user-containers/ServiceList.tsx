@@ -37,6 +37,7 @@ function ServiceRow({ container, service }: { container: ContainerRecord; servic
     catalog,
     mayOpen: mayOpen(container, store.me.userId, grants),
     notShared: notShared(container),
+    mayType: mayTypeInTerminal(container, store.me.userId, grants),
   });
   const terminal = service.name === TERMINAL_SERVICE.name && service.protocol === "http";
   const label = terminal ? "Terminal ↗" : "Open ↗";

@@ -49,6 +49,8 @@ export function serviceAddress(input: {
   catalog: CatalogState;
   mayOpen: boolean;
   notShared: string;
+  /** Whether the person may type in the container (a service that runs code opens for them alone). */
+  mayType: boolean;
 }): { url: string; why: null } | { url: null; why: string } {
   const { container, service, org, catalog } = input;
   const why =
@@ -58,6 +60,8 @@ export function serviceAddress(input: {
         ? "It opens once the container is running."
         : !input.mayOpen
           ? input.notShared
+          : service.runsCode && !input.mayType
+            ? `${service.name} runs the code its visitors send: only this container's owner and those allowed to type in its terminal open it.`
           : catalog.kind === "error"
             ? catalog.message
             : catalog.kind === "loading" || !org
