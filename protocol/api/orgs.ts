@@ -22,6 +22,18 @@ export const InvitationSchema = z
   .meta({ id: "Invitation" });
 export type Invitation = z.infer<typeof InvitationSchema>;
 export const InvitationListSchema = z.object({ invitations: z.array(InvitationSchema) }).meta({ id: "InvitationList" });
+/** `POST /api/invitations/preview`: what an invitation link offers, shown before signing in. */
+export const InvitationPreviewSchema = z
+  .object({
+    org: z.object({ id: z.uuid(), name: z.string() }),
+    invitedBy: z.object({ name: z.string() }).nullable().meta({ description: "Null when the inviter's account is gone." }),
+    role: OrgRoleSchema,
+    email: z.email().meta({ description: "The address invited: only its owner may accept." }),
+    state: z.enum(["pending", "accepted", "expired"]),
+    expiresAt: TimestampSchema,
+  })
+  .meta({ id: "InvitationPreview" });
+export type InvitationPreview = z.infer<typeof InvitationPreviewSchema>;
 export const InvitationAcceptedSchema = z.object({ org: OrgSchema }).meta({ id: "InvitationAccepted" });
 
 export const ProjectSchema = z
@@ -45,6 +57,19 @@ export const ProjectListItemSchema = ProjectSchema.extend({
 export type ProjectListItem = z.infer<typeof ProjectListItemSchema>;
 export const ProjectListSchema = z.object({ projects: z.array(ProjectListItemSchema) }).meta({ id: "ProjectList" });
 
+/**
+ * `GET /api/orgs/{org}/projects/{project}/access`: whether you may open a project, and if not,
+ * why, for the page to say so. Someone outside the org learns only that the org exists.
+ */
+export const ProjectAccessSchema = z
+  .discriminatedUnion("access", [
+    z.object({ access: z.literal("open") }),
+    z.object({ access: z.literal("no_access"), reason: z.enum(["not_org_member", "members_only"]), org: z.object({ name: z.string() }).nullable().meta({ description: "Named for its members only." }) }),
+    z.object({ access: z.literal("not_found") }),
+  ])
+  .meta({ id: "ProjectAccess" });
+export type ProjectAccess = z.infer<typeof ProjectAccessSchema>;
+
 export const ProjectMemberSchema = z.object({ user: UserSummarySchema, role: ProjectRoleSchema, addedAt: TimestampSchema }).meta({ id: "ProjectMember" });
 export type ProjectMember = z.infer<typeof ProjectMemberSchema>;
 export const ProjectMemberListSchema = z.object({ members: z.array(ProjectMemberSchema) }).meta({ id: "ProjectMemberList" });
@@ -65,7 +90,14 @@ export const AuditEntrySchema = z
   .meta({ id: "AuditEntry" });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export const AuditPageSchema = z
-  .object({ entries: z.array(AuditEntrySchema), next: z.number().int().nullable().meta({ description: "Pass as `before` for the next page; null at the end." }) })
+  .object({
+    entries: z.array(AuditEntrySchema),
+    next: z.number().int().nullable().meta({ description: "Pass as `before` for the next page; null at the end." }),
+    people: z
+      .record(z.string(), z.object({ name: z.string(), email: z.string() }))
+      .meta({ description: "The people the page's entries name (actors, and users acted on), by id, as they are now: former members too." }),
+    projects: z.record(z.string(), z.object({ name: z.string() })).meta({ description: "The projects the page's entries name, by id, while they exist." }),
+  })
   .meta({ id: "AuditPage" });
 
 /** `POST /api/orgs/{org}/projects/{project}/connect`: a short-lived token for the project's gateway socket. */

@@ -1,4 +1,6 @@
-import { Route, Routes } from "react-router";
+import { Outlet, Route, Routes } from "react-router";
+import { PageMessage } from "./components/PageMessage";
+import { useSession } from "./session/session";
 import { AppShell } from "./components/AppShell";
 import { AcceptInvitationPage } from "./pages/AcceptInvitationPage";
 import { AccountPage } from "./pages/account/AccountPage";
@@ -33,6 +35,10 @@ export function AppRoutes() {
       <Route path="/verify-email" element={<VerifyEmailPage />} />
       <Route path="/forgot-password" element={<ForgotPasswordPage />} />
       <Route path="/reset-password" element={<ResetPasswordPage />} />
+      {/* Signed out too: the page says what the invitation is and offers to sign up with its address. */}
+      <Route element={<ShellWhenSignedIn />}>
+        <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
+      </Route>
       <Route
         element={
           <RequireAuth>
@@ -42,7 +48,6 @@ export function AppRoutes() {
       >
         <Route index element={<OrgsPage />} />
         <Route path="/account" element={<AccountPage />} />
-        <Route path="/invitations/accept" element={<AcceptInvitationPage />} />
         <Route path="/containers/open" element={<OpenContainerPage />} />
         <Route path="/orgs/:org" element={<OrgLayout />}>
           <Route index element={<ProjectsTab />} />
@@ -60,4 +65,11 @@ export function AppRoutes() {
       </Route>
     </Routes>
   );
+}
+
+/** The app's frame for a signed-in person; a page open to everyone draws its own otherwise. */
+function ShellWhenSignedIn() {
+  const { state } = useSession();
+  if (state.status === "loading") return <PageMessage busy title="Loading…" />;
+  return state.status === "signed_in" ? <AppShell /> : <Outlet />;
 }

@@ -20,8 +20,12 @@ interface Route {
   method: string;
   path: (ids: Ids, project: string) => string;
   body?: unknown;
-  /** "global": not about one org; "org": about the org; "project": about one project. */
-  scope: "global" | "org" | "project";
+  /**
+   * "global": not about one org (or answering outsiders by design, as the project access check
+   * does: it says "no access" rather than a bare 404); "org": about the org; "project": about one
+   * project; "public": needs no credentials, only what its body holds (an invitation's token).
+   */
+  scope: "global" | "org" | "project" | "public";
   /** Needs a role above a plain member's: org admin/owner, or project manager. */
   privileged?: boolean;
 }
@@ -34,6 +38,8 @@ export const routes: Route[] = [
   { method: "GET", path: () => "/api/orgs", scope: "global" },
   { method: "GET", path: () => "/api/users/search?q=kiln", scope: "global" },
   { method: "POST", path: () => "/api/invitations/accept", body: { token: "x".repeat(43) }, scope: "global" },
+  { method: "POST", path: () => "/api/invitations/preview", body: { token: "x".repeat(43) }, scope: "public" },
+  { method: "GET", path: (i, p) => `/api/orgs/${i.org}/projects/${p}/access`, scope: "global" },
   { method: "GET", path: (i) => `/api/orgs/${i.org}`, scope: "org" },
   { method: "PATCH", path: (i) => `/api/orgs/${i.org}`, body: { name: "Taken over" }, scope: "org", privileged: true },
   { method: "DELETE", path: (i) => `/api/orgs/${i.org}`, scope: "org", privileged: true },
@@ -104,6 +110,13 @@ describe("tenant isolation", () => {
     let checked = 0;
 
     for (const route of routes) {
+      // A public route answers anyone, with credentials or none, the same: nothing for a token it does not know.
+      if (route.scope === "public") {
+        await expectRefused(fx.outsider.client, route, ids, ids.open, 404);
+        await expectRefused(newClient(), route, ids, ids.open, 404);
+        checked += 2;
+        continue;
+      }
       // No valid credentials: 401 everywhere, even for /api/me.
       await expectRefused({ ...newClient(), cookie: fx.expired.client.cookie }, route, ids, ids.open, 401);
       await expectRefused(fx.revoked, route, ids, ids.open, 401);
@@ -123,9 +136,9 @@ describe("tenant isolation", () => {
         checked++;
       }
     }
-    // 27 routes × 2 credential cases + 22 org/project routes for the outsider + 8 project routes + 12 privileged ones.
-    expect(routes).toHaveLength(27);
-    expect(checked).toBe(27 * 2 + 22 + 8 + 12);
+    // 28 routes × 2 credential cases + 1 public route × 2 callers + 22 org/project routes for the outsider + 8 project routes + 12 privileged ones.
+    expect(routes).toHaveLength(29);
+    expect(checked).toBe(28 * 2 + 2 + 22 + 8 + 12);
 
     expect(await orgState(ids.org)).toEqual(before.a);
     expect(await orgState(fx.otherOrg.id)).toEqual(before.b);

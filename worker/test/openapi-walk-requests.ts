@@ -161,9 +161,15 @@ export const GOOD_REQUESTS: Record<string, Build> = {
     await expectJson(call(w.owner.client, `/api/orgs/${w.org.id}/invitations`, { body: { email: invitee.email, role: "member" } }), 201);
     return { client: invitee.client, body: { token: await tokenFromEmail(invitee.email, /invited you to/) } };
   },
+  previewInvitation: async (w) => {
+    const email = uniqueEmail("walk-preview");
+    await expectJson(call(w.owner.client, `/api/orgs/${w.org.id}/invitations`, { body: { email, role: "member" } }), 201);
+    return { client: newClient(), body: { token: await tokenFromEmail(email, /invited you to/) } };
+  },
   createProject: async (w) => ({ client: w.owner.client, params: { org: w.org.id }, body: { name: `Walk ${crypto.randomUUID().slice(0, 8)}`, visibility: "org" } }),
   listProjects: async (w) => ({ client: w.owner.client, params: { org: w.org.id } }),
   getProject: async (w) => ({ client: w.owner.client, params: { org: w.org.id, project: w.project.id } }),
+  getProjectAccess: async (w) => ({ client: w.owner.client, params: { org: w.org.id, project: w.project.id } }),
   updateProject: async (w) => ({ client: w.owner.client, params: { org: w.org.id, project: w.project.id }, body: { visibility: "org" } }),
   deleteProject: async (w) => ({ client: w.owner.client, params: { org: w.org.id, project: (await createProject(w.owner.client, w.org.id)).id } }),
   listProjectMembers: async (w) => ({ client: w.owner.client, params: { org: w.org.id, project: w.project.id } }),

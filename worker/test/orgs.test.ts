@@ -2,7 +2,7 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { app } from "../src/app";
-import { type ApiError, ORIGIN, call, confirmEmail, expectJson, mailbox, signUp, tokenFromEmail } from "./helpers";
+import { type ApiError, ORIGIN, call, confirmEmail, expectJson, mailbox, newClient, signUp, tokenFromEmail } from "./helpers";
 import { type Org, auditActions, createOrg, joinOrg, orgState, orgWithRoles, withDb } from "./org-helpers";
 
 interface Member {
@@ -159,6 +159,23 @@ describe("invitations", () => {
     expect(again.error.code).toBe("invitation_used");
     expect((await expectJson<{ invitations: unknown[] }>(call(owner, `/api/orgs/${org.id}/invitations`), 200)).invitations).toEqual([]);
     expect(await auditActions(org.id)).toEqual(["org.create", "org.invitation.create", "org.invitation.accept"]);
+  });
+
+  it("shows what a link offers before signing in: the org, who invited, the role and the address", async () => {
+    const { client: owner } = await signUp({ name: "Olga Owner" });
+    const org = await createOrg(owner, "Preview Labs");
+    const email = `invitee-${crypto.randomUUID().slice(0, 8)}@kiln.test`;
+    const created = await expectJson<{ id: string }>(call(owner, `/api/orgs/${org.id}/invitations`, { body: { email, role: "admin" } }), 201);
+    const token = await tokenFromEmail(email, /invited you/);
+    // Signed out: the link is enough.
+    const preview = (t: string) => call(newClient(), "/api/invitations/preview", { body: { token: t } });
+    const shown = await expectJson<Record<string, unknown>>(preview(token), 200);
+    expect(shown).toEqual({ org: { id: org.id, name: "Preview Labs" }, invitedBy: { name: "Olga Owner" }, role: "admin", email, state: "pending", expiresAt: expect.any(String) });
+    expect((await expectJson<ApiError>(preview("not-a-token"), 404)).error.code).toBe("invitation_not_found");
+    await withDb((db) => db.execute(sql`update invitations set expires_at = now() - interval '1 minute' where id = ${created.id}`));
+    expect((await expectJson<{ state: string }>(preview(token), 200)).state).toBe("expired");
+    // Looking changes nothing.
+    expect(await auditActions(org.id)).toEqual(["org.create", "org.invitation.create"]);
   });
 
   it("refuses expired, unknown and revoked invitations with a clear error", async () => {

@@ -135,6 +135,25 @@ describe("audit log", () => {
     for (const q of ["limit=0", "limit=101", "before=abc", "other=1"]) await expectJson(call(admin.client, `/api/orgs/${org.id}/audit-log?${q}`), 400);
   });
 
+  it("names the people and projects its entries act on, former members too", async () => {
+    const { org, owner, admin, member } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id, "members", "Named");
+    await expectJson(call(owner.client, `/api/orgs/${org.id}/members/${member.user.id}`, { method: "PATCH", body: { role: "admin" } }), 200);
+    await expectJson(call(owner.client, `/api/orgs/${org.id}/projects/${project.id}/members/${admin.user.id}`, { method: "PUT", body: { role: "member" } }), 200);
+    expect((await call(owner.client, `/api/orgs/${org.id}/members/${admin.user.id}`, { method: "DELETE" })).status).toBe(204);
+    type Page = { entries: { action: string; targetId: string | null; data: Record<string, unknown> | null }[]; people: Record<string, { name: string; email: string }>; projects: Record<string, { name: string }> };
+    const page = await expectJson<Page>(call(owner.client, `/api/orgs/${org.id}/audit-log?limit=4`), 200);
+    expect(page.entries.map((e) => e.action)).toEqual(["org.member.remove", "project.member.add", "org.member.role", "project.create"]);
+    expect(page.entries[2]).toMatchObject({ targetId: member.user.id, data: { from: "member", to: "admin" } });
+    expect(page.people[member.user.id]).toEqual({ name: member.user.name, email: member.email });
+    // Removed from the org, the admin is still named in its history.
+    expect(page.people[admin.user.id]).toEqual({ name: admin.user.name, email: admin.email });
+    expect(page.people[owner.user.id]?.email).toBe(owner.email);
+    expect(page.projects).toEqual({ [project.id]: { name: "Named" } });
+  });
+});
+
+describe("what the projects page shows", () => {
   it("lists each project's last edit by a person, as the org's gateway reports it", async () => {
     const { org, owner, member } = await orgWithRoles();
     const edited = await createProject(owner.client, org.id, "org", "A edited");
@@ -156,5 +175,25 @@ describe("audit log", () => {
     // A refused event is no edit.
     await expectJson(call(owner.client, `/gw/${org.id}/projects/${untouched.id}/events`, { body: { type: "whiteboard:delete-view", requestId: "d1", viewId: "main" } }), 409);
     expect((await list())[1]!.lastEdit).toBeNull();
+  });
+
+  it("says why a project cannot be opened: outside the org, members only, or no such project", async () => {
+    const { org, owner, member } = await orgWithRoles();
+    const open = await createProject(owner.client, org.id, "org", "Open");
+    const secret = await createProject(owner.client, org.id, "members", "Secret");
+    const outsider = await signUp();
+    const access = (who: { client: Parameters<typeof call>[0] }, orgId: string, projectId: string) => expectJson(call(who.client, `/api/orgs/${orgId}/projects/${projectId}/access`), 200);
+    expect(await access(member, org.id, open.id)).toEqual({ access: "open" });
+    expect(await access(owner, org.id, secret.id)).toEqual({ access: "open" });
+    expect(await access(member, org.id, secret.id)).toEqual({ access: "no_access", reason: "members_only", org: { name: org.name } });
+    expect(await access(member, org.id, crypto.randomUUID())).toEqual({ access: "not_found" });
+    // Outside the org: that it exists, nothing of its projects, real or not, nor its name.
+    expect(await access(outsider, org.id, secret.id)).toEqual({ access: "no_access", reason: "not_org_member", org: null });
+    expect(await access(outsider, org.id, crypto.randomUUID())).toEqual({ access: "no_access", reason: "not_org_member", org: null });
+    expect(await access(outsider, crypto.randomUUID(), secret.id)).toEqual({ access: "not_found" });
+    // A project of another org under this org's id is not found.
+    const other = await createOrg(member.client);
+    const elsewhere = await createProject(member.client, other.id, "org");
+    expect(await access(member, org.id, elsewhere.id)).toEqual({ access: "not_found" });
   });
 });

@@ -3,6 +3,7 @@ import {
   AuditPageSchema,
   InvitationAcceptedSchema,
   InvitationListSchema,
+  InvitationPreviewSchema,
   InvitationSchema,
   OrgListSchema,
   OrgMemberListSchema,
@@ -10,6 +11,7 @@ import {
   OrgSchema,
   ProjectListSchema,
   ProjectMemberListSchema,
+  ProjectAccessSchema,
   ProjectMemberSchema,
   ProjectSchema,
 } from "../../../protocol/api/orgs";
@@ -31,11 +33,15 @@ export const removeMember = (orgId: string, userId: string) => send("DELETE", `$
 export const listInvitations = (orgId: string) => api("GET", `${org(orgId)}/invitations`, InvitationListSchema);
 export const inviteMember = (orgId: string, body: { email: string; role: OrgRole }) => api("POST", `${org(orgId)}/invitations`, InvitationSchema, { body });
 export const revokeInvitation = (orgId: string, id: string) => send("DELETE", `${org(orgId)}/invitations/${id}`);
+/** What an invitation link offers (works signed out). */
+export const previewInvitation = (token: string) => api("POST", "/invitations/preview", InvitationPreviewSchema, { body: { token } });
 export const acceptInvitation = (token: string) => api("POST", "/invitations/accept", InvitationAcceptedSchema, { body: { token } });
 
 export const listProjects = (orgId: string) => api("GET", `${org(orgId)}/projects`, ProjectListSchema);
 export const createProject = (orgId: string, body: { name: string; visibility: Visibility }) => api("POST", `${org(orgId)}/projects`, ProjectSchema, { body });
 export const getProject = (orgId: string, projectId: string) => api("GET", `${org(orgId)}/projects/${projectId}`, ProjectSchema);
+/** Whether you may open the project, and if not why (no access, or no such project). */
+export const getProjectAccess = (orgId: string, projectId: string) => api("GET", `${org(orgId)}/projects/${encodeURIComponent(projectId)}/access`, ProjectAccessSchema);
 export const updateProject = (orgId: string, projectId: string, body: { name?: string; visibility?: Visibility }) =>
   api("PATCH", `${org(orgId)}/projects/${projectId}`, ProjectSchema, { body });
 export const deleteProject = (orgId: string, projectId: string) => send("DELETE", `${org(orgId)}/projects/${projectId}`);

@@ -14,7 +14,7 @@ import { pushMembership } from "../gateway/membership-push";
 import { appUrl } from "../lib/app-url";
 import { audit } from "../lib/audit";
 import { ApiError } from "../lib/errors";
-import { InvitationAcceptedSchema, InvitationListSchema, InvitationSchema } from "../../../protocol/api/orgs";
+import { InvitationAcceptedSchema, InvitationListSchema, InvitationPreviewSchema, InvitationSchema } from "../../../protocol/api/orgs";
 import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { enforceRateLimits } from "../lib/rate-limit";
 import { checkInvitation } from "../orgs/access";
@@ -82,6 +82,18 @@ const acceptRoute = defineRoute({
   },
 });
 
+const previewRoute = defineRoute({
+  method: "post",
+  path: "/invitations/preview",
+  operationId: "previewInvitation",
+  access: "public",
+  tags: ["invitations"],
+  summary: "What an invitation link offers: the organization, who invited, the role and the address",
+  description: "Needs only the link's token (signed out too), so the page can say what it is and offer to sign up with the invited address. Accepting still needs that address's account.",
+  request: { body: jsonBody(z.strictObject({ token: z.string().min(1).max(200) }).openapi("InvitationPreviewRequest")) },
+  responses: { 200: jsonResponse(InvitationPreviewSchema, "The invitation, pending, accepted or expired."), 404: jsonResponse(ErrorSchema, "Unknown invitation link.") },
+});
+
 function invitationView(row: typeof invitations.$inferSelect): z.infer<typeof InvitationSchema> {
   return { id: row.id, email: row.email, role: row.role, invitedBy: row.invitedBy, expiresAt: row.expiresAt.toISOString(), createdAt: row.createdAt.toISOString() };
 }
@@ -144,6 +156,30 @@ export const invitationRoutes = createApp()
       await audit(c, tx, { orgId: org, action: "org.invitation.revoke", targetType: "invitation", targetId: id, data: { email: revoked.email } });
     });
     return c.body(null, 204);
+  })
+  .openapi(previewRoute, async (c) => {
+    const { token } = c.req.valid("json");
+    const [row] = await c.var
+      .db()
+      .select({ invitation: invitations, org: { id: organizations.id, name: organizations.name }, inviter: { name: users.name, email: users.email } })
+      .from(invitations)
+      .innerJoin(organizations, eq(organizations.id, invitations.orgId))
+      .leftJoin(users, eq(users.id, invitations.invitedBy))
+      .where(eq(invitations.tokenHash, await hashToken(token)));
+    if (!row) throw new ApiError(404, "invitation_not_found", "This invitation link is not valid. Ask for a new invitation.");
+    const { invitation, org, inviter } = row;
+    const state = invitation.acceptedAt ? "accepted" : invitation.expiresAt <= new Date() ? "expired" : "pending";
+    return c.json(
+      {
+        org,
+        invitedBy: inviter ? { name: inviter.name || inviter.email } : null,
+        role: invitation.role,
+        email: invitation.email,
+        state,
+        expiresAt: invitation.expiresAt.toISOString(),
+      } as const,
+      200,
+    );
   })
   .openapi(acceptRoute, async (c) => {
     const auth = requireAuth(c, "orgs:write");

@@ -2,8 +2,8 @@
 import { z } from "@hono/zod-openapi";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { getServerByName } from "partyserver";
-import { projects, projectsMembers, users } from "../../../drizzle/schema";
-import { ProjectListSchema } from "../../../protocol/api/orgs";
+import { organizations, organizationsMembers, projects, projectsMembers, users } from "../../../drizzle/schema";
+import { ProjectAccessSchema, ProjectListSchema } from "../../../protocol/api/orgs";
 import { requireAuth } from "../auth/middleware";
 import { pushMembership } from "../gateway/membership-push";
 import { audit } from "../lib/audit";
@@ -50,6 +50,18 @@ const getProjectRoute = defineRoute({
   summary: "A project you may see",
   request: { params: ProjectParams },
   responses: { 200: jsonResponse(ProjectSchema, "The project."), ...notFound },
+});
+
+const projectAccessRoute = defineRoute({
+  method: "get",
+  path: "/orgs/{org}/projects/{project}/access",
+  operationId: "getProjectAccess",
+  access: "sessionOrApiKey",
+  tags: ["projects"],
+  summary: "Whether you may open a project, and why not: outside the organization, members only, or no such project",
+  description: "For a page to say why it cannot show a project. Someone outside the organization learns only that it exists, never whether the project does.",
+  request: { params: ProjectParams },
+  responses: { 200: jsonResponse(ProjectAccessSchema, "Open, no access (and why), or not found.") },
 });
 
 const ProjectChangeSchema = z
@@ -148,6 +160,26 @@ export const projectRoutes = createApp()
     const { org, project } = c.req.valid("param");
     const place = await requireVisibleProject(c.var.db(), org, project, auth.user.id);
     return c.json(projectView(place.project, place.projectRole), 200);
+  })
+  .openapi(projectAccessRoute, async (c) => {
+    const auth = requireAuth(c, "projects:read");
+    const { org: orgId, project: projectId } = c.req.valid("param");
+    const db = c.var.db();
+    const [org] = await db
+      .select({ name: organizations.name, role: organizationsMembers.role })
+      .from(organizations)
+      .leftJoin(organizationsMembers, and(eq(organizationsMembers.orgId, organizations.id), eq(organizationsMembers.userId, auth.user.id)))
+      .where(eq(organizations.id, orgId));
+    if (!org) return c.json({ access: "not_found" as const }, 200);
+    if (!org.role) return c.json({ access: "no_access" as const, reason: "not_org_member" as const, org: null }, 200);
+    const [row] = await db
+      .select({ visibility: projects.visibility, role: projectsMembers.role })
+      .from(projects)
+      .leftJoin(projectsMembers, and(eq(projectsMembers.projectId, projects.id), eq(projectsMembers.userId, auth.user.id)))
+      .where(and(eq(projects.id, projectId), eq(projects.orgId, orgId)));
+    if (!row) return c.json({ access: "not_found" as const }, 200);
+    if (!canSeeProject(org.role, row.visibility, row.role)) return c.json({ access: "no_access" as const, reason: "members_only" as const, org: { name: org.name } }, 200);
+    return c.json({ access: "open" as const }, 200);
   })
   .openapi(changeProjectRoute, async (c) => {
     const auth = requireAuth(c, "projects:write");

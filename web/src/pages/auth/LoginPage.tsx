@@ -75,7 +75,9 @@ function OAuthFailure({ error, message }: { error: string | null; message: strin
 }
 
 function PasswordForm({ redirect, onMfa, onSignedIn }: { redirect: string; onMfa: () => void; onSignedIn: () => void }) {
-  const [email, setEmail] = useState("");
+  // An invitation's page sends its address along.
+  const [params] = useSearchParams();
+  const [email, setEmail] = useState(() => params.get("email") ?? "");
   const [password, setPassword] = useState("");
   const [linkSentTo, setLinkSentTo] = useState<string | null>(null);
   const login = useAction();

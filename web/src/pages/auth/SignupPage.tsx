@@ -19,7 +19,8 @@ export function SignupPage() {
   const { state, refresh } = useSession();
   const navigate = useNavigate();
   const [name, setName] = useState("");
-  const [email, setEmail] = useState("");
+  // An invitation's page sends its address along.
+  const [email, setEmail] = useState(() => params.get("email") ?? "");
   const [password, setPassword] = useState("");
   const { run, pending, error } = useAction();
   const wait = useRetryWait(error);

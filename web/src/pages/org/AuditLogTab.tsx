@@ -1,35 +1,16 @@
 import { useCallback, useEffect, useState } from "react";
 import { asApiError, type ApiError } from "../../api/client";
-import { listAuditLog, listMembers } from "../../api/orgs";
+import { listAuditLog } from "../../api/orgs";
 import type { AuditEntry } from "../../api/types";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { formatDateTime, formatRelative } from "../../components/format";
 import { PageMessage } from "../../components/PageMessage";
+import { type AuditNames, describeEntry, personName } from "./audit-words";
 import { useOrg } from "./OrgLayout";
 
 const PAGE_SIZE = 25;
 
-/** What each action means, in words. */
-const ACTIONS: Record<string, string> = {
-  "org.create": "created the organization",
-  "org.rename": "renamed the organization",
-  "org.delete": "deleted the organization",
-  "org.member.role": "changed a member's role",
-  "org.member.remove": "removed a member",
-  "org.member.leave": "left the organization",
-  "org.invitation.create": "invited someone",
-  "org.invitation.revoke": "revoked an invitation",
-  "org.invitation.accept": "accepted an invitation",
-  "project.create": "created a project",
-  "project.update": "changed a project",
-  "project.delete": "deleted a project",
-  "project.member.add": "added someone to a project",
-  "project.member.role": "changed a project role",
-  "project.member.remove": "removed someone from a project",
-  "project.member.leave": "left a project",
-  "bridge.allocate": "pinned the organization to a VPN bridge",
-};
-
+/** What the entry holds beyond its sentence (an address, a container), for whoever needs the detail. */
 function details(data: AuditEntry["data"]): string {
   if (!data) return "";
   return Object.entries(data)
@@ -37,7 +18,7 @@ function details(data: AuditEntry["data"]): string {
     .join(" · ");
 }
 
-interface Log {
+interface Log extends AuditNames {
   entries: AuditEntry[];
   next: number | null;
 }
@@ -46,7 +27,6 @@ interface Log {
 export function AuditLogTab() {
   const { org, isAdmin } = useOrg();
   const [log, setLog] = useState<Log | null>(null);
-  const [names, setNames] = useState<Map<string, string>>(new Map());
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -56,7 +36,11 @@ export function AuditLogTab() {
       setError(null);
       try {
         const page = await listAuditLog(org.id, before, PAGE_SIZE);
-        setLog((prev) => ({ entries: before && prev ? [...prev.entries, ...page.entries] : page.entries, next: page.next }));
+        setLog((prev) =>
+          before && prev
+            ? { entries: [...prev.entries, ...page.entries], next: page.next, people: { ...prev.people, ...page.people }, projects: { ...prev.projects, ...page.projects } }
+            : page,
+        );
       } catch (e) {
         setError(asApiError(e));
       } finally {
@@ -69,14 +53,10 @@ export function AuditLogTab() {
   useEffect(() => {
     if (!isAdmin) return;
     void loadPage();
-    listMembers(org.id).then(
-      (r) => setNames(new Map(r.members.map((m) => [m.user.id, m.user.name || m.user.email]))),
-      () => undefined,
-    );
   }, [org.id, isAdmin, loadPage]);
 
   if (!isAdmin) return <PageMessage title="Only admins and owners see the audit log" />;
-  const actor = (id: string | null) => (id ? (names.get(id) ?? "A former member") : "Kiln");
+  const actor = (id: string | null) => (id && log ? personName(log, id) : "Kiln");
 
   return (
     <section aria-labelledby="audit-title" aria-busy={loading}>
@@ -104,7 +84,7 @@ export function AuditLogTab() {
                 </td>
                 <td>{actor(entry.actorUserId)}</td>
                 <td>
-                  {ACTIONS[entry.action] ?? entry.action}
+                  {describeEntry(entry, log)}
                   <span className="code-tag">{entry.action}</span>
                 </td>
                 <td className="details">{details(entry.data)}</td>

@@ -31,15 +31,20 @@ export function MembersTab() {
   // Only admins may list invitations; for members there are none to show.
   const invitations = useResource(() => (isAdmin ? listInvitations(org.id).then((r) => r.invitations) : Promise.resolve([])), [org.id, isAdmin]);
   const action = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
   const roles = org.role === "owner" ? ROLES : ROLES.filter((r) => r !== "owner");
 
-  const changeRole = (member: OrgMember, role: OrgRole) =>
+  const changeRole = (member: OrgMember, role: OrgRole) => {
+    setSaved(null);
     void action.run(async () => {
       const updated = await changeMemberRole(org.id, member.user.id, role);
       members.set((list) => list.map((m) => (m.user.id === member.user.id ? updated : m)));
+      setSaved(`Saved: ${member.user.name || member.user.email} is ${updated.role === "admin" || updated.role === "owner" ? `an ${updated.role}` : "a member"} now.`);
     });
+  };
   const remove = (member: OrgMember) =>
     void action.run(async () => {
+      setSaved(null);
       await removeMember(org.id, member.user.id);
       if (member.user.id === me.user.id) {
         await refresh();
@@ -57,12 +62,19 @@ export function MembersTab() {
           Members{resource.status === "ready" && <span className="count">{resource.data.length}</span>}
         </h2>
         <ErrorMessage error={action.error} />
+        {saved && !action.error && (
+          <p className="alert ok" role="status">
+            {saved}
+          </p>
+        )}
         {resource.status === "loading" && <PageMessage busy title="Loading members…" />}
         {resource.status === "error" && <ErrorMessage error={resource.error} />}
         {resource.status === "ready" && (
           <ul className="rows" aria-label="Members">
             {resource.data.map((member) => {
               const self = member.user.id === me.user.id;
+              // The last owner cannot leave (the API refuses it too): say what to do instead of offering it.
+              const soleOwner = member.role === "owner" && resource.data.filter((m) => m.role === "owner").length === 1;
               const canEdit = isAdmin && !self && (org.role === "owner" || member.role !== "owner");
               return (
                 <li key={member.user.id} className="row">
@@ -87,7 +99,12 @@ export function MembersTab() {
                     {canEdit && (
                       <ConfirmButton label="Remove" accessibleLabel={`Remove ${member.user.name}`} question={`Remove ${member.user.name} from ${org.name}?`} onConfirm={() => remove(member)} />
                     )}
-                    {self && <ConfirmButton label="Leave" question={`Leave ${org.name}?`} onConfirm={() => remove(member)} />}
+                    {self && !soleOwner && <ConfirmButton label="Leave" question={`Leave ${org.name}?`} onConfirm={() => remove(member)} />}
+                    {self && soleOwner && (
+                      <span className="hint sole-owner" title="Make another member owner first, or delete the organization in Settings.">
+                        Only owner: cannot leave
+                      </span>
+                    )}
                   </div>
                 </li>
               );

@@ -109,8 +109,11 @@ function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
       <Link to={href} className="row-main">
         <span className="row-title">{project.name}</span>
         <span className="row-meta">
-          {project.visibility === "org" ? "Everyone in the organization" : "Members only"} · <LastEdited project={project} />
-          {project.role && ` · you are ${project.role}`}
+          {/* One inline run: the row lays its direct children out as a column. */}
+          <span>
+            {project.visibility === "org" ? "Everyone in the organization" : "Members only"} · <LastEdited project={project} />
+            {project.role && ` · you are ${project.role}`}
+          </span>
         </span>
       </Link>
       <div className="row-actions">

@@ -30,14 +30,19 @@ export function ProjectMembersTab() {
   const members = useResource(() => listProjectMembers(org.id, project.id).then((r) => r.members), [org.id, project.id]);
   const orgMembers = useResource(() => (canManage ? listMembers(org.id).then((r) => r.members) : Promise.resolve([])), [org.id, canManage]);
   const action = useAction();
+  const [saved, setSaved] = useState<string | null>(null);
 
-  const changeRole = (member: ProjectMember, role: ProjectRole) =>
+  const changeRole = (member: ProjectMember, role: ProjectRole) => {
+    setSaved(null);
     void action.run(async () => {
       const updated = await setProjectMember(org.id, project.id, member.user.id, role);
       members.set((list) => list.map((m) => (m.user.id === member.user.id ? updated : m)));
+      setSaved(`Saved: ${member.user.name || member.user.email} is ${updated.role === "admin" ? "an admin" : "a member"} of the project now.`);
     });
+  };
   const remove = (member: ProjectMember) =>
     void action.run(async () => {
+      setSaved(null);
       await removeProjectMember(org.id, project.id, member.user.id);
       // Leaving a members-only project you do not manage leaves you nothing to see here.
       if (member.user.id === me.user.id && !canManage) return navigate(`/orgs/${org.id}`, { replace: true });
@@ -58,6 +63,11 @@ export function ProjectMembersTab() {
             : "Only the people listed here, and the organization's admins and owners, can open this project."}
         </p>
         <ErrorMessage error={action.error} />
+        {saved && !action.error && (
+          <p className="alert ok" role="status">
+            {saved}
+          </p>
+        )}
         {resource.status === "loading" && <PageMessage busy title="Loading members…" />}
         {resource.status === "error" && <ErrorMessage error={resource.error} />}
         {resource.status === "ready" &&

@@ -1,6 +1,7 @@
 import { Link, NavLink, Outlet, useOutletContext, useParams } from "react-router";
 import { getOrg, getProject } from "../../api/orgs";
 import type { Org, Project } from "../../api/types";
+import { ProjectUnavailable } from "./ProjectUnavailable";
 import { PageMessage } from "../../components/PageMessage";
 import { useDocumentTitle } from "../../components/use-document-title";
 import { useResource } from "../../components/use-resource";
@@ -30,19 +31,7 @@ export function ProjectSettingsLayout() {
       </main>
     );
   }
-  if (resource.status === "error") {
-    const missing = resource.error.status === 404 || resource.error.status === 400;
-    return (
-      <main id="main" className="page">
-        <PageMessage title={missing ? "You do not have access to this project" : "This project could not be loaded"} tone="error">
-          <p>{missing ? "It does not exist, or it is open to its members only. Ask one of its admins to add you." : resource.error.message}</p>
-          <Link to={`/orgs/${orgId}`} className="button">
-            Back to the organization
-          </Link>
-        </PageMessage>
-      </main>
-    );
-  }
+  if (resource.status === "error") return <ProjectUnavailable orgId={orgId} projectId={projectId} error={resource.error} />;
   const [org, project] = resource.data;
   const canManage = org.role !== "member" || project.role === "admin";
   const base = `/orgs/${org.id}/projects/${project.id}`;

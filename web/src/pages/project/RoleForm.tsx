@@ -19,6 +19,7 @@ export function RoleForm({ role, takenNames, onSubmit, onCancel }: RoleFormProps
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set(role?.permissions ?? []));
   const [extra, setExtra] = useState((role?.permissions ?? []).filter((p) => !declared.has(p)).join("\n"));
   const [pending, setPending] = useState(false);
+  const [advancedOpen] = useState(extra !== "");
 
   const extras = extra
     .split(/[\s,]+/)
@@ -58,22 +59,26 @@ export function RoleForm({ role, takenNames, onSubmit, onCancel }: RoleFormProps
             ))}
           </fieldset>
         ))}
-        <div className="field">
-          <label htmlFor="role-extra">Other permissions</label>
-          <textarea
-            id="role-extra"
-            rows={2}
-            value={extra}
-            spellCheck={false}
-            placeholder="module:[type:id]:action"
-            aria-invalid={badExtra ? true : undefined}
-            aria-describedby="role-extra-help"
-            onChange={(e) => setExtra(e.target.value)}
-          />
-          <p className={badExtra ? "field-error" : "hint"} id="role-extra-help">
-            {badExtra ? `“${badExtra}” is not a permission: use module:[type:id]:action, * for any part.` : "One per line, as module:[type:id]:action; * matches any one part."}
-          </p>
-        </div>
+        {/* Raw permission strings are for what no module names (a future module's, one node's id): out of the way unless the role has some. */}
+        <details className="role-extra" open={advancedOpen || undefined}>
+          <summary>Advanced: permissions by their code</summary>
+          <div className="field">
+            <label htmlFor="role-extra">Other permissions</label>
+            <textarea
+              id="role-extra"
+              rows={2}
+              value={extra}
+              spellCheck={false}
+              placeholder="module:[type:id]:action"
+              aria-invalid={badExtra ? true : undefined}
+              aria-describedby="role-extra-help"
+              onChange={(e) => setExtra(e.target.value)}
+            />
+            <p className={badExtra ? "field-error" : "hint"} id="role-extra-help">
+              {badExtra ? `“${badExtra}” is not a permission: use module:[type:id]:action, * for any part.` : "One per line, as module:[type:id]:action; * matches any one part."}
+            </p>
+          </div>
+        </details>
         <div className="actions">
           <button type="submit" className="button primary" disabled={pending || !name.trim() || nameTaken || Boolean(badExtra)}>
             {pending ? "Saving…" : role ? "Save role" : "Create role"}
