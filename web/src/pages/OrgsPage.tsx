@@ -9,6 +9,7 @@ import { useAction } from "../components/use-action";
 import { useDocumentTitle } from "../components/use-document-title";
 import { useResource } from "../components/use-resource";
 import { useMe, useSession } from "../session/session";
+import { orgHandle } from "./org-handle";
 
 /** `/`: the organizations you belong to; create one. */
 export function OrgsPage() {
@@ -58,7 +59,12 @@ export function OrgsPage() {
                         {org.name.slice(0, 1).toUpperCase()}
                       </span>
                       <span className="tile-body">
-                        <span className="tile-title">{org.name}</span>
+                        <span className="tile-title">
+                          {org.name}{" "}
+                          <span className="org-handle" title={`Handle of ${org.name}: its address starts /orgs/${orgHandle(org.id)}`}>
+                            #{orgHandle(org.id)}
+                          </span>
+                        </span>
                         <span className="tile-meta">
                           <span className={`badge role-${org.role}`}>{org.role}</span> · since {formatDate(org.createdAt)}
                         </span>

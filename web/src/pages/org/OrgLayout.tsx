@@ -1,6 +1,7 @@
 import { Link, NavLink, Outlet, useOutletContext, useParams } from "react-router";
 import { getOrg } from "../../api/orgs";
 import type { Org } from "../../api/types";
+import { orgHandle } from "../org-handle";
 import { PageMessage } from "../../components/PageMessage";
 import { useDocumentTitle } from "../../components/use-document-title";
 import { useResource } from "../../components/use-resource";
@@ -54,7 +55,10 @@ export function OrgLayout() {
         <div>
           <h1>{org.name}</h1>
           <p className="muted">
-            You are <span className={`badge role-${org.role}`}>{org.role}</span> here.
+            You are <span className={`badge role-${org.role}`}>{org.role}</span> here ·{" "}
+            <span className="org-handle" title="This organization's handle: its address starts with it. Names may repeat; handles do not.">
+              #{orgHandle(org.id)}
+            </span>
           </p>
         </div>
       </div>
