@@ -16,11 +16,14 @@ import { startDbProxy, type DbProxy } from "./local/db-proxy";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./local/embedded-postgres";
 import { loadOrCreateBridgeKey, loadOrCreateJwtPrivateKey } from "./local/jwt-key";
 import { findFreePort, isPortFree } from "./local/ports";
+import { wantsRequestLogs, workerLineFilter } from "./local/quiet-log";
 import { stopProcessGroup } from "./local/process-group";
 import { startWebServer } from "./local/web-server";
 
 const root = resolve(import.meta.dirname, "..");
 const log = (message: string) => console.log(`kiln  ${message}`);
+/** `npm start -- --log-requests` (or KILN_LOG_REQUESTS=1): every request and wrangler's banner, as they come. */
+const verbose = wantsRequestLogs(process.argv.slice(2), process.env);
 
 /** Everything started so far, stopped in reverse order. */
 const running: { postgres?: EmbeddedPostgres; proxy?: DbProxy; worker?: ChildProcess; vite?: ViteDevServer } = {};
@@ -121,9 +124,10 @@ async function startWorker(config: LocalConfig, db: { databaseUrl: string; wsPro
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  const keep = workerLineFilter(verbose);
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on("line", (line) => {
-      if (line.trim()) console.log(`[worker] ${line}`);
+      if (line.trim() && keep(line)) console.log(`[worker] ${line}`);
     });
   }
   child.on("exit", (code, signal) => {
@@ -168,10 +172,13 @@ async function main(): Promise<void> {
   await waitForWorker(config.workerPort);
 
   process.env.KILN_WORKER_URL = `http://127.0.0.1:${config.workerPort}`;
-  running.vite = await startWebServer({ port: config.webPort, dataDir: config.dataDir });
+  running.vite = await startWebServer({ port: config.webPort, dataDir: config.dataDir, verbose });
 
-  console.log(`\n  ➜  Kiln is running at http://localhost:${config.webPort}  (Ctrl-C to stop)`);
-  console.log(`     Emails (sign-in links, invitations) land in http://localhost:${config.webPort}/api/dev/mailbox`);
+  const url = `http://localhost:${config.webPort}`;
+  console.log(`\n  ➜  Kiln is running at ${url}  (Ctrl-C to stop)`);
+  console.log(`     First time? Sign up at ${url}/signup, then open the dev mailbox at ${url}/api/dev/mailbox`);
+  console.log(`     to confirm your email: every email (sign-in links, invitations) lands there, none is sent.`);
+  if (!verbose) console.log(`     Quiet by default: \`npm start -- --log-requests\` prints every request.`);
   console.log(`     Containers need a VPN bridge (root): sudo KILN_URL=http://127.0.0.1:${config.workerPort} KILN_BRIDGE_KEY=$(cat ${join(config.dataDir, "bridge-key")}) npm run bridge  (see vpn-bridge/README.md)\n`);
 }
 

@@ -1,6 +1,7 @@
 /** Vite's dev server for `npm start`: the SPA, proxying /api and /gw to the worker, never serving the local data. */
 import { join, resolve } from "node:path";
-import { createServer, type ViteDevServer } from "vite";
+import { createLogger, createServer, type ViteDevServer } from "vite";
+import { isDisconnect } from "./quiet-log";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -15,8 +16,16 @@ function literalGlob(path: string): string {
  * (Vite appends an inline `fs.deny` to the config file's): the gateway's signing key and the
  * database files live there.
  */
-export async function startWebServer(options: { port: number; dataDir: string }): Promise<ViteDevServer> {
+export async function startWebServer(options: { port: number; dataDir: string; verbose?: boolean }): Promise<ViteDevServer> {
+  // A browser closing a tab resets the proxied sockets: Vite reports each with a stack trace.
+  const logger = createLogger("warn", { allowClearScreen: false });
+  const error = logger.error.bind(logger);
+  logger.error = (message, logOptions) => {
+    if (!options.verbose && isDisconnect(logOptions?.error)) return;
+    error(message, logOptions);
+  };
   const server = await createServer({
+    customLogger: logger,
     configFile: join(root, "web/vite.config.ts"),
     server: { port: options.port, strictPort: true, host: "127.0.0.1", fs: { deny: [`${literalGlob(resolve(options.dataDir))}/**`] } },
     clearScreen: false,
