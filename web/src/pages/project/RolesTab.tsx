@@ -106,7 +106,7 @@ export function RolesTab() {
                       <span>
                         <span className="row-title">{role.name}</span>
                         <span className="row-meta">
-                          {holders === 1 ? "1 person" : `${holders} people`} · {role.permissions.length === 0 ? "no permissions: can only look" : `${role.permissions.length} permissions`}
+                          {holders === 1 ? "1 person" : `${holders} people`} · {role.permissions.length === 0 ? "no permissions: can only look" : `${role.permissions.length} permission${role.permissions.length === 1 ? "" : "s"}`}
                         </span>
                         {role.permissions.length > 0 && (
                           <span className="chips" aria-label={`Permissions of ${role.name}`}>
