@@ -185,6 +185,12 @@ export interface ModuleDefinition {
   events: Record<string, EventSpec>;
   /** Permissions the module defines, documented for role editors. */
   permissions: readonly string[];
+  /**
+   * The node kinds it creates (core-graph keeps no list: the registry gathers these). Written
+   * `["note"] as const`, so the union of every module's kinds is a type (`NodeKind`) the board's
+   * registry must cover with a view.
+   */
+  nodeKinds?: readonly string[];
   /** The codes its reducers refuse with (`EventError`), and the HTTP status each answers over HTTP. */
   errors?: Readonly<Record<string, number>>;
   editableTexts?: readonly EditableText[];

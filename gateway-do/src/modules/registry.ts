@@ -40,9 +40,17 @@ const registered = { "core-graph": coreGraph, whiteboard, notes, chats, tabs, ro
 /** A registered module's name: a web registry missing one, or naming another, fails the typecheck. */
 export type ModuleName = keyof typeof registered;
 
+type KindsOf<M> = M extends { nodeKinds: readonly (infer K)[] } ? K : never;
+/** Every node kind, as the modules declare them (core-graph keeps no list). */
+export type NodeKind = { [N in ModuleName]: KindsOf<(typeof registered)[N]> }[ModuleName];
+
 for (const [name, m] of Object.entries(registered)) if (m.name !== name) throw new Error(`module ${m.name} is registered as ${name}`);
 
 export const modules = sortByDependencies(Object.values(registered));
+
+/** Every node kind, at run time; a kind two modules declare is a mistake caught at load. */
+export const NODE_KINDS: readonly NodeKind[] = modules.flatMap((m) => (m.nodeKinds ?? []) as readonly NodeKind[]);
+if (new Set(NODE_KINDS).size !== NODE_KINDS.length) throw new Error(`a node kind is declared by two modules: ${NODE_KINDS.join(", ")}`);
 
 /** Every event type, `{module}:{action}`, to its spec. */
 export const eventSpecs: ReadonlyMap<string, EventSpec> = new Map(

@@ -7,12 +7,13 @@
 import type { Edge, Node } from "@xyflow/react";
 import type * as Y from "yjs";
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
-import type { EDGE_KINDS, NODE_KINDS, NodeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
+import type { EDGE_KINDS, NodeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
+import type { NodeKind as DeclaredNodeKind } from "../../../gateway-do/src/modules/registry";
 import { placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { Placement, SHAPE_KINDS, ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import { allNodeViews, nodeViewOf } from "../modules/registry";
 
-export type NodeKind = (typeof NODE_KINDS)[number];
+export type NodeKind = DeclaredNodeKind;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
 export type EdgeKind = (typeof EDGE_KINDS)[number];
 

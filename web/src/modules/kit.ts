@@ -165,7 +165,7 @@ export interface WebModule {
   title: string;
   /** Every permission the gateway module declares, in words. */
   permissions: Readonly<Record<string, string>>;
-  /** Views of the node kinds it creates (core-graph's NODE_KINDS): the registry must cover them all. */
+  /** Views of the node kinds it creates (its gateway module's `nodeKinds`): the registry must cover them all. */
   nodes?: Readonly<Record<string, NodeView>>;
   flowTypes?: Readonly<Record<string, FlowType>>;
   tools?: readonly CreateTool[];

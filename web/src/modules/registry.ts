@@ -6,8 +6,7 @@
  */
 import type { NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
-import type { ModuleName } from "../../../gateway-do/src/modules/registry";
-import type { NODE_KINDS } from "../../../gateway-do/src/modules/core-graph/schema";
+import type { ModuleName, NodeKind } from "../../../gateway-do/src/modules/registry";
 import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
 import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
@@ -31,7 +30,6 @@ export type WebRegistry = { readonly [N in ModuleName]: WebModule };
 const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles, "user-containers": userContainers, oidc, jupyter }) as const satisfies WebRegistry;
 type WebModules = ReturnType<typeof registered>;
 
-type NodeKind = (typeof NODE_KINDS)[number];
 type KindsOf<M> = M extends { nodes: infer N } ? keyof N : never;
 /** The node kinds the modules' web sides draw. */
 export type ViewedNodeKinds = { [N in ModuleName]: KindsOf<WebModules[N]> }[ModuleName];

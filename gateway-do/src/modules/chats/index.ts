@@ -52,8 +52,9 @@ function requireOwnMessage(doc: Y.Doc, messageId: string, userId: string): Messa
 
 const Text = z.string().trim().min(1).max(10_000);
 
-export const chats: ModuleDefinition = {
+export const chats = {
   name: "chats",
+  nodeKinds: ["chat"] as const,
   dependencies: ["core-graph", "whiteboard"],
   permissions: ["chats:create", "chats:read", "chats:send", "chats:[chat:*]:send", "chats:[chat:*]:update"],
   errors: { not_found: 404, forbidden: 403 },
@@ -143,4 +144,4 @@ export const chats: ModuleDefinition = {
       },
     }),
   },
-};
+} satisfies ModuleDefinition;

@@ -24,6 +24,8 @@ export function chooseNodeId(ctx: ReduceContext, id: string | undefined): string
 
 /** The record of a new node, for a module creating a node of its kind. */
 export function newNode(ctx: ReduceContext, kind: NodeRecord["kind"], id = ctx.newId()): NodeRecord {
+  // A kind no loaded module declares would be a node no board can draw.
+  if (!ctx.modules.some((m) => m.nodeKinds?.includes(kind))) throw new Error(`node kind ${kind} is declared by no loaded module (nodeKinds)`);
   return { id, kind, createdBy: ctx.actor.userId, createdAt: ctx.now };
 }
 

@@ -1,14 +1,15 @@
 /** core-graph: the nodes of a project and the typed edges between them. */
 import { z } from "zod";
+import type { NodeKind } from "../registry";
 
-export const NODE_KINDS = ["note", "chat", "group", "container", "cell"] as const;
 export const EDGE_KINDS = ["references", "depends-on", "owned-by", "relates-to"] as const;
 
 export const IdSchema = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "Use letters, digits, - and _ only.");
 
 export interface NodeRecord {
   id: string;
-  kind: (typeof NODE_KINDS)[number];
+  /** Declared by the module that creates it (`nodeKinds`); the registry gathers them. */
+  kind: NodeKind;
   createdBy: string;
   createdAt: number;
 }

@@ -118,6 +118,7 @@ function kernelAction(action: "interrupt" | "restart" | "shutdown") {
 
 export const jupyter = {
   name: JUPYTER,
+  nodeKinds: ["cell"],
   dependencies: ["core-graph", "whiteboard", "user-containers"],
   permissions: ["jupyter:create", "jupyter:[cell:*]:edit", "jupyter:[cell:*]:run", "jupyter:[kernel:*]:update"],
   errors: { not_found: 404, conflict: 409, forbidden: 403, unavailable: 503, no_kernel: 409, kernel_unavailable: 409, no_jupyter: 409, busy: 409 },

@@ -25,8 +25,9 @@ export const CreateNoteSchema = z.strictObject({
   text: z.string().max(100_000).default(""),
 });
 
-export const notes: ModuleDefinition = {
+export const notes = {
   name: NOTES,
+  nodeKinds: ["note"] as const,
   dependencies: ["core-graph", "whiteboard"],
   permissions: ["notes:create", "notes:[note:*]:edit"],
   errors: {},
@@ -49,4 +50,4 @@ export const notes: ModuleDefinition = {
       },
     }),
   },
-};
+} satisfies ModuleDefinition;

@@ -49,8 +49,9 @@ export function placeNode(doc: Y.Doc, p: { viewId: string; nodeId: string; x: nu
   placementsOf(doc).set(placementKey(p.viewId, p.nodeId), placement);
 }
 
-export const whiteboard: ModuleDefinition = {
+export const whiteboard = {
   name: WHITEBOARD,
+  nodeKinds: ["group"] as const,
   dependencies: ["core-graph"],
   permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update"],
   errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400 },
@@ -217,4 +218,4 @@ export const whiteboard: ModuleDefinition = {
       },
     }),
   },
-};
+} satisfies ModuleDefinition;
