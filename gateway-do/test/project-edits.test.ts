@@ -1,7 +1,12 @@
 /** The last edit of each project, on a real Durable Object's SQLite: written at most once a minute per project. */
 import { env, runInDurableObject } from "cloudflare:test";
+import { getServerByName } from "partyserver";
 import { describe, expect, it } from "vitest";
+import { nodesOf } from "../src/modules/core-graph";
+import { bodiesOf } from "../src/modules/notes";
 import { EDIT_WRITE_INTERVAL_MS, ProjectEdits } from "../src/storage/project-edits";
+import { orgWithProjects } from "./fixtures";
+import { TestClient } from "./yjs-client";
 
 describe("ProjectEdits", () => {
   it("answers the newest edit, writes SQLite at most once a minute per project, and forgets a dropped project", async () => {
@@ -28,5 +33,26 @@ describe("ProjectEdits", () => {
       expect(Object.keys(edits.all())).toEqual(["p2"]);
       expect(stored().map((r) => r.project)).toEqual(["p2"]);
     });
+  });
+
+  it("counts a person's events and typing on the gateway, not their presence", async () => {
+    const { org, people, projects } = await orgWithProjects();
+    const gateway = await getServerByName(env.GATEWAY, org);
+    const alice = await TestClient.open(org, projects.a, people.alice);
+    const bob = await TestClient.open(org, projects.a, people.bob);
+    alice.setPresence({ cursor: { x: 1, y: 2 } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await gateway.projectEdits()).toEqual({});
+    expect((await alice.event("notes:create", { viewId: "main", text: "Plan" })).ok).toBe(true);
+    expect((await gateway.projectEdits())[projects.a]?.userId).toBe(people.alice);
+    await bob.until(() => [...nodesOf(bob.doc).values()].some((n) => n.kind === "note"), "bob sees the note");
+    const id = [...nodesOf(bob.doc).values()].find((n) => n.kind === "note")!.id;
+    bodiesOf(bob.doc).get(id)!.insert(0, "typed ");
+    await alice.until(() => bodiesOf(alice.doc).get(id)?.toString() === "typed Plan", "alice sees bob's typing");
+    const edits = await gateway.projectEdits();
+    expect(Object.keys(edits)).toEqual([projects.a]);
+    expect(edits[projects.a]?.userId).toBe(people.bob);
+    alice.close();
+    bob.close();
   });
 });

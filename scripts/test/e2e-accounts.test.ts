@@ -119,9 +119,11 @@ describe("accounts, organizations and projects in the browser", () => {
     await signUp(page, stack.url, bob);
     await confirmEmail(page, stack.url, bob.email);
     await clickMailboxLink(page, stack.url, bob.email, "/invitations/accept?token=");
+    // The invitation names the org before accepting: "Join Acme Research".
+    await page.getByRole("heading", { level: 1, name: "Join Acme Research" }).waitFor();
     await page.getByRole("button", { name: "Accept invitation" }).click();
-    await page.getByRole("heading", { level: 1, name: "Acme Research" }).waitFor();
-    expect(page.url()).toBe(orgUrl);
+    await page.waitForURL(orgUrl);
+    await page.getByRole("heading", { level: 1, name: "Acme Research", exact: true }).waitFor();
     await page.getByRole("link", { name: "Members", exact: true }).click();
     await page.getByText(ada.name).waitFor();
     // Bob is an admin, so he sees the org's pending invitations too (none left).
@@ -132,17 +134,22 @@ describe("accounts, organizations and projects in the browser", () => {
     await adaPage.goto(orgUrl);
     await adaPage.getByLabel("Name", { exact: true }).fill("Roadmap");
     await adaPage.getByRole("button", { name: "Create project" }).click();
-    await adaPage.getByRole("link", { name: "Open Roadmap" }).waitFor();
+    // Creating a project opens its board.
+    await adaPage.getByRole("navigation", { name: "Breadcrumb" }).getByText("Roadmap").waitFor();
+    expect(adaPage.url()).toMatch(/\/orgs\/[0-9a-f-]{36}\/projects\/[0-9a-f-]{36}$/);
+    await adaPage.goto(orgUrl);
     await adaPage.getByLabel("Name", { exact: true }).fill("Experiments");
     await adaPage.getByLabel("Only the project's members", { exact: true }).check();
     await adaPage.getByRole("button", { name: "Create project" }).click();
+    await adaPage.getByRole("navigation", { name: "Breadcrumb" }).getByText("Experiments").waitFor();
+    await adaPage.goto(orgUrl);
     await adaPage.getByText("Experiments").waitFor();
     await screenshot(adaPage, "org");
     await adaPage.getByRole("link", { name: "Members", exact: true }).click();
     await adaPage.getByText(bob.name).waitFor();
     await screenshot(adaPage, "org-members");
     await adaPage.getByRole("link", { name: "Audit log", exact: true }).click();
-    await adaPage.getByRole("cell", { name: /created a project/ }).first().waitFor();
+    await adaPage.getByRole("cell", { name: /created the project Roadmap/ }).first().waitFor();
     await screenshot(adaPage, "org-audit-log");
 
     await adaPage.goto(orgUrl);

@@ -165,7 +165,8 @@ describe("around the board", () => {
     await confirmEmail(bobPage, stack.url, bob.email);
     await bobPage.goto(invitationUrl);
     await bobPage.getByRole("button", { name: "Accept invitation" }).click();
-    await bobPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();
+    // Exact: the invitation page's own heading is "Join Acme Labs".
+    await bobPage.getByRole("heading", { level: 1, name: "Acme Labs", exact: true }).waitFor();
     // Bob sees the same last edit Ada does.
     await bobPage.getByText(/edited .* by Ada Lovelace/).waitFor();
   });

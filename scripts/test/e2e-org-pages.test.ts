@@ -155,20 +155,22 @@ describe("organization and project settings in the browser", () => {
     await confirmEmail(bobPage, stack.url, bob.email);
     await clickMailboxLink(bobPage, stack.url, bob.email, "/invitations/accept?token=");
     await bobPage.getByRole("button", { name: "Accept invitation" }).click();
-    await bobPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();
+    // Exact: the invitation page's own heading is "Join Acme Labs".
+    await bobPage.getByRole("heading", { level: 1, name: "Acme Labs", exact: true }).waitFor();
 
     await adaPage.goto(orgUrl);
     await adaPage.getByLabel("Name", { exact: true }).fill("Secret Lab");
     await adaPage.getByLabel("Only the project's members", { exact: true }).check();
     await adaPage.getByRole("button", { name: "Create project" }).click();
-    await adaPage.getByRole("link", { name: "Open Secret Lab" }).click();
+    // Creating a project opens its board.
     await connection(adaPage).getByText("Online").waitFor();
     projectUrl = adaPage.url();
 
     await bobPage.goto(orgUrl);
     await bobPage.getByText("No projects yet").waitFor();
     await bobPage.goto(projectUrl);
-    await connection(bobPage).getByText("No access").waitFor();
+    await bobPage.getByRole("heading", { name: "You do not have access to this project" }).waitFor();
+    expect(await connection(bobPage).count()).toBe(0);
     await bobPage.goto(`${projectUrl}/settings`);
     await bobPage.getByRole("heading", { name: "You do not have access to this project" }).waitFor();
 
@@ -212,6 +214,8 @@ describe("organization and project settings in the browser", () => {
     await adaPage.goto(orgUrl);
     await adaPage.getByLabel("Name", { exact: true }).fill("Open Plan");
     await adaPage.getByRole("button", { name: "Create project" }).click();
+    await connection(adaPage).getByText("Online").waitFor();
+    await adaPage.goto(orgUrl);
     await adaPage.getByRole("link", { name: "Members and roles of Open Plan" }).click();
     await adaPage.getByRole("navigation", { name: "Project settings" }).getByRole("link", { name: "Custom roles" }).click();
     await adaPage.getByLabel("Role name", { exact: true }).fill("Viewer");
