@@ -4,36 +4,16 @@
  * failing cell stopping the rest of its batch, restart and shutdown aborting runs, who may run
  * code, and the snapshot a reconnecting bridge gets.
  */
-import { env, runInDurableObject } from "cloudflare:test";
-import { getServerByName } from "partyserver";
+import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ContainerRecord } from "../../protocol/containers";
 import { CELL_OUTPUT_CAP_BYTES, type CellOutput, type CellRecord, type JupyterToBridge, JupyterToBridgeSchema, type KernelRecord } from "../../protocol/jupyter";
 import { orgWithProjects } from "./fixtures";
+import { moduleSocket } from "./module-socket";
+import { bridgeSocket, gatewayOf } from "./user-containers-fixtures";
 
 const uuid = () => crypto.randomUUID();
-const gatewayOf = (org: string) => getServerByName(env.GATEWAY, org);
 type Stub = Awaited<ReturnType<typeof gatewayOf>>;
-
-/** A module socket as the worker opens it for the bridge. */
-async function socketOf<T extends { type: string }>(org: string, module: string, parse: (json: unknown) => T) {
-  const stub = await gatewayOf(org);
-  const res = await stub.fetch(new Request(`http://gw/gw/${org}/m/${module}/bridge`, { headers: { upgrade: "websocket", "x-kiln-principal": "bridge:test-bridge" } }));
-  const ws = res.webSocket!;
-  const inbox: T[] = [];
-  ws.addEventListener("message", (e) => inbox.push(parse(JSON.parse(e.data as string))));
-  ws.accept();
-  const next = async <K extends T["type"]>(type: K, match: (m: Extract<T, { type: K }>) => boolean = () => true, ms = 3000): Promise<Extract<T, { type: K }>> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const i = inbox.findIndex((m) => m.type === type && match(m as Extract<T, { type: K }>));
-      if (i >= 0) return inbox.splice(i, 1)[0] as Extract<T, { type: K }>;
-      if (Date.now() > deadline) throw new Error(`no ${type} message; got ${JSON.stringify(inbox).slice(0, 500)}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  };
-  return { ws, inbox, next, send: (message: unknown) => ws.send(JSON.stringify(message)) };
-}
 
 async function readDoc(stub: Stub, project: string) {
   return runInDurableObject(stub, async (_instance, state) => {
@@ -71,12 +51,12 @@ async function readyKernel() {
   const act = (user: string, event: Record<string, unknown>, project = projects.a) => stub.applyEvent(project, user, { requestId: uuid(), ...event });
   const made = await act(people.alice, { type: "user-containers:create", name: "lab", image: "localhost/kiln-jupyter:1" });
   const container = (made as unknown as { result: { container: ContainerRecord } }).result.container;
-  const containers = await socketOf(org, "user-containers", (j) => j as { type: string });
+  const containers = await bridgeSocket(org);
   containers.send({ type: "connected", container: container.id, connection: "1", address: "172.16.0.10" });
   containers.send({ type: "report", container: container.id, report: { kind: "beat", services: container.services, metrics: null } });
   await docWhen(stub, projects.a, () => true);
-  await containers.next("route", (m) => (m as unknown as { route: { state: string } }).route.state === "running");
-  const bridge = await socketOf(org, "jupyter", (j) => JupyterToBridgeSchema.parse(j));
+  await containers.next("route", (m) => m.route.state === "running");
+  const bridge = await moduleSocket(org, "jupyter", (j) => JupyterToBridgeSchema.parse(j));
   await bridge.next("snapshot");
   const started = await act(people.alice, { type: "jupyter:start-kernel", container: container.id });
   expect(started).toMatchObject({ ok: true, result: { kernel: { state: "starting", container: container.id } } });
@@ -235,7 +215,7 @@ describe("jupyter on the gateway", () => {
     await act(people.alice, { type: "jupyter:run", cells: [a] });
     const run = await bridge.next("execute");
     bridge.ws.close();
-    const again = await socketOf(org, "jupyter", (j) => JupyterToBridgeSchema.parse(j) as JupyterToBridge);
+    const again = await moduleSocket(org, "jupyter", (j) => JupyterToBridgeSchema.parse(j) as JupyterToBridge);
     const snapshot = await again.next("snapshot");
     expect(snapshot.kernels).toEqual([{ kernel: kernel.id, container: container.id, spec: "python3", jupyterId: "jup-1" }]);
     expect(snapshot.running).toEqual([run.run]);

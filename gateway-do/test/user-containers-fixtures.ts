@@ -4,6 +4,7 @@ import { getServerByName } from "partyserver";
 import { expect } from "vitest";
 import { type ContainerRecord, type GatewayToBridge, GatewayToBridgeSchema } from "../../protocol/containers";
 import { orgWithProjects } from "./fixtures";
+import { moduleSocket } from "./module-socket";
 
 const uuid = () => crypto.randomUUID();
 export const gatewayOf = (org: string) => getServerByName(env.GATEWAY, org);
@@ -20,36 +21,13 @@ export async function created(options: { share?: string } = {}) {
 
 /** The bridge's socket on the gateway, as the worker opens it (the principal named in its header). */
 export async function bridgeSocket(org: string) {
-  const stub = await gatewayOf(org);
-  const res = await stub.fetch(new Request(`http://gw/gw/${org}/m/user-containers/bridge`, { headers: { upgrade: "websocket", "x-kiln-principal": "bridge:test-bridge" } }));
-  const ws = res.webSocket!;
-  const inbox: GatewayToBridge[] = [];
-  const waiters: (() => void)[] = [];
-  ws.addEventListener("message", (e) => {
-    inbox.push(GatewayToBridgeSchema.parse(JSON.parse(e.data as string)));
-    for (const w of waiters.splice(0)) w();
-  });
-  ws.accept();
-  /** The next message matching `match`, taken out of the inbox. */
-  const next = async <T extends GatewayToBridge["type"]>(type: T, match: (m: Extract<GatewayToBridge, { type: T }>) => boolean = () => true, ms = 3000): Promise<Extract<GatewayToBridge, { type: T }>> => {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const i = inbox.findIndex((m) => m.type === type && match(m as Extract<GatewayToBridge, { type: T }>));
-      if (i >= 0) return inbox.splice(i, 1)[0] as Extract<GatewayToBridge, { type: T }>;
-      if (Date.now() > deadline) throw new Error(`no ${type} message; got ${JSON.stringify(inbox)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-  };
-  const send = (message: unknown) => ws.send(JSON.stringify(message));
+  const socket = await moduleSocket<GatewayToBridge>(org, "user-containers", (json) => GatewayToBridgeSchema.parse(json));
   const checkToken = async (container: string, token: string, purpose: "profile" | "vpn" | "report" = "vpn") => {
     const id = uuid();
-    send({ type: "check-token", id, container, token, purpose });
-    return next("token-checked", (m) => m.id === id);
+    socket.send({ type: "check-token", id, container, token, purpose });
+    return socket.next("token-checked", (m) => m.id === id);
   };
-  return { ws, next, send, checkToken, inbox };
+  return { ...socket, checkToken };
 }
 
 export async function readRecord(stub: Awaited<ReturnType<typeof gatewayOf>>, project: string, id: string): Promise<ContainerRecord | undefined> {

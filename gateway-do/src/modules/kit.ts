@@ -115,6 +115,19 @@ export interface SocketSpec {
   onMessage: (host: HostContext, peer: SocketPeer, text: string) => void;
 }
 
+/** A socket's text frame parsed as JSON and checked against `schema`, or the error to answer with. */
+export function parseFrame<T>(text: string, schema: z.ZodType<T>): { ok: true; data: T } | { ok: false; error: { code: string; message: string } } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { ok: false, error: { code: "invalid_json", message: "Frames must be JSON." } };
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, error: { code: "invalid_message", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } };
+  return { ok: true, data: parsed.data };
+}
+
 /** A request to a module's route, as the gateway hands it over (no Workers types here). */
 export interface ModuleRequest {
   principal: Principal;

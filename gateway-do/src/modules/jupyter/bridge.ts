@@ -5,7 +5,7 @@
  * the kernel's project, as the bridge.
  */
 import { type BridgeToJupyter, BridgeToJupyterSchema, type JupyterToBridge } from "../../../../protocol/jupyter";
-import type { HostContext, SocketPeer, SocketSpec } from "../kit";
+import { type HostContext, type SocketPeer, type SocketSpec, parseFrame } from "../kit";
 import { JUPYTER, type KernelRow, kernelRow, runRow } from "./records";
 
 function answer(peer: SocketPeer, message: JupyterToBridge): void {
@@ -48,14 +48,8 @@ export const bridgeSocket: SocketSpec = {
     });
   },
   onMessage: (host, peer, text) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return answer(peer, { type: "error", error: { code: "invalid_json", message: "Frames must be JSON." } });
-    }
-    const parsed = BridgeToJupyterSchema.safeParse(json);
-    if (!parsed.success) return answer(peer, { type: "error", error: { code: "invalid_message", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } });
+    const parsed = parseFrame(text, BridgeToJupyterSchema);
+    if (!parsed.ok) return answer(peer, { type: "error", error: parsed.error });
     handle(host, peer, parsed.data);
   },
 };

@@ -13,8 +13,7 @@ import { ChosenIdSchema, IdSchema } from "../core-graph/schema";
 import { type ModuleDefinition, type ReduceContext, EventError, defineEvent } from "../kit";
 import { mayTypeInContainer } from "../user-containers/access";
 import { readContainer, requireContainer } from "../user-containers/records";
-import { placeNode } from "../whiteboard";
-import { requireView } from "../whiteboard/placements";
+import { PlaceOnView, checkPlace, placeAsAsked } from "../whiteboard/place";
 import { bridgeSocket } from "./bridge";
 import { type QueueContext, abortBatch, abortRuns, appendOutputs, clearOutputs, dispatch, endRun, writeCell, writeKernel } from "./queue";
 import {
@@ -38,6 +37,9 @@ import {
 
 export { JUPYTER } from "./records";
 
+/** A new cell's size on the board, unless the event says. */
+const CELL_SIZE = { width: 480, height: 260 };
+
 /** The service a container's image must offer for kernels (the catalog's `kiln-jupyter`). */
 export const JUPYTER_SERVICE = "jupyter";
 
@@ -46,11 +48,7 @@ const CellList = z.strictObject({ cells: z.array(IdSchema).min(1, "Name at least
 
 export const CreateCellSchema = z.strictObject({
   id: ChosenIdSchema,
-  viewId: IdSchema.optional(),
-  x: z.number().finite().min(-1e7).max(1e7).default(0),
-  y: z.number().finite().min(-1e7).max(1e7).default(0),
-  width: z.number().finite().min(8).max(1e5).optional(),
-  height: z.number().finite().min(8).max(1e5).optional(),
+  ...PlaceOnView,
   kernel: IdSchema.nullable().default(null),
   code: z.string().max(200_000).default(""),
 });
@@ -150,7 +148,7 @@ export const jupyter = {
       schema: CreateCellSchema,
       permission: () => "jupyter:create",
       reduce: (ctx, p) => {
-        if (p.viewId) requireView(ctx.doc, p.viewId);
+        checkPlace(ctx.doc, p);
         if (p.kernel !== null) requireKernel(ctx.doc, p.kernel);
         const node = newNode(ctx, "cell", chooseNodeId(ctx, p.id));
         return () => {
@@ -158,7 +156,7 @@ export const jupyter = {
           writeCell(ctx.doc, newCell(node.id, p.kernel));
           sourcesOf(ctx.doc).set(node.id, new Y.Text(p.code));
           outputsOf(ctx.doc).set(node.id, new Y.Array<CellOutput>());
-          if (p.viewId) placeNode(ctx.doc, { viewId: p.viewId, nodeId: node.id, x: p.x, y: p.y, width: p.width ?? 480, height: p.height ?? 260 });
+          placeAsAsked(ctx.doc, node.id, p, CELL_SIZE);
         };
       },
     }),

@@ -2,10 +2,10 @@
 import { z } from "zod";
 import * as Y from "yjs";
 import { chooseNodeId, newNode, nodesOf } from "../core-graph";
-import { ChosenIdSchema, IdSchema } from "../core-graph/schema";
+import { ChosenIdSchema } from "../core-graph/schema";
 import { type ModuleDefinition, collection, defineEvent } from "../kit";
-import { placeNode } from "../whiteboard";
-import { requireView } from "../whiteboard/placements";
+import { PlaceOnView, checkPlace, placeAsAsked } from "../whiteboard/place";
+import { DEFAULT_SIZE } from "../whiteboard/placements";
 
 export const NOTES = "notes";
 /** Root map of note bodies, by node id: the editable texts of this module. */
@@ -17,11 +17,7 @@ export const CreateNoteSchema = z.strictObject({
   /** The new note's id, if the client chose it (refused with `conflict` when taken). */
   id: ChosenIdSchema,
   /** Where to put the note, if on a view. */
-  viewId: IdSchema.optional(),
-  x: z.number().finite().min(-1e7).max(1e7).default(0),
-  y: z.number().finite().min(-1e7).max(1e7).default(0),
-  width: z.number().finite().min(8).max(1e5).optional(),
-  height: z.number().finite().min(8).max(1e5).optional(),
+  ...PlaceOnView,
   text: z.string().max(100_000).default(""),
 });
 
@@ -40,12 +36,12 @@ export const notes = {
       schema: CreateNoteSchema,
       permission: () => "notes:create",
       reduce: (ctx, p) => {
-        if (p.viewId) requireView(ctx.doc, p.viewId);
+        checkPlace(ctx.doc, p);
         const node = newNode(ctx, "note", chooseNodeId(ctx, p.id));
         return () => {
           nodesOf(ctx.doc).set(node.id, node);
           bodiesOf(ctx.doc).set(node.id, new Y.Text(p.text));
-          if (p.viewId) placeNode(ctx.doc, { viewId: p.viewId, nodeId: node.id, x: p.x, y: p.y, width: p.width, height: p.height });
+          placeAsAsked(ctx.doc, node.id, p, DEFAULT_SIZE);
         };
       },
     }),

@@ -5,7 +5,7 @@
  * say, each turned into an event through the pipeline as the bridge.
  */
 import { type BridgeToGateway, BridgeToGatewaySchema, type GatewayToBridge, parseContainerToken } from "../../../../protocol/containers";
-import type { HostContext, SocketPeer, SocketSpec } from "../kit";
+import { type HostContext, type SocketPeer, type SocketSpec, parseFrame } from "../kit";
 import { touchActivity } from "./idle";
 import { type LiveRow, USER_CONTAINERS, hashOf, liveRow, routeOf } from "./records";
 
@@ -77,14 +77,8 @@ export const bridgeSocket: SocketSpec = {
     answer(peer, { type: "snapshot", org: host.org, routes: rows.map(routeOf) });
   },
   onMessage: (host, peer, text) => {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return answer(peer, { type: "error", error: { code: "invalid_json", message: "Frames must be JSON." } });
-    }
-    const parsed = BridgeToGatewaySchema.safeParse(json);
-    if (!parsed.success) return answer(peer, { type: "error", error: { code: "invalid_message", message: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } });
+    const parsed = parseFrame(text, BridgeToGatewaySchema);
+    if (!parsed.ok) return answer(peer, { type: "error", error: parsed.error });
     handle(host, peer, parsed.data);
   },
 };

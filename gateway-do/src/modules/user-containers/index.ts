@@ -8,10 +8,8 @@
 import { z } from "zod";
 import { AgentReportSchema, ContainerIdSchema, type ContainerRecord, MetricsSchema, ServiceSchema, ShareLevelSchema, formatContainerToken } from "../../../../protocol/containers";
 import { deleteNodes, newNode, nodesOf } from "../core-graph";
-import { IdSchema } from "../core-graph/schema";
 import { type ModuleDefinition, type ReduceContext, EventError, defineEvent, storedRecord } from "../kit";
-import { placeNode } from "../whiteboard";
-import { requireView } from "../whiteboard/placements";
+import { PlaceOnView, checkPlace, placeAsAsked } from "../whiteboard/place";
 import { bridgeSocket } from "./bridge";
 import { catalogServices } from "./catalog";
 import { nextAlarmAt, runAlarm } from "./alarm";
@@ -41,9 +39,7 @@ const ContainerRef = z.strictObject({ container: ContainerIdSchema });
 export const CreateContainerSchema = z.strictObject({
   /** The id, if the client chose it (the node's id too). */
   id: ContainerIdSchema.optional(),
-  viewId: IdSchema.optional(),
-  x: z.number().finite().min(-1e7).max(1e7).default(0),
-  y: z.number().finite().min(-1e7).max(1e7).default(0),
+  ...PlaceOnView,
   name: z.string().trim().min(1, "Name the container.").max(80),
   image: z
     .string()
@@ -109,7 +105,7 @@ export const userContainers = {
       permission: () => "user-containers:create",
       reduce: (ctx, p) => {
         const { sql, project, org } = tablesOf(ctx);
-        if (p.viewId) requireView(ctx.doc, p.viewId);
+        checkPlace(ctx.doc, p);
         const id = p.id ?? newContainerId();
         if (nodesOf(ctx.doc).has(id) || liveRow(sql, id)) throw new EventError("conflict", `A container ${id} already exists.`);
         const services = catalogServices(p.image) ?? p.services ?? [];
@@ -134,7 +130,7 @@ export const userContainers = {
           change: () => {
             nodesOf(ctx.doc).set(id, node);
             containersOf(ctx.doc).set(id, storedRecord(ContainerRecordType, record));
-            if (p.viewId) placeNode(ctx.doc, { viewId: p.viewId, nodeId: id, x: p.x, y: p.y, width: 320, height: 240 });
+            placeAsAsked(ctx.doc, id, p, { width: 320, height: 240 });
             insertLive(sql, record, hashOf(secret));
             queueRoute(sql, id);
           },
