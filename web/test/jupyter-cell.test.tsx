@@ -1,5 +1,4 @@
 /** The code cell node: its prompt, kernel and outputs live from the doc; its buttons, disabled with the reason; the events it sends. */
-import { type Node, type NodeProps } from "@xyflow/react";
 import { act, cleanup, fireEvent, screen, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import * as Y from "yjs";
@@ -7,7 +6,6 @@ import type { CellOutput, KernelRecord } from "../../protocol/jupyter";
 import { cellsOf, kernelsOf, outputsOf, readCell, sourcesOf } from "../../gateway-do/src/modules/jupyter/records";
 import { containersOf } from "../../gateway-do/src/modules/user-containers/records";
 import { placementsOf } from "../../gateway-do/src/modules/whiteboard/placements";
-import type { GraphNodeData } from "../src/board/flow-model";
 import { BoardStore } from "../src/board/store";
 import { CellNode } from "../src/modules/jupyter/CellNode";
 import { createCellsCommand, runView } from "../src/modules/jupyter/commands";
@@ -15,7 +13,7 @@ import { nodeViewOf } from "../src/modules/registry";
 import { setAccess } from "../src/modules/user-containers/access";
 import { fakeConnection, projectDoc } from "./board-fixtures";
 import { stubApi } from "./api-stub";
-import { ORG, PROJECT, inBoard, me, record } from "./user-containers-fixtures";
+import { ORG, PROJECT, me, record, renderNodeView } from "./user-containers-fixtures";
 
 const KERNEL: KernelRecord = { id: "k1", container: "abc123def456", spec: "python3", name: "Python 3 on Training box", state: "idle", reason: null, since: 0, createdBy: "ada" };
 
@@ -33,21 +31,7 @@ function board() {
 }
 
 function renderCell(store: BoardStore, id = "c1") {
-  const props: NodeProps<Node<GraphNodeData>> = {
-    id,
-    type: "cell",
-    data: { nodeId: id, locked: false, selectedBy: [] },
-    selected: false,
-    dragging: false,
-    zIndex: 0,
-    isConnectable: true,
-    positionAbsoluteX: 0,
-    positionAbsoluteY: 0,
-    draggable: true,
-    selectable: true,
-    deletable: true,
-  };
-  return inBoard(store, <CellNode {...props} />);
+  return renderNodeView(store, "cell", CellNode, id);
 }
 
 const push = (doc: Y.Doc, ...outputs: CellOutput[]) => act(() => outputsOf(doc).get("c1")!.push(outputs));

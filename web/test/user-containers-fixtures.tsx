@@ -2,7 +2,7 @@
 import { type Node, type NodeProps, ReactFlowProvider } from "@xyflow/react";
 import type { GraphNodeData } from "../src/board/flow-model";
 import { render } from "@testing-library/react";
-import type { ReactNode } from "react";
+import type { ComponentType, ReactNode } from "react";
 import type { CatalogImage, ContainerRecord } from "../../protocol/containers";
 import { containersOf } from "../../gateway-do/src/modules/user-containers/records";
 import { BoardStore } from "../src/board/store";
@@ -72,11 +72,11 @@ export function inBoard(store: BoardStore, children: ReactNode) {
   );
 }
 
-/** The container node as the board draws it (no xyflow canvas around it). */
-export function renderNode(store: BoardStore, id = "abc123def456") {
+/** A node view as the board draws it (no xyflow canvas around it), for node `id` of `type`. */
+export function renderNodeView(store: BoardStore, type: string, View: ComponentType<NodeProps<Node<GraphNodeData>>>, id: string) {
   const props: NodeProps<Node<GraphNodeData>> = {
     id,
-    type: "container",
+    type,
     data: { nodeId: id, locked: false, selectedBy: [] },
     selected: false,
     dragging: false,
@@ -88,5 +88,10 @@ export function renderNode(store: BoardStore, id = "abc123def456") {
     selectable: true,
     deletable: true,
   };
-  return inBoard(store, <ContainerNode {...props} />);
+  return inBoard(store, <View {...props} />);
+}
+
+/** The container node as the board draws it. */
+export function renderNode(store: BoardStore, id = "abc123def456") {
+  return renderNodeView(store, "container", ContainerNode, id);
 }
