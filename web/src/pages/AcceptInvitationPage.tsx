@@ -85,10 +85,10 @@ function Invitation({ token, invitation, signedIn }: { token: string; invitation
     return (
       <>
         {intro}
-        <p className="hint">
-          It expires {formatRelative(invitation.expiresAt)}. Accept it with an account for {invitation.email}.
-        </p>
         <div className="stack">
+          <p className="hint">
+            It expires {formatRelative(invitation.expiresAt)}. Accept it with an account for {invitation.email}.
+          </p>
           <Link to={withEmail("/signup")} className="button primary wide">
             Create an account to join
           </Link>
