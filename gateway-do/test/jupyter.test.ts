@@ -164,7 +164,7 @@ describe("jupyter on the gateway", () => {
   });
 
   it("aborts runs on restart, interrupt goes to the bridge, a dead kernel refuses runs until restarted", async () => {
-    const { stub, act, projects, people, bridge, kernel, cell } = await readyKernel();
+    const { org, stub, act, projects, people, bridge, kernel, cell } = await readyKernel();
     const [a, b] = [await cell("while True: pass"), await cell("2")];
     await act(people.alice, { type: "jupyter:run", cells: [a, b] });
     await bridge.next("execute", (m) => m.cell === a);
@@ -187,6 +187,12 @@ describe("jupyter on the gateway", () => {
     // Restarting a dead kernel starts a new Jupyter kernel.
     await act(people.alice, { type: "jupyter:restart", kernel: kernel.id });
     expect((await bridge.next("start")).kernel).toMatchObject({ kernel: kernel.id, jupyterId: null });
+    // Its container stops: nothing runs until it is back (the cell would wait on nothing).
+    const { containers, container } = { containers: await bridgeSocket(org), container: (await readDoc(stub, projects.a)).kernels[kernel.id]!.container };
+    containers.send({ type: "report", container, report: { kind: "goodbye", services: [], metrics: null } });
+    await containers.next("route", (m) => m.route.state === "stopped");
+    expect(await act(people.alice, { type: "jupyter:run", cells: [b] })).toMatchObject({ ok: false, error: { code: "kernel_unavailable", message: expect.stringContaining("stopped") } });
+    expect(await act(people.alice, { type: "jupyter:restart", kernel: kernel.id })).toMatchObject({ ok: false, error: { code: "kernel_unavailable" } });
     // Shut down: stays so whatever the bridge says next.
     await act(people.alice, { type: "jupyter:shutdown", kernel: kernel.id });
     await bridge.next("shutdown");

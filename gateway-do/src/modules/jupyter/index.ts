@@ -18,7 +18,9 @@ import { bridgeSocket } from "./bridge";
 import { type QueueContext, abortBatch, abortRuns, appendOutputs, clearOutputs, dispatch, endRun, writeCell, writeKernel } from "./queue";
 import {
   JUPYTER,
+  JUPYTER_SERVICE,
   MIGRATIONS,
+  RUNNABLE,
   SOURCES,
   cellPermission,
   cellsOf,
@@ -40,8 +42,6 @@ export { JUPYTER } from "./records";
 /** A new cell's size on the board, unless the event says. */
 const CELL_SIZE = { width: 480, height: 260 };
 
-/** The service a container's image must offer for kernels (the catalog's `kiln-jupyter`). */
-export const JUPYTER_SERVICE = "jupyter";
 
 const KernelRef = z.strictObject({ kernel: IdSchema });
 const CellList = z.strictObject({ cells: z.array(IdSchema).min(1, "Name at least one cell.").max(500) });
@@ -75,7 +75,12 @@ function requireMayRunIn(ctx: ReduceContext, kernel: KernelRecord): void {
   }
 }
 
-const RUNNABLE = new Set(["starting", "idle", "busy", "restarting"]);
+/** Refuses unless the kernel's container runs (a stopped or unreachable one would leave the cell waiting on nothing). */
+function requireContainerRunning(ctx: ReduceContext, kernel: KernelRecord): void {
+  const container = readContainer(ctx.doc, kernel.container);
+  if (container && container.state !== "running") throw new EventError("kernel_unavailable", `${container.name} is ${container.state}: start it, then restart the kernel.`);
+}
+
 
 /** A person's action on a kernel, sent on to the bridge. */
 function kernelAction(action: "interrupt" | "restart" | "shutdown") {
@@ -99,6 +104,7 @@ function kernelAction(action: "interrupt" | "restart" | "shutdown") {
           queueForBridge(q.sql, { type: "shutdown", kernel: kernel.id });
         };
       }
+      requireContainerRunning(ctx, kernel);
       const row = kernelRow(q.sql, kernel.id);
       // A dead or shut-down kernel restarts as a new Jupyter kernel.
       const fresh = kernel.state === "dead" || kernel.state === "shutdown" || !row?.jupyter_id;
@@ -182,6 +188,7 @@ export const jupyter = {
           const kernel = requireKernel(ctx.doc, cell.kernel);
           if (!RUNNABLE.has(kernel.state)) throw new EventError("kernel_unavailable", `The kernel ${kernel.name} is ${kernel.state}: restart it first.`);
           requireMayRunIn(ctx, kernel);
+          requireContainerRunning(ctx, kernel);
           return cell;
         });
         // A cell already waiting or running is not queued twice.

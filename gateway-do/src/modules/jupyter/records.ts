@@ -9,6 +9,12 @@ import { EventError, type ModuleSql, collection, defineRecord, readRecord } from
 
 export const JUPYTER = "jupyter";
 
+/** The service a container's image must offer for kernels (the catalog's `kiln-jupyter`). */
+export const JUPYTER_SERVICE = "jupyter";
+
+/** Kernel states in which a cell can be queued on it (a busy or starting kernel queues it). */
+export const RUNNABLE: ReadonlySet<KernelRecord["state"]> = new Set(["starting", "idle", "busy", "restarting"]);
+
 export const kernelsOf = (doc: Y.Doc) => collection<KernelRecord>(doc, JUPYTER, "kernels");
 export const cellsOf = (doc: Y.Doc) => collection<CellRecord>(doc, JUPYTER, "cells");
 /** The cells' code: editable texts. */

@@ -119,7 +119,7 @@ function FullCell({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
   const mayDrive = kernel !== undefined && can(kernelPermission(kernel.id)) && mayTypeThere;
   const noDriving = mayTypeThere ? "Your roles in this project do not let you interrupt, restart or shut down kernels." : "Interrupting, restarting or shutting down a kernel is for those who may type in its container: ask its owner.";
   const interruptWhy = !kernel ? "No kernel." : !mayDrive ? noDriving : kernel.state !== "busy" ? `Nothing to interrupt: the kernel is ${kernel.state}.` : null;
-  const restartWhy = !kernel ? "No kernel." : !mayDrive ? noDriving : null;
+  const restartWhy = !kernel ? "No kernel." : !mayDrive ? noDriving : container && container.state !== "running" ? `${container.name} is ${container.state}: start it first.` : null;
   const clearWhy = !canEdit ? "Your roles in this project do not let you change this cell." : outputs.length === 0 ? "No outputs to clear." : null;
   const prompt = promptOf(cell);
   const frame = { id, kind: "cell", selected: !!selected, locked: data.locked, selectedBy: data.selectedBy, minWidth: 280, minHeight: 120 };

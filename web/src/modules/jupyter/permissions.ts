@@ -4,26 +4,21 @@
  */
 import type { ContainerRecord } from "../../../../protocol/containers";
 import type { KernelRecord } from "../../../../protocol/jupyter";
+import { JUPYTER_SERVICE, RUNNABLE, cellPermission, kernelPermission } from "../../../../gateway-do/src/modules/jupyter/records";
 import { mayTypeInTerminal } from "../user-containers/permissions";
 
 export const CREATE_PERMISSION = "jupyter:create";
-/** A permission on one cell: edit its code and kernel, or run it. */
-export const cellPermission = (cell: string, action: "edit" | "run") => `jupyter:[cell:${cell}]:${action}`;
-/** Interrupt, restart or shut down a kernel. */
-export const kernelPermission = (kernel: string) => `jupyter:[kernel:${kernel}]:update`;
+/** A permission on one cell (edit its code and kernel, or run it), and on a kernel (interrupt, restart, shut down): the gateway's. */
+export { cellPermission, kernelPermission };
 
 /** Every permission of the gateway module, in words. */
 export const PERMISSION_WORDS = {
-  "jupyter:create": "Create code cells and start kernels in containers they may open",
+  "jupyter:create": "Create code cells and start kernels in containers they may type in",
   "jupyter:[cell:*]:edit": "Edit any code cell's code and kernel, and clear its outputs",
   "jupyter:[cell:*]:run": "Run any code cell (on a kernel whose container they may type in)",
   "jupyter:[kernel:*]:update": "Interrupt, restart and shut down any kernel",
 } as const;
 
-/** Kernel states in which a cell can be queued on it (the gateway's RUNNABLE: a busy or starting kernel queues it). */
-export const RUNNABLE = new Set<KernelRecord["state"]>(["starting", "idle", "busy", "restarting"]);
-/** The service a container must offer for kernels (the kiln-jupyter image's; the gateway's JUPYTER_SERVICE, whose index.ts the browser must not import). */
-export const JUPYTER_SERVICE = "jupyter";
 
 /** Why a person may not run cells on this kernel, or null when they may. */
 export function whyNotRun(cell: string, kernel: KernelRecord | undefined, container: ContainerRecord | undefined, userId: string, can: (p: string) => boolean, grants: readonly string[] | null): string | null {
@@ -32,6 +27,7 @@ export function whyNotRun(cell: string, kernel: KernelRecord | undefined, contai
   if (!RUNNABLE.has(kernel.state)) return `${kernel.name} is ${kernel.state}: restart it first.`;
   if (!container || container.state === "deleted") return `${kernel.name} belonged to a container that was deleted: start a kernel on another.`;
   if (!mayTypeInTerminal(container, userId, grants)) return "Only those who may type in this kernel's container run code on it: ask its owner.";
+  if (container.state !== "running") return `${container.name} is ${container.state}: start it, then restart the kernel.`;
   return null;
 }
 
