@@ -11,8 +11,9 @@ import type { EventAck } from "../../protocol/events";
 import { ClientMessageSchema, CloseCode, type ServerMessage } from "../../protocol/socket";
 import { type EventOutcome, type PipelineOptions, runEvent } from "./events/pipeline";
 import { ModuleHost, type RouteAnswer } from "./host/module-host";
+import { type ModuleSocketState, isModuleSocket, moduleSocketMessage, openModuleSocket } from "./host/module-sockets";
 import { Budgets, MAX_FRAME_BYTES, MAX_REFUSALS, MAX_SOCKETS_PER_USER, type Spend } from "./limits";
-import { type Actor, type ModuleDefinition, PRINCIPAL_KINDS, type Principal, type PrincipalKind, type SocketPeer } from "./modules/kit";
+import type { Actor, ModuleDefinition, PrincipalKind } from "./modules/kit";
 import { modules as registeredModules } from "./modules/registry";
 import { customGrants } from "./modules/roles";
 import { grantsFor } from "./permissions/roles";
@@ -43,14 +44,6 @@ export interface SocketState {
   json: boolean;
 }
 
-/** What a module's socket (the bridge's) carries in its attachment. */
-export interface ModuleSocketState {
-  module: string;
-  path: string;
-  principal: Principal;
-}
-
-const isModuleSocket = (state: SocketState | ModuleSocketState | null | undefined): state is ModuleSocketState => !!state && "module" in state;
 
 /** What a push did: applied (closing `closed` sockets), or refused and why. Never thrown, so the caller decides. */
 export type SyncResult =
@@ -377,7 +370,7 @@ export class GatewayDO extends Server<Env> {
   // Accept, then close with a code and reason: a browser cannot read an HTTP refusal of a WebSocket.
   override onConnect(connection: Connection<SocketState>, ctx: ConnectionContext): void {
     const modulePath = parseModuleSocketPath(new URL(ctx.request.url).pathname);
-    if (modulePath) return this.#openModuleSocket(connection as unknown as Connection<ModuleSocketState>, modulePath, ctx.request.headers.get(PRINCIPAL_HEADER));
+    if (modulePath) return openModuleSocket(this.#host, connection as unknown as Connection<ModuleSocketState>, modulePath, ctx.request.headers.get(PRINCIPAL_HEADER));
     const check = this.#pendingChecks.get(connection.id);
     this.#pendingChecks.delete(connection.id);
     if (!check?.ok) {
@@ -399,31 +392,6 @@ export class GatewayDO extends Server<Env> {
     connection.setState({ userId, name: check.claims.name ?? "", project, roles: access.roles, clients: [], json });
     this.#peers.delete(project);
     this.#room(project).join(connection);
-  }
-
-  /**
-   * A module's socket (the VPN bridge's): the worker authenticated the caller and named its
-   * principal in a header no client can set; the module says which principals it admits.
-   */
-  #openModuleSocket(connection: Connection<ModuleSocketState>, at: { module: string; path: string }, principalHeader: string | null): void {
-    const [kind, ...rest] = (principalHeader ?? "").split(":");
-    const principal: Principal | null = PRINCIPAL_KINDS.includes(kind as PrincipalKind) && rest.length > 0 ? { kind: kind as PrincipalKind, id: rest.join(":") } : null;
-    const found = this.#host.socket(at.module, at.path);
-    if (!found) return connection.close(CloseCode.NotFound, `module ${at.module} has no socket ${at.path}`);
-    if (!principal) return connection.close(CloseCode.Unauthenticated, "the worker named no principal");
-    if (!found.socket.principals.includes(principal.kind)) return connection.close(CloseCode.Forbidden, `a ${principal.kind} may not open ${at.path}`);
-    connection.setState({ module: at.module, path: at.path, principal });
-    this.#host.onSocket(at.module, at.path, this.#modulePeer(connection, principal), null);
-  }
-
-  #modulePeer(connection: Connection<ModuleSocketState>, principal: Principal): SocketPeer {
-    return {
-      principal,
-      send: (message) => {
-        if (connection.readyState === WebSocket.OPEN) connection.send(JSON.stringify(message));
-      },
-      close: (code, reason) => connection.close(code, reason),
-    };
   }
 
   /** Over HTTP the worker calls the gateway by RPC; a plain request has nothing to reach. */
@@ -486,9 +454,7 @@ export class GatewayDO extends Server<Env> {
   }
 
   #moduleMessage(connection: Connection<ModuleSocketState>, state: ModuleSocketState, message: WSMessage): void {
-    if (typeof message !== "string") return connection.close(CloseCode.Unsupported, "this socket speaks JSON text frames");
-    if (message.length > MAX_FRAME_BYTES) return connection.close(CloseCode.TooBig, `frames are limited to ${MAX_FRAME_BYTES} bytes`);
-    this.#host.onSocket(state.module, state.path, this.#modulePeer(connection, state.principal), message);
+    moduleSocketMessage(this.#host, connection, state, message);
     // A heartbeat moves the module's alarm without any event.
     if (this.#host.hasAlarms) void this.#scheduleAlarm();
   }
@@ -540,7 +506,6 @@ export class GatewayDO extends Server<Env> {
     if (project) this.#peers.delete(project);
   }
 
-  /** Runs modules' periodic work, compacts grown logs and unloads projects nobody has used for a while. */
   /** A deleted project: its doc dropped from memory and storage, its modules' data too (its sockets are closed with the others that lost access). */
   #dropProject(project: string): void {
     this.#rooms.get(project)?.unload();
@@ -551,6 +516,7 @@ export class GatewayDO extends Server<Env> {
     this.#host.projectDeleted(project);
   }
 
+  /** Runs modules' alarms and periodic work, compacts grown logs and unloads projects nobody has used for a while. */
   override async onAlarm(): Promise<void> {
     const now = Date.now();
     this.#host.runAlarms(now);
