@@ -62,6 +62,8 @@ export const routes: Route[] = [
   { method: "POST", path: (i, p) => `/api/orgs/${i.org}/projects/${p}/containers`, body: { name: "Intruder", image: "localhost/kiln-jupyter:1" }, scope: "project" },
   { method: "GET", path: (i) => `/api/orgs/${i.org}/containers/${i.container}`, scope: "org" },
   { method: "POST", path: (i) => `/api/orgs/${i.org}/containers/${i.container}/launch`, scope: "org" },
+  { method: "GET", path: (i) => `/api/orgs/${i.org}/container-settings`, scope: "org" },
+  { method: "PUT", path: (i) => `/api/orgs/${i.org}/container-settings`, body: { idleMinutes: 30 }, scope: "org", privileged: true },
 ];
 
 /** An org with every kind of row a route could touch, plus the callers to refuse. */
@@ -136,9 +138,9 @@ describe("tenant isolation", () => {
         checked++;
       }
     }
-    // 28 routes × 2 credential cases + 1 public route × 2 callers + 22 org/project routes for the outsider + 8 project routes + 12 privileged ones.
-    expect(routes).toHaveLength(29);
-    expect(checked).toBe(28 * 2 + 2 + 22 + 8 + 12);
+    // 30 routes × 2 credential cases + 1 public route × 2 callers + 24 org/project routes for the outsider + 8 project routes + 13 privileged ones.
+    expect(routes).toHaveLength(31);
+    expect(checked).toBe(30 * 2 + 2 + 24 + 8 + 13);
 
     expect(await orgState(ids.org)).toEqual(before.a);
     expect(await orgState(fx.otherOrg.id)).toEqual(before.b);
