@@ -120,6 +120,7 @@ function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
   return {
     "core-graph:connect": { from: n, to: n2, kind: "depends-on" },
     "core-graph:disconnect": { edgeId },
+    "core-graph:update-edge": { edgeId, label: "calls" },
     "core-graph:delete-nodes": { nodeIds: [n2] },
     "whiteboard:create-view": { name: "Second" },
     "whiteboard:rename-view": { viewId: "main", name: "Renamed" },
@@ -132,6 +133,8 @@ function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
     "whiteboard:set-hidden": { viewId: "main", nodeIds: [n], value: true },
     "whiteboard:group": { viewId: "main", nodeIds: [n, n2] },
     "whiteboard:ungroup": { viewId: "main", groupId },
+    "whiteboard:rename-group": { groupId, name: "Team A" },
+    "whiteboard:set-style": { viewId: "main", items: [{ kind: "node", id: n }], style: { fill: "#bfdbfe" } },
     "whiteboard:add-shape": { viewId: "main", kind: "ellipse", x: 0, y: 0, width: 40, height: 40 },
     "whiteboard:update-shape": { shapeId: [...shapesOf(doc).keys()][0], text: "label" },
     "whiteboard:delete-shapes": { shapeIds: [...shapesOf(doc).keys()] },

@@ -100,7 +100,8 @@ const topOfOverlap = (page: Page, a: string, b: string) =>
 
 /**
  * Whether an edge can be seen where it crosses a group's fill: the points of its path inside
- * the group and clear of every other node, and at how many of them the edge is what lies on top.
+ * the group and clear of every other node, and at how many of them the edge (its line or its
+ * label) is what lies on top.
  */
 const edgeOverGroup = (page: Page, edgeId: string, groupId: string) =>
   page.evaluate<{ points: number; visible: number }>(`(() => {
@@ -121,7 +122,9 @@ const edgeOverGroup = (page: Page, edgeId: string, groupId: string) =>
       // Inside the group's fill, clear of its border and of every other node and its handles.
       if (!inside(group, x, y, -4) || others.some((r) => inside(r, x, y, 8))) continue;
       points++;
-      if (document.elementFromPoint(x, y)?.closest(".react-flow__edge")?.getAttribute("data-id") === edgeId) visible++;
+      // The edge's line, or its own label drawn over its line, is what is seen there.
+      const top = document.elementFromPoint(x, y);
+      if (top?.closest(".react-flow__edge")?.getAttribute("data-id") === edgeId || top?.closest(".edge-label")?.getAttribute("data-edge") === edgeId) visible++;
     }
     return { points, visible };
   })()`);

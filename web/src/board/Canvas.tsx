@@ -10,8 +10,8 @@ import {
   Controls,
   MiniMap,
   type Connection,
-  MarkerType,
   type EdgeChange,
+  type EdgeTypes,
   type NodeChange,
   type OnNodeDrag,
   ReactFlow,
@@ -19,11 +19,13 @@ import {
   type Viewport,
 } from "@xyflow/react";
 import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from "react";
+import { BoardEdge } from "./BoardEdge";
 import { BoardMinimap } from "./BoardMinimap";
 import { connectCommand, moveCommand } from "./commands";
 import { ContextMenu, type MenuState } from "./ContextMenu";
 import { Cursors } from "./Cursors";
 import { EmptyBoardHint, ZoomPercent } from "./CanvasOverlays";
+import { requestEdit } from "./edit-request";
 import type { BoardFlowEdge, BoardFlowNode, EdgeKind } from "./flow-model";
 import { minimapColorOf, nodeTypes } from "../modules/registry";
 import { useBoard, useBoardStore } from "./store-context";
@@ -41,7 +43,8 @@ const minimapColor = (n: BoardFlowNode) => minimapColorOf(n.type).small;
 
 // Props of <ReactFlow> at module scope, for the same reason as the handlers below.
 const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
-const EDGE_OPTIONS = { markerEnd: { type: MarkerType.ArrowClosed }, style: { strokeWidth: 1.5 } };
+/** Every edge is drawn by BoardEdge, in its style (flow-model sets its type and arrowheads). */
+const EDGE_TYPES: EdgeTypes = { board: BoardEdge };
 const FIT_VIEW = { padding: FIT_PADDING, maxZoom: 1 };
 const PRO_OPTIONS = { hideAttribution: true };
 
@@ -167,6 +170,11 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
     [store, flow],
   );
   const onPaneClick = useCallback(() => setMenu(null), []);
+  // A double-click on an edge writes its label (BoardEdge answers the request).
+  const onEdgeDoubleClick = useCallback((e: ReactMouseEvent, edge: BoardFlowEdge) => {
+    e.stopPropagation();
+    requestEdit(store, edge.id);
+  }, [store]);
 
   useEffect(() => setMenu(null), [viewId]);
   const onMoveEnd = useViewportPerView(viewId, memory);
@@ -208,7 +216,8 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         zoomOnDoubleClick={false}
         minZoom={0.1}
         maxZoom={2.5}
-        defaultEdgeOptions={EDGE_OPTIONS}
+        edgeTypes={EDGE_TYPES}
+        onEdgeDoubleClick={onEdgeDoubleClick}
         onPaneContextMenu={onPaneContextMenu}
         onNodeContextMenu={onNodeContextMenu}
         onPaneClick={onPaneClick}

@@ -19,6 +19,7 @@ import { BoardStore } from "./store";
 import { BoardContext, useBoard } from "./store-context";
 import { TabBar } from "./TabBar";
 import type { OpenTab } from "./tab-model";
+import { StylePanel } from "./StylePanel";
 import { Toasts } from "./Toasts";
 import { Toolbar } from "./Toolbar";
 import { useBoardActions } from "./use-board-actions";
@@ -107,6 +108,7 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
       )}
       {/* The board's tools are for the board: not over a tab's own content. */}
       {!shown?.content && <Toolbar actions={actions} edgeKind={edgeKind} onEdgeKind={setEdgeKind} />}
+      {!shown?.content && <StylePanel />}
       <div className="editor-body">
         <div className="editor-main">
           <Canvas edgeKind={edgeKind} memory={memory} />

@@ -1,7 +1,7 @@
 /** Create (each module's tools: notes, chats, shapes) and arrange: group, lock, delete, undo/redo, and the kind of new edges. */
 import { EDGE_KINDS } from "../../../gateway-do/src/modules/core-graph/schema";
 import { createTools } from "../modules/registry";
-import type { EdgeKind } from "./flow-model";
+import { type EdgeKind, SHAPE_PREFIX } from "./flow-model";
 import { Icon, type IconSpec } from "./Icon";
 import { useBoard } from "./store-context";
 import type { BoardActions } from "./use-board-actions";
@@ -19,6 +19,8 @@ export function Toolbar({ actions, edgeKind, onEdgeKind }: Props) {
   const canUndo = useBoard((s) => s.canUndo);
   const canRedo = useBoard((s) => s.canRedo);
   const online = useBoard((s) => s.status === "online");
+  // Grouping is for two or more nodes: never offered on one item alone (a group).
+  const groupable = useBoard((s) => s.nodes.reduce((n, node) => n + (node.selected && !node.id.startsWith(SHAPE_PREFIX) ? 1 : 0), 0) > 1);
   const tool = (icon: IconSpec, label: string, title: string, run: () => unknown, disabled = !online) => (
     <button type="button" title={title} aria-label={title} disabled={disabled} onClick={() => void run()}>
       <Icon name={icon} />
@@ -33,7 +35,7 @@ export function Toolbar({ actions, edgeKind, onEdgeKind }: Props) {
           <span className="sep" />
         </Fragment>
       ))}
-      {tool("group", "Group", "Group the selection (Ctrl+G)", actions.group)}
+      {tool("group", "Group", "Group the selection (Ctrl+G)", actions.group, !online || !groupable)}
       {tool("ungroup", "Ungroup", "Ungroup (Shift+Ctrl+G)", actions.ungroup)}
       {tool("lock", "Lock", "Lock or unlock the selection (Ctrl+L)", actions.toggleLock)}
       {tool("trash", "", "Delete the selection (Del)", actions.deleteSelection)}

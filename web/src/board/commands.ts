@@ -8,6 +8,7 @@ import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EdgeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
 import { placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
+import { type ItemStyle, type StyleChange, type StyleProperty, STYLED_KINDS, styleOf, stylesOf } from "../../../gateway-do/src/modules/whiteboard/styles";
 import type { GatewayEvent } from "../gateway/messages";
 import { type EdgeKind, type ShapeKind, shapeFlowId, shapeIdOf } from "./flow-model";
 import { newRecordId } from "../../../gateway-do/src/modules/kit";
@@ -88,6 +89,8 @@ interface Deleted {
   edges: EdgeRecord[];
   /** What each module kept of its own records about the deleted nodes (a chat's anchor). */
   modules: unknown[];
+  /** Their styles, on every view: `{view}/{item}` → style. */
+  styles: [string, ItemStyle][];
 }
 
 /**
@@ -95,15 +98,17 @@ interface Deleted {
  * says how (notes on every view they were on, groups around their children), shapes, edges
  * and what modules kept about them (chat anchors), under the same ids.
  */
-export function deleteCommand(store: BoardStore, viewId: string, ids: readonly string[]): Command {
+export function deleteCommand(store: BoardStore, viewId: string, named: readonly string[]): Command {
   const doc = store.doc;
+  // An id named twice would send its delete twice, and the second be refused.
+  const ids = [...new Set(named)];
   const owner = Symbol("delete");
   const nodeIds = ids.filter((id) => nodesOf(doc).has(id));
   const doomed = new Set(nodeIds);
   const shapeIds = ids.map(shapeIdOf).filter((id): id is string => id !== null && shapesOf(doc).has(id));
   const chosenEdges = ids.filter((id) => edgesOf(doc).has(id));
   const edgeIds = chosenEdges.filter((id) => !doomed.has(edgesOf(doc).get(id)!.from) && !doomed.has(edgesOf(doc).get(id)!.to));
-  const saved: Deleted = { nodes: [], shapes: [], edges: [], modules: [] };
+  const saved: Deleted = { nodes: [], shapes: [], edges: [], modules: [], styles: [] };
   for (const id of nodeIds) {
     const kind = nodesOf(doc).get(id)?.kind;
     const restore = kind ? nodeViewOf(kind)?.restore : undefined;
@@ -113,6 +118,12 @@ export function deleteCommand(store: BoardStore, viewId: string, ids: readonly s
   saved.shapes = shapeIds.map((id) => shapesOf(doc).get(id)).filter((s): s is ShapeRecord => s !== undefined);
   saved.edges = [...edgesOf(doc).values()].filter((e) => doomed.has(e.from) || doomed.has(e.to) || chosenEdges.includes(e.id));
   saved.modules = afterDeletes().map((m) => m.save(doc, doomed));
+  const gone = new Set<string>([...nodeIds, ...shapeIds, ...saved.edges.map((e) => e.id)]);
+  for (const key of stylesOf(doc).keys()) {
+    const [view, item] = [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)];
+    const style = styleOf(doc, view, item);
+    if (gone.has(item) && style) saved.styles.push([key, style]);
+  }
 
   const events: GatewayEvent[] = [];
   if (nodeIds.length > 0) events.push({ type: "core-graph:delete-nodes", nodeIds });
@@ -155,10 +166,19 @@ function restoreCommand(store: BoardStore, viewId: string, saved: Deleted): Comm
   const events: GatewayEvent[] = [
     ...nodeEvents,
     ...shapes.map((s) => ({ type: "whiteboard:add-shape" as const, id: s.id, viewId: s.viewId, kind: s.kind, x: s.x, y: s.y, width: s.width, height: s.height, text: s.text, color: s.color })),
-    ...edges.map((e) => ({ type: "core-graph:connect" as const, id: e.id, from: e.from, to: e.to, kind: e.kind })),
+    ...edges.map((e) => ({ type: "core-graph:connect" as const, id: e.id, from: e.from, to: e.to, kind: e.kind, ...(e.label ? { label: e.label } : {}) })),
     ...afterDeletes().flatMap((m, i) => m.restore(doc, saved.modules[i], back)),
   ];
   if (events.length === 0) return null;
+  // Styles come back before locks (a locked item refuses a new style).
+  const kindOf = new Map<string, (typeof STYLED_KINDS)[number]>([...back].map((id) => [id, "node"]));
+  for (const s of shapes) kindOf.set(s.id, "shape");
+  for (const e of edges) kindOf.set(e.id, "edge");
+  for (const [key, style] of saved.styles) {
+    const [view, item] = [key.slice(0, key.indexOf("/")), key.slice(key.indexOf("/") + 1)];
+    const kind = kindOf.get(item);
+    if (kind) events.push({ type: "whiteboard:set-style", viewId: view, items: [{ kind, id: item }], style });
+  }
   // Locked shapes come back locked.
   for (const s of shapes) if (s.locked) events.push({ type: "whiteboard:update-shape", shapeId: s.id, locked: true });
   const ids = [...restored, ...shapes.map((s) => shapeFlowId(s.id)), ...edges.map((e) => e.id)];
@@ -215,4 +235,53 @@ export function groupCommand(store: BoardStore, viewId: string, nodeIds: readonl
 export function ungroupCommand(store: BoardStore, viewId: string, groupId: string): Command {
   const children = [...placementsOf(store.doc).values()].filter((p) => p.viewId === viewId && p.parent === groupId).map((p) => p.nodeId);
   return { events: [{ type: "whiteboard:ungroup", viewId, groupId }], inverse: () => (children.length > 0 ? groupCommand(store, viewId, children, groupId) : null) };
+}
+
+/** A styled item of a view: what `whiteboard:set-style` names. */
+export type StyledItem = { kind: (typeof STYLED_KINDS)[number]; id: string };
+
+/** The styled items among flow ids (nodes, shapes, edges), as set-style names them. */
+export function styledItems(store: BoardStore, ids: Iterable<string>): StyledItem[] {
+  const items: StyledItem[] = [];
+  for (const id of ids) {
+    const shapeId = shapeIdOf(id);
+    if (shapeId) items.push({ kind: "shape", id: shapeId });
+    else if (nodesOf(store.doc).has(id)) items.push({ kind: "node", id });
+    else if (edgesOf(store.doc).has(id)) items.push({ kind: "edge", id });
+  }
+  return items;
+}
+
+/** Changes the style of items on a view; undo puts back what each had (or its default). */
+export function styleCommand(store: BoardStore, viewId: string, items: StyledItem[], change: StyleChange): Command {
+  const properties = Object.keys(change) as StyleProperty[];
+  const before = items.map((item) => {
+    const style = styleOf(store.doc, viewId, item.id);
+    return { item, change: Object.fromEntries(properties.map((p) => [p, style?.[p] ?? null])) as StyleChange };
+  });
+  return {
+    events: [{ type: "whiteboard:set-style", viewId, items, style: change }],
+    inverse: () => {
+      const present = before.filter(({ item }) => styledItems(store, [item.kind === "shape" ? shapeFlowId(item.id) : item.id]).length > 0);
+      return present.length > 0 ? combine(present.map((b) => styleCommand(store, viewId, [b.item], b.change))) : null;
+    },
+  };
+}
+
+/** Labels an edge or changes its kind; undo puts back what it had. */
+export function edgeCommand(store: BoardStore, edgeId: string, change: { kind?: EdgeKind; label?: string }): Command {
+  const edge = edgesOf(store.doc).get(edgeId);
+  const before = { ...(change.kind !== undefined ? { kind: edge?.kind } : {}), ...(change.label !== undefined ? { label: edge?.label ?? "" } : {}) };
+  return {
+    events: [{ type: "core-graph:update-edge", edgeId, ...change }],
+    inverse: () => (edgesOf(store.doc).has(edgeId) ? edgeCommand(store, edgeId, before) : null),
+  };
+}
+
+/** Renames a group; undo puts its old name back. */
+export function renameGroupCommand(store: BoardStore, groupId: string, name: string, before: string): Command {
+  return {
+    events: [{ type: "whiteboard:rename-group", groupId, name }],
+    inverse: () => (nodesOf(store.doc).has(groupId) ? renameGroupCommand(store, groupId, before, name) : null),
+  };
 }

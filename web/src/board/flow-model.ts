@@ -4,13 +4,14 @@
  * the other people's drags and selections on top. Pure, and it reuses the node objects
  * that did not change, so xyflow re-renders only what moved.
  */
-import type { Edge, Node } from "@xyflow/react";
+import { type Edge, type EdgeMarker, MarkerType, type Node } from "@xyflow/react";
 import type * as Y from "yjs";
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EDGE_KINDS, NodeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
 import type { NodeKind as DeclaredNodeKind } from "../../../gateway-do/src/modules/registry";
 import { placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { Placement, SHAPE_KINDS, ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
+import { type ItemStyle, styleOf } from "../../../gateway-do/src/modules/whiteboard/styles";
 import { allNodeViews, nodeViewOf } from "../modules/registry";
 
 export type NodeKind = DeclaredNodeKind;
@@ -27,11 +28,14 @@ export interface GraphNodeData extends Record<string, unknown> {
   nodeId: string;
   locked: boolean;
   selectedBy: PeerMark[];
+  /** How it looks on this view (the style panel's), drawn by NodeFrame's `look`; none when absent. */
+  style?: ItemStyle;
 }
 export interface ShapeNodeData extends Record<string, unknown> {
   shape: ShapeRecord;
   locked: boolean;
   selectedBy: PeerMark[];
+  style: ItemStyle;
 }
 
 /** The xyflow node of a graph node of kind K (its view, in web/src/modules/, reads more data of its own). */
@@ -39,7 +43,23 @@ export type GraphFlowNode<K extends NodeKind = NodeKind> = K extends NodeKind ? 
 /** The xyflow node of a free shape of kind K; its id is `shape:{shapeId}`. */
 export type ShapeFlowNode<K extends ShapeKind = ShapeKind> = K extends ShapeKind ? Node<ShapeNodeData, K> : never;
 export type BoardFlowNode = GraphFlowNode | ShapeFlowNode;
-export type BoardFlowEdge = Edge<{ kind: EdgeKind }>;
+export interface BoardEdgeData extends Record<string, unknown> {
+  kind: EdgeKind;
+  /** Its own words, shown instead of its kind; undefined when it has none. */
+  label: string | undefined;
+  style: ItemStyle;
+  /** Its zIndex: its label is drawn at the same height, over its own line. */
+  z: number;
+}
+export type BoardFlowEdge = Edge<BoardEdgeData, "board">;
+
+/** The style of items that have none: one object, so unchanged nodes stay identical. */
+export const NO_STYLE: ItemStyle = Object.freeze({});
+/** An edge's default colour (its arrowheads' too) and width. */
+export const EDGE_INK = "#78716c";
+export const DEFAULT_EDGE_WIDTH = 1.5;
+/** An arrowhead's size on screen, in px. */
+const MARKER_PX = 22;
 
 export const SHAPE_PREFIX = "shape:";
 export const shapeFlowId = (shapeId: string) => `${SHAPE_PREFIX}${shapeId}`;
@@ -148,7 +168,7 @@ export function buildFlow(
   for (const id of order) {
     const shape = shapeByFlowId.get(id);
     if (shape) {
-      nodes.push(shapeNode(cache, next, shape, zIndex.get(id)!, local, peers));
+      nodes.push(shapeNode(cache, next, shape, shapeStyle(doc, shape), zIndex.get(id)!, local, peers));
       continue;
     }
     const p = placed.get(id)!;
@@ -162,8 +182,9 @@ export function buildFlow(
     const extra = lookups.get(record.kind)?.(p.nodeId);
     const parentLocked = p.parent ? (placed.get(p.parent)?.locked ?? false) : false;
     const measured = local.measured?.get(p.nodeId);
+    const style = styleOf(doc, viewId, p.nodeId) ?? NO_STYLE;
     nodes.push(
-      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, extra, parentLocked, measured, z], () => {
+      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, extra, parentLocked, measured, z, style], () => {
         const base = {
           id: p.nodeId,
           position: position ? { x: position.x, y: position.y } : { x: p.x, y: p.y },
@@ -176,7 +197,7 @@ export function buildFlow(
           ...(measured ? { measured } : {}),
           ...(p.parent && placed.has(p.parent) ? { parentId: p.parent } : {}),
         };
-        const data: GraphNodeData = { nodeId: p.nodeId, locked: p.locked || parentLocked, selectedBy: marks };
+        const data: GraphNodeData = { nodeId: p.nodeId, locked: p.locked || parentLocked, selectedBy: marks, style };
         return { ...base, type: record.kind, ...(view?.dragHandle ? { dragHandle: view.dragHandle } : {}), data: view ? view.data(data, extra) : data };
       }),
     );
@@ -185,29 +206,42 @@ export function buildFlow(
   const edges: BoardFlowEdge[] = [];
   for (const edge of edgesOf(doc).values()) {
     if (!placed.has(edge.from) || !placed.has(edge.to)) continue;
+    const style = styleOf(doc, viewId, edge.id) ?? NO_STYLE;
+    const arrowheads = style.arrowheads ?? "end";
+    // xyflow sizes markers in stroke widths: the same arrowhead on screen whatever the width.
+    const head = MARKER_PX / (style.strokeWidth ?? DEFAULT_EDGE_WIDTH);
+    const marker: EdgeMarker = { type: MarkerType.ArrowClosed, color: style.stroke ?? EDGE_INK, width: head, height: head };
+    // Just above the higher of its ends: a group's fill never hides an edge into the group.
+    const z = Math.max(zIndex.get(edge.from) ?? 0, zIndex.get(edge.to) ?? 0) + 1;
     edges.push({
       id: edge.id,
+      type: "board",
       source: edge.from,
       target: edge.to,
-      label: edge.kind,
       selected: local.selected.has(edge.id),
-      // Just above the higher of its ends: a group's fill never hides an edge into the group.
-      zIndex: Math.max(zIndex.get(edge.from) ?? 0, zIndex.get(edge.to) ?? 0) + 1,
-      data: { kind: edge.kind },
+      zIndex: z,
+      ...(arrowheads === "none" ? {} : { markerEnd: marker }),
+      ...(arrowheads === "both" ? { markerStart: marker } : {}),
+      data: { kind: edge.kind, label: edge.label, style, z },
     });
   }
   return { nodes, edges, cache: next };
 }
 
+/** A shape's style on its view. */
+function shapeStyle(doc: Y.Doc, shape: ShapeRecord): ItemStyle {
+  return styleOf(doc, shape.viewId, shape.id) ?? NO_STYLE;
+}
+
 /** The xyflow node of a free shape (kept as it was when nothing it shows changed). */
-function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, z: number, local: LocalOverlay, peers: PeerOverlay): BoardFlowNode {
+function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style: ItemStyle, z: number, local: LocalOverlay, peers: PeerOverlay): BoardFlowNode {
   const id = shapeFlowId(shape.id);
   const position = peers.positions.get(id) ?? local.positions.get(id);
   const size = local.sizes.get(id);
   const selected = local.selected.has(id);
   const marks = peers.selectedBy.get(id) ?? NO_MARKS;
   const measured = local.measured?.get(id);
-  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z], () => ({
+  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z, style], () => ({
     id,
     type: shape.kind,
     position: position ? { x: position.x, y: position.y } : { x: shape.x, y: shape.y },
@@ -217,6 +251,6 @@ function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, z: num
     draggable: !shape.locked,
     ...(measured ? { measured } : {}),
     zIndex: z,
-    data: { shape, locked: shape.locked, selectedBy: marks },
+    data: { shape, locked: shape.locked, selectedBy: marks, style },
   }));
 }

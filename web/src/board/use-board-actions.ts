@@ -84,7 +84,8 @@ export function useBoardActions() {
         if (tool) made(await tool.run(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, { centre: at })), tool.edit ?? false);
       },
       deleteSelection: () => {
-        const ids = [...selection(), ...store.getSnapshot().edges.filter((e) => e.selected).map((e) => e.id)];
+        // A selected edge is in both (the store's selection and xyflow's): once each.
+        const ids = [...new Set([...selection(), ...store.getSnapshot().edges.filter((e) => e.selected).map((e) => e.id)])];
         if (ids.length > 0) void store.run(deleteCommand(store, viewId(), ids));
         store.setSelection(new Set());
       },
@@ -120,7 +121,8 @@ export function useBoardActions() {
       },
       group: () => {
         const ids = graphSelection();
-        if (ids.length < 1) return store.toast("Select the nodes to group first.", "info");
+        // A group of one item (a group alone) means nothing: two or more.
+        if (ids.length < 2) return store.toast("Select two or more nodes to group.", "info");
         void store.run(groupCommand(store, viewId(), ids));
       },
       ungroup: () => {

@@ -8,6 +8,7 @@ import type { Node, NodeProps, NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
 import type * as Y from "yjs";
 import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
+import type { StyleProperty } from "../../../gateway-do/src/modules/whiteboard/styles";
 import type { GraphNodeData } from "../board/flow-model";
 import type { IconSpec } from "../board/Icon";
 import type { BoardStore, Command } from "../board/store";
@@ -56,6 +57,8 @@ export interface NodeViewSpec<D extends GraphNodeData, X, I extends Box, S> {
   /** The CSS selector of the part that drags the node (the whole node when absent). */
   dragHandle?: string;
   minimap: MinimapColor;
+  /** What the style panel may change of it (its view draws these through NodeFrame's `look`). */
+  styles?: readonly StyleProperty[];
   menu?: readonly NodeMenuItem[];
   clipboard?: NodeClipboard<I>;
   restore?: NodeRestore<S>;
@@ -68,6 +71,7 @@ export interface NodeView {
   data: (base: GraphNodeData, extra: unknown) => GraphNodeData;
   dragHandle?: string;
   minimap: MinimapColor;
+  styles: readonly StyleProperty[];
   menu: readonly NodeMenuItem[];
   clipboard?: NodeClipboard<Box>;
   restore?: NodeRestore<unknown>;
@@ -82,6 +86,7 @@ export function defineNodeView<D extends GraphNodeData, X = never, I extends Box
     data: (base, extra) => spec.data(base, extra as X | undefined),
     dragHandle: spec.dragHandle,
     minimap: spec.minimap,
+    styles: spec.styles ?? [],
     menu: spec.menu ?? [],
     clipboard: spec.clipboard as NodeClipboard<Box> | undefined,
     restore: spec.restore as NodeRestore<unknown> | undefined,
@@ -155,6 +160,8 @@ export interface SidePanel {
 export interface FlowType {
   component: NodeTypes[string];
   minimap: MinimapColor;
+  /** What the style panel may change of it. */
+  styles?: readonly StyleProperty[];
 }
 
 /** A module's web side. */

@@ -8,6 +8,7 @@ import type { NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
 import type { ModuleName, NodeKind } from "../../../gateway-do/src/modules/registry";
 import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
+import type { StyleProperty } from "../../../gateway-do/src/modules/whiteboard/styles";
 import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
 import type { CreateTool, FlowType, MinimapColor, NodeView, SidePanel, TabKindView, WebModule } from "./kit";
@@ -108,3 +109,7 @@ export const memberWork = (): readonly string[] => registry().memberWork;
 
 /** A declared permission in words. */
 export const permissionLabelOf = (permission: string): string | undefined => registry().permissionLabels.get(permission);
+
+/** What the style panel may change of an xyflow node type (none for a type that says nothing). */
+export const stylesOfType = (type: string | undefined): readonly StyleProperty[] =>
+  (type !== undefined ? (registry().nodeViews.get(type)?.styles ?? registry().flowTypes.get(type)?.styles) : undefined) ?? [];

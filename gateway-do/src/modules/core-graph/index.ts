@@ -1,7 +1,7 @@
 /** core-graph: nodes (their data belongs to the module of their kind) and typed edges. */
 import type * as Y from "yjs";
 import { type ModuleDefinition, type ModuleSql, type ReduceContext, EventError, collection, defineEvent } from "../kit";
-import { ConnectSchema, DeleteNodesSchema, DisconnectSchema, type EdgeRecord, type NodeRecord } from "./schema";
+import { ConnectSchema, DeleteNodesSchema, DisconnectSchema, UpdateEdgeSchema, type EdgeRecord, type NodeRecord } from "./schema";
 
 export const CORE_GRAPH = "core-graph";
 
@@ -43,7 +43,7 @@ export function deleteNodes(doc: Y.Doc, nodeIds: readonly string[], modules: rea
 export const coreGraph: ModuleDefinition = {
   name: CORE_GRAPH,
   dependencies: [],
-  permissions: ["core-graph:[node:*]:update", "core-graph:delete", "core-graph:[edge:*]:delete"],
+  permissions: ["core-graph:[node:*]:update", "core-graph:delete", "core-graph:[edge:*]:delete", "core-graph:[edge:*]:update"],
   errors: { not_found: 404, conflict: 409, invalid_edge: 400 },
   events: {
     connect: defineEvent({
@@ -57,8 +57,26 @@ export const coreGraph: ModuleDefinition = {
           if (edge.from === p.from && edge.to === p.to && edge.kind === p.kind) throw new EventError("conflict", "These nodes are already connected this way.");
         }
         if (p.id !== undefined && edgesOf(ctx.doc).has(p.id)) throw new EventError("conflict", `An edge ${p.id} already exists.`);
-        const edge: EdgeRecord = { id: p.id ?? ctx.newId(), kind: p.kind, from: p.from, to: p.to, createdBy: ctx.actor.userId, createdAt: ctx.now };
+        const edge: EdgeRecord = { id: p.id ?? ctx.newId(), kind: p.kind, from: p.from, to: p.to, ...(p.label ? { label: p.label } : {}), createdBy: ctx.actor.userId, createdAt: ctx.now };
         return () => edgesOf(ctx.doc).set(edge.id, edge);
+      },
+    }),
+    "update-edge": defineEvent({
+      schema: UpdateEdgeSchema,
+      permission: (p) => `core-graph:[edge:${p.edgeId}]:update`,
+      reduce: (ctx, p) => {
+        const edge = edgesOf(ctx.doc).get(p.edgeId);
+        if (!edge) throw new EventError("not_found", `There is no edge ${p.edgeId}.`);
+        const kind = p.kind ?? edge.kind;
+        if (kind !== edge.kind) {
+          for (const other of edgesOf(ctx.doc).values()) {
+            if (other.id !== edge.id && other.from === edge.from && other.to === edge.to && other.kind === kind) throw new EventError("conflict", "These nodes are already connected this way.");
+          }
+        }
+        const { label: _old, ...rest } = edge;
+        const label = p.label ?? edge.label ?? "";
+        // An empty label is no label: the edge shows its kind again.
+        return () => edgesOf(ctx.doc).set(edge.id, { ...rest, kind, ...(label ? { label } : {}) });
       },
     }),
     disconnect: defineEvent({

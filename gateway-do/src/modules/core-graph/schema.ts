@@ -19,6 +19,8 @@ export interface EdgeRecord {
   kind: (typeof EDGE_KINDS)[number];
   from: string;
   to: string;
+  /** What the edge says on the board, if anything more than its kind. */
+  label?: string;
   createdBy: string;
   createdAt: number;
 }
@@ -26,6 +28,10 @@ export interface EdgeRecord {
 /** An id the client chose for what it creates (so undo can bring a deleted item back as itself). */
 export const ChosenIdSchema = IdSchema.optional();
 
-export const ConnectSchema = z.strictObject({ id: ChosenIdSchema, from: IdSchema, to: IdSchema, kind: z.enum(EDGE_KINDS) });
+const EdgeLabel = z.string().trim().max(200);
+export const ConnectSchema = z.strictObject({ id: ChosenIdSchema, from: IdSchema, to: IdSchema, kind: z.enum(EDGE_KINDS), label: EdgeLabel.optional() });
+export const UpdateEdgeSchema = z
+  .strictObject({ edgeId: IdSchema, kind: z.enum(EDGE_KINDS).optional(), label: EdgeLabel.optional() })
+  .refine((p) => p.kind !== undefined || p.label !== undefined, "Name the edge's new kind or label.");
 export const DisconnectSchema = z.strictObject({ edgeId: IdSchema });
 export const DeleteNodesSchema = z.strictObject({ nodeIds: z.array(IdSchema).min(1).max(500) });

@@ -1,7 +1,8 @@
 /**
  * whiteboard: several views per project; in each, node positions, sizes, z-order, groups
  * (children sit relative to their group, so they move with it), lock/unlock, hide, and
- * free shapes (rectangle, ellipse, arrow, text label).
+ * free shapes (rectangle, ellipse, arrow, text label), group names, and how each item looks
+ * on a view (styles.ts).
  */
 import type * as Y from "yjs";
 import { chooseNodeId, deleteNodes, newNode, nodesOf, requireNode } from "../core-graph";
@@ -11,6 +12,7 @@ import {
   GROUP_PADDING,
   WHITEBOARD,
   absolutePosition,
+  groupNamesOf,
   placementKey,
   placementsIn,
   placementsOf,
@@ -31,6 +33,7 @@ import {
   GroupSchema,
   MoveSchema,
   PlaceSchema,
+  RenameGroupSchema,
   RenameViewSchema,
   ResizeSchema,
   SetFlagSchema,
@@ -39,6 +42,7 @@ import {
   type Placement,
   type ShapeRecord,
 } from "./schema";
+import { SetStyleSchema, changedStyle, dropStyles, requireStylable, styleOf, stylesOf } from "./styles";
 
 const viewPermission = (action: string) => (p: { viewId: string }) => `whiteboard:[view:${p.viewId}]:${action}`;
 
@@ -53,7 +57,7 @@ export const whiteboard = {
   name: WHITEBOARD,
   nodeKinds: ["group"] as const,
   dependencies: ["core-graph"],
-  permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update"],
+  permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update", "whiteboard:[group:*]:update"],
   errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400 },
   seed(doc, now) {
     viewsOf(doc).set("main", { id: "main", name: "Board", createdBy: "kiln", createdAt: now });
@@ -65,6 +69,8 @@ export const whiteboard = {
     const freed = [...placements.entries()].filter(([, p]) => p.parent === nodeId).map(([key, p]) => [key, { ...p, ...absolutePosition(doc, p), parent: null }] as const);
     for (const [key, p] of freed) placements.set(key, p);
     for (const [key, p] of [...placements.entries()]) if (p.nodeId === nodeId) placements.delete(key);
+    dropStyles(doc, nodeId);
+    groupNamesOf(doc).delete(nodeId);
   },
   events: {
     "create-view": defineEvent({
@@ -92,6 +98,7 @@ export const whiteboard = {
         return () => {
           for (const placement of placementsIn(ctx.doc, p.viewId)) placementsOf(ctx.doc).delete(placementKey(p.viewId, placement.nodeId));
           for (const [id, shape] of shapesOf(ctx.doc)) if (shape.viewId === p.viewId) shapesOf(ctx.doc).delete(id);
+          for (const key of [...stylesOf(ctx.doc).keys()]) if (key.startsWith(`${p.viewId}/`)) stylesOf(ctx.doc).delete(key);
           viewsOf(ctx.doc).delete(p.viewId);
         };
       },
@@ -182,6 +189,30 @@ export const whiteboard = {
         return () => deleteNodes(ctx.doc, [p.groupId], ctx.modules, ctx.sql);
       },
     }),
+    "rename-group": defineEvent({
+      schema: RenameGroupSchema,
+      permission: (p) => `whiteboard:[group:${p.groupId}]:update`,
+      reduce: (ctx, p) => {
+        if (requireNode(ctx.doc, p.groupId).kind !== "group") throw new EventError("invalid_group", `Node ${p.groupId} is not a group.`);
+        return () => groupNamesOf(ctx.doc).set(p.groupId, p.name);
+      },
+    }),
+    "set-style": defineEvent({
+      schema: SetStyleSchema,
+      permission: viewPermission("update"),
+      reduce: (ctx, p) => {
+        requireView(ctx.doc, p.viewId);
+        for (const item of p.items) requireStylable(ctx.doc, p.viewId, item);
+        return () => {
+          for (const item of p.items) {
+            const style = changedStyle(styleOf(ctx.doc, p.viewId, item.id), p.style);
+            const key = placementKey(p.viewId, item.id);
+            if (Object.keys(style).length === 0) stylesOf(ctx.doc).delete(key);
+            else stylesOf(ctx.doc).set(key, style);
+          }
+        };
+      },
+    }),
     "add-shape": defineEvent({
       schema: AddShapeSchema,
       permission: viewPermission("update"),
@@ -214,7 +245,11 @@ export const whiteboard = {
           if (!shape) throw new EventError("not_found", `There is no shape ${id}.`);
           if (shape.locked) throw new EventError("locked", `Shape ${id} is locked: unlock it first.`);
         }
-        return () => p.shapeIds.forEach((id) => shapesOf(ctx.doc).delete(id));
+        return () =>
+          p.shapeIds.forEach((id) => {
+            shapesOf(ctx.doc).delete(id);
+            dropStyles(ctx.doc, id);
+          });
       },
     }),
   },

@@ -88,6 +88,8 @@ export class Placements {
 
 export const placementsOf = (doc: Y.Doc) => new Placements(collection<StoredPlacement>(doc, WHITEBOARD, "placements"));
 export const shapesOf = (doc: Y.Doc) => collection<ShapeRecord>(doc, WHITEBOARD, "shapes");
+/** A group's name, by its node id (a group without one is called "Group"). */
+export const groupNamesOf = (doc: Y.Doc) => collection<string>(doc, WHITEBOARD, "group-names");
 
 export const placementKey = (viewId: string, nodeId: string) => `${viewId}/${nodeId}`;
 

@@ -54,6 +54,7 @@ export const ArrangeSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds
 export const SetFlagSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, value: z.boolean() });
 export const GroupSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, groupId: ChosenIdSchema });
 export const UngroupSchema = z.strictObject({ viewId: IdSchema, groupId: IdSchema });
+export const RenameGroupSchema = z.strictObject({ groupId: IdSchema, name: Name });
 export const AddShapeSchema = z.strictObject({
   id: ChosenIdSchema,
   viewId: IdSchema,

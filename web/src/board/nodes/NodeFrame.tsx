@@ -1,6 +1,7 @@
 /** What every node on the board shares: connection handles, resizing, the lock badge, others' selection marks. */
 import { Handle, NodeResizer, Position } from "@xyflow/react";
-import { type ReactNode, useRef } from "react";
+import { type CSSProperties, type ReactNode, useRef } from "react";
+import type { ItemStyle } from "../../../../gateway-do/src/modules/whiteboard/styles";
 import { resizeCommand } from "../commands";
 import type { PeerMark } from "../flow-model";
 import { Icon } from "../Icon";
@@ -18,17 +19,31 @@ interface Props {
   connectable?: boolean;
   /** Drawn zoomed out: no resize handles. */
   far?: boolean;
+  /** Its style on this view, handed to the kind's CSS as variables (--item-stroke, --item-fill…) that fall back to the kind's own look. */
+  look?: ItemStyle;
   children: ReactNode;
 }
 
-export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, far = false, children }: Props) {
+/** A style as CSS variables: each kind's CSS reads them with its own defaults. */
+export function lookVariables(look: ItemStyle | undefined): CSSProperties {
+  const vars: Record<string, string> = {};
+  if (!look) return vars;
+  if (look.stroke) vars["--item-stroke"] = look.stroke;
+  if (look.fill) vars["--item-fill"] = look.fill === "none" ? "transparent" : look.fill;
+  if (look.strokeWidth) vars["--item-stroke-width"] = `${look.strokeWidth}px`;
+  if (look.strokeStyle) vars["--item-stroke-style"] = look.strokeStyle;
+  if (look.fontSize) vars["--item-font-size"] = `${look.fontSize}px`;
+  return vars;
+}
+
+export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, far = false, look, children }: Props) {
   const store = useBoardStore();
   const from = useRef<{ x: number; y: number; width: number; height: number } | null>(null);
   const mark = selectedBy[0];
   return (
     <div
       className={`board-node board-${kind}${selected ? " is-selected" : ""}${locked ? " is-locked" : ""}${far ? " is-far" : ""}`}
-      style={mark ? { outline: `2px solid ${mark.color}`, outlineOffset: 3 } : undefined}
+      style={{ ...lookVariables(look), ...(mark ? { outline: `2px solid ${mark.color}`, outlineOffset: 3 } : {}) }}
       data-testid={`node-${kind}`}
     >
       {mark && (

@@ -18,7 +18,7 @@ export function ChatNode(props: NodeProps<Node<ChatNodeData>>) {
   const { id, data, selected } = props;
   if (far) {
     return (
-      <NodeFrame id={id} kind="chat" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} far>
+      <NodeFrame id={id} kind="chat" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={data.style} far>
         <div className="note-far">{data.title}</div>
       </NodeFrame>
     );
@@ -32,7 +32,7 @@ function FullChat({ id, data, selected }: NodeProps<Node<ChatNodeData>>) {
   const unread = useChats((s) => (data.chatId ? (s.unread.get(data.chatId) ?? 0) : 0));
   const recent = (messages ?? []).filter((m) => !m.deleted).slice(-3);
   return (
-    <NodeFrame id={id} kind="chat" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>
+    <NodeFrame id={id} kind="chat" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={data.style}>
       <header>
         <Icon name="chat" />
         <span className="node-title">{data.title}</span>

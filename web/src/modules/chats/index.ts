@@ -25,6 +25,7 @@ const chat = defineNodeView({
   },
   data: (base, c) => ({ ...base, chatId: c?.id ?? null, title: c?.title ?? "Chat" }),
   minimap: { small: "#bfdbfe", big: "#60a5fa" },
+  styles: ["fill", "stroke", "strokeWidth", "strokeStyle"],
 });
 
 type Anchor = { chatId: string; nodeId: string };

@@ -7,5 +7,6 @@ export const coreGraph = {
     "core-graph:delete": "Delete nodes",
     "core-graph:[node:*]:update": "Connect nodes",
     "core-graph:[edge:*]:delete": "Delete connections",
+    "core-graph:[edge:*]:update": "Label connections and change their kind",
   },
 } satisfies WebModule;

@@ -46,7 +46,7 @@ function FarNote({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
   const text = useBoard((s) => bodiesOf(s.doc).get(id));
   const title = useBody(text, firstLine);
   return (
-    <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} far>
+    <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={data.style} far>
       {/* The title is the handle that drags the note, as the header does up close; the rest pans. */}
       <div className="note-far">
         <span className="node-handle">{title || <span className="muted">Empty note</span>}</span>
@@ -74,7 +74,7 @@ function FullNote({ id, data, selected }: NodeProps<Node<GraphNodeData>>) {
   const rendered = !editing && body.trim() !== "";
 
   return (
-    <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy}>
+    <NodeFrame id={id} kind="note" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={data.style}>
       <header className="node-handle">
         <span className="node-title">Note</span>
         <button type="button" className="node-chip nodrag" title={chat ? "Open the chat about this note" : "Start a chat about this note"} onClick={() => void openChatFor(store, id)}>

@@ -24,6 +24,8 @@ const note = defineNodeView({
   data: (base) => base,
   dragHandle: ".node-handle",
   minimap: { small: "#fde68a", big: "#facc15" },
+  // Its fill is the note's colour.
+  styles: ["fill", "stroke", "strokeWidth", "strokeStyle", "fontSize"],
   menu: [{ label: "Chat about this note", place: "top", run: ({ store, nodeId }) => openChatFor(store, nodeId) }],
   clipboard: {
     copy: (doc, viewId, nodeId): CopiedNote | null => {

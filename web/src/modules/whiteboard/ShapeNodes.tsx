@@ -11,11 +11,17 @@ import { useBoardStore } from "../../board/store-context";
 import { NodeFrame } from "../../board/nodes/NodeFrame";
 import { useEditRequest } from "../../board/edit-request";
 import { shapeFlowId } from "../../board/flow-model";
+import type { ItemStyle } from "../../../../gateway-do/src/modules/whiteboard/styles";
 
 const MAX_TEXT = 2000;
 /** The colour shapes get by default (AddShapeSchema): drawn in the theme's ink instead. */
 const DEFAULT_COLOR = "#57534e";
-const ink = (color: string) => (color.toLowerCase() === DEFAULT_COLOR ? "var(--shape-ink)" : color);
+
+/** A shape's look: its style on this view, its own colour as the stroke when the style names none. */
+function shapeLook({ shape, style }: ShapeNodeData): ItemStyle {
+  return shape.color.toLowerCase() === DEFAULT_COLOR || style.stroke ? style : { stroke: shape.color, ...style };
+}
+const DASHES = { solid: undefined, dashed: "8 6", dotted: "2 5" } as const;
 
 /** The shape's text, or a field editing it. */
 function ShapeText({ data, selected, className, placeholder }: { data: ShapeNodeData; selected: boolean; className: string; placeholder?: string }) {
@@ -73,7 +79,6 @@ function ShapeText({ data, selected, className, placeholder }: { data: ShapeNode
         aria-label="Shape text"
         defaultValue={shape.text}
         maxLength={MAX_TEXT}
-        style={{ color: data.shape.kind === "text" ? ink(shape.color) : undefined }}
         onBlur={() => finish(true)}
         onKeyDown={(e) => {
           e.stopPropagation();
@@ -90,7 +95,7 @@ function ShapeText({ data, selected, className, placeholder }: { data: ShapeNode
   }
   const text = sent ?? shape.text;
   return (
-    <div className={className} style={{ color: data.shape.kind === "text" ? ink(shape.color) : undefined }} onDoubleClick={start} title={locked ? undefined : "Double-click to edit the text"}>
+    <div className={className} onDoubleClick={start} title={locked ? undefined : "Double-click to edit the text"}>
       {text || (placeholder ? <span className="shape-placeholder">{placeholder}</span> : null)}
     </div>
   );
@@ -98,8 +103,8 @@ function ShapeText({ data, selected, className, placeholder }: { data: ShapeNode
 
 export function RectangleShape({ id, data, selected }: NodeProps<ShapeFlowNode<"rectangle">>) {
   return (
-    <NodeFrame id={id} kind="rectangle" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
-      <div className="shape-box" style={{ borderColor: ink(data.shape.color) }}>
+    <NodeFrame id={id} kind="rectangle" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={shapeLook(data)} connectable={false} minWidth={16} minHeight={16}>
+      <div className="shape-box">
         <ShapeText data={data} selected={!!selected} className="shape-label" />
       </div>
     </NodeFrame>
@@ -108,8 +113,8 @@ export function RectangleShape({ id, data, selected }: NodeProps<ShapeFlowNode<"
 
 export function EllipseShape({ id, data, selected }: NodeProps<ShapeFlowNode<"ellipse">>) {
   return (
-    <NodeFrame id={id} kind="ellipse" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
-      <div className="shape-box shape-ellipse" style={{ borderColor: ink(data.shape.color) }}>
+    <NodeFrame id={id} kind="ellipse" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={shapeLook(data)} connectable={false} minWidth={16} minHeight={16}>
+      <div className="shape-box shape-ellipse">
         <ShapeText data={data} selected={!!selected} className="shape-label" />
       </div>
     </NodeFrame>
@@ -117,16 +122,29 @@ export function EllipseShape({ id, data, selected }: NodeProps<ShapeFlowNode<"el
 }
 
 export function ArrowShape({ id, data, selected }: NodeProps<ShapeFlowNode<"arrow">>) {
-  const color = ink(data.shape.color);
+  const { strokeWidth = 3, strokeStyle = "solid", arrowheads = "end" } = data.style;
+  const color = "var(--item-stroke, var(--shape-ink))";
+  const head = `url(#head-${data.shape.id})`;
   return (
-    <NodeFrame id={id} kind="arrow" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
+    <NodeFrame id={id} kind="arrow" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={shapeLook(data)} connectable={false} minWidth={16} minHeight={16}>
       <svg className="shape-arrow" viewBox="0 0 100 100" preserveAspectRatio="none" aria-label="Arrow">
         <defs>
           <marker id={`head-${data.shape.id}`} viewBox="0 0 10 10" refX="8" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" style={{ fill: color }} />
           </marker>
         </defs>
-        <line x1="4" y1="50" x2="94" y2="50" style={{ stroke: color }} strokeWidth="3" vectorEffect="non-scaling-stroke" markerEnd={`url(#head-${data.shape.id})`} />
+        <line
+          x1={arrowheads === "both" ? 6 : 4}
+          y1="50"
+          x2={arrowheads === "none" ? 96 : 94}
+          y2="50"
+          style={{ stroke: color }}
+          strokeWidth={strokeWidth}
+          strokeDasharray={DASHES[strokeStyle]}
+          vectorEffect="non-scaling-stroke"
+          markerEnd={arrowheads === "none" ? undefined : head}
+          markerStart={arrowheads === "both" ? head : undefined}
+        />
       </svg>
     </NodeFrame>
   );
@@ -134,7 +152,7 @@ export function ArrowShape({ id, data, selected }: NodeProps<ShapeFlowNode<"arro
 
 export function TextShape({ id, data, selected }: NodeProps<ShapeFlowNode<"text">>) {
   return (
-    <NodeFrame id={id} kind="text" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} connectable={false} minWidth={16} minHeight={16}>
+    <NodeFrame id={id} kind="text" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={shapeLook(data)} connectable={false} minWidth={16} minHeight={16}>
       <ShapeText data={data} selected={!!selected} className="shape-text" placeholder="Double-click to write" />
     </NodeFrame>
   );

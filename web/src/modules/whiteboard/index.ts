@@ -4,8 +4,9 @@
  */
 import type * as Y from "yjs";
 import { nodesOf } from "../../../../gateway-do/src/modules/core-graph";
-import { placementsOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
+import { groupNamesOf, placementsOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
 import type { SHAPE_KINDS } from "../../../../gateway-do/src/modules/whiteboard/schema";
+import type { StyleProperty } from "../../../../gateway-do/src/modules/whiteboard/styles";
 import { addShapesCommand } from "../../board/commands";
 import type { ShapeFlowNode } from "../../board/flow-model";
 import type { IconName } from "../../board/Icon";
@@ -13,7 +14,7 @@ import type { CreateTool, FlowType, WebModule } from "../kit";
 import { defineNodeView } from "../kit";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
-import { GroupNode } from "./GroupNode";
+import { GROUP_NAME, GroupNode } from "./GroupNode";
 import { ArrowShape, EllipseShape, RectangleShape, TextShape } from "./ShapeNodes";
 
 type ShapeKind = (typeof SHAPE_KINDS)[number];
@@ -23,29 +24,54 @@ export const isGroup = (doc: Y.Doc, nodeId: string) => nodesOf(doc).get(nodeId)?
 
 const group = defineNodeView({
   component: GroupNode,
-  data: (base) => base,
+  // Its name, if it has one of its own.
+  lookup: (doc) => {
+    const names = groupNamesOf(doc);
+    return (nodeId) => {
+      const name = names.get(nodeId);
+      return typeof name === "string" ? name : undefined;
+    };
+  },
+  data: (base, name) => ({ ...base, name }),
   minimap: { small: "transparent", big: "#a8a29e" },
+  styles: ["fill", "stroke", "strokeWidth", "strokeStyle"],
   menu: [{ label: "Ungroup", hint: "Shift+Ctrl+G", place: "arrange", run: ({ actions }) => actions.ungroup() }],
   restore: {
-    // Its children on this view; those that exist at undo time are grouped again under its id.
-    save: (doc, viewId, nodeId) => [...placementsOf(doc).values()].filter((p) => p.viewId === viewId && p.parent === nodeId).map((p) => p.nodeId),
-    restore: (_doc, viewId, groupId, children: string[], present) => {
-      const back = children.filter(present);
-      return back.length > 0 ? [{ type: "whiteboard:group", viewId, nodeIds: back, groupId }] : null;
+    // Its children on this view, and its name; the children that exist at undo time are grouped again under its id.
+    save: (doc, viewId, nodeId) => ({
+      children: [...placementsOf(doc).values()].filter((p) => p.viewId === viewId && p.parent === nodeId).map((p) => p.nodeId),
+      name: groupNamesOf(doc).get(nodeId),
+    }),
+    restore: (_doc, viewId, groupId, saved: { children: string[]; name: string | undefined }, present) => {
+      const back = saved.children.filter(present);
+      if (back.length === 0) return null;
+      const named = saved.name && saved.name !== GROUP_NAME ? [{ type: "whiteboard:rename-group" as const, groupId, name: saved.name }] : [];
+      return [{ type: "whiteboard:group", viewId, nodeIds: back, groupId }, ...named];
     },
     order: 1,
   },
 });
 
 /** Each shape kind: its view, the tool adding it, and the size and text it starts with. */
+const BOX_STYLES: readonly StyleProperty[] = ["stroke", "fill", "strokeWidth", "strokeStyle", "fontSize"];
 const SHAPES = {
-  rectangle: { component: RectangleShape, title: "Rectangle (R)", menuLabel: "Rectangle", key: "r", width: 200, height: 120, text: "", edit: false },
-  ellipse: { component: EllipseShape, title: "Ellipse (O)", menuLabel: "Ellipse", key: "o", width: 200, height: 120, text: "", edit: false },
-  arrow: { component: ArrowShape, title: "Arrow (A)", menuLabel: "Arrow", key: "a", width: 200, height: 40, text: "", edit: false },
-  // A label is for typing: it opens with its text selected.
-  text: { component: TextShape, title: "Text label (T)", menuLabel: "Text", key: "t", width: 220, height: 48, text: "Label", edit: true },
+  rectangle: { component: RectangleShape, title: "Rectangle (R)", menuLabel: "Rectangle", key: "r", width: 200, height: 120, text: "", edit: false, styles: BOX_STYLES },
+  ellipse: { component: EllipseShape, title: "Ellipse (O)", menuLabel: "Ellipse", key: "o", width: 200, height: 120, text: "", edit: false, styles: BOX_STYLES },
+  arrow: { component: ArrowShape, title: "Arrow (A)", menuLabel: "Arrow", key: "a", width: 200, height: 40, text: "", edit: false, styles: ["stroke", "strokeWidth", "strokeStyle", "arrowheads"] },
+  // A label is for typing: it opens with its text selected. Its stroke is its text's colour.
+  text: { component: TextShape, title: "Text label (T)", menuLabel: "Text", key: "t", width: 220, height: 48, text: "Label", edit: true, styles: ["stroke", "fontSize"] },
 } satisfies {
-  [K in ShapeKind]: { component: ComponentType<NodeProps<ShapeFlowNode<K>>>; title: string; menuLabel: string; key: string; width: number; height: number; text: string; edit: boolean };
+  [K in ShapeKind]: {
+    component: ComponentType<NodeProps<ShapeFlowNode<K>>>;
+    title: string;
+    menuLabel: string;
+    key: string;
+    width: number;
+    height: number;
+    text: string;
+    edit: boolean;
+    styles: readonly StyleProperty[];
+  };
 };
 
 const SHAPE_MINIMAP = { small: "#d6d3d1", big: "#a8a29e" };
@@ -58,12 +84,13 @@ export const whiteboard = {
     "whiteboard:create": "Create views",
     "whiteboard:delete": "Delete shapes",
     "whiteboard:[shape:*]:update": "Change shapes' text and colour",
-    "whiteboard:[view:*]:update": "Change views: rename, group, lock, shapes",
+    "whiteboard:[view:*]:update": "Change views: rename, group, lock, shapes, colours and styles",
+    "whiteboard:[group:*]:update": "Rename groups",
     "whiteboard:[view:*]:delete": "Delete views",
     "whiteboard:[view:*]:move": "Place, move and resize on views",
   },
   nodes: { group },
-  flowTypes: Object.fromEntries(shapeKinds.map((kind) => [kind, { component: SHAPES[kind].component as NodeTypes[string], minimap: SHAPE_MINIMAP }])) as Record<ShapeKind, FlowType>,
+  flowTypes: Object.fromEntries(shapeKinds.map((kind) => [kind, { component: SHAPES[kind].component as NodeTypes[string], minimap: SHAPE_MINIMAP, styles: SHAPES[kind].styles }])) as Record<ShapeKind, FlowType>,
   tools: shapeKinds.map(
     (kind): CreateTool => ({
       section: "shapes",
