@@ -3,9 +3,12 @@
  * contexts at 1440×900. The style panel (stroke and fill colour, stroke width and style, font
  * size, a note's colour) on notes, shapes and edges; edges with arrowheads, a label written by
  * double-click, and a kind; groups renamed by double-click on their name (and "Group" never
- * offered on a group alone). Every change is checked on Ben's screen, and after his reload.
+ * offered on a group alone); the board's search (Ctrl+F) jumping to what it finds; export of
+ * the view or the selection to PNG and SVG; a chat about a note leading to it. Every change is
+ * checked on Ben's screen, and after his reload.
  * Screenshots go to docs/screenshots/board-*.png.
  */
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -264,7 +267,41 @@ describe("the style panel and edges", () => {
   });
 });
 
-describe("groups", () => {
+/** The PNG's width and height, from its IHDR chunk (after the 8-byte signature). */
+function pngSize(bytes: Buffer): { width: number; height: number } {
+  expect([...bytes.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+/** Runs an Export menu choice on `page` and returns the file it downloads, with its name. */
+async function exported(page: Page, choice: string): Promise<{ name: string; bytes: Buffer }> {
+  await page.getByRole("button", { name: "Export as an image" }).click();
+  const [file] = await Promise.all([page.waitForEvent("download"), page.getByRole("menu", { name: "Export" }).getByRole("menuitem", { name: choice }).click()]);
+  return { name: file.suggestedFilename(), bytes: await readFile((await file.path())!) };
+}
+
+/** Pans the board by dragging empty canvas (the first spot of a grid where nothing is drawn), as a hand does. */
+async function pan(page: Page, dx: number, dy: number) {
+  const from = await page.evaluate<{ x: number; y: number } | null>(`(() => {
+    const pane = document.querySelector(".board-canvas").getBoundingClientRect();
+    for (let y = pane.top + 60; y < pane.bottom - 60; y += 40)
+      for (let x = pane.left + 80; x < pane.right - 260; x += 40)
+        if (document.elementFromPoint(x, y)?.classList.contains("react-flow__pane")) return { x, y };
+    return null;
+  })()`);
+  expect(from, "an empty spot of the canvas to drag").not.toBeNull();
+  await drag(page, from!, { x: from!.x + dx, y: from!.y + dy });
+}
+
+/** How far a node's middle is from the middle of the canvas, on screen. */
+async function offCentre(page: Page, id: string): Promise<number> {
+  const pane = (await page.locator(".board-canvas").boundingBox())!;
+  const node = await center(nodeById(page, id));
+  return Math.hypot(node.x - (pane.x + pane.width / 2), node.y - (pane.y + pane.height / 2));
+}
+const peerMark = (page: Page, id: string) => nodeById(page, id).locator(".peer-mark");
+
+describe("groups, search, export and chats about a note", () => {
   it("groups two notes; a group alone is never offered Group, by the toolbar, the menu or Ctrl+G", async () => {
     await deselect(ada);
     await nodeById(ada, ids.b!).getByLabel("Note text").fill("Launch date: Friday");
@@ -314,5 +351,111 @@ describe("groups", () => {
     await poll(() => name(ben).textContent()).toBe("Launch team");
     await reload(ben);
     await poll(() => name(ben).textContent()).toBe("Launch team");
+  });
+
+  it("searches the view's text with Ctrl+F, lists what matches, and Enter centres and selects the result (Ben sees Ada's selection)", async () => {
+    await deselect(ada);
+    await pan(ada, 500, 350);
+    // Far from the middle, or out of sight (not drawn at all).
+    expect((await nodeById(ada, ids.b!).count()) === 0 || (await offCentre(ada, ids.b!)) > 300).toBe(true);
+    await ada.keyboard.press("Control+f");
+    const box = ada.getByRole("dialog", { name: "Search the board" });
+    await box.waitFor();
+    await ada.keyboard.type("LAUNCH");
+    const results = box.getByRole("option");
+    await poll(() => results.allTextContents()).toEqual(["Note Launch date: Friday", "Group Launch team"]);
+    expect(await box.getByRole("status").textContent()).toBe("2 results");
+    await ada.screenshot({ path: join(screenshots, "board-search.png") });
+    await ada.keyboard.press("Enter");
+    await poll(() => offCentre(ada, ids.b!)).toBeLessThan(4);
+    await poll(() => nodeById(ada, ids.b!).locator(".board-node.is-selected").count()).toBe(1);
+    await poll(() => peerMark(ben, ids.b!).textContent()).toBe("Ada");
+
+    // ↓ and Enter: the next result, the group.
+    await ada.keyboard.press("ArrowDown");
+    await ada.keyboard.press("Enter");
+    await poll(() => offCentre(ada, ids.group!)).toBeLessThan(4);
+    await poll(() => peerMark(ben, ids.group!).textContent()).toBe("Ada");
+    await ada.keyboard.press("Escape");
+    await poll(() => box.count()).toBe(0);
+
+    // The toolbar's button opens it too; nothing found is said so.
+    await ada.getByRole("button", { name: "Search the board (Ctrl+F)" }).click();
+    await box.waitFor();
+    await ada.keyboard.type("zebra");
+    await poll(() => box.getByRole("status").textContent()).toBe("Nothing on this view matches.");
+    expect(await results.count()).toBe(0);
+    await ada.keyboard.press("Escape");
+  });
+
+  it("exports the view and the selection to PNG and SVG as files, Ben too", async () => {
+    await deselect(ada);
+    await ada.keyboard.press("Shift+1");
+    await ada.waitForTimeout(400);
+    const view = await exported(ada, "View as PNG");
+    expect(view.name).toMatch(/^board-\d{4}-\d{2}-\d{2}\.png$/);
+    const pane = (await ada.locator(".board-canvas .react-flow").boundingBox())!;
+    expect(pngSize(view.bytes)).toEqual({ width: Math.round(pane.width), height: Math.round(pane.height) });
+
+    const svg = await exported(ada, "View as SVG");
+    expect(svg.name).toMatch(/^board-.*\.svg$/);
+    const viewText = svg.bytes.toString("utf8");
+    expect(viewText).toMatch(/^<svg /);
+    for (const text of ["Launch date: Friday", "Launch team", "blocks launch"]) expect(viewText).toContain(text);
+    // No chrome: the minimap and zoom buttons are left out.
+    expect(viewText).not.toContain("react-flow__minimap");
+    expect(viewText).not.toContain("react-flow__controls");
+
+    // The selection alone: note a, not its neighbour b.
+    await select(ada, ids.a!);
+    await ada.getByRole("button", { name: "Export as an image" }).click();
+    await ada.getByRole("menu", { name: "Export" }).waitFor();
+    await ada.screenshot({ path: join(screenshots, "board-export-menu.png") });
+    // Escape closes the menu and keeps the selection.
+    await ada.keyboard.press("Escape");
+    await poll(() => ada.getByRole("menu", { name: "Export" }).count()).toBe(0);
+    expect(await nodeById(ada, ids.a!).locator(".board-node.is-selected").count()).toBe(1);
+    const part = await exported(ada, "Selection as SVG");
+    expect(part.name).toMatch(/^board-selection-.*\.svg$/);
+    const partText = part.bytes.toString("utf8");
+    expect(partText).toContain("Style me");
+    expect(partText).toContain("rgb(220, 252, 231)");
+    expect(partText).not.toContain("Launch date");
+    const a = await nodeById(ada, ids.a!).locator(".board-node").evaluate((el) => ({ width: (el as unknown as { offsetWidth: number }).offsetWidth, height: (el as unknown as { offsetHeight: number }).offsetHeight }));
+    expect(partText).toContain(`width="${a.width + 48}"`);
+    expect(partText).toContain(`height="${a.height + 48}"`);
+
+    // Ben exports the group (with what it holds) as PNG: its size plus the margin.
+    await nodeById(ben, ids.group!).click({ position: { x: 6, y: 6 } });
+    await poll(() => nodeById(ben, ids.group!).locator(".board-node.is-selected").count()).toBe(1);
+    const group = await exported(ben, "Selection as PNG");
+    const drawn = (await nodeById(ben, ids.group!).boundingBox())!;
+    const zoom = Number(/scale\(([\d.]+)\)/.exec((await ben.locator(".react-flow__viewport").getAttribute("style"))!)![1]);
+    const size = pngSize(group.bytes);
+    expect(Math.abs(size.width - (drawn.width / zoom + 48))).toBeLessThanOrEqual(2);
+    expect(Math.abs(size.height - (drawn.height / zoom + 48))).toBeLessThanOrEqual(2);
+  });
+
+  it("opens the chat about a note from the note, and the chat's Show on board leads back to it, for Ben too", async () => {
+    await deselect(ada);
+    await nodeById(ada, ids.a!).locator('button[title="Start a chat about this note"]').click();
+    const thread = (page: Page) => page.getByRole("region", { name: "Chat About this note" });
+    await thread(ada).waitFor();
+    await thread(ada).getByLabel("Message").fill("Which colour?");
+    await thread(ada).getByLabel("Message").press("Enter");
+    await pan(ada, 500, 300);
+    await thread(ada).getByRole("button", { name: "Show on board" }).click();
+    await poll(() => offCentre(ada, ids.a!)).toBeLessThan(4);
+    await poll(() => nodeById(ada, ids.a!).locator(".board-node.is-selected").count()).toBe(1);
+
+    // Ben opens it from his list of chats, and is led to the note on his own screen.
+    await ben.getByRole("complementary", { name: "Chats" }).getByRole("button", { name: /About this note/ }).click();
+    await thread(ben).getByText("Which colour?").waitFor();
+    await pan(ben, 450, 300);
+    await thread(ben).getByRole("button", { name: "Show on board" }).click();
+    await poll(() => offCentre(ben, ids.a!)).toBeLessThan(4);
+    await poll(() => nodeById(ben, ids.a!).locator(".board-node.is-selected").count()).toBe(1);
+    await poll(() => peerMark(ada, ids.a!).textContent()).toBe("Ben");
+    await ben.screenshot({ path: join(screenshots, "board-chat-show-on-board.png") });
   });
 });

@@ -9,6 +9,8 @@ import { groupNamesOf } from "../../gateway-do/src/modules/whiteboard/placements
 import { stylesOf } from "../../gateway-do/src/modules/whiteboard/styles";
 import { connectCommand, deleteCommand, edgeCommand, groupCommand, renameGroupCommand, styleCommand, styledItems } from "../src/board/commands";
 import { BoardStore } from "../src/board/store";
+import { findText } from "../src/board/Search";
+import { searchers } from "../src/modules/registry";
 import { fakeConnection, projectDoc } from "./board-fixtures";
 
 const me = { userId: "ada", name: "Ada", color: "#e11d48" };
@@ -79,6 +81,18 @@ describe("styling on the board", () => {
     await store.undo();
     expect(groupNamesOf(doc).get("g")).toBe("Launch team");
     expect(store.getSnapshot().toasts).toEqual([]);
+    store.destroy();
+  });
+
+  it("finds the text of notes, shapes and named groups on the view, every word in any case", async () => {
+    const { doc, store } = board();
+    await store.run(groupCommand(store, "main", ["a", "b"], "g"));
+    await store.run(renameGroupCommand(store, "g", "Launch team", "Group"));
+    const hits = searchers().flatMap((s) => s(doc, "main"));
+    expect(findText(hits, "LAUNCH").map((h) => `${h.kind}:${h.id}`).sort()).toEqual(["Group:g", "Note:a", "Rectangle:shape:s"]);
+    expect(findText(hits, "launch plan").map((h) => h.id)).toEqual(["a"]);
+    expect(findText(hits, "   ")).toEqual([]);
+    expect(findText(hits, "nowhere")).toEqual([]);
     store.destroy();
   });
 });

@@ -26,6 +26,7 @@ import { ContextMenu, type MenuState } from "./ContextMenu";
 import { Cursors } from "./Cursors";
 import { EmptyBoardHint, ZoomPercent } from "./CanvasOverlays";
 import { requestEdit } from "./edit-request";
+import { Search } from "./Search";
 import type { BoardFlowEdge, BoardFlowNode, EdgeKind } from "./flow-model";
 import { minimapColorOf, nodeTypes } from "../modules/registry";
 import { useBoard, useBoardStore } from "./store-context";
@@ -233,6 +234,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
       </ReactFlow>
       {nodes.length === 0 && status === "online" && <EmptyBoardHint />}
       {menu && <ContextMenu menu={menu} actions={actions} onClose={() => setMenu(null)} />}
+      <Search />
     </div>
   );
 }

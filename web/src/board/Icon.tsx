@@ -12,6 +12,8 @@ const paths = {
   ellipse: "M12 5c5 0 9 3.1 9 7s-4 7-9 7-9-3.1-9-7 4-7 9-7z",
   arrow: "M3 12h16 M14 7l5 5-5 5",
   text: "M5 5h14 M12 5v14 M9 19h6",
+  search: "M11 4a7 7 0 1 1 0 14a7 7 0 0 1 0-14z M16 16l5 5",
+  download: "M12 4v11 M7 10l5 5 5-5 M5 20h14",
 } as const;
 
 export type IconName = keyof typeof paths;

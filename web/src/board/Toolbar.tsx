@@ -2,6 +2,7 @@
 import { EDGE_KINDS } from "../../../gateway-do/src/modules/core-graph/schema";
 import { createTools } from "../modules/registry";
 import { type EdgeKind, SHAPE_PREFIX } from "./flow-model";
+import { ExportMenu } from "./ExportMenu";
 import { Icon, type IconSpec } from "./Icon";
 import { useBoard } from "./store-context";
 import type { BoardActions } from "./use-board-actions";
@@ -42,6 +43,9 @@ export function Toolbar({ actions, edgeKind, onEdgeKind }: Props) {
       <span className="sep" />
       {tool("undo", "", "Undo (Ctrl+Z)", actions.undo, !canUndo || !online)}
       {tool("redo", "", "Redo (Shift+Ctrl+Z)", actions.redo, !canRedo || !online)}
+      <span className="sep" />
+      {tool("search", "", "Search the board (Ctrl+F)", actions.search, false)}
+      <ExportMenu />
       <span className="sep" />
       <label className="edge-kind" title="Kind of the edges you draw between nodes">
         Link

@@ -9,6 +9,7 @@ import { type Clipboard, copySelection, pasteCommand, pastePlace } from "./clipb
 import { type Alignment, type Axis, align, distribute } from "./arrange";
 import { deleteCommand, groupCommand, lockCommand, moveCommand, ungroupCommand } from "./commands";
 import { requestEdit } from "./edit-request";
+import { openSearch } from "./Search";
 import { shapeIdOf } from "./flow-model";
 import { type Box, PASTE_OFFSET, type Point, centredOn, freeSpot } from "./placement";
 import { useBoardStore } from "./store-context";
@@ -157,6 +158,8 @@ export function useBoardActions() {
       /** 100 %, around the middle of the view. */
       actualSize: () => void flow.zoomTo(1, ZOOM),
       canPaste: () => clipboard !== null,
+      /** Opens the board's search. */
+      search: () => openSearch(store),
     };
   }, [store, flow]);
 }

@@ -1,6 +1,6 @@
 /**
  * Keyboard shortcuts: Delete, Escape (deselect), Ctrl+A, Ctrl+C/V, Ctrl+D (duplicate),
- * Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), Ctrl+G, Ctrl+L, F and Shift+1 to fit, Ctrl+0 / Ctrl+= /
+ * Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), Ctrl+G, Ctrl+L, Ctrl+F (search), F and Shift+1 to fit, Ctrl+0 / Ctrl+= /
  * Ctrl+- to zoom, ] and [ to bring to front and send to back, and the modules' tool keys (N, R, O, A, T). Paste goes through the browser's
  * `paste` event, which carries the system clipboard: the board's own items paste as themselves,
  * text copied elsewhere becomes a note.
@@ -43,6 +43,8 @@ export function useShortcuts(actions: BoardActions): void {
       if (mod && key === "y") return handled(), actions.redo();
       if (mod && key === "g") return handled(), e.shiftKey ? actions.ungroup() : actions.group();
       if (mod && key === "l") return handled(), actions.toggleLock();
+      // The board's search, not the browser's (which cannot see text drawn off screen or in a closed note).
+      if (mod && key === "f") return handled(), actions.search();
       // The browser's own zoom would scale the whole page: these zoom the board.
       if (mod && key === "0") return handled(), actions.actualSize();
       if (mod && (key === "=" || key === "+")) return handled(), actions.zoomIn();

@@ -164,6 +164,15 @@ export interface FlowType {
   styles?: readonly StyleProperty[];
 }
 
+/** A piece of text on a view that the board's search finds, and the item it jumps to. */
+export interface SearchHit {
+  /** The flow id to centre and select. */
+  id: string;
+  /** What it is, in a word ("Note", "Group"). */
+  kind: string;
+  text: string;
+}
+
 /** A module's web side. */
 export interface WebModule {
   /** What a project member works on with it, in a word or two ("notes"), for the members page. */
@@ -180,6 +189,8 @@ export interface WebModule {
   panels?: readonly SidePanel[];
   /** What it draws over the whole editor, mounted once with it (a dialog its tool opens); each shows itself from the module's own state. */
   overlays?: readonly ComponentType[];
+  /** The text of its items on a view, for the board's search (Ctrl+F). */
+  search?: (doc: Y.Doc, viewId: string) => SearchHit[];
   /** What undo of a delete brings back of this module's own records about deleted nodes (a chat's anchor). */
   afterDelete?: {
     save: (doc: Y.Doc, doomed: ReadonlySet<string>) => unknown;

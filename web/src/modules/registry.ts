@@ -113,3 +113,6 @@ export const permissionLabelOf = (permission: string): string | undefined => reg
 /** What the style panel may change of an xyflow node type (none for a type that says nothing). */
 export const stylesOfType = (type: string | undefined): readonly StyleProperty[] =>
   (type !== undefined ? (registry().nodeViews.get(type)?.styles ?? registry().flowTypes.get(type)?.styles) : undefined) ?? [];
+
+/** Every module's text finder, for the board's search. */
+export const searchers = (): readonly NonNullable<WebModule["search"]>[] => [...registry().byName.values()].flatMap((m) => (m.search ? [m.search] : []));

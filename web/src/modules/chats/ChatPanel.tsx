@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, useState } from "react";
 import type { MessageRecord } from "../../../../gateway-do/src/modules/chats";
+import { useJumpTo } from "../../board/jump";
 import { useBoard, useBoardStore } from "../../board/store-context";
 import { openChat, useChats, useOpenChatId } from "./state";
 
@@ -18,7 +19,7 @@ export function ChatPanel({ names }: { names: ReadonlyMap<string, string> }) {
   return (
     <aside className="chat-panel" aria-label="Chats">
       {open ? (
-        <ChatThread chatId={open.id} title={open.title} names={names} onBack={() => openChat(store, null)} />
+        <ChatThread chatId={open.id} title={open.title} anchorNodeId={open.anchorNodeId} names={names} onBack={() => openChat(store, null)} />
       ) : (
         <>
           <header className="panel-head">
@@ -44,8 +45,9 @@ export function ChatPanel({ names }: { names: ReadonlyMap<string, string> }) {
   );
 }
 
-function ChatThread({ chatId, title, names, onBack }: { chatId: string; title: string; names: ReadonlyMap<string, string>; onBack: () => void }) {
+function ChatThread({ chatId, title, anchorNodeId, names, onBack }: { chatId: string; title: string; anchorNodeId: string | null; names: ReadonlyMap<string, string>; onBack: () => void }) {
   const store = useBoardStore();
+  const jumpTo = useJumpTo();
   const messages = useChats((s) => s.messages.get(chatId));
   const me = useBoard((s) => s.me);
   const peers = useBoard((s) => s.peers);
@@ -82,6 +84,12 @@ function ChatThread({ chatId, title, names, onBack }: { chatId: string; title: s
           ←
         </button>
         <h2>{title}</h2>
+        {/* A chat about a note (or another node) leads to it on the board. */}
+        {anchorNodeId && (
+          <button type="button" className="chat-anchor" onClick={() => jumpTo(anchorNodeId) || store.toast("What this chat is about is not on this view.", "info")}>
+            Show on board
+          </button>
+        )}
       </header>
       <ol ref={list} className="messages">
         {(messages ?? []).length === 0 && <li className="muted">Say something.</li>}

@@ -4,6 +4,7 @@
  * node is not brought back: its chat stays in the panel.
  */
 import { type ChatRecord, chatsOf } from "../../../../gateway-do/src/modules/chats";
+import { placementKey, placementsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
 import type { Command } from "../../board/store";
 import type { GatewayEvent } from "../../gateway/messages";
 import { type Point, type WebModule, defineNodeView } from "../kit";
@@ -33,6 +34,9 @@ type Anchor = { chatId: string; nodeId: string };
 export const chats = {
   title: "Chats",
   memberWork: "chats",
+  // The chats placed on the view, by their titles.
+  search: (doc, viewId) =>
+    [...chatsOf(doc).values()].flatMap((c) => (c.nodeId && placementsOf(doc).has(placementKey(viewId, c.nodeId)) ? [{ id: c.nodeId, kind: "Chat", text: c.title }] : [])),
   permissions: {
     "chats:create": "Start chats",
     "chats:read": "Mark chats read",

@@ -54,6 +54,12 @@ const note = defineNodeView({
 export const notes = {
   title: "Notes",
   memberWork: "notes",
+  // Every note on the view, by its text.
+  search: (doc, viewId) =>
+    [...placementsOf(doc).values()].flatMap((p) => {
+      const body = p.viewId === viewId ? bodiesOf(doc).get(p.nodeId) : undefined;
+      return body ? [{ id: p.nodeId, kind: "Note", text: body.toString() }] : [];
+    }),
   permissions: {
     "notes:create": "Create notes",
     "notes:[note:*]:edit": "Edit any note's text",

@@ -4,11 +4,11 @@
  */
 import type * as Y from "yjs";
 import { nodesOf } from "../../../../gateway-do/src/modules/core-graph";
-import { groupNamesOf, placementsOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
+import { groupNamesOf, placementKey, placementsOf, shapesOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
 import type { SHAPE_KINDS } from "../../../../gateway-do/src/modules/whiteboard/schema";
 import type { StyleProperty } from "../../../../gateway-do/src/modules/whiteboard/styles";
 import { addShapesCommand } from "../../board/commands";
-import type { ShapeFlowNode } from "../../board/flow-model";
+import { type ShapeFlowNode, shapeFlowId } from "../../board/flow-model";
 import type { IconName } from "../../board/Icon";
 import type { CreateTool, FlowType, WebModule } from "../kit";
 import { defineNodeView } from "../kit";
@@ -80,6 +80,11 @@ const shapeKinds = Object.keys(SHAPES) as ShapeKind[];
 export const whiteboard = {
   title: "Whiteboard",
   memberWork: "views",
+  // Named groups and shapes with text on the view.
+  search: (doc, viewId) => [
+    ...[...groupNamesOf(doc).entries()].flatMap(([id, name]) => (typeof name === "string" && placementsOf(doc).has(placementKey(viewId, id)) ? [{ id, kind: "Group", text: name }] : [])),
+    ...[...shapesOf(doc).values()].flatMap((s) => (s.viewId === viewId && s.text.trim() !== "" ? [{ id: shapeFlowId(s.id), kind: SHAPES[s.kind].menuLabel, text: s.text }] : [])),
+  ],
   permissions: {
     "whiteboard:create": "Create views",
     "whiteboard:delete": "Delete shapes",
