@@ -31,6 +31,7 @@ const cy = { name: "Cy Outsider", email: `cy-${run}@kiln.test` };
 let adaPage: Page;
 let bobPage: Page;
 let orgUrl = "";
+let roadmapUrl = "";
 let secretUrl = "";
 
 async function newPage(): Promise<Page> {
@@ -137,6 +138,7 @@ describe("around the board", () => {
     await adaPage.getByRole("button", { name: "Create project" }).click();
     await connection(adaPage).getByText("Online").waitFor();
     expect(adaPage.url()).toMatch(/\/orgs\/[0-9a-f-]{36}\/projects\/[0-9a-f-]{36}$/);
+    roadmapUrl = adaPage.url();
     await adaPage.getByRole("navigation", { name: "Breadcrumb" }).getByText("Roadmap").waitFor();
 
     // A note sent as an event (the board's own tools belong to its tests): an edit by Ada.
@@ -265,6 +267,33 @@ describe("around the board", () => {
     const handles = (await tiles.allTextContents()).map((t) => /#([0-9a-f]{6})/.exec(t)?.[1]);
     expect(handles.sort()).toEqual([first.slice(0, 6), second.slice(0, 6)].sort());
     await lookAt(adaPage, "orgs-same-name", () => tiles.nth(1).waitFor());
+  });
+
+  it("on a phone: the board fills the screen (no sideways scroll, the chats panel closed until asked for), a tap makes and selects a note", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    contexts.push(context);
+    await context.addCookies(await adaPage.context().cookies());
+    const phone = await context.newPage();
+    await phone.goto(roadmapUrl);
+    await connection(phone).getByText("Online").waitFor();
+    await expectNoSideScroll(phone, "the board at 390×844");
+    const chats = phone.getByRole("button", { name: "Chats" });
+    expect(await chats.getAttribute("aria-pressed")).toBe("false");
+    expect(await phone.locator(".chat-panel").count()).toBe(0);
+    // A tap on the Note tool makes a note; a tap elsewhere and a tap on it select it.
+    await phone.getByRole("toolbar", { name: "Board tools" }).getByRole("button", { name: /^New note/ }).tap();
+    const note = phone.locator(".react-flow__node-note").first();
+    await note.waitFor();
+    await phone.keyboard.press("Escape");
+    const box = (await note.boundingBox())!;
+    await phone.touchscreen.tap(box.x + box.width / 2, box.y + 8);
+    await expect.poll(() => note.getAttribute("class")).toContain("selected");
+    if (shots) await phone.screenshot({ path: join(shots, "board-phone.png") });
+    // The panel opens over the board when asked, and the page still does not scroll sideways.
+    await chats.tap();
+    await phone.locator(".chat-panel").waitFor();
+    await expectNoSideScroll(phone, "the board with its chats at 390×844");
+    if (shots) await phone.screenshot({ path: join(shots, "board-phone-chats.png") });
   });
 
   it("kept npm start's terminal readable: no request lines, no stack traces when browsers leave, the next step after the URL", async () => {

@@ -73,8 +73,9 @@ export function ProjectEditor({ orgId, projectId }: { orgId: string; projectId: 
 function EditorLayout({ names, memory }: { names: Map<string, string>; memory: string }) {
   const actions = useBoardActions();
   const [edgeKind, setEdgeKind] = useState<EdgeKind>("relates-to");
-  // Every side panel starts open; its toggle hides it, and it opens again when it says (a chat opened on the board).
-  const [hidden, setHidden] = useState<ReadonlySet<string>>(new Set());
+  // Every side panel starts open (closed on a phone: the board gets the screen); its toggle hides it, and it opens
+  // again when it says (a chat opened on the board).
+  const [hidden, setHidden] = useState<ReadonlySet<string>>(() => new Set(isNarrowScreen() ? sidePanels().map((p) => p.id) : []));
   const show = useCallback((id: string, shown: boolean) => setHidden((h) => (shown === !h.has(id) ? h : shown ? new Set([...h].filter((x) => x !== id)) : new Set([...h, id]))), []);
   // The tab shown: a content tab (a container's app) is drawn over the board, which stays mounted under it.
   const [shown, setShown] = useState<OpenTab | null>(null);
@@ -130,6 +131,11 @@ function EditorLayout({ names, memory }: { names: Map<string, string>; memory: s
 
 const noBadge = () => 0;
 const noOpens = () => null;
+
+/** A phone's width: side panels start closed there. */
+function isNarrowScreen(): boolean {
+  return typeof window !== "undefined" && window.matchMedia?.("(max-width: 640px)").matches === true;
+}
 
 /** A side panel's toggle, with its badge (unread messages); opens the panel when the panel asks. */
 function PanelToggle({ panel, shown, show }: { panel: SidePanel; shown: boolean; show: (id: string, shown: boolean) => void }) {
