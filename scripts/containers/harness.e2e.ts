@@ -148,7 +148,7 @@ describe("a jupyter container started with the literal docker run", () => {
 
   it("registers jupyter once port 8888 listens, with a report at once, and Jupyter answers GET /api over the VPN", async () => {
     const registered = await bridge.waitFor("jupyter registered", isReport(good.id, (report) => report.services.some((service) => service.name === "jupyter")), 90_000);
-    expect(registered.report?.services).toEqual([{ name: "jupyter", port: 8888, protocol: "http" }]);
+    expect(registered.report?.services).toEqual([{ name: "jupyter", port: 8888, protocol: "http", runsCode: true }]);
     console.log(`jupyter registered after ${registered.at - startedAt.run!} ms`);
     // "At once": no 5 s heartbeat wait between the agent seeing the port and the report.
     const logs = (await docker(`docker logs ${name}`)).stdout;
@@ -265,7 +265,7 @@ describe("the fallback runtime (no podman)", () => {
     const registered = await bridge.waitFor("jupyter registered from the chroot", isReport(chrooted.id, (report) => report.services.length === 1), 90_000, from);
     console.log(`fallback: jupyter registered after ${registered.at - at} ms from ${registered.remote}`);
     expect(registered.remote).toMatch(/^172\.30\.77\.\d+$/);
-    expect(registered.report?.services).toEqual([{ name: "jupyter", port: 8888, protocol: "http" }]);
+    expect(registered.report?.services).toEqual([{ name: "jupyter", port: 8888, protocol: "http", runsCode: true }]);
     const stopAt = Date.now();
     expect(await container.stop()).toBe(0);
     console.log(`fallback: stopped in ${Date.now() - stopAt} ms`);
