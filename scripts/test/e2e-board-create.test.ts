@@ -15,16 +15,7 @@ import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-b
 
 const run = useStackAndBrowser("board-create");
 
-async function openAs(session: string, path: string): Promise<Page> {
-  const stack = run.stack();
-  const context = await run.browser().newContext({ viewport: { width: 1440, height: 900 } });
-  await context.addCookies([{ name: "kiln_session", value: session, url: stack.url }]);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error));
-  await page.goto(`${stack.url}${path}`);
-  await page.getByTestId("connection-status").getByText("Online").waitFor({ timeout: 30_000 });
-  return page;
-}
+const openAs = (session: string, path: string): Promise<Page> => run.openBoard(session, path);
 
 const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
 const nodeById = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);

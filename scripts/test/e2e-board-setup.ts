@@ -6,15 +6,15 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect } from "vitest";
 import { launchChromium } from "./browser";
 import { freeStackPorts, startStack, type RunningStack } from "./stack";
 
 export const screenshots = resolve(import.meta.dirname, "../../docs/screenshots");
 
-/** Starts the stack and Chromium before the suite and stops both after it. */
-export function useStackAndBrowser(name: string): { stack: () => RunningStack; browser: () => Browser } {
+/** Starts the stack and Chromium before the suite and stops both after it; `openBoard` signs a person in to a project's board. */
+export function useStackAndBrowser(name: string): { stack: () => RunningStack; browser: () => Browser; openBoard: (session: string, path: string, viewport?: { width: number; height: number }) => Promise<Page> } {
   let dataDir: string | undefined;
   let stack: RunningStack | undefined;
   let browser: Browser | undefined;
@@ -29,7 +29,17 @@ export function useStackAndBrowser(name: string): { stack: () => RunningStack; b
     await stack?.stop();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
-  return { stack: () => stack!, browser: () => browser! };
+  /** A person's board in a context of their own, once it says Online. */
+  const openBoard = async (session: string, path: string, viewport = { width: 1440, height: 900 }): Promise<Page> => {
+    const context = await browser!.newContext({ viewport });
+    await context.addCookies([{ name: "kiln_session", value: session, url: stack!.url }]);
+    const page = await context.newPage();
+    page.on("pageerror", (error) => console.error("page error:", error));
+    await page.goto(`${stack!.url}${path}`);
+    await page.getByTestId("connection-status").getByText("Online").waitFor({ timeout: 30_000 });
+    return page;
+  };
+  return { stack: () => stack!, browser: () => browser!, openBoard };
 }
 
 /** A signed-in API client of the running stack (cookie session, as the web app). */

@@ -10,16 +10,7 @@ import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-b
 
 const run = useStackAndBrowser("board");
 
-async function openAs(session: string, path: string): Promise<Page> {
-  const stack = run.stack();
-  const context = await run.browser().newContext({ viewport: { width: 1280, height: 760 } });
-  await context.addCookies([{ name: "kiln_session", value: session, url: stack.url }]);
-  const page = await context.newPage();
-  page.on("pageerror", (error) => console.error("page error:", error));
-  await page.goto(`${stack.url}${path}`);
-  await page.getByTestId("connection-status").getByText("Online").waitFor({ timeout: 30_000 });
-  return page;
-}
+const openAs = (session: string, path: string): Promise<Page> => run.openBoard(session, path, { width: 1280, height: 760 });
 
 /** Where a node sits on the board (its flow position, whatever the zoom). */
 const position = (page: Page) => page.locator(".react-flow__node-note").first().evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
