@@ -81,7 +81,6 @@ function requireContainerRunning(ctx: ReduceContext, kernel: KernelRecord): void
   if (container && container.state !== "running") throw new EventError("kernel_unavailable", `${container.name} is ${container.state}: start it, then restart the kernel.`);
 }
 
-
 /** A person's action on a kernel, sent on to the bridge. */
 function kernelAction(action: "interrupt" | "restart" | "shutdown") {
   return defineEvent({
