@@ -1,5 +1,6 @@
 /** Creating like the peers (issue #18): where new things land, where pastes land, presence colours, a note's markdown, the empty-board hint. */
-import { cleanup, render, screen } from "@testing-library/react";
+import { act, cleanup, render, screen } from "@testing-library/react";
+import { ReactFlowProvider } from "@xyflow/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { pastePlace, copySelection } from "../src/board/clipboard";
 import { freeSpot } from "../src/board/placement";
@@ -7,6 +8,10 @@ import { align, distribute } from "../src/board/arrange";
 import { assignColors, PALETTE } from "../src/board/presence";
 import { BoardStore } from "../src/board/store";
 import { EmptyBoardHint } from "../src/board/CanvasOverlays";
+import { useEditRequest } from "../src/board/edit-request";
+import { BoardContext } from "../src/board/store-context";
+import { type BoardActions, useBoardActions } from "../src/board/use-board-actions";
+import { createTools } from "../src/modules/registry";
 import { NoteMarkdown } from "../src/modules/notes/NoteMarkdown";
 import type { Ack } from "../src/gateway/messages";
 import { fakeConnection, projectDoc } from "./board-fixtures";
@@ -37,6 +42,67 @@ describe("where a new item lands", () => {
 
   it("in the middle when the view is full", () => {
     expect(freeSpot(view, [{ x: -10, y: -10, width: 1100, height: 700 }], note)).toEqual({ x: 380, y: 220 });
+  });
+});
+
+describe("what a tool creates, once the gateway answers", () => {
+  /** A board whose gateway answers each event when the test says; `press` is a key pressed meanwhile. */
+  function slowBoard() {
+    const { doc } = projectDoc();
+    const answers: (() => void)[] = [];
+    const connection = fakeConnection(doc, (event) => new Promise<Ack>((resolve) => answers.push(() => resolve({ requestId: String(event.requestId), ok: true }))));
+    const store = new BoardStore(connection, { userId: "ada", name: "Ada", color: PALETTE[0]! });
+    let actions: BoardActions | undefined;
+    const Probe = () => ((actions = useBoardActions()), null);
+    render(
+      <BoardContext.Provider value={store}>
+        <ReactFlowProvider>
+          <Probe />
+        </ReactFlowProvider>
+      </BoardContext.Provider>,
+    );
+    return { store, connection, actions: actions!, answer: () => answers.shift()!() };
+  }
+  /** Whether the board asks note `id` to open for typing. */
+  function askedToEdit(store: BoardStore, id: string): boolean {
+    let asked = false;
+    const Note = () => (useEditRequest(id, () => (asked = true)), null);
+    render(
+      <BoardContext.Provider value={store}>
+        <Note />
+      </BoardContext.Provider>,
+    );
+    return asked;
+  }
+  const noteTool = () => createTools().find((t) => t.key === "n")!;
+  const createdNote = (connection: { sent: { type: string; id?: unknown }[] }) => connection.sent.find((e) => e.type === "notes:create")!.id as string;
+
+  it("is selected and opened for typing", async () => {
+    const { store, connection, actions, answer } = slowBoard();
+    const creating = actions.create(noteTool());
+    await act(async () => (answer(), await creating));
+    const id = createdNote(connection);
+    expect([...store.selected]).toEqual([id]);
+    expect(askedToEdit(store, id)).toBe(true);
+  });
+
+  it("is left alone when the person pressed a key before the answer (Escape): it takes neither their selection nor their keys", async () => {
+    const { store, connection, actions, answer } = slowBoard();
+    const creating = actions.create(noteTool());
+    window.dispatchEvent(new KeyboardEvent("keydown", { key: "Escape" }));
+    await act(async () => (answer(), await creating));
+    const id = createdNote(connection);
+    expect(store.selected.size).toBe(0);
+    expect(askedToEdit(store, id)).toBe(false);
+  });
+
+  it("is left alone when the person clicked meanwhile", async () => {
+    const { store, connection, actions, answer } = slowBoard();
+    const creating = actions.createAt({ x: 10, y: 10 });
+    window.dispatchEvent(new PointerEvent("pointerdown"));
+    await act(async () => (answer(), await creating));
+    expect(store.selected.size).toBe(0);
+    expect(askedToEdit(store, createdNote(connection))).toBe(false);
   });
 });
 

@@ -24,6 +24,19 @@ const ZOOM = { duration: 200 };
 /** Ctrl+C's items; one per page, so Ctrl+V on another view of this project pastes them there. */
 let clipboard: Clipboard | null = null;
 
+/**
+ * When the person last pressed a key or the pointer on this page. What a tool creates is
+ * selected (and opened for typing) once the gateway has answered; someone who pressed anything
+ * meanwhile (Escape, a click elsewhere, another tool's key) has moved on, and the answer must
+ * not take their selection or their keys. Event times and `performance.now()` share one clock.
+ */
+let lastPress = 0;
+if (typeof window !== "undefined") {
+  const pressed = (e: Event) => void (lastPress = Math.max(lastPress, e.timeStamp));
+  window.addEventListener("keydown", pressed, { capture: true });
+  window.addEventListener("pointerdown", pressed, { capture: true });
+}
+
 export function useBoardActions() {
   const store = useBoardStore();
   const flow = useReactFlow();
@@ -50,10 +63,10 @@ export function useBoardActions() {
       if (where) return centredOn(where.centre, size);
       return store.pointer ? centredOn(store.pointer, size) : freeSpot(inView(), taken(), size);
     };
-    /** Selects what was just made, and opens the first for typing when it is for typing. */
-    const made = (result: unknown, edit: boolean) => {
+    /** Selects what was just made (asked at `since`), and opens the first for typing when it is for typing; not when the person pressed something since. */
+    const made = (since: number, result: unknown, edit: boolean) => {
       const ids = createdIds(result);
-      if (ids.length === 0) return;
+      if (ids.length === 0 || lastPress > since) return;
       store.setSelection(new Set(ids));
       if (edit) requestEdit(store, ids[0]!);
     };
@@ -78,11 +91,15 @@ export function useBoardActions() {
     const graphSelection = () => selection().filter((id) => shapeIdOf(id) === null && nodesOf(store.doc).has(id));
     return {
       /** Runs a module's creation tool (web/src/modules/): what it makes is selected, and open for typing if it is for typing. */
-      create: async (tool: CreateTool, where?: Where) => made(await tool.run(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, where)), tool.edit ?? false),
+      create: async (tool: CreateTool, where?: Where) => {
+        const since = performance.now();
+        made(since, await tool.run(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, where)), tool.edit ?? false);
+      },
       /** A double-click on empty canvas: the tool that says so (a note), centred there. */
       createAt: async (at: Point) => {
         const tool = createTools().find((t) => t.onDoubleClick);
-        if (tool) made(await tool.run(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, { centre: at })), tool.edit ?? false);
+        const since = performance.now();
+        if (tool) made(since, await tool.run(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, { centre: at })), tool.edit ?? false);
       },
       deleteSelection: () => {
         // A selected edge is in both (the store's selection and xyflow's): once each.
@@ -106,7 +123,8 @@ export function useBoardActions() {
       /** Text copied outside the board: made into what a tool says (a note), where the person works. */
       pasteText: async (text: string) => {
         const tool = createTools().find((t) => t.fromText);
-        if (tool?.fromText) made(await tool.fromText(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, undefined), text), false);
+        const since = performance.now();
+        if (tool?.fromText) made(since, await tool.fromText(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, undefined), text), false);
       },
       /** Ctrl+D: a copy of the selection beside it (the clipboard is left alone). */
       duplicate: async () => {
