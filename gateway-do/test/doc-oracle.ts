@@ -82,7 +82,7 @@ export function richProjectDoc(clientID?: number): { doc: Y.Doc; notes: string[]
   ok(doc, "notes:create", { viewId: "main", x: 300, text: "Second" }, "n2");
   const notes = [...nodesOf(doc).keys()];
   ok(doc, "core-graph:connect", { from: notes[0], to: notes[1], kind: "references" }, "e1");
-  ok(doc, "whiteboard:add-shape", { viewId: "main", kind: "rectangle", x: 0, y: 400, width: 50, height: 50 }, "s1");
+  ok(doc, "whiteboard:create-shape", { viewId: "main", kind: "rectangle", x: 0, y: 400, width: 50, height: 50 }, "s1");
   ok(doc, "whiteboard:group", { viewId: "main", nodeIds: notes }, "g1");
   ok(doc, "chats:create", { title: "Talk", board: { viewId: "main", x: 0, y: 600 } }, "c1");
   const chatId = [...chatsOf(doc).keys()][0]!;

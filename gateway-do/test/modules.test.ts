@@ -110,7 +110,7 @@ function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
   // The admin's own tab (tabs are each person's own since they first change their bar).
   const tabId = tabsFor(doc, admin.userId).find((t) => t.title === "Board")!.id;
   ok(run(doc, admin, "roles:create-role", { name: "Viewer", permissions: ["*:read"] }));
-  ok(run(doc, admin, "whiteboard:add-shape", { viewId: "main", kind: "rectangle", x: 0, y: 0, width: 50, height: 50 }));
+  ok(run(doc, admin, "whiteboard:create-shape", { viewId: "main", kind: "rectangle", x: 0, y: 0, width: 50, height: 50 }));
   ok(run(doc, admin, "core-graph:connect", { from: n, to: n2, kind: "references" }));
   const edgeId = [...edgesOf(doc).keys()][0]!;
   ok(run(doc, admin, "whiteboard:create-view", { name: "Spare" }));
@@ -135,7 +135,7 @@ function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
     "whiteboard:ungroup": { viewId: "main", groupId },
     "whiteboard:rename-group": { groupId, name: "Team A" },
     "whiteboard:set-style": { viewId: "main", items: [{ kind: "node", id: n }], style: { fill: "#bfdbfe" } },
-    "whiteboard:add-shape": { viewId: "main", kind: "ellipse", x: 0, y: 0, width: 40, height: 40 },
+    "whiteboard:create-shape": { viewId: "main", kind: "ellipse", x: 0, y: 0, width: 40, height: 40 },
     "whiteboard:update-shape": { shapeId: [...shapesOf(doc).keys()][0], text: "label" },
     "whiteboard:delete-shapes": { shapeIds: [...shapesOf(doc).keys()] },
     "notes:create": { viewId: "main" },
@@ -230,9 +230,9 @@ describe("client-chosen ids", () => {
     const edgeTaken = run(doc, member, "core-graph:connect", { id: "edge-1", from: "note-b", to: "note-a", kind: "references" });
     expect(!edgeTaken.ok && edgeTaken.error.code).toBe("conflict");
 
-    ok(run(doc, member, "whiteboard:add-shape", { id: "shape-1", viewId: "main", kind: "text", x: 0, y: 0, width: 100, height: 30, text: "Label" }));
+    ok(run(doc, member, "whiteboard:create-shape", { id: "shape-1", viewId: "main", kind: "text", x: 0, y: 0, width: 100, height: 30, text: "Label" }));
     expect(shapesOf(doc).get("shape-1")).toEqual({ id: "shape-1", viewId: "main", kind: "text", x: 0, y: 0, width: 100, height: 30, z: expect.any(Number), text: "Label", color: "#57534e", locked: false });
-    const shapeTaken = run(doc, member, "whiteboard:add-shape", { id: "shape-1", viewId: "main", kind: "ellipse", x: 0, y: 0, width: 100, height: 30 });
+    const shapeTaken = run(doc, member, "whiteboard:create-shape", { id: "shape-1", viewId: "main", kind: "ellipse", x: 0, y: 0, width: 100, height: 30 });
     expect(!shapeTaken.ok && shapeTaken.error.code).toBe("conflict");
 
     ok(run(doc, member, "whiteboard:group", { viewId: "main", nodeIds: ["note-a"], groupId: "group-1" }));
@@ -325,7 +325,7 @@ describe("whiteboard", () => {
     const onPlan = [...nodesOf(doc).keys()].at(-1)!;
     expect(placementsOf(doc).get(placementKey(plan, onPlan))!.z).toBe(1);
     // A shape goes on top of its view, and counts for the next node placed there.
-    ok(run(doc, member, "whiteboard:add-shape", { viewId: "main", kind: "text", x: 0, y: 0, width: 120, height: 30, text: "Top" }));
+    ok(run(doc, member, "whiteboard:create-shape", { viewId: "main", kind: "text", x: 0, y: 0, width: 120, height: 30, text: "Top" }));
     const shape = [...shapesOf(doc).values()][0]!;
     expect(shape.z).toBe(z(b) + 1);
     const d = createNote(doc);
@@ -343,7 +343,7 @@ describe("whiteboard", () => {
     expect(placementsOf(doc).get(placementKey("main", a))!.z).toBeGreaterThan(placementsOf(doc).get(placementKey("main", b))!.z);
     ok(run(doc, member, "whiteboard:set-hidden", { viewId: "main", nodeIds: [b], value: true }));
     expect(placementsOf(doc).get(placementKey("main", b))!.hidden).toBe(true);
-    ok(run(doc, member, "whiteboard:add-shape", { viewId: "main", kind: "text", x: 0, y: 0, width: 120, height: 30, text: "Milestone" }));
+    ok(run(doc, member, "whiteboard:create-shape", { viewId: "main", kind: "text", x: 0, y: 0, width: 120, height: 30, text: "Milestone" }));
     const shapeId = [...shapesOf(doc).keys()][0]!;
     ok(run(doc, member, "whiteboard:update-shape", { shapeId, locked: true }));
     const refused = run(doc, member, "whiteboard:delete-shapes", { shapeIds: [shapeId] });

@@ -31,7 +31,7 @@ function board() {
   ok(run(doc, "notes:create", { id: "a", viewId: "main", x: 0, y: 0 }));
   ok(run(doc, "notes:create", { id: "b", viewId: "main", x: 400, y: 0 }));
   ok(run(doc, "core-graph:connect", { id: "e", from: "a", to: "b", kind: "relates-to" }));
-  ok(run(doc, "whiteboard:add-shape", { id: "s", viewId: "main", kind: "rectangle", x: 0, y: 300, width: 100, height: 60 }));
+  ok(run(doc, "whiteboard:create-shape", { id: "s", viewId: "main", kind: "rectangle", x: 0, y: 300, width: 100, height: 60 }));
   return doc;
 }
 

@@ -111,7 +111,7 @@ describe("where a paste lands", () => {
   function copied() {
     const { doc, event } = projectDoc();
     event({ type: "notes:create", id: "a", viewId: "main", x: 100, y: 50, text: "alpha" });
-    event({ type: "whiteboard:add-shape", id: "s", viewId: "main", kind: "rectangle", x: 400, y: 80, width: 100, height: 60, text: "box" });
+    event({ type: "whiteboard:create-shape", id: "s", viewId: "main", kind: "rectangle", x: 400, y: 80, width: 100, height: 60, text: "box" });
     const store = new BoardStore(fakeConnection(doc, ok), { userId: "ada", name: "Ada", color: PALETTE[0]! });
     store.setSelection(new Set(["a", "shape:s"]));
     return copySelection(store)!;

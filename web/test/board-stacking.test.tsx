@@ -11,7 +11,7 @@ function board() {
   for (const [id, x] of [["a", 0], ["b", 300]] as const) event({ type: "notes:create", id, viewId: "main", x, y: 0 });
   event({ type: "whiteboard:group", viewId: "main", nodeIds: ["a", "b"], groupId: "g" });
   event({ type: "notes:create", id: "c", viewId: "main", x: 100, y: 100 });
-  event({ type: "whiteboard:add-shape", id: "s", viewId: "main", kind: "rectangle", x: 0, y: 0, width: 50, height: 50 });
+  event({ type: "whiteboard:create-shape", id: "s", viewId: "main", kind: "rectangle", x: 0, y: 0, width: 50, height: 50 });
   event({ type: "core-graph:connect", id: "e", from: "c", to: "a", kind: "relates-to" });
   return { doc, event };
 }

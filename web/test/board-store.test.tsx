@@ -40,7 +40,7 @@ describe("the board store", () => {
     const { doc, event } = projectDoc();
     event({ type: "notes:create", viewId: "main", x: 10, y: 20, text: "hello" });
     event({ type: "notes:create", viewId: "main", x: 400, y: 20 });
-    event({ type: "whiteboard:add-shape", viewId: "main", kind: "ellipse", x: 0, y: 300, width: 100, height: 50 });
+    event({ type: "whiteboard:create-shape", viewId: "main", kind: "ellipse", x: 0, y: 300, width: 100, height: 50 });
     const [a, b] = [...doc.getMap("core-graph/nodes").keys()];
     event({ type: "core-graph:connect", from: a!, to: b!, kind: "depends-on" });
     const store = new BoardStore(fakeConnection(doc, async (e) => ({ requestId: "x", ok: true }) as Ack), me);
@@ -161,7 +161,7 @@ describe("the board store", () => {
     event({ type: "notes:create", id: "a", viewId: "main", x: 10, y: 20, text: "# Alpha" });
     event({ type: "notes:create", id: "b", viewId: "main", x: 400, y: 20, text: "Beta" });
     event({ type: "notes:create", id: "c", viewId: "main", x: 400, y: 400 });
-    event({ type: "whiteboard:add-shape", id: "s", viewId: "main", kind: "text", x: 0, y: 300, width: 100, height: 40, text: "Label" });
+    event({ type: "whiteboard:create-shape", id: "s", viewId: "main", kind: "text", x: 0, y: 300, width: 100, height: 40, text: "Label" });
     event({ type: "chats:create", title: "About a", anchorNodeId: "a" });
     // "a" is on a second view too: a delete takes it off both, undo puts it back on both.
     event({ type: "whiteboard:create-view", name: "Plan" });

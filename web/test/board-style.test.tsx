@@ -28,7 +28,7 @@ function board() {
   const store = new BoardStore(connection, me);
   event({ type: "notes:create", id: "a", viewId: "main", x: 0, y: 0, text: "Alpha launch plan" });
   event({ type: "notes:create", id: "b", viewId: "main", x: 400, y: 0, text: "Beta" });
-  event({ type: "whiteboard:add-shape", id: "s", viewId: "main", kind: "rectangle", x: 0, y: 300, width: 100, height: 40, text: "Launch checklist" });
+  event({ type: "whiteboard:create-shape", id: "s", viewId: "main", kind: "rectangle", x: 0, y: 300, width: 100, height: 40, text: "Launch checklist" });
   return { doc, store, connection };
 }
 

@@ -25,7 +25,7 @@ import {
   zRange,
 } from "./placements";
 import {
-  AddShapeSchema,
+  CreateShapeSchema,
   ArrangeSchema,
   CreateViewSchema,
   DeleteShapesSchema,
@@ -213,8 +213,8 @@ export const whiteboard = {
         };
       },
     }),
-    "add-shape": defineEvent({
-      schema: AddShapeSchema,
+    "create-shape": defineEvent({
+      schema: CreateShapeSchema,
       permission: viewPermission("update"),
       reduce: (ctx, p) => {
         requireView(ctx.doc, p.viewId);

@@ -55,7 +55,7 @@ export const SetFlagSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds
 export const GroupSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, groupId: ChosenIdSchema });
 export const UngroupSchema = z.strictObject({ viewId: IdSchema, groupId: IdSchema });
 export const RenameGroupSchema = z.strictObject({ groupId: IdSchema, name: Name });
-export const AddShapeSchema = z.strictObject({
+export const CreateShapeSchema = z.strictObject({
   id: ChosenIdSchema,
   viewId: IdSchema,
   kind: z.enum(SHAPE_KINDS),

@@ -14,7 +14,7 @@ import { shapeFlowId } from "../../board/flow-model";
 import type { ItemStyle } from "../../../../gateway-do/src/modules/whiteboard/styles";
 
 const MAX_TEXT = 2000;
-/** The colour shapes get by default (AddShapeSchema): drawn in the theme's ink instead. */
+/** The colour shapes get by default (CreateShapeSchema): drawn in the theme's ink instead. */
 const DEFAULT_COLOR = "#57534e";
 
 /** A shape's look: its style on this view, its own colour as the stroke when the style names none. */
