@@ -35,9 +35,9 @@ describe("the web registry", () => {
   });
 
   it("offers the modules' tools in the board's order: notes, chats, containers and code cells, then shapes", () => {
-    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "New container here", "New code cell here", "Rectangle", "Ellipse", "Arrow", "Text"]);
-    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "New code cell (C)", "Rectangle (R)", "Ellipse (O)", "Arrow (A)", "Text label (T)"]);
-    expect(createTools().map((t) => t.key ?? null)).toEqual(["n", null, null, "c", "r", "o", "a", "t"]);
+    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "New container here", "New code cell here", "Rectangle", "Ellipse", "Arrow", "Text", "Pen"]);
+    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "New code cell (C)", "Rectangle (R)", "Ellipse (O)", "Arrow (A)", "Text label (T)", "Pen (P)"]);
+    expect(createTools().map((t) => t.key ?? null)).toEqual(["n", null, null, "c", "r", "o", "a", "t", "p"]);
     expect(memberWork()).toEqual(["notes", "chats", "views", "tabs", "containers", "code cells"]);
   });
 });

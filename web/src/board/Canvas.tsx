@@ -24,6 +24,7 @@ import { BoardMinimap } from "./BoardMinimap";
 import { connectCommand, moveCommand } from "./commands";
 import { ContextMenu, type MenuState } from "./ContextMenu";
 import { Cursors } from "./Cursors";
+import { DrawLayer } from "./DrawLayer";
 import { EmptyBoardHint, ZoomPercent } from "./CanvasOverlays";
 import { requestEdit } from "./edit-request";
 import { Search } from "./Search";
@@ -66,7 +67,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
   const actions = useBoardActions();
   const [menu, setMenu] = useState<MenuState | null>(null);
   const dragFrom = useRef(new Map<string, { x: number; y: number }>());
-  useShortcuts(actions);
+  useShortcuts(actions, store);
   useNudge(store);
 
   const onNodesChange = useCallback(
@@ -231,6 +232,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         <Controls showInteractive={false} />
         <ZoomPercent onClick={actions.actualSize} />
         <Cursors />
+        <DrawLayer edgeKind={edgeKind} />
       </ReactFlow>
       {nodes.length === 0 && status === "online" && <EmptyBoardHint />}
       {menu && <ContextMenu menu={menu} actions={actions} onClose={() => setMenu(null)} />}

@@ -8,6 +8,7 @@ const paths = {
   ungroup: "M3 3h7v7H3z M14 14h7v7h-7z",
   undo: "M9 14L4 9l5-5 M4 9h11a5 5 0 0 1 0 10h-4",
   redo: "M15 14l5-5-5-5 M20 9H9a5 5 0 0 0 0 10h4",
+  select: "M5 3l13 8-6 1.5L9 19z M12 12.5l5 6.5",
   rectangle: "M3 6h18v12H3z",
   ellipse: "M12 5c5 0 9 3.1 9 7s-4 7-9 7-9-3.1-9-7 4-7 9-7z",
   arrow: "M3 12h16 M14 7l5 5-5 5",

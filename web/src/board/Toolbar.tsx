@@ -4,7 +4,8 @@ import { createTools } from "../modules/registry";
 import { type EdgeKind, SHAPE_PREFIX } from "./flow-model";
 import { ExportMenu } from "./ExportMenu";
 import { Icon, type IconSpec } from "./Icon";
-import { useBoard } from "./store-context";
+import { useBoard, useBoardStore } from "./store-context";
+import { armTool, useArmedTool } from "./tool";
 import type { BoardActions } from "./use-board-actions";
 import { Fragment } from "react";
 
@@ -17,13 +18,16 @@ interface Props {
 }
 
 export function Toolbar({ actions, edgeKind, onEdgeKind }: Props) {
+  const store = useBoardStore();
+  const armed = useArmedTool();
   const canUndo = useBoard((s) => s.canUndo);
   const canRedo = useBoard((s) => s.canRedo);
   const online = useBoard((s) => s.status === "online");
   // Grouping is for two or more nodes: never offered on one item alone (a group).
   const groupable = useBoard((s) => s.nodes.reduce((n, node) => n + (node.selected && !node.id.startsWith(SHAPE_PREFIX) ? 1 : 0), 0) > 1);
-  const tool = (icon: IconSpec, label: string, title: string, run: () => unknown, disabled = !online) => (
-    <button type="button" title={title} aria-label={title} disabled={disabled} onClick={() => void run()}>
+  // A drawing tool's button stays pressed while it is armed; pressed again, it gives way to select.
+  const tool = (icon: IconSpec, label: string, title: string, run: () => unknown, disabled = !online, pressed?: boolean) => (
+    <button type="button" title={title} aria-label={title} aria-pressed={pressed} disabled={disabled} onClick={() => void run()}>
       <Icon name={icon} />
       {label}
     </button>
@@ -32,7 +36,12 @@ export function Toolbar({ actions, edgeKind, onEdgeKind }: Props) {
     <div className="board-toolbar" role="toolbar" aria-label="Board tools">
       {SECTIONS.map((section) => (
         <Fragment key={section}>
-          {createTools().filter((t) => t.section === section).map((t) => <Fragment key={t.title}>{tool(t.icon, t.label, t.title, () => actions.create(t))}</Fragment>)}
+          {section === "shapes" && tool("select", "", "Select (V)", () => armTool(store, null), false, armed === null)}
+          {createTools()
+            .filter((t) => t.section === section)
+            .map((t) => (
+              <Fragment key={t.title}>{t.draw ? tool(t.icon, t.label, t.title, () => armTool(store, armed === t ? null : t), !online, armed === t) : tool(t.icon, t.label, t.title, () => actions.create(t))}</Fragment>
+            ))}
           <span className="sep" />
         </Fragment>
       ))}

@@ -18,7 +18,7 @@ import type { BoardStore, Command } from "./store";
 export interface Clipboard {
   /** By node kind, in the order first copied. */
   nodes: Map<string, (Box & { text?: unknown })[]>;
-  shapes: { kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string }[];
+  shapes: { kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string; points?: number[] }[];
   origin: Point;
   size: { width: number; height: number };
   /** Pastes so far at an offset from the origin: the next one lands one offset further. */
@@ -36,7 +36,7 @@ export function copySelection(store: BoardStore): Clipboard | null {
   for (const id of store.selected) {
     const shapeId = shapeIdOf(id);
     const shape = shapeId ? shapesOf(doc).get(shapeId) : undefined;
-    if (shape) shapes.push({ kind: shape.kind, x: shape.x, y: shape.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color });
+    if (shape) shapes.push({ kind: shape.kind, x: shape.x, y: shape.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color, ...(shape.points ? { points: shape.points } : {}) });
     const kind = nodesOf(doc).get(id)?.kind;
     const copied = kind ? nodeViewOf(kind)?.clipboard?.copy(doc, viewId, id) : null;
     if (kind && copied) nodes.set(kind, [...(nodes.get(kind) ?? []), copied]);

@@ -63,7 +63,7 @@ export function resizeCommand(store: BoardStore, viewId: string, id: string, to:
   };
 }
 
-type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string };
+type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string; points?: number[] };
 
 /** Adds free shapes; undo deletes them. */
 export function addShapesCommand(store: BoardStore, viewId: string, shapes: NewShape[]): Command & { ids: string[] } {
@@ -71,7 +71,7 @@ export function addShapesCommand(store: BoardStore, viewId: string, shapes: NewS
   const ids = withIds.map((s) => shapeFlowId(s.id));
   return {
     ids,
-    events: withIds.map((s) => ({ type: "whiteboard:create-shape", id: s.id, viewId, kind: s.kind, x: Math.round(s.x), y: Math.round(s.y), width: s.width, height: s.height, text: s.text ?? "", ...(s.color ? { color: s.color } : {}) })),
+    events: withIds.map((s) => ({ type: "whiteboard:create-shape", id: s.id, viewId, kind: s.kind, x: Math.round(s.x), y: Math.round(s.y), width: s.width, height: s.height, text: s.text ?? "", ...(s.color ? { color: s.color } : {}), ...(s.points ? { points: s.points } : {}) })),
     inverse: () => deleteCommand(store, viewId, ids.filter((id) => shapesOf(store.doc).has(shapeIdOf(id)!))),
   };
 }
@@ -165,7 +165,7 @@ function restoreCommand(store: BoardStore, viewId: string, saved: Deleted): Comm
   const edges = saved.edges.filter((e) => !edgesOf(doc).has(e.id) && present(e.from) && present(e.to));
   const events: GatewayEvent[] = [
     ...nodeEvents,
-    ...shapes.map((s) => ({ type: "whiteboard:create-shape" as const, id: s.id, viewId: s.viewId, kind: s.kind, x: s.x, y: s.y, width: s.width, height: s.height, text: s.text, color: s.color })),
+    ...shapes.map((s) => ({ type: "whiteboard:create-shape" as const, id: s.id, viewId: s.viewId, kind: s.kind, x: s.x, y: s.y, width: s.width, height: s.height, text: s.text, color: s.color, ...(s.points ? { points: s.points } : {}) })),
     ...edges.map((e) => ({ type: "core-graph:connect" as const, id: e.id, from: e.from, to: e.to, kind: e.kind, ...(e.label ? { label: e.label } : {}) })),
     ...afterDeletes().flatMap((m, i) => m.restore(doc, saved.modules[i], back)),
   ];

@@ -1,12 +1,15 @@
 /**
  * Keyboard shortcuts: Delete, Escape (deselect), Ctrl+A, Ctrl+C/V, Ctrl+D (duplicate),
  * Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), Ctrl+G, Ctrl+L, Ctrl+F (search), F and Shift+1 to fit, Ctrl+0 / Ctrl+= /
- * Ctrl+- to zoom, ] and [ to bring to front and send to back, and the modules' tool keys (N, R, O, A, T). Paste goes through the browser's
+ * Ctrl+- to zoom, ] and [ to bring to front and send to back, and the modules' tool keys: N makes a
+ * note at the pointer; R, O, A, T and P arm a drawing tool (tool.ts), V and Escape go back to select. Paste goes through the browser's
  * `paste` event, which carries the system clipboard: the board's own items paste as themselves,
  * text copied elsewhere becomes a note.
  */
 import { useEffect } from "react";
 import { createTools } from "../modules/registry";
+import type { BoardStore } from "./store";
+import { armTool, armedTool } from "./tool";
 import type { BoardActions } from "./use-board-actions";
 
 /** The system clipboard type marking the board's own copies (beside their text). */
@@ -23,7 +26,7 @@ function notForTheBoard(e: Event): boolean {
   return target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(target.tagName) || target.closest('[role="tablist"], [role="menu"], [role="dialog"]') !== null;
 }
 
-export function useShortcuts(actions: BoardActions): void {
+export function useShortcuts(actions: BoardActions, store: BoardStore): void {
   useEffect(() => {
     // Ctrl+V's `paste` event follows its keydown at once; a browser that sends none (or a
     // test's fake DOM) still pastes the board's own items, on the next task.
@@ -34,7 +37,8 @@ export function useShortcuts(actions: BoardActions): void {
       const key = e.key.toLowerCase();
       const handled = () => e.preventDefault();
       if (key === "delete" || key === "backspace") return handled(), actions.deleteSelection();
-      if (key === "escape") return void actions.deselect();
+      // Escape puts a drawing tool down first, then deselects.
+      if (key === "escape") return void (armedTool(store) ? armTool(store, null) : actions.deselect());
       if (mod && key === "a") return handled(), actions.selectAll();
       if (mod && key === "c") return void actions.copy();
       if (mod && key === "v") return void (pasteFallback ??= setTimeout(() => ((pasteFallback = null), void actions.paste()), 0));
@@ -52,7 +56,9 @@ export function useShortcuts(actions: BoardActions): void {
       if (mod || e.altKey) return;
       if (key === "f" || (e.shiftKey && e.code === "Digit1")) return handled(), actions.fit();
       if (key === "]" || key === "[") return handled(), actions.stack(key === "]" ? "front" : "back");
+      if (key === "v") return handled(), armTool(store, null);
       const tool = createTools().find((t) => t.key === key);
+      if (tool?.draw) return handled(), armTool(store, tool);
       if (tool) return handled(), void actions.create(tool);
     };
     const onCopy = (e: ClipboardEvent) => {
@@ -82,5 +88,5 @@ export function useShortcuts(actions: BoardActions): void {
       window.removeEventListener("copy", onCopy);
       window.removeEventListener("paste", onPaste);
     };
-  }, [actions]);
+  }, [actions, store]);
 }

@@ -8,8 +8,8 @@ import type { Node, NodeProps, NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
 import type * as Y from "yjs";
 import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
-import type { StyleProperty } from "../../../gateway-do/src/modules/whiteboard/styles";
-import type { GraphNodeData } from "../board/flow-model";
+import type { ItemStyle, StyleProperty } from "../../../gateway-do/src/modules/whiteboard/styles";
+import type { BoardFlowNode, EdgeKind, GraphNodeData } from "../board/flow-model";
 import type { IconSpec } from "../board/Icon";
 import type { BoardStore, Command } from "../board/store";
 import type { BoardActions } from "../board/use-board-actions";
@@ -48,6 +48,36 @@ export interface NodeRestore<S> {
   order?: number;
 }
 
+/**
+ * How a kind is drawn zoomed far out, on the board's canvas (board/FarBoard.tsx), where no DOM
+ * node is drawn: its outline and colours as its CSS draws them (CSS colours, var(--x) allowed),
+ * under the item's own style, and the one line written on it while that is legible.
+ */
+export interface FarLook {
+  outline: "box" | "ellipse" | "line" | "none";
+  /** A box's corner radius, in flow px. */
+  radius?: number;
+  fill: string;
+  stroke: string;
+  /** In flow px; `screen` ones keep their width on screen whatever the zoom (an arrow's line). */
+  strokeWidth: number;
+  screenStroke?: boolean;
+  strokeStyle?: "solid" | "dashed" | "dotted";
+  text?: {
+    line: (node: BoardFlowNode, doc: Y.Doc) => string;
+    /** Its colour; "stroke" is the item's stroke (a text label's). */
+    ink: string;
+    /** In flow px; `sized` when the style's font size applies. */
+    size: number;
+    sized?: boolean;
+    weight?: number;
+    /** Top left inside (padded), centred, left and centred on its height, or above the item (a group's name). */
+    at: "top" | "centre" | "left" | "above";
+  };
+  /** The item's own look on this view, when it is not `data.style` (a shape's colour counts too). */
+  style?: (node: BoardFlowNode) => ItemStyle;
+}
+
 /** How the board shows one node kind, D being the data its renderer reads. */
 export interface NodeViewSpec<D extends GraphNodeData, X, I extends Box, S> {
   component: ComponentType<NodeProps<Node<D>>>;
@@ -57,6 +87,8 @@ export interface NodeViewSpec<D extends GraphNodeData, X, I extends Box, S> {
   /** The CSS selector of the part that drags the node (the whole node when absent). */
   dragHandle?: string;
   minimap: MinimapColor;
+  /** Drawn zoomed far out (the minimap's colours when absent). */
+  far?: FarLook;
   /** What the style panel may change of it (its view draws these through NodeFrame's `look`). */
   styles?: readonly StyleProperty[];
   menu?: readonly NodeMenuItem[];
@@ -71,6 +103,7 @@ export interface NodeView {
   data: (base: GraphNodeData, extra: unknown) => GraphNodeData;
   dragHandle?: string;
   minimap: MinimapColor;
+  far?: FarLook;
   styles: readonly StyleProperty[];
   menu: readonly NodeMenuItem[];
   clipboard?: NodeClipboard<Box>;
@@ -86,6 +119,7 @@ export function defineNodeView<D extends GraphNodeData, X = never, I extends Box
     data: (base, extra) => spec.data(base, extra as X | undefined),
     dragHandle: spec.dragHandle,
     minimap: spec.minimap,
+    far: spec.far,
     styles: spec.styles ?? [],
     menu: spec.menu ?? [],
     clipboard: spec.clipboard as NodeClipboard<Box> | undefined,
@@ -119,6 +153,28 @@ export interface CreateTool {
    * selection, or to anything else when there are none to select (a tool opening a dialog).
    */
   run: (store: BoardStore, viewId: string, at: Point) => Promise<unknown>;
+  /**
+   * A tool that draws: its key and toolbar button arm it (board/tool.ts) instead of running it,
+   * and a drag on the canvas (board/DrawLayer.tsx) makes what it draws; the board then selects again.
+   */
+  draw?: DrawTool;
+}
+
+/** What a drag on the canvas with a drawing tool armed gave, in flow coordinates. */
+export type Drawn =
+  /** A box dragged (Shift: a square), or the tool's default size centred on a click (`dragged` false). */
+  | { gesture: "box"; box: Box; dragged: boolean }
+  /** A line from one point to another, with the flow ids of the items under each end (null: empty canvas). */
+  | { gesture: "line"; from: Point; to: Point; fromItem: string | null; toItem: string | null; edgeKind: EdgeKind }
+  /** The points of a freehand stroke, in the order drawn. */
+  | { gesture: "stroke"; points: Point[] };
+
+/** How a tool draws: the gesture, its preview's outline (box gestures), and what it makes of a drawing. */
+export interface DrawTool {
+  gesture: Drawn["gesture"];
+  outline?: "rectangle" | "ellipse" | "dashed";
+  /** Resolves like `run`: to the flow ids (or edge ids) made, which become the selection. */
+  make: (store: BoardStore, viewId: string, drawn: Drawn) => Promise<unknown>;
 }
 
 /** The flow ids a tool's `run` resolved to, if it says. */
@@ -160,6 +216,7 @@ export interface SidePanel {
 export interface FlowType {
   component: NodeTypes[string];
   minimap: MinimapColor;
+  far?: FarLook;
   /** What the style panel may change of it. */
   styles?: readonly StyleProperty[];
 }

@@ -23,7 +23,16 @@ export interface Placement {
   hidden: boolean;
 }
 
-export const SHAPE_KINDS = ["rectangle", "ellipse", "arrow", "text"] as const;
+export const SHAPE_KINDS = ["rectangle", "ellipse", "arrow", "text", "draw"] as const;
+
+/**
+ * A drawn shape's points are stored flat (`[x0, y0, x1, y1, …]`), as whole numbers on a grid of
+ * POINT_GRID steps across its box (0 its left or top edge, POINT_GRID its right or bottom): a
+ * stroke stays small in the doc, and resizing the box scales it with nothing else to change.
+ */
+export const POINT_GRID = 1000;
+/** The most points one stroke keeps (the pen thins a longer one before sending it). */
+export const MAX_STROKE_POINTS = 2000;
 
 export interface ShapeRecord {
   id: string;
@@ -37,6 +46,8 @@ export interface ShapeRecord {
   text: string;
   color: string;
   locked: boolean;
+  /** A drawn stroke's points (kind `draw`), or an arrow's two ends (absent: left to right across its box). */
+  points?: number[];
 }
 
 const Coord = z.number().finite().min(-1e7).max(1e7);
@@ -55,17 +66,33 @@ export const SetFlagSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds
 export const GroupSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, groupId: ChosenIdSchema });
 export const UngroupSchema = z.strictObject({ viewId: IdSchema, groupId: IdSchema });
 export const RenameGroupSchema = z.strictObject({ groupId: IdSchema, name: Name });
-export const CreateShapeSchema = z.strictObject({
-  id: ChosenIdSchema,
-  viewId: IdSchema,
-  kind: z.enum(SHAPE_KINDS),
-  x: Coord,
-  y: Coord,
-  width: Size,
-  height: Size,
-  text: z.string().max(2000).default(""),
-  color: z.string().regex(/^#[0-9a-f]{6}$/i).default("#57534e"),
-});
+// One check for every point, so a bad stroke is one clear refusal, not one per point.
+const Points = z
+  .array(z.number())
+  .max(MAX_STROKE_POINTS * 2, `A stroke keeps at most ${MAX_STROKE_POINTS} points.`)
+  .refine((points) => points.length % 2 === 0, "Points come in x, y pairs.")
+  .refine((points) => points.every((n) => Number.isInteger(n) && n >= 0 && n <= POINT_GRID), `Each point is a whole number from 0 to ${POINT_GRID} (its place across the box).`);
+
+export const CreateShapeSchema = z
+  .strictObject({
+    id: ChosenIdSchema,
+    viewId: IdSchema,
+    kind: z.enum(SHAPE_KINDS),
+    x: Coord,
+    y: Coord,
+    width: Size,
+    height: Size,
+    text: z.string().max(2000).default(""),
+    color: z.string().regex(/^#[0-9a-f]{6}$/i).default("#57534e"),
+    points: Points.optional(),
+  })
+  .superRefine((shape, ctx) => {
+    const count = (shape.points?.length ?? 0) / 2;
+    // A stroke needs two points to be seen; an arrow has its two ends or none; the others none.
+    if (shape.kind === "draw" && count < 2) ctx.addIssue({ code: "custom", path: ["points"], message: "A drawing needs at least 2 points." });
+    if (shape.kind === "arrow" && shape.points && count !== 2) ctx.addIssue({ code: "custom", path: ["points"], message: "An arrow's points are its 2 ends." });
+    if (shape.kind !== "draw" && shape.kind !== "arrow" && shape.points) ctx.addIssue({ code: "custom", path: ["points"], message: `A ${shape.kind} has no points.` });
+  });
 export const UpdateShapeSchema = z.strictObject({
   shapeId: IdSchema,
   x: Coord.optional(),

@@ -12,13 +12,14 @@ import { NodeFrame } from "../../board/nodes/NodeFrame";
 import { useEditRequest } from "../../board/edit-request";
 import { shapeFlowId } from "../../board/flow-model";
 import type { ItemStyle } from "../../../../gateway-do/src/modules/whiteboard/styles";
+import { pointsIn } from "./strokes";
 
 const MAX_TEXT = 2000;
 /** The colour shapes get by default (CreateShapeSchema): drawn in the theme's ink instead. */
 const DEFAULT_COLOR = "#57534e";
 
 /** A shape's look: its style on this view, its own colour as the stroke when the style names none. */
-function shapeLook({ shape, style }: ShapeNodeData): ItemStyle {
+export function shapeLook({ shape, style }: ShapeNodeData): ItemStyle {
   return shape.color.toLowerCase() === DEFAULT_COLOR || style.stroke ? style : { stroke: shape.color, ...style };
 }
 const DASHES = { solid: undefined, dashed: "8 6", dotted: "2 5" } as const;
@@ -121,25 +122,29 @@ export function EllipseShape({ id, data, selected }: NodeProps<ShapeFlowNode<"el
   );
 }
 
-export function ArrowShape({ id, data, selected }: NodeProps<ShapeFlowNode<"arrow">>) {
+export function ArrowShape({ id, data, selected, width, height }: NodeProps<ShapeFlowNode<"arrow">>) {
   const { strokeWidth = 3, strokeStyle = "solid", arrowheads = "end" } = data.style;
   const color = "var(--item-stroke, var(--shape-ink))";
   const head = `url(#head-${data.shape.id})`;
+  // A drawn arrow goes from its first point to its second, in px of its box now (its head keeps its
+  // shape whatever the box's proportions); one made at a point goes left to right across its box.
+  const ends = data.shape.points ? pointsIn(data.shape.points, width ?? data.shape.width, height ?? data.shape.height) : null;
+  const line = ends
+    ? { x1: ends[0]![0], y1: ends[0]![1], x2: ends[1]![0], y2: ends[1]![1] }
+    : { x1: arrowheads === "both" ? 6 : 4, y1: 50, x2: arrowheads === "none" ? 96 : 94, y2: 50 };
   return (
     <NodeFrame id={id} kind="arrow" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={shapeLook(data)} connectable={false} minWidth={16} minHeight={16}>
-      <svg className="shape-arrow" viewBox="0 0 100 100" preserveAspectRatio="none" aria-label="Arrow">
+      <svg className="shape-arrow" {...(ends ? {} : { viewBox: "0 0 100 100", preserveAspectRatio: "none" })} aria-label="Arrow">
         <defs>
           <marker id={`head-${data.shape.id}`} viewBox="0 0 10 10" refX="8" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
             <path d="M0,0 L10,5 L0,10 z" style={{ fill: color }} />
           </marker>
         </defs>
         <line
-          x1={arrowheads === "both" ? 6 : 4}
-          y1="50"
-          x2={arrowheads === "none" ? 96 : 94}
-          y2="50"
+          {...line}
           style={{ stroke: color }}
           strokeWidth={strokeWidth}
+          strokeLinecap="round"
           strokeDasharray={DASHES[strokeStyle]}
           vectorEffect="non-scaling-stroke"
           markerEnd={arrowheads === "none" ? undefined : head}

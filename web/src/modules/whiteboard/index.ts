@@ -7,15 +7,20 @@ import { nodesOf } from "../../../../gateway-do/src/modules/core-graph";
 import { groupNamesOf, placementKey, placementsOf, shapesOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
 import type { SHAPE_KINDS } from "../../../../gateway-do/src/modules/whiteboard/schema";
 import type { StyleProperty } from "../../../../gateway-do/src/modules/whiteboard/styles";
-import { addShapesCommand } from "../../board/commands";
-import { type ShapeFlowNode, shapeFlowId } from "../../board/flow-model";
-import type { IconName } from "../../board/Icon";
-import type { CreateTool, FlowType, WebModule } from "../kit";
+import { addShapesCommand, connectCommand, newItemId } from "../../board/commands";
+import { type ShapeFlowNode, shapeFlowId, shapeIdOf } from "../../board/flow-model";
+import type { IconSpec } from "../../board/Icon";
+import { centredOn } from "../../board/placement";
+import type { BoardStore } from "../../board/store";
+import { armTool } from "../../board/tool";
+import type { CreateTool, DrawTool, Drawn, FlowType, Point, WebModule } from "../kit";
 import { defineNodeView } from "../kit";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
 import { GROUP_NAME, GroupNode } from "./GroupNode";
+import { DrawShape } from "./DrawShape";
 import { ArrowShape, EllipseShape, RectangleShape, TextShape } from "./ShapeNodes";
+import { ARROW_MARGIN, STROKE_MARGIN, toShapePoints } from "./strokes";
 
 type ShapeKind = (typeof SHAPE_KINDS)[number];
 
@@ -55,14 +60,17 @@ const group = defineNodeView({
 /** Each shape kind: its view, the tool adding it, and the size and text it starts with. */
 const BOX_STYLES: readonly StyleProperty[] = ["stroke", "fill", "strokeWidth", "strokeStyle", "fontSize"];
 const SHAPES = {
-  rectangle: { component: RectangleShape, title: "Rectangle (R)", menuLabel: "Rectangle", key: "r", width: 200, height: 120, text: "", edit: false, styles: BOX_STYLES },
-  ellipse: { component: EllipseShape, title: "Ellipse (O)", menuLabel: "Ellipse", key: "o", width: 200, height: 120, text: "", edit: false, styles: BOX_STYLES },
-  arrow: { component: ArrowShape, title: "Arrow (A)", menuLabel: "Arrow", key: "a", width: 200, height: 40, text: "", edit: false, styles: ["stroke", "strokeWidth", "strokeStyle", "arrowheads"] },
+  rectangle: { component: RectangleShape, icon: "rectangle", title: "Rectangle (R)", menuLabel: "Rectangle", key: "r", width: 200, height: 120, text: "", edit: false, styles: BOX_STYLES },
+  ellipse: { component: EllipseShape, icon: "ellipse", title: "Ellipse (O)", menuLabel: "Ellipse", key: "o", width: 200, height: 120, text: "", edit: false, styles: BOX_STYLES },
+  arrow: { component: ArrowShape, icon: "arrow", title: "Arrow (A)", menuLabel: "Arrow", key: "a", width: 200, height: 40, text: "", edit: false, styles: ["stroke", "strokeWidth", "strokeStyle", "arrowheads"] },
   // A label is for typing: it opens with its text selected. Its stroke is its text's colour.
-  text: { component: TextShape, title: "Text label (T)", menuLabel: "Text", key: "t", width: 220, height: 48, text: "Label", edit: true, styles: ["stroke", "fontSize"] },
+  text: { component: TextShape, icon: "text", title: "Text label (T)", menuLabel: "Text", key: "t", width: 220, height: 48, text: "Label", edit: true, styles: ["stroke", "fontSize"] },
+  // The pen: its width is the stroke's thickness, its stroke the ink.
+  draw: { component: DrawShape, icon: { d: "M4 20l4-1L19 8l-3-3L5 16z M14 7l3 3 M4 20c3-3 6 1 9-1s4-2 7-1" }, title: "Pen (P)", menuLabel: "Pen", key: "p", width: 0, height: 0, text: "", edit: false, styles: ["stroke", "strokeWidth"] },
 } satisfies {
   [K in ShapeKind]: {
     component: ComponentType<NodeProps<ShapeFlowNode<K>>>;
+    icon: IconSpec;
     title: string;
     menuLabel: string;
     key: string;
@@ -73,6 +81,84 @@ const SHAPES = {
     styles: readonly StyleProperty[];
   };
 };
+
+/** The smallest side a dragged box gets (a flick of the pointer still makes a shape that can be grabbed). */
+const MIN_DRAWN = 16;
+
+/** Makes shapes and resolves to their flow ids (empty when refused). */
+async function addShapes(store: BoardStore, viewId: string, shapes: Parameters<typeof addShapesCommand>[2]): Promise<string[]> {
+  const command = addShapesCommand(store, viewId, shapes);
+  return (await store.run(command)) ? command.ids : [];
+}
+
+/** A box-shaped kind drawn by dragging its box. */
+const boxTool = (kind: "rectangle" | "ellipse" | "text", outline: DrawTool["outline"]): DrawTool => ({
+  gesture: "box",
+  outline,
+  make: async (store, viewId, drawn) => {
+    if (drawn.gesture !== "box") return [];
+    const { x, y, width, height } = drawn.box;
+    return addShapes(store, viewId, [{ kind, x, y, width: Math.max(MIN_DRAWN, Math.round(width)), height: Math.max(MIN_DRAWN, Math.round(height)), text: SHAPES[kind].text }]);
+  },
+});
+
+/**
+ * The arrow: dragged from one board item to another (notes, chats, groups), an edge between them,
+ * with its arrowhead, that follows them when they move (the board's own connection, of the kind
+ * chosen for links); dragged anywhere else, a free arrow from where it started to where it ended;
+ * a click, the default arrow there.
+ */
+const arrowTool: DrawTool = {
+  gesture: "line",
+  make: async (store, viewId, drawn: Drawn) => {
+    if (drawn.gesture !== "line") return [];
+    const { fromItem, toItem } = drawn;
+    if (fromItem && toItem && fromItem !== toItem && shapeIdOf(fromItem) === null && shapeIdOf(toItem) === null) {
+      const id = newItemId();
+      return (await store.run(connectCommand(store, fromItem, toItem, drawn.edgeKind, id))) ? [id] : [];
+    }
+    const { width, height } = SHAPES.arrow;
+    if (Math.hypot(drawn.to.x - drawn.from.x, drawn.to.y - drawn.from.y) < MIN_DRAWN) return addShapes(store, viewId, [{ kind: "arrow", ...centredOn(drawn.from, { width, height }), width, height }]);
+    const { box, points } = toShapePoints([drawn.from, drawn.to], ARROW_MARGIN);
+    return addShapes(store, viewId, [{ kind: "arrow", ...box, points }]);
+  },
+};
+
+/** The pen: a freehand stroke, kept as its points on its box's grid. */
+const penTool: DrawTool = {
+  gesture: "stroke",
+  make: async (store, viewId, drawn) => {
+    if (drawn.gesture !== "stroke" || drawn.points.length === 0) return [];
+    // A tap is a dot: the same point twice (a stroke needs two).
+    const dot = drawn.points.length === 1 ? [drawn.points[0]!, drawn.points[0]!] : drawn.points;
+    const { box, points } = toShapePoints(dot, STROKE_MARGIN);
+    return addShapes(store, viewId, [{ kind: "draw", ...box, points: points.length >= 4 ? points : [...points, ...points] }]);
+  },
+};
+
+const DRAW: Record<ShapeKind, DrawTool> = { rectangle: boxTool("rectangle", "rectangle"), ellipse: boxTool("ellipse", "ellipse"), text: boxTool("text", "dashed"), arrow: arrowTool, draw: penTool };
+
+/** A shape kind's tool: its key and button arm it (a drag draws), its menu item makes the default size at a point. */
+function shapeTool(kind: ShapeKind): CreateTool {
+  const spec = SHAPES[kind];
+  const tool: CreateTool = {
+    section: "shapes",
+    icon: spec.icon,
+    label: "",
+    title: spec.title,
+    menuLabel: spec.menuLabel,
+    key: spec.key,
+    size: { width: spec.width, height: spec.height },
+    edit: spec.edit,
+    draw: DRAW[kind],
+    run: async (store, viewId, at: Point) => {
+      // Drawn only by hand: from the menu, the pen is armed.
+      if (kind === "draw") return armTool(store, tool);
+      return addShapes(store, viewId, [{ kind, ...at, width: spec.width, height: spec.height, text: spec.text }]);
+    },
+  };
+  return tool;
+}
 
 const SHAPE_MINIMAP = { small: "#d6d3d1", big: "#a8a29e" };
 const shapeKinds = Object.keys(SHAPES) as ShapeKind[];
@@ -96,23 +182,7 @@ export const whiteboard = {
   },
   nodes: { group },
   flowTypes: Object.fromEntries(shapeKinds.map((kind) => [kind, { component: SHAPES[kind].component as NodeTypes[string], minimap: SHAPE_MINIMAP, styles: SHAPES[kind].styles }])) as Record<ShapeKind, FlowType>,
-  tools: shapeKinds.map(
-    (kind): CreateTool => ({
-      section: "shapes",
-      icon: kind satisfies IconName,
-      label: "",
-      title: SHAPES[kind].title,
-      menuLabel: SHAPES[kind].menuLabel,
-      key: SHAPES[kind].key,
-      size: { width: SHAPES[kind].width, height: SHAPES[kind].height },
-      edit: SHAPES[kind].edit,
-      run: async (store, viewId, at) => {
-        const { width, height, text } = SHAPES[kind];
-        const command = addShapesCommand(store, viewId, [{ kind, ...at, width, height, text }]);
-        return (await store.run(command)) ? command.ids : [];
-      },
-    }),
-  ),
+  tools: shapeKinds.map(shapeTool),
   tabs: {
     view: {
       resolve: (doc, tab) => {
