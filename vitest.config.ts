@@ -32,6 +32,8 @@ export default defineConfig({
             main: "./gateway-do/test/entry.ts",
             miniflare: {
               durableObjects: { GATEWAY: { className: "GatewayDO", useSQLite: true }, TEST_GATEWAY: { className: "TestGatewayDO", useSQLite: true } },
+              // The images module's bucket, in memory per test run.
+              r2Buckets: ["IMAGES"],
               bindings: {
                 DATABASE_URL: process.env.DATABASE_URL,
                 JWT_PRIVATE_KEY: process.env.JWT_PRIVATE_KEY,

@@ -22,6 +22,7 @@ import { EventLog, type EventLogEntry } from "./storage/event-log";
 import { type ProjectEdit, ProjectEdits } from "./storage/project-edits";
 import { presenceFrame } from "./sync/presence";
 import { ProjectRoom, type RoomPeer, type RoomSender } from "./sync/project-room";
+import { r2Blobs } from "./storage/r2-blobs";
 import { PRINCIPAL_HEADER, type TokenCheck, parseModuleSocketPath, parseSocketPath, verifyGatewayToken } from "./auth";
 import { type MembershipSnapshot, MembershipSnapshotSchema, type OrgRole, type ProjectRole, accessDeniedReason, projectAccess } from "./membership";
 import { migrateMembership, readMembership, storedVersion, writeMembership } from "./membership-store";
@@ -132,6 +133,7 @@ export class GatewayDO extends Server<Env> {
         for (const connection of this.getConnections(`module:${module}`)) if (connection.readyState === WebSocket.OPEN) connection.send(text);
       },
       transaction: (fn) => ctx.storage.transactionSync(fn),
+      blobs: env.IMAGES ? r2Blobs(env.IMAGES) : null,
       projects: () => this.membership().projects.map((p) => p.id),
       runEvent: (project, raw, principal, grants) => {
         if (principal.kind !== "user") {
@@ -265,7 +267,7 @@ export class GatewayDO extends Server<Env> {
    * authenticated (checked again here against the gateway's membership), or null when the
    * module checks the bearer's credentials itself.
    */
-  async moduleRequest(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; member: string | null; bearer: string | null }): Promise<RouteAnswer> {
+  async moduleRequest(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; bytes?: Uint8Array | null; member: string | null; bearer: string | null }): Promise<RouteAnswer> {
     if (input.member !== null && !this.membership().members.some((m) => m.userId === input.member)) {
       return { status: 404, body: { error: { code: "not_found", message: "No such organization, or you are not a member of it." } } };
     }

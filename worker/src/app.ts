@@ -8,6 +8,7 @@ import { database } from "./lib/database";
 import { onError, onNotFound } from "./lib/errors";
 import { requireSameOrigin, strictCors } from "./lib/origin";
 import { declareSharedResponses } from "./lib/openapi";
+import { unlessFileRoute } from "./lib/module-files";
 import { limitBody, requireJson } from "./lib/request-guards";
 import { accountApiKeys } from "./routes/account-api-keys";
 import { accountPassword } from "./routes/account-password";
@@ -51,7 +52,8 @@ for (const path of ["/api/*", "/gw/:org/projects/:project/events", "/gw/:org/eve
 }
 
 // A module's routes: the same guards, but a bearer that is not an API key is the module's to check.
-app.use("/gw/:org/m/*", database, strictCors, requireSameOrigin, limitBody, requireJson, moduleCaller);
+// A module route taking a file (an image) reads its own raw body, to its own limit (lib/module-files.ts).
+app.use("/gw/:org/m/*", database, strictCors, requireSameOrigin, unlessFileRoute(limitBody), unlessFileRoute(requireJson), moduleCaller);
 
 app.route("/api", health);
 app.route("/api/auth", auth);

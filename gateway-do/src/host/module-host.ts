@@ -6,7 +6,7 @@
  * pipeline as anyone's, as a `system` principal allowed only its own module's permissions.
  */
 import type { EventOutcome } from "../events/pipeline";
-import { type HostContext, type ModuleDefinition, type ModuleSql, type Principal, type RouteAnswer, type RouteSpec, type SocketPeer, type SocketSpec, newRecordId } from "../modules/kit";
+import { type BlobStore, type HostContext, type ModuleDefinition, type ModuleSql, type Principal, type RouteAnswer, type RouteSpec, type SocketPeer, type SocketSpec, newRecordId } from "../modules/kit";
 import { CloseCode } from "../../../protocol/socket";
 import { migrateModules } from "./module-storage";
 
@@ -26,6 +26,8 @@ export interface HostEnvironment {
   roles(userId: string, project: string | null): { org: string; project: string | null } | null;
   /** Sends to every open socket of a module. */
   broadcast(module: string, message: unknown): void;
+  /** The org's object store (R2), if bound. */
+  blobs: BlobStore | null;
 }
 
 export type { RouteAnswer };
@@ -52,6 +54,7 @@ export class ModuleHost {
       isMember: (userId) => this.env.isMember(userId),
       roles: (userId, project) => this.env.roles(userId, project),
       broadcast: (message) => this.env.broadcast(module.name, message),
+      blobs: this.env.blobs,
       runEvent: (project, event, principal) => {
         const outcome = this.env.runEvent(project, { requestId: `${module.name}.${newRecordId()}`, ...event }, principal, [`${module.name}:*`]);
         return outcome.ok ? { ok: true, result: outcome.result } : { ok: false, error: outcome.error };
@@ -111,7 +114,7 @@ export class ModuleHost {
    * any; otherwise the module itself says who the bearer of `credentials` is; with neither, the
    * caller is `public`, which only routes that say so admit.
    */
-  async request(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; member: string | null; bearer: string | null }): Promise<RouteAnswer> {
+  async request(input: { module: string; method: string; path: string; query: Record<string, string>; body: unknown; bytes?: Uint8Array | null; member: string | null; bearer: string | null }): Promise<RouteAnswer> {
     const found = this.route(input.module, input.method, input.path);
     if (!found) return { status: 404, body: { error: { code: "not_found", message: `Module ${input.module} has no ${input.method} ${input.path}.` } } };
     const { module, route } = found;
@@ -127,7 +130,9 @@ export class ModuleHost {
     if (!principal) return { status: 401, body: { error: { code: "unauthenticated", message: "Sign in, or send the credentials this endpoint takes." } } };
     if (!route.principals.includes(principal.kind)) return { status: 403, body: { error: { code: "forbidden", message: `A ${principal.kind} may not call ${input.method} ${input.path}.` } } };
     try {
-      const answer = await route.handle(host, { principal, path: input.path, query: input.query, body: input.body });
+      // Bytes reach only a route that takes them, and never more than it said.
+      const bytes = route.bytes !== undefined && input.bytes && input.bytes.byteLength <= route.bytes ? input.bytes : null;
+      const answer = await route.handle(host, { principal, path: input.path, query: input.query, body: input.body, bytes });
       this.flush();
       return answer;
     } catch (error) {

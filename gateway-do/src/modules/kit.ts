@@ -93,6 +93,16 @@ export interface HostContext {
   roles(userId: string, project: string | null): { org: string; project: string | null } | null;
   /** Sends a message (as JSON) to every open socket of this module. */
   broadcast(message: unknown): void;
+  /** The org's object store for files (an R2 bucket on the gateway); null where none is bound. */
+  blobs: BlobStore | null;
+}
+
+/** Files kept outside the project docs and SQLite (an R2 bucket), by a key the module builds, never the client. */
+export interface BlobStore {
+  put(key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** The stored bytes and their content type, or null when there is no such object. */
+  get(key: string): Promise<{ bytes: Uint8Array; contentType: string } | null>;
+  delete(keys: readonly string[]): Promise<void>;
 }
 
 /** An open socket of a module, as its handlers see it. */
@@ -135,12 +145,17 @@ export interface ModuleRequest {
   path: string;
   query: Record<string, string>;
   body: unknown;
+  /** The raw body of a route that takes bytes (`RouteSpec.bytes`), else null. */
+  bytes?: Uint8Array | null;
 }
 
-/** What a route answers. */
+/** What a route answers: JSON, or (a file) bytes with their own headers. */
 export interface RouteAnswer {
   status: number;
   body: unknown;
+  /** Sent instead of `body` as JSON, with `headers` (a content type among them). */
+  bytes?: Uint8Array;
+  headers?: Record<string, string>;
 }
 
 /** An HTTP endpoint under `/gw/{org}/m/{module}/…`. */
@@ -156,6 +171,8 @@ export interface RouteSpec {
   handle: (host: HostContext, request: ModuleRequest) => RouteAnswer | Promise<RouteAnswer>;
   /** The permissions it checks beyond any event it runs (`{id}` parts as `*`), offered to role editors with the events'. */
   checks?: readonly string[];
+  /** It takes a raw body (a file) of at most this many bytes, any content type, instead of JSON. */
+  bytes?: number;
 }
 
 /** The writes of an event, run inside the transaction. Must not throw. */

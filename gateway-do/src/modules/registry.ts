@@ -5,6 +5,7 @@
 import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
 import type { EditableText, EventSpec, ModuleDefinition } from "./kit";
+import { images } from "./images";
 import { jupyter } from "./jupyter";
 import { notes } from "./notes";
 import { oidc } from "./oidc";
@@ -35,7 +36,7 @@ export function sortByDependencies(modules: readonly ModuleDefinition[]): Module
 }
 
 /** The registered modules by name, one line each. web/src/modules/registry.ts is typed over these names. */
-const registered = { "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles, "user-containers": userContainers, oidc, jupyter } satisfies Record<string, ModuleDefinition>;
+const registered = { "core-graph": coreGraph, whiteboard, notes, chats, tabs, roles, "user-containers": userContainers, oidc, jupyter, images } satisfies Record<string, ModuleDefinition>;
 
 /** A registered module's name: a web registry missing one, or naming another, fails the typecheck. */
 export type ModuleName = keyof typeof registered;

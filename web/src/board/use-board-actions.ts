@@ -3,7 +3,7 @@ import { useReactFlow } from "@xyflow/react";
 import { useMemo } from "react";
 import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import { type CreateTool, createdIds } from "../modules/kit";
-import { createTools } from "../modules/registry";
+import { createTools, fileTakers } from "../modules/registry";
 import { isGroup } from "../modules/whiteboard";
 import { type Clipboard, copySelection, pasteCommand, pastePlace } from "./clipboard";
 import { type Alignment, type Axis, align, distribute } from "./arrange";
@@ -125,6 +125,18 @@ export function useBoardActions() {
         const tool = createTools().find((t) => t.fromText);
         const since = performance.now();
         if (tool?.fromText) made(since, await tool.fromText(store, viewId(), placeFor(tool.size ?? DEFAULT_SIZE, undefined), text), false);
+      },
+      /**
+       * Files dropped (at `screen`, a point on the page) or pasted (where the person works): what
+       * the module taking them makes (images), selected. False when no module takes any of them.
+       */
+      addFiles: (files: readonly File[], screen?: Point): boolean => {
+        const taker = fileTakers().find((t) => files.some(t.takes));
+        if (!taker) return false;
+        const since = performance.now();
+        const centre = screen ? flow.screenToFlowPosition(screen) : undefined;
+        void taker.add(store, viewId(), files, (size) => placeFor(size, centre ? { centre } : undefined)).then((ids) => made(since, ids, false));
+        return true;
       },
       /** Ctrl+D: a copy of the selection beside it (the clipboard is left alone). */
       duplicate: async () => {

@@ -74,15 +74,34 @@ export function useShortcuts(actions: BoardActions, store: BoardStore): void {
       if (pasteFallback) clearTimeout(pasteFallback);
       pasteFallback = null;
       e.preventDefault();
+      // An image copied from another app (or a screenshot) arrives as a file.
+      const files = [...(e.clipboardData?.files ?? [])];
+      if (files.length > 0 && actions.addFiles(files)) return;
       const text = e.clipboardData?.getData("text/plain") ?? "";
       const ours = e.clipboardData?.getData(BOARD_ITEMS) === "1" || (text !== "" && text === actions.copiedText());
       if (text.trim() !== "" && !ours) void actions.pasteText(text);
       else void actions.paste();
     };
+    // Files dragged from the desktop onto the board: what a module makes of them, where dropped.
+    const onBoard = (e: DragEvent) => e.target instanceof Element && e.target.closest(".board-canvas") !== null && (e.dataTransfer?.types.includes("Files") ?? false);
+    const onDragOver = (e: DragEvent) => {
+      if (!onBoard(e)) return;
+      e.preventDefault();
+      if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+    };
+    const onDrop = (e: DragEvent) => {
+      if (!onBoard(e)) return;
+      e.preventDefault();
+      if (!actions.addFiles([...(e.dataTransfer?.files ?? [])], { x: e.clientX, y: e.clientY })) store.toast("Only images can be dropped onto the board.", "info");
+    };
     window.addEventListener("keydown", onKey);
     window.addEventListener("copy", onCopy);
     window.addEventListener("paste", onPaste);
+    window.addEventListener("dragover", onDragOver);
+    window.addEventListener("drop", onDrop);
     return () => {
+      window.removeEventListener("dragover", onDragOver);
+      window.removeEventListener("drop", onDrop);
       if (pasteFallback) clearTimeout(pasteFallback);
       window.removeEventListener("keydown", onKey);
       window.removeEventListener("copy", onCopy);

@@ -248,6 +248,12 @@ export interface WebModule {
   overlays?: readonly ComponentType[];
   /** The text of its items on a view, for the board's search (Ctrl+F). */
   search?: (doc: Y.Doc, viewId: string) => SearchHit[];
+  /**
+   * What files dropped or pasted onto the board become (images): `place` gives the top-left
+   * corner for something of a size, where they were dropped or the pointer is. Resolves to the
+   * flow ids made. The first module that takes any of the files gets them all.
+   */
+  fromFiles?: { takes: (file: File) => boolean; add: (store: BoardStore, viewId: string, files: readonly File[], place: (size: { width: number; height: number }) => Point) => Promise<unknown> };
   /** What undo of a delete brings back of this module's own records about deleted nodes (a chat's anchor). */
   afterDelete?: {
     save: (doc: Y.Doc, doomed: ReadonlySet<string>) => unknown;

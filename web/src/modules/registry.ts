@@ -12,6 +12,7 @@ import type { StyleProperty } from "../../../gateway-do/src/modules/whiteboard/s
 import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
 import type { CreateTool, FlowType, MinimapColor, NodeView, SidePanel, TabKindView, WebModule } from "./kit";
+import { images } from "./images";
 import { jupyter } from "./jupyter";
 import { notes } from "./notes";
 import { oidc } from "./oidc";
@@ -28,7 +29,7 @@ export type WebRegistry = { readonly [N in ModuleName]: WebModule };
  * code (commands, the node frame) that imports this file, so a module may still be loading
  * when this file is.
  */
-const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles, "user-containers": userContainers, oidc, jupyter }) as const satisfies WebRegistry;
+const registered = () => ({ "core-graph": coreGraph, notes, chats, whiteboard, tabs, roles, "user-containers": userContainers, oidc, jupyter, images }) as const satisfies WebRegistry;
 type WebModules = ReturnType<typeof registered>;
 
 type KindsOf<M> = M extends { nodes: infer N } ? keyof N : never;
@@ -113,6 +114,9 @@ export const permissionLabelOf = (permission: string): string | undefined => reg
 /** What the style panel may change of an xyflow node type (none for a type that says nothing). */
 export const stylesOfType = (type: string | undefined): readonly StyleProperty[] =>
   (type !== undefined ? (registry().nodeViews.get(type)?.styles ?? registry().flowTypes.get(type)?.styles) : undefined) ?? [];
+
+/** What takes files dropped or pasted onto the board (the images module's). */
+export const fileTakers = (): readonly NonNullable<WebModule["fromFiles"]>[] => [...registry().byName.values()].flatMap((m) => (m.fromFiles ? [m.fromFiles] : []));
 
 /** Every module's text finder, for the board's search. */
 export const searchers = (): readonly NonNullable<WebModule["search"]>[] => [...registry().byName.values()].flatMap((m) => (m.search ? [m.search] : []));

@@ -18,6 +18,7 @@ import { requireBridge } from "../containers/bridge-key";
 import { API_KEY_PREFIX, authenticate, requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
+import { fileRouteLimit, readFileBody } from "../lib/module-files";
 import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireOrgMember } from "../orgs/membership";
 
@@ -137,10 +138,14 @@ gateway.all("/:org/m/:module/*", async (c) => {
   } else {
     throw new ApiError(401, "unauthenticated", "Sign in, or send the bearer token this endpoint takes.");
   }
-  const body: unknown = c.req.method === "GET" || c.req.method === "HEAD" ? null : await c.req.json().catch(() => null);
+  const fileLimit = fileRouteLimit(c.req.method, new URL(c.req.url).pathname);
+  const bytes = fileLimit !== null ? await readFileBody(c.req.raw, fileLimit) : null;
+  const body: unknown = c.req.method === "GET" || c.req.method === "HEAD" || bytes ? null : await c.req.json().catch(() => null);
   const query = Object.fromEntries(new URL(c.req.url).searchParams);
   const stub = await getServerByName(c.env.GATEWAY, org);
-  const answer = (await stub.moduleRequest({ module, method: c.req.method, path, query, body, member, bearer: member ? null : bearer })) as { status: number; body: unknown };
+  const answer = (await stub.moduleRequest({ module, method: c.req.method, path, query, body, bytes, member, bearer: member ? null : bearer })) as { status: number; body: unknown; bytes?: Uint8Array; headers?: Record<string, string> };
+  // A file the module serves, with the headers it chose (its type, nosniff, a CSP).
+  if (answer.bytes) return new Response(answer.bytes, { status: answer.status, headers: answer.headers });
   return c.json(answer.body, answer.status as ContentfulStatusCode);
 });
 

@@ -66,7 +66,8 @@ export const roles: ModuleDefinition = {
       reduce: (ctx, p) => {
         if ([...rolesOf(ctx.doc).values()].some((r) => r.name === p.name)) throw new EventError("conflict", `A role named "${p.name}" exists.`);
         const role: RoleRecord = { id: ctx.newId(), name: p.name, permissions: p.permissions };
-        return () => rolesOf(ctx.doc).set(role.id, role);
+        // The new role's id, for the sender to assign it (an API caller has no doc to find it in).
+        return { change: () => rolesOf(ctx.doc).set(role.id, role), result: { roleId: role.id } };
       },
     }),
     "update-role": defineEvent({

@@ -19,6 +19,8 @@ interface Props {
   connectable?: boolean;
   /** Drawn zoomed out: no resize handles. */
   far?: boolean;
+  /** Resizing keeps its width-to-height ratio (an image). */
+  keepAspectRatio?: boolean;
   /** Its style on this view, handed to the kind's CSS as variables (--item-stroke, --item-fill…) that fall back to the kind's own look. */
   look?: ItemStyle;
   children: ReactNode;
@@ -36,7 +38,7 @@ export function lookVariables(look: ItemStyle | undefined): CSSProperties {
   return vars;
 }
 
-export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, far = false, look, children }: Props) {
+export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, far = false, keepAspectRatio = false, look, children }: Props) {
   const store = useBoardStore();
   const from = useRef<{ x: number; y: number; width: number; height: number } | null>(null);
   const mark = selectedBy[0];
@@ -61,6 +63,7 @@ export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 8
         isVisible={selected && !locked && !far}
         minWidth={minWidth}
         minHeight={minHeight}
+        keepAspectRatio={keepAspectRatio}
         color="var(--accent)"
         onResizeStart={(_, p) => (from.current = { x: p.x, y: p.y, width: p.width, height: p.height })}
         onResizeEnd={(_, p) => {
