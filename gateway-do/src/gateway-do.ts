@@ -9,11 +9,12 @@
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
 import type { EventAck } from "../../protocol/events";
 import { ClientMessageSchema, CloseCode, type ServerMessage } from "../../protocol/socket";
-import { type EventOutcome, type PipelineOptions, runEvent } from "./events/pipeline";
+import type { PipelineOptions } from "./events/pipeline";
+import { type EventSender, EventRunner, toAck } from "./events/runner";
 import { ModuleHost, type RouteAnswer } from "./host/module-host";
 import { type ModuleSocketState, isModuleSocket, moduleSocketMessage, openModuleSocket } from "./host/module-sockets";
 import { Budgets, MAX_FRAME_BYTES, MAX_REFUSALS, MAX_SOCKETS_PER_USER, type Spend } from "./limits";
-import type { Actor, ModuleDefinition, PrincipalKind } from "./modules/kit";
+import type { Actor, ModuleDefinition } from "./modules/kit";
 import { modules as registeredModules } from "./modules/registry";
 import { customGrants } from "./modules/roles";
 import { grantsFor } from "./permissions/roles";
@@ -52,10 +53,6 @@ export type SyncResult =
   | { applied: false; reason: "stale"; version: number }
   | { applied: false; reason: "invalid"; message: string };
 
-/** How long a request id is remembered, so a retried event is answered, not run again. */
-export const DEDUPE_WINDOW_MS = 10 * 60_000;
-/** Follow-up events may emit follow-ups, this deep at most. */
-export const MAX_FOLLOW_UP_DEPTH = 4;
 /** How often the alarm looks for idle projects and logs to compact. */
 export const ALARM_INTERVAL_MS = 30_000;
 
@@ -97,6 +94,7 @@ export class GatewayDO extends Server<Env> {
   readonly #peers = new Map<string, RoomPeer[]>();
 
   readonly #host: ModuleHost;
+  readonly #events: EventRunner;
   /** The modules, their events and their storage, as the pipeline runs them. */
   readonly #pipeline: PipelineOptions;
 
@@ -137,12 +135,12 @@ export class GatewayDO extends Server<Env> {
       projects: () => this.membership().projects.map((p) => p.id),
       runEvent: (project, raw, principal, grants) => {
         if (principal.kind !== "user") {
-          return this.#runEvent({ kind: principal.kind, id: `${principal.kind}:${principal.id}`, actor: () => ({ userId: `${principal.kind}:${principal.id}`, grants, principal }) }, project, raw);
+          return this.#events.run({ kind: principal.kind, id: `${principal.kind}:${principal.id}`, actor: () => ({ userId: `${principal.kind}:${principal.id}`, grants, principal }) }, project, raw);
         }
         // A member acts with their own permissions, whatever the module asked for.
         const access = projectAccess(this.membership(), principal.id, project);
         if (!access.ok) return { ok: false, requestId: null, type: null, error: { code: "forbidden", message: accessDeniedReason(access.reason, false) } };
-        return this.#runEvent(this.#member(principal.id, access.roles, project), project, raw);
+        return this.#events.run(this.#member(principal.id, access.roles, project), project, raw);
       },
     });
     // A heartbeat costs the gateway nothing: the runtime answers it without waking any code (and
@@ -151,6 +149,18 @@ export class GatewayDO extends Server<Env> {
     this.#docs = new DocStore(ctx.storage.sql, (fn) => ctx.storage.transactionSync(fn));
     this.#eventLog = new EventLog(ctx.storage.sql);
     this.#edits = new ProjectEdits(ctx.storage.sql);
+    this.#events = new EventRunner({
+      room: (project) => this.#room(project),
+      log: this.#eventLog,
+      edits: this.#edits,
+      pipeline: this.#pipeline,
+      org: () => this.name,
+      committed: (type) => {
+        // Its module may want its alarm sooner now.
+        if (this.#host.mayMoveAlarm(type)) void this.#scheduleAlarm();
+      },
+      settled: () => this.#host.flush(),
+    });
   }
 
   /** The project's room, loading its doc if needed, and keeping the alarm that unloads it set. */
@@ -196,51 +206,6 @@ export class GatewayDO extends Server<Env> {
     return { userId, grants: grantsFor({ userId, orgRole: roles.org, projectRole: roles.project, customGrants: custom.grants, hasCustomRoles: custom.hasCustomRoles }, visibility) };
   }
 
-  /**
-   * Runs one event in a project and records it in the event log, then the follow-up events
-   * its reducer emitted (each its own transaction and log entry). A request id already
-   * answered for this user and project recently gets the same answer again without running
-   * twice: a client retrying after a reconnect cannot apply an event twice.
-   */
-  #runEvent(who: EventSender, project: string, raw: unknown, depth = 0): EventOutcome {
-    const room = this.#room(project);
-    const requestId = (raw as { requestId?: unknown } | null)?.requestId;
-    if (typeof requestId === "string" && depth === 0) {
-      const earlier = this.#eventLog.find(who.id, project, requestId, Date.now() - DEDUPE_WINDOW_MS);
-      const type = (raw as { type?: unknown }).type;
-      if (earlier && earlier.type !== type) {
-        return { ok: false, requestId, type: typeof type === "string" ? type : null, error: { code: "request_id_reused", message: `Request id ${requestId} was used for another event: use a new id per event.` } };
-      }
-      if (earlier) {
-        return earlier.ok
-          ? { ok: true, requestId, type: earlier.type ?? "", update: null, followUps: [] }
-          : { ok: false, requestId, type: earlier.type, error: { code: earlier.errorCode ?? "refused", message: earlier.errorMessage ?? "" } };
-      }
-    }
-    const full = room.fullReason;
-    const outcome: EventOutcome = full
-      ? { ok: false, requestId: typeof requestId === "string" ? requestId : null, type: null, error: { code: "doc_too_large", message: full } }
-      : room.apply((doc) => runEvent(doc, raw, who.actor(room), { ...this.#pipeline, project, org: this.name }));
-    this.#eventLog.append({
-      actorKind: who.kind,
-      userId: who.id,
-      project,
-      type: outcome.type,
-      requestId: outcome.requestId,
-      ok: outcome.ok,
-      errorCode: outcome.ok ? null : outcome.error.code,
-      errorMessage: outcome.ok ? null : outcome.error.message,
-    });
-    // A person's change is an edit; a container's or the system's (a heartbeat, a cell's output) is not.
-    if (outcome.ok && outcome.update && who.kind === "user") this.#edits.touch(project, who.id);
-    if (outcome.ok && depth < MAX_FOLLOW_UP_DEPTH) {
-      outcome.followUps.forEach((event, i) => this.#runEvent(who, project, { ...event, requestId: `${outcome.requestId}.${i + 1}` }, depth + 1));
-    }
-    if (outcome.ok && this.#host.mayMoveAlarm(outcome.type)) void this.#scheduleAlarm(); // its module may want its alarm sooner now
-    if (depth === 0) this.#host.flush();
-    return outcome;
-  }
-
   /** A member's permissions in a project, or null when they may not see it. */
   #grants(userId: string, project: string): readonly string[] | null {
     const access = projectAccess(this.membership(), userId, project);
@@ -259,7 +224,7 @@ export class GatewayDO extends Server<Env> {
   applyEvent(project: string, userId: string, event: unknown): EventAck {
     const access = projectAccess(this.membership(), userId, project);
     if (!access.ok) return { requestId: null, ok: false, error: { code: "forbidden", message: accessDeniedReason(access.reason, false) } };
-    return toAck(this.#runEvent(this.#member(userId, access.roles, project), project, event));
+    return toAck(this.#events.run(this.#member(userId, access.roles, project), project, event));
   }
 
   /**
@@ -452,7 +417,7 @@ export class GatewayDO extends Server<Env> {
       const requestId = (parsed.data.event as { requestId?: unknown } | null)?.requestId;
       return send({ type: "ack", requestId: typeof requestId === "string" ? requestId : null, ok: false, error: { code: "rate_limited", message: "Too many events: slow down." } });
     }
-    send({ type: "ack", ...toAck(this.#runEvent(this.#member(state.userId, state.roles, state.project), state.project, parsed.data.event)) });
+    send({ type: "ack", ...toAck(this.#events.run(this.#member(state.userId, state.roles, state.project), state.project, parsed.data.event)) });
   }
 
   #moduleMessage(connection: Connection<ModuleSocketState>, state: ModuleSocketState, message: WSMessage): void {
@@ -541,16 +506,4 @@ export class GatewayDO extends Server<Env> {
   loadedProjects(): string[] {
     return [...this.#rooms.keys()];
   }
-}
-
-/** Who sends an event: their kind and id (as the log records them), and how to build their actor in a room. */
-interface EventSender {
-  kind: PrincipalKind;
-  id: string;
-  actor: (room: ProjectRoom) => Actor;
-}
-
-function toAck(outcome: EventOutcome): EventAck {
-  if (!outcome.ok) return { requestId: outcome.requestId, ok: false, error: outcome.error };
-  return outcome.result === undefined ? { requestId: outcome.requestId, ok: true } : { requestId: outcome.requestId, ok: true, result: outcome.result };
 }

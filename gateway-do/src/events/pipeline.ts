@@ -5,7 +5,7 @@
  */
 import type * as Y from "yjs";
 import type { z } from "zod";
-import { EventEnvelopeSchema } from "../../../protocol/events";
+import { type EventEnvelope, EventEnvelopeSchema } from "../../../protocol/events";
 import type { ErrorShape } from "../../../protocol/errors";
 import { isAllowed } from "../permissions/permission";
 import { type Actor, type Change, type ChangeWithResult, EventError, type ModuleDefinition, type ModuleSql, newRecordId, principalOf } from "../modules/kit";
@@ -72,14 +72,26 @@ export interface PipelineOptions {
   modules?: readonly ModuleDefinition[];
 }
 
+/** An envelope read, or the refusal of one that could not be. */
+export type ParsedEnvelope = { ok: true; envelope: EventEnvelope } | { ok: false; outcome: EventOutcome & { ok: false } };
+
+/** Reads an event's envelope (type and request id) once; what follows works on the typed value. */
+export function parseEnvelope(raw: unknown): ParsedEnvelope {
+  const envelope = EventEnvelopeSchema.safeParse(raw);
+  if (envelope.success) return { ok: true, envelope: envelope.data };
+  // No request id in the answer: one that could not be read cannot be matched.
+  return { ok: false, outcome: { ok: false, requestId: null, type: null, error: { code: "invalid_event", message: "An event needs a type (module:action) and a requestId.", fields: fieldsOf(envelope.error) } } };
+}
+
 /** Runs one event from `actor` against `doc`. Never throws for bad input: it answers. */
 export function runEvent(doc: Y.Doc, raw: unknown, actor: Actor, options: PipelineOptions = {}): EventOutcome {
-  const envelope = EventEnvelopeSchema.safeParse(raw);
-  const requestId = typeof (raw as { requestId?: unknown })?.requestId === "string" && envelope.success ? envelope.data.requestId : null;
-  if (!envelope.success) {
-    return { ok: false, requestId, type: null, error: { code: "invalid_event", message: "An event needs a type (module:action) and a requestId.", fields: fieldsOf(envelope.error) } };
-  }
-  const { type, requestId: id, ...payload } = envelope.data;
+  const parsed = parseEnvelope(raw);
+  return parsed.ok ? runEnvelope(doc, parsed.envelope, actor, options) : parsed.outcome;
+}
+
+/** Runs one event whose envelope is read (see parseEnvelope). */
+export function runEnvelope(doc: Y.Doc, envelope: EventEnvelope, actor: Actor, options: PipelineOptions = {}): EventOutcome {
+  const { type, requestId: id, ...payload } = envelope;
   const fail = (code: string, message: string, fields?: Record<string, string[]>): EventOutcome => ({ ok: false, requestId: id, type, error: { code, message, ...(fields ? { fields } : {}) } });
 
   const spec = (options.specs ?? registeredSpecs).get(type);
