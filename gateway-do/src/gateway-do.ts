@@ -7,6 +7,7 @@
  * unloaded when idle; events run through the module pipeline and land in the event log.
  */
 import { Server, type Connection, type ConnectionContext, type WSMessage } from "partyserver";
+import type * as Y from "yjs";
 import type { EventAck } from "../../protocol/events";
 import { ClientMessageSchema, CloseCode, type ServerMessage } from "../../protocol/socket";
 import type { PipelineOptions } from "./events/pipeline";
@@ -200,21 +201,21 @@ export class GatewayDO extends Server<Env> {
   }
 
   /** The actor for a member in a project: built-in roles from the membership, custom roles from the doc. */
-  #actor(userId: string, roles: SocketState["roles"], project: string, room: ProjectRoom): Actor {
+  #actor(userId: string, roles: SocketState["roles"], project: string, doc: Y.Doc): Actor {
     const visibility = this.membership().projects.find((p) => p.id === project)?.visibility ?? "members";
-    const custom = customGrants(room.doc, userId);
+    const custom = customGrants(doc, userId);
     return { userId, grants: grantsFor({ userId, orgRole: roles.org, projectRole: roles.project, customGrants: custom.grants, hasCustomRoles: custom.hasCustomRoles }, visibility) };
   }
 
   /** A member's permissions in a project, or null when they may not see it. */
   #grants(userId: string, project: string): readonly string[] | null {
     const access = projectAccess(this.membership(), userId, project);
-    return access.ok ? this.#actor(userId, access.roles, project, this.#room(project)).grants : null;
+    return access.ok ? this.#actor(userId, access.roles, project, this.#room(project).doc).grants : null;
   }
 
   /** A member as the sender of events in a project. */
   #member(userId: string, roles: SocketState["roles"], project: string): EventSender {
-    return { kind: "user", id: userId, actor: (room) => this.#actor(userId, roles, project, room) };
+    return { kind: "user", id: userId, actor: (doc) => this.#actor(userId, roles, project, doc) };
   }
 
   /**
@@ -401,7 +402,7 @@ export class GatewayDO extends Server<Env> {
     const room = this.#room(state.project);
     if (typeof message !== "string") {
       const bytes = message instanceof ArrayBuffer ? new Uint8Array(message) : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
-      const notice = room.receive(this.#sender(connection, state as SocketState), () => this.#actor(state.userId, state.roles, state.project, room), bytes);
+      const notice = room.receive(this.#sender(connection, state as SocketState), () => this.#actor(state.userId, state.roles, state.project, room.doc), bytes);
       if (notice) send(notice);
       return;
     }

@@ -9,7 +9,7 @@ import type { EventAck, EventEnvelope } from "../../../protocol/events";
 import type { Actor, PrincipalKind } from "../modules/kit";
 import type { EventLog } from "../storage/event-log";
 import type { ProjectEdits } from "../storage/project-edits";
-import type { ProjectRoom } from "../sync/project-room";
+import type * as Y from "yjs";
 import { type EventOutcome, type PipelineOptions, parseEnvelope, runEnvelope } from "./pipeline";
 
 /** How long a request id is remembered, so a retried event is answered, not run again. */
@@ -17,17 +17,24 @@ export const DEDUPE_WINDOW_MS = 10 * 60_000;
 /** Follow-up events may emit follow-ups, this deep at most. */
 export const MAX_FOLLOW_UP_DEPTH = 4;
 
-/** Who sends an event: their kind and id (as the log records them), and how to build their actor in a room. */
+/** What the runner needs of a project's room (sync/project-room.ts): why it takes no more, and running work on its doc that persists and broadcasts the update. */
+export interface EventRoom {
+  readonly doc: Y.Doc;
+  readonly fullReason: string | null;
+  apply<O extends { ok: boolean; update?: Uint8Array | null }>(work: (doc: Y.Doc) => O): O;
+}
+
+/** Who sends an event: their kind and id (as the log records them), and how to build their actor on a project's doc (custom roles live there). */
 export interface EventSender {
   kind: PrincipalKind;
   id: string;
-  actor: (room: ProjectRoom) => Actor;
+  actor: (doc: Y.Doc) => Actor;
 }
 
 /** What the runner needs of the gateway around it. */
 export interface RunnerParts {
   /** The project's room, its doc loaded. */
-  room: (project: string) => ProjectRoom;
+  room: (project: string) => EventRoom;
   log: EventLog;
   /** When each project was last edited by a person. */
   edits: ProjectEdits;
@@ -67,7 +74,7 @@ export class EventRunner {
       project,
       full
         ? { ok: false, requestId: envelope.requestId, type: envelope.type, error: { code: "doc_too_large", message: full } }
-        : room.apply((doc) => runEnvelope(doc, envelope, who.actor(room), { ...this.#parts.pipeline, project, org: this.#parts.org() })),
+        : room.apply((doc) => runEnvelope(doc, envelope, who.actor(room.doc), { ...this.#parts.pipeline, project, org: this.#parts.org() })),
     );
     if (!outcome.ok) return outcome;
     // A person's change is an edit; a container's or the system's (a heartbeat, a cell's output) is not.
