@@ -65,7 +65,7 @@ describe("drawn shapes", () => {
       [stroke([0, 0, -1, 20]), "points", /whole number from 0 to 1000/],
       [stroke([0, 0, 1001, 20]), "points", /whole number from 0 to 1000/],
       [stroke([0, 0, 10]), "points", /x, y pairs/],
-      [stroke([0, "1", 10, 10]), "points.1", /number/],
+      [{ ...stroke([]), points: [0, "1", 10, 10] }, "points.1", /number/],
       [stroke([0, 0]), "points", /at least 2 points/],
       [{ ...stroke([]), points: undefined }, "points", /at least 2 points/],
       [stroke([0, 0, 10, 10, 20, 20], "arrow"), "points", /2 ends/],

@@ -192,11 +192,15 @@ describe("creating and editing on the board like the peers", () => {
     await ada.keyboard.press("Escape");
   });
 
-  it("makes shapes with their keys at the pointer (T opens the label for typing); V and P make nothing", async () => {
+  it("makes shapes with their keys and a click at the pointer (T opens the label for typing); V and P alone make nothing", async () => {
     for (const [key, type] of [["r", "rectangle"], ["o", "ellipse"], ["a", "arrow"]] as const) {
       const pointer = await at(ada, 150 + 200 * ["r", "o", "a"].indexOf(key), 540);
       await ada.mouse.move(pointer.x, pointer.y);
-      ids[type] = await created(ada, type, () => ada.keyboard.press(key));
+      // The key arms the tool; a click without a drag makes its default size centred there.
+      ids[type] = await created(ada, type, async () => {
+        await ada.keyboard.press(key);
+        await ada.mouse.click(pointer.x, pointer.y);
+      });
       const placed = await box(nodeById(ada, ids[type]!));
       const aimed = await toFlow(ada, pointer);
       expect(Math.abs(placed.x + placed.width / 2 - aimed.x)).toBeLessThan(2);
@@ -205,14 +209,18 @@ describe("creating and editing on the board like the peers", () => {
     }
     const pointer = await at(ada, 760, 480);
     await ada.mouse.move(pointer.x, pointer.y);
-    ids.text = await created(ada, "text", () => ada.keyboard.press("t"));
+    ids.text = await created(ada, "text", async () => {
+      await ada.keyboard.press("t");
+      await ada.mouse.click(pointer.x, pointer.y);
+    });
     await poll(() => focused(ada)).toEqual({ node: ids.text, label: "Shape text" });
     await ada.keyboard.type("Milestone");
     await ada.keyboard.press("Enter");
     await poll(() => nodeById(ben, ids.text!).locator(".shape-text").textContent()).toBe("Milestone");
     const before = await allIds(ada);
-    await ada.keyboard.press("v");
+    // P arms the pen and V puts it down: nothing drawn, nothing made.
     await ada.keyboard.press("p");
+    await ada.keyboard.press("v");
     await ada.waitForTimeout(500);
     expect(await allIds(ada)).toEqual(before);
     await ada.screenshot({ path: join(screenshots, "board-created-at-pointer.png") });

@@ -98,7 +98,11 @@ describe("the style panel and edges", () => {
     for (const [name, type, key, x, y] of [["a", "note", "n", 260, 260], ["b", "note", "n", 760, 260], ["rect", "rectangle", "r", 520, 580]] as const) {
       const pointer = await at(ada, x, y);
       await ada.mouse.move(pointer.x, pointer.y);
-      ids[name] = await created(ada, type, () => ada.keyboard.press(key));
+      // N makes a note at the pointer; R arms the rectangle, and a click there makes it.
+      ids[name] = await created(ada, type, async () => {
+        await ada.keyboard.press(key);
+        if (key === "r") await ada.mouse.click(pointer.x, pointer.y);
+      });
       await ada.keyboard.press("Escape");
       await poll(async () => (await idsOf(ben, type)).includes(ids[name]!)).toBe(true);
     }

@@ -148,7 +148,14 @@ describe("the whiteboard's tools", () => {
   });
 
   it("edits a shape's text in place: Enter and leaving the field send it, Escape cancels", async () => {
-    ids.rect = await created(ada, "rectangle", () => ada.getByRole("button", { name: "Rectangle" }).click());
+    // The toolbar's Rectangle arms the tool (shown pressed); a click on the canvas makes one there.
+    const middle = await canvas(ada);
+    ids.rect = await created(ada, "rectangle", async () => {
+      await ada.getByRole("button", { name: "Rectangle" }).click();
+      await poll(() => ada.getByRole("button", { name: "Rectangle" }).getAttribute("aria-pressed")).toBe("true");
+      await ada.mouse.click(middle.x + middle.width / 2, middle.y + middle.height / 2);
+    });
+    await poll(() => ada.getByRole("button", { name: "Select (V)" }).getAttribute("aria-pressed")).toBe("true");
     const rect = nodeById(ada, ids.rect!);
     await rect.locator(".shape-label").dblclick();
     const field = ada.getByLabel("Shape text");
@@ -168,7 +175,10 @@ describe("the whiteboard's tools", () => {
     expect(await shapeText(ada, ids.rect!)).toBe("Launch plan");
 
     // A text label, written and committed by clicking elsewhere.
-    ids.label = await created(ada, "text", () => ada.getByRole("button", { name: "Text label" }).click());
+    ids.label = await created(ada, "text", async () => {
+      await ada.getByRole("button", { name: "Text label" }).click();
+      await ada.mouse.click(middle.x + middle.width / 2, middle.y + middle.height / 2 + 150);
+    });
     // A new label opens for typing; Escape leaves it as it is ("Label"), to move it aside first.
     await ada.getByLabel("Shape text").waitFor();
     await ada.keyboard.press("Escape");
