@@ -31,6 +31,15 @@ const image = defineNodeView<ImageNodeData, ReturnType<typeof readImage>, Placed
   lookup: (doc) => (nodeId) => readImage(doc, nodeId),
   data: (base, record) => ({ ...base, image: record }),
   minimap: { small: "#cbd5e1", big: "#94a3b8" },
+  // Zoomed far out no picture is drawn (the canvas draws outlines): a slate box naming its size.
+  far: {
+    outline: "box",
+    radius: 0,
+    fill: "#cbd5e1",
+    stroke: "#94a3b8",
+    strokeWidth: 1,
+    text: { line: (node, doc) => `Image ${readImage(doc, node.id)?.width ?? "?"}×${readImage(doc, node.id)?.height ?? "?"}`, ink: "#334155", size: 24, at: "centre" },
+  },
   styles: ["stroke", "strokeWidth", "strokeStyle"],
   clipboard: {
     // The stored image is reused: a copy is a new node showing the same bytes.
