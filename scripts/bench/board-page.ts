@@ -16,18 +16,41 @@ export interface BoardPage {
 /** Serves the page with Vite on a free loopback port. */
 export async function serveBoardPage(): Promise<BoardPage> {
   const port = await findFreePort();
-  const server = await createServer({ configFile: fileURLToPath(new URL("../../web/vite.config.ts", import.meta.url)), server: { port, strictPort: true }, logLevel: "error" });
+  const server = await createServer({
+    configFile: fileURLToPath(new URL("../../web/vite.config.ts", import.meta.url)),
+    // No file watching: another edit in the tree while measuring would reload the page mid-run.
+    server: { port, strictPort: true, hmr: false, watch: null },
+    logLevel: "error",
+  });
   await server.listen();
   return { url: (nodes) => `http://localhost:${port}/src/board/bench/index.html?n=${nodes}`, close: () => server.close() };
 }
 
-/** A point of the canvas, right of and below the middle, where nothing but the pane is under the pointer. */
+/**
+ * A point of the canvas, right of and below the middle, where nothing but the pane is under the
+ * pointer. Zoomed far out the board is drawn on the far board's canvas, which lets the pointer
+ * through to the pane: there the point must also be clear of anything drawn (its pixels, 8 px around).
+ */
 export async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
   const point = await page.evaluate(`(() => {
     const pane = document.querySelector(".react-flow__pane").getBoundingClientRect();
+    const far = document.querySelector("[data-testid=far-board]");
+    const drawn = far && Number(far.dataset.items) > 0 ? far : null;
+    const box = drawn?.getBoundingClientRect();
+    const pixels = drawn?.getContext("2d").getImageData(0, 0, drawn.width, drawn.height);
+    const ratio = drawn ? drawn.width / box.width : 1;
+    const clear = (x, y) => {
+      if (!pixels) return true;
+      for (let dy = -8; dy <= 8; dy += 2)
+        for (let dx = -8; dx <= 8; dx += 2) {
+          const px = Math.round((x + dx - box.left) * ratio), py = Math.round((y + dy - box.top) * ratio);
+          if (pixels.data[(py * pixels.width + px) * 4 + 3] !== 0) return false;
+        }
+      return true;
+    };
     for (let y = pane.bottom - 80; y > pane.top + pane.height / 2; y -= 7)
       for (let x = pane.right - 240; x > pane.left + pane.width / 2; x -= 7)
-        if (document.elementFromPoint(x, y)?.classList.contains("react-flow__pane")) return { x, y };
+        if (document.elementFromPoint(x, y)?.classList.contains("react-flow__pane") && clear(x, y)) return { x, y };
     return null;
   })()`);
   if (!point) throw new Error("no empty spot on the board to start a pan from");

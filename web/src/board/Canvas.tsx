@@ -26,6 +26,8 @@ import { ContextMenu, type MenuState } from "./ContextMenu";
 import { Cursors } from "./Cursors";
 import { DrawLayer } from "./DrawLayer";
 import { EmptyBoardHint, ZoomPercent } from "./CanvasOverlays";
+import { FarBoard } from "./FarBoard";
+import { IN_DOM, useShownFlow } from "./far-flow";
 import { requestEdit } from "./edit-request";
 import { Search } from "./Search";
 import type { BoardFlowEdge, BoardFlowNode, EdgeKind } from "./flow-model";
@@ -35,7 +37,7 @@ import { useBoardActions } from "./use-board-actions";
 import { useNudge } from "./use-nudge";
 import { useShortcuts } from "./use-shortcuts";
 import { readViewport, writeViewport } from "./viewport-memory";
-import { BIG_BOARD_NODES, FIT_PADDING, RENDER_ALL_FAR_MAX, useFarZoom } from "./zoom";
+import { BIG_BOARD_NODES, FIT_VIEW, useFarZoom } from "./zoom";
 
 const DRAG = Symbol("drag");
 const RESIZE = Symbol("resize-live");
@@ -47,7 +49,6 @@ const minimapColor = (n: BoardFlowNode) => minimapColorOf(n.type).small;
 const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
 /** Every edge is drawn by BoardEdge, in its style (flow-model sets its type and arrowheads). */
 const EDGE_TYPES: EdgeTypes = { board: BoardEdge };
-const FIT_VIEW = { padding: FIT_PADDING, maxZoom: 1 };
 const PRO_OPTIONS = { hideAttribution: true };
 
 /**
@@ -61,9 +62,10 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
   const viewId = useBoard((s) => s.viewId);
   const big = nodes.length > BIG_BOARD_NODES;
   const flow = useReactFlow();
-  // Zoomed far out, most of the board is on screen and each node is a cheap outline: render them
-  // all, so a pan only moves the canvas instead of mounting and unmounting nodes at its edges.
-  const renderAll = useFarZoom() && nodes.length <= RENDER_ALL_FAR_MAX;
+  // Zoomed far out, FarBoard draws the board on a canvas: xyflow keeps the nodes, hidden.
+  const far = useFarZoom();
+  const inDom = useBoard(() => store.ui(IN_DOM));
+  const shown = useShownFlow(nodes, edges, inDom);
   const actions = useBoardActions();
   const [menu, setMenu] = useState<MenuState | null>(null);
   const dragFrom = useRef(new Map<string, { x: number; y: number }>());
@@ -164,7 +166,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
     [flow],
   );
   const onNodeContextMenu = useCallback(
-    (e: ReactMouseEvent, node: BoardFlowNode) => {
+    (e: ReactMouseEvent | MouseEvent, node: BoardFlowNode) => {
       e.preventDefault();
       if (!store.selected.has(node.id)) store.setSelection(new Set([node.id]));
       setMenu({ kind: "node", x: e.clientX, y: e.clientY, at: flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }), nodeId: node.id });
@@ -196,8 +198,8 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
   return (
     <div className="board-canvas" onMouseMove={onMouseMove} onMouseLeave={onMouseLeave} onDoubleClick={onDoubleClick}>
       <ReactFlow<BoardFlowNode, BoardFlowEdge>
-        nodes={nodes}
-        edges={edges}
+        nodes={shown.nodes}
+        edges={shown.edges}
         nodeTypes={nodeTypes()}
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
@@ -209,7 +211,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         deleteKeyCode={null}
         selectionKeyCode="Shift"
         multiSelectionKeyCode={MULTI_SELECT_KEYS}
-        onlyRenderVisibleElements={!renderAll}
+        onlyRenderVisibleElements
         // One stacking order, the doc's (flow-model's zIndex), on every screen: xyflow lifting
         // what is selected here, or children over every top-level node, made screens differ.
         zIndexMode="manual"
@@ -228,9 +230,10 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         proOptions={PRO_OPTIONS}
       >
         <Background gap={24} size={1.5} />
-        {big ? <BoardMinimap /> : <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} ariaLabel="Mini map" />}
+        {big || far ? <BoardMinimap /> : <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} ariaLabel="Mini map" />}
         <Controls showInteractive={false} />
         <ZoomPercent onClick={actions.actualSize} />
+        <FarBoard onNodeContextMenu={onNodeContextMenu} />
         <Cursors />
         <DrawLayer edgeKind={edgeKind} />
       </ReactFlow>

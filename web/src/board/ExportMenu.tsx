@@ -3,8 +3,13 @@ import "./ExportMenu.css";
 import { useReactFlow } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
 import { type ExportFormat, type ExportScope, boundsOf, download, exportFileName, exportedNodeIds, renderItems, renderView } from "./export-image";
+import { IN_DOM, NO_ITEMS_IN_DOM } from "./far-flow";
 import { Icon } from "./Icon";
 import { useBoard, useBoardStore } from "./store-context";
+import { FAR_ZOOM } from "./zoom";
+
+/** Resolves after `n` frames have been painted. */
+const frames = (n: number): Promise<void> => new Promise((done) => (n <= 0 ? done() : requestAnimationFrame(() => void frames(n - 1).then(done))));
 
 const CHOICES: { scope: ExportScope; format: ExportFormat; label: string }[] = [
   { scope: "view", format: "png", label: "View as PNG" },
@@ -42,6 +47,11 @@ export function ExportMenu() {
         return;
       }
       const keep = exportedNodeIds(snapshot.nodes, store.selected);
+      // Zoomed far out the board is a canvas (FarBoard): the items exported are put in the DOM, measured, then drawn.
+      if (flow.getZoom() < FAR_ZOOM) {
+        store.setUi(IN_DOM, keep);
+        await frames(3);
+      }
       const bounds = boundsOf(
         [...keep].flatMap((id) => {
           const node = flow.getInternalNode(id);
@@ -54,6 +64,7 @@ export function ExportMenu() {
     } catch (error) {
       store.toast(`The export failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
+      if (store.ui(IN_DOM) !== NO_ITEMS_IN_DOM) store.setUi(IN_DOM, NO_ITEMS_IN_DOM);
       setBusy(false);
     }
   };

@@ -4,7 +4,7 @@
  * the other people's drags and selections on top. Pure, and it reuses the node objects
  * that did not change, so xyflow re-renders only what moved.
  */
-import { type Edge, type EdgeMarker, MarkerType, type Node } from "@xyflow/react";
+import { type Edge, type EdgeMarker, MarkerType, type Node, type NodeHandle, Position } from "@xyflow/react";
 import type * as Y from "yjs";
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EDGE_KINDS, NodeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
@@ -90,6 +90,22 @@ export const emptyPeers: PeerOverlay = { positions: new Map(), selectedBy: new M
 export type FlowCache = Map<string, { deps: unknown[]; node: BoardFlowNode }>;
 
 const NO_MARKS: PeerMark[] = [];
+
+/** NodeFrame's handles (10 px, centred on the left and right sides; board.css .board-handle). */
+const HANDLE_PX = 10;
+const NO_HANDLES: NodeHandle[] = [];
+/**
+ * Where a node's handles are, given to xyflow ahead of the DOM: it draws every node it has not
+ * measured yet, in sight or not, to find them. Without them a board of 2,000 notes mounted
+ * all 2,000 on open, whatever the zoom.
+ */
+function handlesOf(width: number, height: number): NodeHandle[] {
+  const y = height / 2 - HANDLE_PX / 2;
+  return [
+    { type: "target", position: Position.Left, x: -HANDLE_PX / 2, y, width: HANDLE_PX, height: HANDLE_PX },
+    { type: "source", position: Position.Right, x: width - HANDLE_PX / 2, y, width: HANDLE_PX, height: HANDLE_PX },
+  ];
+}
 
 function reuse(cache: FlowCache, next: FlowCache, id: string, deps: unknown[], build: () => BoardFlowNode): BoardFlowNode {
   const hit = cache.get(id);
@@ -185,11 +201,13 @@ export function buildFlow(
     const style = styleOf(doc, viewId, p.nodeId) ?? NO_STYLE;
     nodes.push(
       reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, extra, parentLocked, measured, z, style], () => {
+        const [width, height] = [size?.width ?? p.width, size?.height ?? p.height];
         const base = {
           id: p.nodeId,
           position: position ? { x: position.x, y: position.y } : { x: p.x, y: p.y },
-          width: size?.width ?? p.width,
-          height: size?.height ?? p.height,
+          width,
+          height,
+          handles: view?.connectable === false ? NO_HANDLES : handlesOf(width, height),
           selected,
           hidden: p.hidden,
           draggable: !p.locked && !parentLocked,
@@ -247,6 +265,8 @@ function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style:
     position: position ? { x: position.x, y: position.y } : { x: shape.x, y: shape.y },
     width: size?.width ?? shape.width,
     height: size?.height ?? shape.height,
+    // Shapes have no handles (NodeFrame's connectable={false}).
+    handles: NO_HANDLES,
     selected,
     draggable: !shape.locked,
     ...(measured ? { measured } : {}),

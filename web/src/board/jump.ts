@@ -12,7 +12,8 @@ export function useJumpTo(): (id: string) => boolean {
   return useCallback(
     (id: string) => {
       const node = flow.getInternalNode(id);
-      if (!node || node.hidden) return false;
+      // Zoomed far out xyflow holds every node hidden (FarBoard draws them): whether it is on the view is the board's to say.
+      if (!node || !store.getSnapshot().nodes.some((n) => n.id === id && !n.hidden)) return false;
       const width = node.measured.width ?? node.width ?? 0;
       const height = node.measured.height ?? node.height ?? 0;
       const at = node.internals.positionAbsolute;

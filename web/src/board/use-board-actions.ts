@@ -13,7 +13,7 @@ import { openSearch } from "./Search";
 import { shapeIdOf } from "./flow-model";
 import { type Box, PASTE_OFFSET, type Point, centredOn, freeSpot } from "./placement";
 import { useBoardStore } from "./store-context";
-import { FIT_PADDING } from "./zoom";
+import { FIT_VIEW } from "./zoom";
 
 /** Where to create: a corner (the right-click menu's "here"), a point to centre on (a double-click), or where the person is working. */
 export type Where = { corner: Point } | { centre: Point } | undefined;
@@ -182,7 +182,7 @@ export function useBoardActions() {
       selectedNodes: () => graphSelection().length,
       undo: () => void store.undo(),
       redo: () => void store.redo(),
-      fit: () => void flow.fitView({ padding: FIT_PADDING, duration: 200 }),
+      fit: () => void flow.fitView({ padding: FIT_VIEW.padding, includeHiddenNodes: true, duration: 200 }),
       zoomIn: () => void flow.zoomIn(ZOOM),
       zoomOut: () => void flow.zoomOut(ZOOM),
       /** 100 %, around the middle of the view. */

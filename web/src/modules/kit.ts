@@ -76,6 +76,10 @@ export interface FarLook {
   };
   /** The item's own look on this view, when it is not `data.style` (a shape's colour counts too). */
   style?: (node: BoardFlowNode) => ItemStyle;
+  /** A line's points inside its box (flow px from its corner); across its middle when absent. */
+  path?: (node: BoardFlowNode, width: number, height: number) => readonly (readonly [number, number])[] | undefined;
+  /** A line with arrowheads (the style's, at its end by default). */
+  arrowheads?: boolean;
 }
 
 /** How the board shows one node kind, D being the data its renderer reads. */
@@ -89,6 +93,8 @@ export interface NodeViewSpec<D extends GraphNodeData, X, I extends Box, S> {
   minimap: MinimapColor;
   /** Drawn zoomed far out (the minimap's colours when absent). */
   far?: FarLook;
+  /** False when its view draws no connection handles (NodeFrame's `connectable`): a group. */
+  connectable?: boolean;
   /** What the style panel may change of it (its view draws these through NodeFrame's `look`). */
   styles?: readonly StyleProperty[];
   menu?: readonly NodeMenuItem[];
@@ -104,6 +110,7 @@ export interface NodeView {
   dragHandle?: string;
   minimap: MinimapColor;
   far?: FarLook;
+  connectable: boolean;
   styles: readonly StyleProperty[];
   menu: readonly NodeMenuItem[];
   clipboard?: NodeClipboard<Box>;
@@ -120,6 +127,7 @@ export function defineNodeView<D extends GraphNodeData, X = never, I extends Box
     dragHandle: spec.dragHandle,
     minimap: spec.minimap,
     far: spec.far,
+    connectable: spec.connectable ?? true,
     styles: spec.styles ?? [],
     menu: spec.menu ?? [],
     clipboard: spec.clipboard as NodeClipboard<Box> | undefined,

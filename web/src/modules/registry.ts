@@ -11,7 +11,7 @@ import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
 import type { StyleProperty } from "../../../gateway-do/src/modules/whiteboard/styles";
 import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
-import type { CreateTool, FlowType, MinimapColor, NodeView, SidePanel, TabKindView, WebModule } from "./kit";
+import type { CreateTool, FarLook, FlowType, MinimapColor, NodeView, SidePanel, TabKindView, WebModule } from "./kit";
 import { images } from "./images";
 import { jupyter } from "./jupyter";
 import { notes } from "./notes";
@@ -87,6 +87,14 @@ const FALLBACK_MINIMAP: MinimapColor = { small: "#d6d3d1", big: "#a8a29e" };
 /** The minimap colour of an xyflow node type. */
 export const minimapColorOf = (type: string | undefined): MinimapColor =>
   (type !== undefined ? (registry().nodeViews.get(type)?.minimap ?? registry().flowTypes.get(type)?.minimap) : undefined) ?? FALLBACK_MINIMAP;
+
+/** How an xyflow node type is drawn zoomed far out: its kind's look, else a box in its minimap colours. */
+export const farLookOf = (type: string | undefined): FarLook => {
+  const declared = type !== undefined ? (registry().nodeViews.get(type)?.far ?? registry().flowTypes.get(type)?.far) : undefined;
+  if (declared) return declared;
+  const { small, big } = minimapColorOf(type);
+  return { outline: "box", radius: 6, fill: small, stroke: big, strokeWidth: 1 };
+};
 
 /** The tools creating things, in registry order. */
 export const createTools = (): readonly CreateTool[] => registry().createTools;

@@ -8,7 +8,7 @@ import { placementKey, placementsOf } from "../../../../gateway-do/src/modules/w
 import type { Command } from "../../board/store";
 import type { GatewayEvent } from "../../gateway/messages";
 import { type Point, type WebModule, defineNodeView } from "../kit";
-import { ChatNode } from "./ChatNode";
+import { ChatNode, type ChatNodeData } from "./ChatNode";
 import { ChatPanel } from "./ChatPanel";
 import { useChats, useOpenChatId } from "./state";
 
@@ -26,6 +26,15 @@ const chat = defineNodeView({
   },
   data: (base, c) => ({ ...base, chatId: c?.id ?? null, title: c?.title ?? "Chat" }),
   minimap: { small: "#bfdbfe", big: "#60a5fa" },
+  // Zoomed far out, as its far form is drawn (board.css: .board-chat, .note-far): its title.
+  far: {
+    outline: "box",
+    radius: 10,
+    fill: "#eff6ff",
+    stroke: "#60a5fa",
+    strokeWidth: 1,
+    text: { line: (node) => (node.data as ChatNodeData).title, ink: "#1c1917", size: 25.6, weight: 600, at: "top" },
+  },
   styles: ["fill", "stroke", "strokeWidth", "strokeStyle"],
 });
 

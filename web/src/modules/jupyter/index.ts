@@ -27,6 +27,8 @@ const cell = defineNodeView({
   data: (base) => base,
   dragHandle: ".node-handle",
   minimap: { small: "#c7d2fe", big: "#4f46e5" },
+  // Zoomed far out: its card (board.css and its own .board-cell).
+  far: { outline: "box", radius: 10, fill: "var(--card)", stroke: "var(--border)", strokeWidth: 1 },
   menu: [
     { label: "Run from this cell down", hint: "this view, in reading order", place: "top", run: ({ store, nodeId }) => runView(store, nodeId) },
     { label: "Run all cells of this view", place: "top", run: ({ store }) => runView(store) },

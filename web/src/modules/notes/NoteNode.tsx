@@ -37,7 +37,7 @@ function useBody(text: Y.Text | undefined, pick: (body: string) => string = whol
 }
 
 /** The note's first line, without markdown heading marks. */
-function firstLine(body: string): string {
+export function firstLine(body: string): string {
   const line = body.split("\n").find((l) => l.trim() !== "") ?? "";
   return line.replace(/^\s*#+\s*/, "").slice(0, 80);
 }

@@ -8,7 +8,7 @@ import type { GatewayEvent } from "../../gateway/messages";
 import { openChatFor } from "../chats/open-chat";
 import { type Box, type WebModule, defineNodeView } from "../kit";
 import { createNotesCommand } from "./commands";
-import { NoteNode } from "./NoteNode";
+import { NoteNode, firstLine } from "./NoteNode";
 
 type CopiedNote = Box & { text: string };
 /** Text pasted from outside the board, as a note, is cut here (the gateway's limit is higher; a note is not a document). */
@@ -24,6 +24,15 @@ const note = defineNodeView({
   data: (base) => base,
   dragHandle: ".node-handle",
   minimap: { small: "#fde68a", big: "#facc15" },
+  // Zoomed far out, as its far form is drawn (board.css: .board-note, .note-far): its first line.
+  far: {
+    outline: "box",
+    radius: 10,
+    fill: "#fef9c3",
+    stroke: "#eab308",
+    strokeWidth: 1,
+    text: { line: (node, doc) => firstLine(bodiesOf(doc).get(node.id)?.toString() ?? ""), ink: "#1c1917", size: 25.6, weight: 600, at: "top" },
+  },
   // Its fill is the note's colour.
   styles: ["fill", "stroke", "strokeWidth", "strokeStyle", "fontSize"],
   menu: [{ label: "Chat about this note", place: "top", run: ({ store, nodeId }) => openChatFor(store, nodeId) }],

@@ -20,6 +20,8 @@ const container = defineNodeView({
   data: (base) => base,
   dragHandle: ".node-handle",
   minimap: { small: "#bbf7d0", big: "#16a34a" },
+  // Zoomed far out: its card (board.css and its own .board-container).
+  far: { outline: "box", radius: 10, fill: "var(--card)", stroke: "var(--border)", strokeWidth: 1 },
   // Undo of a delete does not bring a container back (its token and address are revoked).
   restore: { save: () => null, restore: () => null },
 });

@@ -17,6 +17,7 @@ import type { CreateTool, DrawTool, Drawn, FlowType, Point, WebModule } from "..
 import { defineNodeView } from "../kit";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
+import { GROUP_FAR, SHAPE_FAR } from "./far";
 import { GROUP_NAME, GroupNode } from "./GroupNode";
 import { DrawShape } from "./DrawShape";
 import { ArrowShape, EllipseShape, RectangleShape, TextShape } from "./ShapeNodes";
@@ -39,6 +40,8 @@ const group = defineNodeView({
   },
   data: (base, name) => ({ ...base, name }),
   minimap: { small: "transparent", big: "#a8a29e" },
+  far: GROUP_FAR,
+  connectable: false,
   styles: ["fill", "stroke", "strokeWidth", "strokeStyle"],
   menu: [{ label: "Ungroup", hint: "Shift+Ctrl+G", place: "arrange", run: ({ actions }) => actions.ungroup() }],
   restore: {
@@ -181,7 +184,7 @@ export const whiteboard = {
     "whiteboard:[view:*]:move": "Place, move and resize on views",
   },
   nodes: { group },
-  flowTypes: Object.fromEntries(shapeKinds.map((kind) => [kind, { component: SHAPES[kind].component as NodeTypes[string], minimap: SHAPE_MINIMAP, styles: SHAPES[kind].styles }])) as Record<ShapeKind, FlowType>,
+  flowTypes: Object.fromEntries(shapeKinds.map((kind) => [kind, { component: SHAPES[kind].component as NodeTypes[string], minimap: SHAPE_MINIMAP, far: SHAPE_FAR[kind], styles: SHAPES[kind].styles }])) as Record<ShapeKind, FlowType>,
   tools: shapeKinds.map(shapeTool),
   tabs: {
     view: {
