@@ -191,6 +191,13 @@ export const GOOD_REQUESTS: Record<string, Build> = {
     return { client: newClient(), params: { org: w.org.id, project: w.project.id }, query: { token }, headers: { upgrade: "websocket" } };
   },
   getJwks: async () => ({ client: newClient() }),
+  // A GIF header: ASCII only, so it travels as a string body unchanged.
+  uploadImage: async (w) => ({ client: w.owner.client, params: { org: w.org.id }, query: { project: w.project.id }, body: GIF, headers: { "content-type": "image/gif" } }),
+  getImage: async (w) => {
+    const res = await call(w.owner.client, `/gw/${w.org.id}/m/images/upload?project=${w.project.id}`, { body: GIF, headers: { "content-type": "image/gif" } });
+    const { id } = await expectJson<{ id: string }>(res, 201);
+    return { client: w.owner.client, params: { org: w.org.id }, query: { project: w.project.id, id } };
+  },
   createContainer: async (w) => ({ client: w.owner.client, params: { org: w.org.id, project: w.project.id }, body: { name: "walk", image: "localhost/kiln-jupyter:1" } }),
   renewContainerLaunch: async (w) => ({ client: w.owner.client, params: { org: w.org.id, container: await walkContainer(w) } }),
   getContainer: async (w) => ({ client: w.owner.client, params: { org: w.org.id, container: await walkContainer(w) } }),
@@ -203,6 +210,9 @@ export const GOOD_REQUESTS: Record<string, Build> = {
   }),
   listBridgeOrgs: async () => ({ client: newClient(), headers: { authorization: `Bearer kbr_${env.BRIDGE_KEY}` } }),
 };
+
+/** A 12×7 GIF's header. */
+const GIF = "GIF89a\x0c\x00\x07\x00\x00\x00\x00;";
 
 /** A container of the walk's org (created through the API). */
 async function walkContainer(w: World): Promise<string> {

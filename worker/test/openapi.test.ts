@@ -63,6 +63,8 @@ describe("formats in the API document", () => {
         // OAuth providers are named (`github`, `oidc`), not numbered.
         // Container ids are 12 lower-case letters and digits, so that they fit a host name.
         if (property === "id" && /^Container/.test(where)) expectPattern(where, schema, "^[a-z0-9]{12}$");
+        // Image ids are 16 base64url characters (the gateway's record ids).
+        else if (property === "id" && /^UploadedImage/.test(where)) expectPattern(where, schema, "^[A-Za-z0-9_-]{16}$");
         else if (property === "id" && where !== "OAuthProviders.providers[].id") expectFormat(where, schema, "uuid");
         if (/At$/.test(property) || property === "at" || property === "time") expectFormat(where, schema, "date-time");
       }

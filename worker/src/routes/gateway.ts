@@ -19,6 +19,7 @@ import { API_KEY_PREFIX, authenticate, requireAuth } from "../auth/middleware";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
 import { fileRouteLimit, readFileBody } from "../lib/module-files";
+import { registerImageRoutes } from "./images-openapi";
 import { ErrorSchema, createApp, defineRoute, jsonResponse } from "../lib/openapi";
 import { requireOrgMember } from "../orgs/membership";
 
@@ -148,6 +149,8 @@ gateway.all("/:org/m/:module/*", async (c) => {
   if (answer.bytes) return new Response(answer.bytes, { status: answer.status, headers: answer.headers });
   return c.json(answer.body, answer.status as ContentfulStatusCode);
 });
+
+registerImageRoutes(gateway.openAPIRegistry);
 
 /**
  * A module's socket: only the VPN bridge opens one (its key checked here), for an org pinned
