@@ -380,6 +380,13 @@ describe("tabs", () => {
     expect(tabsFor(doc, "member").map((t) => t.title)).toEqual(["Lab", "Board"]);
   });
 
+  it("opens only tab kinds a module declares (tabKinds): whiteboard's views and user-containers' apps", () => {
+    const doc = project();
+    const refused = run(doc, member, "tabs:open", { kind: "terminal", target: "c1", title: "Shell" });
+    expect(!refused.ok && refused.error).toMatchObject({ code: "unknown_tab_kind", message: 'No module shows tabs of kind "terminal": use one of view, app.' });
+    expect(tabsFor(doc, "member").map((t) => t.id)).toEqual(["tab-main"]);
+  });
+
   it("keeps each person's tabs their own: nobody opens, closes, reorders or renames another's", () => {
     const doc = project();
     // Before changing anything, everyone sees the starting tab.

@@ -221,6 +221,8 @@ export interface ModuleDefinition {
    * registry must cover with a view.
    */
   nodeKinds?: readonly string[];
+  /** The tab kinds it shows (the tabs module keeps no list: a tab of an undeclared kind is refused). Written `["view"] as const`, like nodeKinds. */
+  tabKinds?: readonly string[];
   /** The codes its reducers refuse with (`EventError`), and the HTTP status each answers over HTTP. */
   errors?: Readonly<Record<string, number>>;
   editableTexts?: readonly EditableText[];

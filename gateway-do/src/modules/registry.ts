@@ -44,6 +44,9 @@ export type ModuleName = keyof typeof registered;
 type KindsOf<M> = M extends { nodeKinds: readonly (infer K)[] } ? K : never;
 /** Every node kind, as the modules declare them (core-graph keeps no list). */
 export type NodeKind = { [N in ModuleName]: KindsOf<(typeof registered)[N]> }[ModuleName];
+type TabKindsOf<M> = M extends { tabKinds: readonly (infer K)[] } ? K : never;
+/** Every tab kind, as the modules declare them (the tabs module keeps no list). */
+export type TabKind = { [N in ModuleName]: TabKindsOf<(typeof registered)[N]> }[ModuleName];
 
 for (const [name, m] of Object.entries(registered)) if (m.name !== name) throw new Error(`module ${m.name} is registered as ${name}`);
 
@@ -52,6 +55,10 @@ export const modules = sortByDependencies(Object.values(registered));
 /** Every node kind, at run time; a kind two modules declare is a mistake caught at load. */
 export const NODE_KINDS: readonly NodeKind[] = modules.flatMap((m) => (m.nodeKinds ?? []) as readonly NodeKind[]);
 if (new Set(NODE_KINDS).size !== NODE_KINDS.length) throw new Error(`a node kind is declared by two modules: ${NODE_KINDS.join(", ")}`);
+
+/** Every tab kind, at run time; one declared twice is a mistake caught at load. */
+export const TAB_KINDS: readonly TabKind[] = modules.flatMap((m) => (m.tabKinds ?? []) as readonly TabKind[]);
+if (new Set(TAB_KINDS).size !== TAB_KINDS.length) throw new Error(`a tab kind is declared by two modules: ${TAB_KINDS.join(", ")}`);
 
 /** Every event type, `{module}:{action}`, to its spec. */
 export const eventSpecs: ReadonlyMap<string, EventSpec> = new Map(

@@ -6,8 +6,7 @@
  */
 import type { NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
-import type { ModuleName, NodeKind } from "../../../gateway-do/src/modules/registry";
-import type { TabRecord } from "../../../gateway-do/src/modules/tabs";
+import type { ModuleName, NodeKind, TabKind } from "../../../gateway-do/src/modules/registry";
 import type { StyleProperty } from "../../../gateway-do/src/modules/whiteboard/styles";
 import { chats } from "./chats";
 import { coreGraph } from "./core-graph";
@@ -40,6 +39,12 @@ export type NodeKindsWithoutView = Exclude<NodeKind, ViewedNodeKinds>;
 /** Fails the typecheck, naming the kind, when a node kind has no view. */
 export const everyNodeKindHasAView: [NodeKindsWithoutView] extends [never] ? true : NodeKindsWithoutView = true;
 
+type TabKindsOf<M> = M extends { tabs: infer T } ? keyof T : never;
+/** Tab kinds the gateway's modules declare that no module's web side shows: must be none. */
+export type TabKindsWithoutView = Exclude<TabKind, { [N in ModuleName]: TabKindsOf<WebModules[N]> }[ModuleName]>;
+/** Fails the typecheck, naming the kind, when a tab kind has no view. */
+export const everyTabKindHasAView: [TabKindsWithoutView] extends [never] ? true : TabKindsWithoutView = true;
+
 const SECTIONS: readonly CreateTool["section"][] = ["create", "shapes"];
 
 /** What the board reads, gathered from every module on first use. */
@@ -62,7 +67,7 @@ function gather() {
     createTools: all.flatMap((m) => m.tools ?? []).sort((a, b) => SECTIONS.indexOf(a.section) - SECTIONS.indexOf(b.section)),
     memberWork: all.flatMap((m) => (m.memberWork ? [m.memberWork] : [])),
     // Keys of a Partial<Record<tab kind, …>>: tab kinds.
-    tabKinds: all.flatMap((m) => Object.entries(m.tabs ?? {}).filter((e): e is [TabRecord["kind"], TabKindView] => e[1] !== undefined)),
+    tabKinds: all.flatMap((m) => Object.entries(m.tabs ?? {}).filter((e): e is [TabKind, TabKindView] => e[1] !== undefined)),
     sidePanels: all.flatMap((m) => m.panels ?? []),
     overlays: all.flatMap((m) => m.overlays ?? []),
     afterDeletes: all.flatMap((m) => (m.afterDelete ? [m.afterDelete] : [])),
@@ -100,9 +105,9 @@ export const farLookOf = (type: string | undefined): FarLook => {
 export const createTools = (): readonly CreateTool[] => registry().createTools;
 
 /** How each tab kind is shown; a tab of a kind no module shows is not shown. */
-export const tabKindOf = (kind: TabRecord["kind"]): TabKindView | undefined => registry().tabKinds.find(([k]) => k === kind)?.[1];
+export const tabKindOf = (kind: TabKind): TabKindView | undefined => registry().tabKinds.find(([k]) => k === kind)?.[1];
 /** Every tab kind some module shows, with its view, in registry order. */
-export const tabKinds = (): readonly (readonly [TabRecord["kind"], TabKindView])[] => registry().tabKinds;
+export const tabKinds = (): readonly (readonly [TabKind, TabKindView])[] => registry().tabKinds;
 
 /** The project editor's side panels. */
 export const sidePanels = (): readonly SidePanel[] => registry().sidePanels;

@@ -144,4 +144,4 @@ export const chats = {
       },
     }),
   },
-} satisfies ModuleDefinition;
+} as const satisfies ModuleDefinition;

@@ -40,7 +40,7 @@ export function deleteNodes(doc: Y.Doc, nodeIds: readonly string[], modules: rea
   }
 }
 
-export const coreGraph: ModuleDefinition = {
+export const coreGraph = {
   name: CORE_GRAPH,
   dependencies: [],
   permissions: ["core-graph:[node:*]:update", "core-graph:delete", "core-graph:[edge:*]:delete", "core-graph:[edge:*]:update"],
@@ -96,4 +96,4 @@ export const coreGraph: ModuleDefinition = {
       },
     }),
   },
-};
+} as const satisfies ModuleDefinition;

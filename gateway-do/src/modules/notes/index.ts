@@ -46,4 +46,4 @@ export const notes = {
       },
     }),
   },
-} satisfies ModuleDefinition;
+} as const satisfies ModuleDefinition;

@@ -49,7 +49,7 @@ export function customGrants(doc: Y.Doc, userId: string): { grants: string[]; ha
   return { grants: held.flatMap((id) => readRole(doc, id)?.permissions ?? []), hasCustomRoles: held.length > 0 };
 }
 
-export const roles: ModuleDefinition = {
+export const roles = {
   name: "roles",
   dependencies: [],
   permissions: [MANAGE],
@@ -101,4 +101,4 @@ export const roles: ModuleDefinition = {
       },
     }),
   },
-};
+} as const satisfies ModuleDefinition;

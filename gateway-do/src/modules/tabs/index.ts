@@ -10,12 +10,14 @@ import { z } from "zod";
 import type * as Y from "yjs";
 import { IdSchema } from "../core-graph/schema";
 import { type ModuleDefinition, type ReduceContext, EventError, collection, defineEvent } from "../kit";
+import type { TabKind } from "../registry";
 import { viewsOf } from "../whiteboard/placements";
 
 export interface TabRecord {
   id: string;
-  kind: "view" | "app";
-  /** The view id, or the app's container/service. */
+  /** Declared by the module showing it (`tabKinds`): whiteboard's "view", user-containers' "app". */
+  kind: TabKind;
+  /** What the tab shows, as its kind reads it: the view id, or the app's container/service. */
   target: string;
   title: string;
   order: number;
@@ -66,12 +68,12 @@ function requireTab(ctx: ReduceContext, ids: Map<string, string>, tabId: string)
 
 const Title = z.string().trim().min(1).max(100);
 
-export const tabs: ModuleDefinition = {
+export const tabs = {
   name: "tabs",
   dependencies: ["whiteboard"],
   // Each acts on the actor's own tabs only: `tabs:read` switches their active tab, `tabs:update` reorders them.
   permissions: ["tabs:open", "tabs:read", "tabs:update", "tabs:[tab:*]:update", "tabs:[tab:*]:delete"],
-  errors: { not_found: 404, invalid_order: 400 },
+  errors: { not_found: 404, invalid_order: 400, unknown_tab_kind: 400 },
   // A new project opens on its first view (seeded by whiteboard), as a tab.
   seed(doc) {
     for (const view of viewsOf(doc).values()) {
@@ -82,12 +84,15 @@ export const tabs: ModuleDefinition = {
   },
   events: {
     open: defineEvent({
-      schema: z.strictObject({ kind: z.enum(["view", "app"]), target: z.string().min(1).max(200), title: Title }),
+      schema: z.strictObject({ kind: z.string().min(1).max(40), target: z.string().min(1).max(200), title: Title }),
       permission: () => "tabs:open",
       reduce: (ctx, p) => {
+        if (!ctx.modules.some((m) => m.tabKinds?.includes(p.kind))) {
+          throw new EventError("unknown_tab_kind", `No module shows tabs of kind "${p.kind}": use one of ${ctx.modules.flatMap((m) => m.tabKinds ?? []).join(", ")}.`);
+        }
         const ids = ownTabBar(ctx);
         const order = Math.max(0, ...tabsFor(ctx.doc, ctx.actor.userId).map((t) => t.order + 1));
-        const tab: TabRecord = { id: ctx.newId(), ...p, order, owner: ctx.actor.userId };
+        const tab: TabRecord = { id: ctx.newId(), ...p, kind: p.kind as TabKind, order, owner: ctx.actor.userId };
         return () => {
           writeOwnTabBar(ctx, ids);
           tabsOf(ctx.doc).set(tab.id, tab);
@@ -145,4 +150,4 @@ export const tabs: ModuleDefinition = {
       },
     }),
   },
-};
+} as const satisfies ModuleDefinition;

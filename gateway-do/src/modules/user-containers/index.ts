@@ -89,6 +89,7 @@ const personal = (cause: Cause, action: "update" | "delete") =>
 export const userContainers = {
   name: USER_CONTAINERS,
   nodeKinds: ["container"],
+  tabKinds: ["app"],
   dependencies: ["core-graph", "whiteboard"],
   permissions: ["user-containers:create", "user-containers:[user-container:*]:open", "user-containers:[user-container:*]:terminal", "user-containers:[user-container:*]:update", "user-containers:[user-container:*]:delete"],
   errors: { illegal_transition: 409, unavailable: 503, not_found: 404, conflict: 409 },

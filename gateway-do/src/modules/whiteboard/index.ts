@@ -56,6 +56,7 @@ export function placeNode(doc: Y.Doc, p: { viewId: string; nodeId: string; x: nu
 export const whiteboard = {
   name: WHITEBOARD,
   nodeKinds: ["group"] as const,
+  tabKinds: ["view"] as const,
   dependencies: ["core-graph"],
   permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update", "whiteboard:[group:*]:update"],
   errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400 },
@@ -253,4 +254,4 @@ export const whiteboard = {
       },
     }),
   },
-} satisfies ModuleDefinition;
+} as const satisfies ModuleDefinition;
