@@ -1,7 +1,8 @@
 /**
  * whiteboard: several views per project; in each, node positions, sizes, z-order, groups
  * (children sit relative to their group, so they move with it), lock/unlock, hide, and
- * free shapes (rectangle, ellipse, arrow, text label), group names, and how each item looks
+ * free shapes (rectangle, ellipse, arrow, text label, pen drawing: its points on its box's grid,
+ * schema.ts), group names, and how each item looks
  * on a view (styles.ts).
  */
 import type * as Y from "yjs";
