@@ -115,6 +115,14 @@ export const moduleCaller = createMiddleware<AppEnv>(async (c, next) => {
 
 const MODULE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
+/** What a module's route answered (over RPC: read, not trusted): JSON, or a file's bytes with its headers. */
+const ModuleAnswerSchema = z.object({
+  status: z.number().int().min(100).max(599),
+  body: z.unknown(),
+  bytes: z.instanceof(Uint8Array).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
 /**
  * `/gw/{org}/m/{module}/…`: a module's routes (gateway-do's ModuleHost answers them). A
  * member is checked against Postgres here and again by the gateway; a bearer the module
@@ -144,7 +152,7 @@ gateway.all("/:org/m/:module/*", async (c) => {
   const body: unknown = c.req.method === "GET" || c.req.method === "HEAD" || bytes ? null : await c.req.json().catch(() => null);
   const query = Object.fromEntries(new URL(c.req.url).searchParams);
   const stub = await getServerByName(c.env.GATEWAY, org);
-  const answer = (await stub.moduleRequest({ module, method: c.req.method, path, query, body, bytes, member, bearer: member ? null : bearer })) as { status: number; body: unknown; bytes?: Uint8Array; headers?: Record<string, string> };
+  const answer = ModuleAnswerSchema.parse(await stub.moduleRequest({ module, method: c.req.method, path, query, body, bytes, member, bearer: member ? null : bearer }));
   // A file the module serves, with the headers it chose (its type, nosniff, a CSP).
   if (answer.bytes) return new Response(answer.bytes, { status: answer.status, headers: answer.headers });
   return c.json(answer.body, answer.status as ContentfulStatusCode);
