@@ -166,8 +166,6 @@ describe("drawing on the board", () => {
     await poll(() => strokeOf(ben, ids.pen!)).not.toBe(drawn);
     // Wider: its outline spans more of the board than the thin one did.
     const thick = await nodeById(ben, ids.pen).locator(".shape-draw path").evaluate((el) => (el as unknown as { getBBox: () => { height: number } }).getBBox().height);
-    seen.penHeight = thick;
-    seen.pen = await strokeOf(ben, ids.pen);
     expect(thick).toBeGreaterThan(size.height - 12);
   });
 
@@ -183,6 +181,27 @@ describe("drawing on the board", () => {
     // Undo takes the copy away, for Ben too.
     await ada.keyboard.press("Control+z");
     await poll(() => idsOf(ben, "draw")).toEqual([ids.pen]);
+  });
+
+  it("resizes a drawing: its stroke scales with its box, for Ben too", async () => {
+    const pen = nodeById(ada, ids.pen!);
+    const before = await box(pen);
+    const spanOf = (page: Page) => nodeById(page, ids.pen!).locator(".shape-draw path").evaluate((el) => (el as unknown as { getBBox: () => { width: number } }).getBBox().width);
+    const spanBefore = await spanOf(ben);
+    await pen.click({ position: { x: 8, y: 8 } });
+    const corner = pen.locator(".react-flow__resize-control.handle.bottom.right");
+    await corner.waitFor();
+    const start = (await corner.boundingBox())!;
+    await drag(ada, { x: start.x + start.width / 2, y: start.y + start.height / 2 }, { x: start.x + start.width / 2 + 120, y: start.y + start.height / 2 + 40 });
+    await poll(async () => (await box(nodeById(ben, ids.pen!))).width).toBe((await box(pen)).width);
+    const after = await box(pen);
+    expect(after.width - before.width).toBeGreaterThan(100 / (await zoomOf(ada)));
+    // The stroke spans its wider box: scaled, not cut or left as it was.
+    const ratio = (await spanOf(ben)) / spanBefore;
+    expect(ratio).toBeGreaterThan((after.width / before.width) * 0.9);
+    expect(ratio).toBeLessThan((after.width / before.width) * 1.1);
+    seen.pen = await strokeOf(ben, ids.pen!);
+    await ada.keyboard.press("Escape");
   });
 
   it("binds an arrow between two notes, which follows a note that moves", async () => {
@@ -249,6 +268,19 @@ describe("drawing on the board", () => {
     expect((await box(nodeById(ben, ids.touch))).width).toBeGreaterThan(150);
     await ada.mouse.click((await at(ada, 40, 40)).x, (await at(ada, 40, 40)).y);
     await ada.screenshot({ path: join(screenshots, "board-draw-ada.png") });
+  });
+
+  it("still zooms the board with the wheel while a tool is armed", async () => {
+    await ada.keyboard.press("p");
+    const before = await viewport(ada);
+    const middle = await at(ada, 500, 300);
+    await ada.mouse.move(middle.x, middle.y);
+    await ada.mouse.wheel(0, -300);
+    await poll(() => viewport(ada)).not.toBe(before);
+    expect(await zoomOf(ada)).toBeGreaterThan(1);
+    // Still armed: the wheel drew nothing and put nothing down.
+    expect(await pressed(ada, "Pen (P)")).toBe("true");
+    await ada.keyboard.press("Escape");
   });
 
   it("keeps it all for Ben after a reload", async () => {

@@ -156,6 +156,8 @@ export function DrawLayer({ edgeKind }: { edgeKind: EdgeKind }) {
       onPointerUp={(e) => finish(e, false)}
       onPointerCancel={(e) => finish(e, true)}
       onContextMenu={(e) => e.preventDefault()}
+      // The wheel still pans and zooms the board beneath (xyflow's zoom listens on its renderer).
+      onWheel={(e) => void layer.current?.parentElement?.querySelector(".react-flow__renderer")?.dispatchEvent(new WheelEvent("wheel", e.nativeEvent))}
     >
       {g && g.points.length > 0 && (
         <svg className="draw-preview" aria-hidden="true">
