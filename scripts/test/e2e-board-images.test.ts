@@ -184,7 +184,7 @@ describe("images on the board", () => {
     await poll(() => pixels(nodeById(ben, ids.pasted!))).toMatchObject({ width: 240, height: 240 });
   });
 
-  it("adds an image chosen with the Image… tool's file picker", async () => {
+  it("adds an image chosen with the file picker of the toolbar's Image and of the menu's Image…", async () => {
     const leaf = await png(120, 200, (x, y) => [40, 120 + ((x + y) % 100), 60]);
     const chooser = ada.waitForEvent("filechooser");
     const id = created(ada, async () => {
@@ -195,6 +195,20 @@ describe("images on the board", () => {
     const placed = await box(nodeById(ada, ids.picked));
     expect(placed.width / placed.height).toBeCloseTo(120 / 200, 2);
     await poll(() => pixels(nodeById(ben, ids.picked!))).toMatchObject({ width: 120, height: 200 });
+
+    // The board's right-click menu: the picker again, the image's corner where the menu was opened.
+    const spot = await at(ada, 60, 60);
+    await ada.mouse.click(spot.x, spot.y, { button: "right" });
+    const chooserAgain = ada.waitForEvent("filechooser");
+    ids.menu = await created(ada, async () => {
+      await ada.getByRole("menu").getByRole("menuitem", { name: "Image…" }).click();
+      await (await chooserAgain).setFiles({ name: "leaf-again.png", mimeType: "image/png", buffer: Buffer.from(leaf) });
+    });
+    const corner = await toFlow(ada, spot);
+    const fromMenu = await box(nodeById(ada, ids.menu));
+    expect(Math.abs(fromMenu.x - corner.x)).toBeLessThan(2);
+    expect(Math.abs(fromMenu.y - corner.y)).toBeLessThan(2);
+    await poll(() => pixels(nodeById(ben, ids.menu!))).toMatchObject({ width: 120, height: 200 });
     await ben.screenshot({ path: join(screenshots, "board-images-final.png") });
   });
 
@@ -219,6 +233,17 @@ describe("images on the board", () => {
     })()`);
     const near = (a: number[], b: number[]) => a.every((v, i) => Math.abs(v - b[i]!) < 12);
     expect(near(middle, [250, 204, 21]) || near(middle, [37, 99, 235]), `pixel ${middle.join(",")}`).toBe(true);
+  });
+
+  it("draws the images as outlines naming their size, zoomed far out", async () => {
+    await ben.keyboard.press("Escape");
+    const zoom = async () => Number((await ben.locator(".zoom-percent").textContent())?.replace(/\D/g, ""));
+    for (let i = 0; i < 10 && (await zoom()) >= 30; i++) {
+      await ben.keyboard.press("Control+-");
+      await ben.waitForTimeout(400); // the zoom animates
+    }
+    expect(await zoom()).toBeLessThan(40);
+    await ben.screenshot({ path: join(screenshots, "board-images-far.png") });
   });
 });
 
