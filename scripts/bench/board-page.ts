@@ -29,7 +29,8 @@ export async function serveBoardPage(): Promise<BoardPage> {
 /**
  * A point of the canvas, right of and below the middle, where nothing but the pane is under the
  * pointer. Zoomed far out the board is drawn on the far board's canvas, which lets the pointer
- * through to the pane: there the point must also be clear of anything drawn (its pixels, 8 px around).
+ * through to the pane: there the point must also be clear of what is drawn (no pixel 2 px
+ * around) and of any edge's line (no grey pixel 8 px around: a press that near selects the edge).
  */
 export async function emptyPanePoint(page: Page): Promise<{ x: number; y: number }> {
   const point = await page.evaluate(`(() => {
@@ -39,12 +40,17 @@ export async function emptyPanePoint(page: Page): Promise<{ x: number; y: number
     const box = drawn?.getBoundingClientRect();
     const pixels = drawn?.getContext("2d").getImageData(0, 0, drawn.width, drawn.height);
     const ratio = drawn ? drawn.width / box.width : 1;
+    const at = (x, y) => {
+      const i = (Math.round((y - box.top) * ratio) * pixels.width + Math.round((x - box.left) * ratio)) * 4;
+      return [pixels.data[i], pixels.data[i + 1], pixels.data[i + 2], pixels.data[i + 3]];
+    };
     const clear = (x, y) => {
       if (!pixels) return true;
-      for (let dy = -8; dy <= 8; dy += 2)
-        for (let dx = -8; dx <= 8; dx += 2) {
-          const px = Math.round((x + dx - box.left) * ratio), py = Math.round((y + dy - box.top) * ratio);
-          if (pixels.data[(py * pixels.width + px) * 4 + 3] !== 0) return false;
+      for (let dy = -8; dy <= 8; dy++)
+        for (let dx = -8; dx <= 8; dx++) {
+          const [r, g, b, a] = at(x + dx, y + dy);
+          if (a !== 0 && Math.abs(dx) <= 2 && Math.abs(dy) <= 2) return false;
+          if (a !== 0 && Math.abs(r - g) < 24 && Math.abs(g - b) < 24) return false;
         }
       return true;
     };

@@ -53,7 +53,7 @@ describe("the far scene", () => {
     const { doc, event } = board();
     event({ type: "whiteboard:set-style", viewId: "main", items: [{ kind: "node", id: "c" }], style: { fill: "#dbeafe", stroke: "#2563eb" } });
     const { scene } = sceneOf(doc);
-    const [g, a, c] = ["g", "a", "c"].map((id) => scene.byId.get(id)!);
+    const [g, a, c] = [scene.byId.get("g")!, scene.byId.get("a")!, scene.byId.get("c")!];
     expect({ x: a.x, y: a.y }).toEqual({ x: 0, y: 0 });
     expect(scene.byId.get("b")!.x).toBe(400);
     expect(a.drawn).toMatchObject({ outline: "box", fill: "#fef9c3", stroke: "#eab308" });

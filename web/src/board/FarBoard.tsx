@@ -84,7 +84,8 @@ export function FarBoard({ onNodeContextMenu }: { onNodeContextMenu: (e: MouseEv
 
   const targets = useMemo(() => ({ scene, box, redraw: () => redraw.current(), onNodeContextMenu }), [onNodeContextMenu]);
   useFarGestures(canvas, far, targets);
-  return <canvas ref={canvas} className="far-board" data-testid="far-board" aria-label="The board, zoomed out" role="img" />;
+  // Focusable: the board's keys (arrows, Delete) act on what is selected on it, as on a focused node.
+  return <canvas ref={canvas} className="far-board" data-testid="far-board" aria-label="The board, zoomed out" role="img" tabIndex={-1} />;
 }
 
 /** The page's colours for the canvas: any CSS colour, variables included, as the canvas reads it. */

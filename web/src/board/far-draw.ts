@@ -60,10 +60,12 @@ export function drawFar(ctx: CanvasRenderingContext2D, scene: FarScene, view: Fa
     const key = batchKey(inView[start]!.drawn);
     let end = start + 1;
     while (end < inView.length && batchKey(inView[end]!.drawn) === key) end++;
-    drawBatch(ctx, inView.slice(start, end), zoom, ink);
+    // Each run's text over its outlines, under what is stacked higher.
+    const run = inView.slice(start, end);
+    drawBatch(ctx, run, zoom, ink);
+    drawLines(ctx, run, zoom, ink);
     start = end;
   }
-  drawLines(ctx, inView, zoom, ink);
   drawEdges(ctx, scene, seen, zoom, ink);
   drawMarks(ctx, inView, zoom, ink);
   if (box) {

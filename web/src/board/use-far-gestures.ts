@@ -62,6 +62,8 @@ export function useFarGestures(canvas: RefObject<HTMLCanvasElement | null>, far:
       e.stopPropagation();
       claimed = true;
       board.setPointerCapture(e.pointerId);
+      // The board's keys (arrows nudge, Delete) act on what the far board selects, as on a focused node.
+      canvas.current?.focus({ preventScroll: true });
       press = { pointerId: e.pointerId, start: { x: e.clientX, y: e.clientY }, item: null, boxFrom: null, moving: null };
       if (!found) {
         press.boxFrom = flow.screenToFlowPosition({ x: e.clientX, y: e.clientY });
@@ -134,7 +136,12 @@ export function useFarGestures(canvas: RefObject<HTMLCanvasElement | null>, far:
       else store.touch();
     };
 
-    const swallow = (e: Event) => void (claimed && e.stopPropagation());
+    const swallow = (e: Event) => {
+      if (!claimed) return;
+      e.stopPropagation();
+      // No text selection while dragging, and the focus stays on the canvas.
+      if (e.type === "mousedown") e.preventDefault();
+    };
     const onClick = (e: MouseEvent) => {
       if (claimed) {
         claimed = false;
@@ -144,7 +151,8 @@ export function useFarGestures(canvas: RefObject<HTMLCanvasElement | null>, far:
       if (onPane(e) && !e.shiftKey && !e.ctrlKey && !e.metaKey && store.selected.size > 0) store.setSelection(new Set());
     };
     const onDoubleClick = (e: MouseEvent) => {
-      if (!onPane(e)) return;
+      // After a press the far board took, the pointer is captured: the event is the board's own.
+      if (!onPane(e) && e.target !== board) return;
       const found = hit(e);
       if (!found) return; // a double-click on empty canvas makes a note (Canvas)
       e.stopPropagation();

@@ -32,10 +32,10 @@ interface Nudge {
   unregister: () => void;
 }
 
-/** True when an arrow key on `target` is for the board: a focused node or the selection box, not a field in it. */
+/** True when an arrow key on `target` is for the board: a focused node, the selection box or the far board (FarBoard), not a field in it. */
 function onBoardItem(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement) || target.isContentEditable || ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(target.tagName)) return false;
-  return target.closest(".react-flow__node, .react-flow__nodesselection") !== null;
+  return target.closest(".react-flow__node, .react-flow__nodesselection, .far-board") !== null;
 }
 
 /** The selected items a nudge moves: movable, and not inside a selected group (which carries them). */
