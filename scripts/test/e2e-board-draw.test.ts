@@ -7,6 +7,7 @@
  * events). Every result is checked on Ben's screen and again after his reload.
  * Screenshots: docs/screenshots/board-draw-*.png.
  */
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -201,6 +202,18 @@ describe("drawing on the board", () => {
     expect(ratio).toBeGreaterThan((after.width / before.width) * 0.9);
     expect(ratio).toBeLessThan((after.width / before.width) * 1.1);
     seen.pen = await strokeOf(ben, ids.pen!);
+    await ada.keyboard.press("Escape");
+  });
+
+  it("exports a drawing as SVG like any shape: its outline, in its colour", async () => {
+    await nodeById(ada, ids.pen!).click({ position: { x: 8, y: 8 } });
+    await poll(() => isSelected(ada, ids.pen!)).toBe(1);
+    await ada.getByRole("button", { name: "Export as an image" }).click();
+    const [file] = await Promise.all([ada.waitForEvent("download"), ada.getByRole("menu", { name: "Export" }).getByRole("menuitem", { name: "Selection as SVG" }).click()]);
+    const svg = (await readFile((await file.path())!)).toString("utf8");
+    expect(file.suggestedFilename()).toMatch(/^board-selection-.*\.svg$/);
+    expect(svg).toContain(`d="${await strokeOf(ada, ids.pen!)}"`);
+    expect(svg).toContain("rgb(220, 38, 38)");
     await ada.keyboard.press("Escape");
   });
 
