@@ -4,13 +4,13 @@
  * route (gateway.ts); scripts upload with an API key like the web app does with its session.
  */
 import { type OpenAPIHono, createRoute, z } from "@hono/zod-openapi";
-import { MAX_IMAGE_BYTES, UploadedImageSchema } from "../../../protocol/images";
+import { ImageTypeSchema, MAX_IMAGE_BYTES, UploadedImageSchema } from "../../../protocol/images";
 import { ErrorSchema, jsonResponse } from "../lib/openapi";
 
 const OrgParams = z.object({ org: z.uuid().openapi({ param: { name: "org", in: "path" }, description: "Organization id." }) });
 const Project = z.uuid().openapi({ param: { name: "project", in: "query" }, description: "Project id." });
 const Binary = z.string().openapi({ format: "binary" });
-const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
+const IMAGE_TYPES = ImageTypeSchema.options;
 
 /** Adds the images module's two operations to `registry` (the gateway sub-app's). */
 export function registerImageRoutes(registry: OpenAPIHono["openAPIRegistry"]): void {

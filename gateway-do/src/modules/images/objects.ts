@@ -6,6 +6,7 @@
 import type { ModuleSql } from "../kit";
 import { IMAGE_TYPES, type ImageType } from "./sniff";
 
+/** The module's table, created once per org gateway. */
 export const MIGRATIONS = [
   `create table images_objects (
     id text primary key,

@@ -9,6 +9,7 @@ import { type RouteAnswer, type RouteSpec, newRecordId } from "../kit";
 import { OBJECT_ID, objectKey, recordImage, storedImage } from "./objects";
 import { sniffImage } from "./sniff";
 
+/** The permission to add images to a project (upload and place them); members hold it, a read-only role does not. */
 export const CREATE = "images:create";
 
 const refuse = (status: number, code: string, message: string): RouteAnswer => ({ status, body: { error: { code, message } } });

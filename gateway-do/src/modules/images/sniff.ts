@@ -3,8 +3,10 @@
  * JPEG, GIF or WebP by their magic bytes, with the pixel size from the header. SVG is refused
  * (it is a document that can carry script), and so is anything else. Pure: no I/O.
  */
+import { ImageTypeSchema } from "../../../../protocol/images";
 
-export const IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"] as const;
+/** The types accepted, as read from the bytes (protocol/images.ts). */
+export const IMAGE_TYPES = ImageTypeSchema.options;
 export type ImageType = (typeof IMAGE_TYPES)[number];
 
 /** The largest side an image may have, in pixels: a bigger one is a decompression bomb for the browsers drawing it. */

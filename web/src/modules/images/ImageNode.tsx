@@ -17,6 +17,7 @@ export interface ImageNodeData extends GraphNodeData {
   image: ImageRecord | undefined;
 }
 
+/** An image node, drawn from its stored picture. */
 export function ImageNode({ id, data, selected }: NodeProps<Node<ImageNodeData>>) {
   const store = useBoardStore();
   const far = useFarZoom();
@@ -28,7 +29,7 @@ export function ImageNode({ id, data, selected }: NodeProps<Node<ImageNodeData>>
       {far ? (
         <div className="image-far" aria-label="Image" />
       ) : src && broken !== src ? (
-        <img className="image-picture" src={src} alt="" draggable={false} decoding="async" onError={() => setBroken(src)} data-testid="board-image" />
+        <img className="image-picture" src={src} alt={data.image ? `Image, ${data.image.width}×${data.image.height} pixels` : "Image"} draggable={false} decoding="async" onError={() => setBroken(src)} data-testid="board-image" />
       ) : (
         <div className="image-missing" role="img" aria-label="Image unavailable">
           This image could not be loaded.
