@@ -51,13 +51,15 @@ const fileOf = (name: string, type: string, bytes: Uint8Array): FileSpec => ({ n
 /** A script building `file` as a File in the page (the test's tsconfig has no DOM types: the page's code is a string). */
 const fileScript = (f: FileSpec) => `new File([Uint8Array.from(atob("${f.base64}"), (c) => c.charCodeAt(0))], ${JSON.stringify(f.name)}, { type: ${JSON.stringify(f.type)} })`;
 
-/** Drops `file` on the board at `point` (screen), as a file dragged from the desktop arrives. */
+/** Drops `file` at `point` (screen), as a file dragged from the desktop arrives; true when the page took the drop (the browser does not open the file). */
 const dropFile = (page: Page, file: FileSpec, point: { x: number; y: number }) =>
-  page.evaluate(`(() => {
+  page.evaluate<boolean>(`(() => {
     const data = new DataTransfer();
     data.items.add(${fileScript(file)});
     const target = document.elementFromPoint(${point.x}, ${point.y});
-    for (const type of ["dragenter", "dragover", "drop"]) target.dispatchEvent(new DragEvent(type, { dataTransfer: data, clientX: ${point.x}, clientY: ${point.y}, bubbles: true, cancelable: true }));
+    let taken = false;
+    for (const type of ["dragenter", "dragover", "drop"]) taken = !target.dispatchEvent(new DragEvent(type, { dataTransfer: data, clientX: ${point.x}, clientY: ${point.y}, bubbles: true, cancelable: true }));
+    return taken;
   })()`);
 
 /** Pastes `file` as an image copied in another app arrives: a paste event carrying it. */
@@ -134,6 +136,13 @@ describe("images on the board", () => {
     // The gateway's refusal, read from the bytes.
     await ada.getByRole("alert").filter({ hasText: "logo.svg: SVG images are not accepted: an SVG can carry script." }).waitFor();
     await ada.screenshot({ path: join(screenshots, "board-images-refused.png") });
+    // A file that is no image, on the board: said so. An image dropped beside the board (on the
+    // chats panel): taken from the browser, which would otherwise open it in place of the board, and ignored.
+    await dropFile(ada, fileOf("notes.txt", "text/plain", new TextEncoder().encode("hello")), await at(ada, 500, 160));
+    await ada.getByRole("status").filter({ hasText: "Only images can be dropped onto the board." }).waitFor();
+    const panel = (await ada.getByText("No chats yet").boundingBox())!;
+    expect(await dropFile(ada, fileOf("beside.png", "image/png", await png(4, 4, () => [0, 0, 0])), { x: panel.x + 10, y: panel.y + 5 })).toBe(true);
+    await ada.waitForTimeout(1000);
     expect(await imageIds(ada)).toEqual(before);
   });
 

@@ -83,15 +83,18 @@ export function useShortcuts(actions: BoardActions, store: BoardStore): void {
       else void actions.paste();
     };
     // Files dragged from the desktop onto the board: what a module makes of them, where dropped.
-    const onBoard = (e: DragEvent) => e.target instanceof Element && e.target.closest(".board-canvas") !== null && (e.dataTransfer?.types.includes("Files") ?? false);
+    // Dropped anywhere else on the page they are refused, not opened by the browser in place of the board.
+    const carriesFiles = (e: DragEvent) => e.dataTransfer?.types.includes("Files") ?? false;
+    const onBoard = (e: DragEvent) => e.target instanceof Element && e.target.closest(".board-canvas") !== null;
     const onDragOver = (e: DragEvent) => {
-      if (!onBoard(e)) return;
+      if (!carriesFiles(e)) return;
       e.preventDefault();
-      if (e.dataTransfer) e.dataTransfer.dropEffect = "copy";
+      if (e.dataTransfer) e.dataTransfer.dropEffect = onBoard(e) ? "copy" : "none";
     };
     const onDrop = (e: DragEvent) => {
-      if (!onBoard(e)) return;
+      if (!carriesFiles(e)) return;
       e.preventDefault();
+      if (!onBoard(e)) return;
       if (!actions.addFiles([...(e.dataTransfer?.files ?? [])], { x: e.clientX, y: e.clientY })) store.toast("Only images can be dropped onto the board.", "info");
     };
     window.addEventListener("keydown", onKey);
