@@ -102,8 +102,9 @@ const NO_HANDLES: NodeHandle[] = [];
 function handlesOf(width: number, height: number): NodeHandle[] {
   const y = height / 2 - HANDLE_PX / 2;
   return [
-    { type: "target", position: Position.Left, x: -HANDLE_PX / 2, y, width: HANDLE_PX, height: HANDLE_PX },
-    { type: "source", position: Position.Right, x: width - HANDLE_PX / 2, y, width: HANDLE_PX, height: HANDLE_PX },
+    // No id, as the DOM's handles (null: xyflow finds a handle by `{node}-{id}-{type}`).
+    { id: null, type: "target", position: Position.Left, x: -HANDLE_PX / 2, y, width: HANDLE_PX, height: HANDLE_PX },
+    { id: null, type: "source", position: Position.Right, x: width - HANDLE_PX / 2, y, width: HANDLE_PX, height: HANDLE_PX },
   ];
 }
 
