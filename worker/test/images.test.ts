@@ -162,6 +162,11 @@ describe("who may upload and see images", () => {
     expect(res.status).toBe(403);
     expect(await errorOf(res)).toMatchObject({ code: "forbidden", message: expect.stringContaining("images:create") });
     expect((await call(viewer.client, url)).status).toBe(200);
+    // Nor place one someone else uploaded.
+    const place = { type: "images:create", requestId: "v1", viewId: "main", image: { id: image.id, type: image.type, width: image.width, height: image.height } };
+    res = await call(viewer.client, eventsPath(org.id, project.id), { body: place });
+    expect(res.status).toBe(403);
+    expect((await errorOf(res)).code).toBe("forbidden");
 
     // An org member kept out of a members-only project: it does not exist, for them.
     const inClosed = await expectJson<UploadedImage>(upload(owner.client, uploadPath(org.id, closed.id), bytes), 201);
