@@ -6,6 +6,7 @@
  * The board has colours, two edges and a group, as boards do.
  * Also the far board's screenshot (docs/screenshots/board-far-zoom.png, 1440×900).
  */
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
@@ -169,5 +170,40 @@ describe("the board zoomed far out", () => {
     await ada.locator(`.react-flow__node[data-id="${notes[2]}"]`).waitFor();
     expect((await ids(ada)).length).toBeLessThanOrEqual(notes.length);
     await poll(async () => (await ids(ben)).length).toBe(notes.length);
+  });
+
+  it("searches and exports zoomed far out: the search zooms in to what it finds, the view exports as drawn", async () => {
+    await zoomOut(ada, FAR_ZOOM);
+    await poll(() => ada.locator(".react-flow__node").count()).toBe(0);
+    // Export of the view: the canvas is in it (a PNG whose pixels are not all the background).
+    await ada.getByRole("button", { name: "Export as an image" }).click();
+    const [file] = await Promise.all([ada.waitForEvent("download"), ada.getByRole("menu", { name: "Export" }).getByRole("menuitem", { name: "View as PNG" }).click()]);
+    const png = await readFile((await file.path())!);
+    // The image is the pane at 100 % of the screen: where "Design" (blue) is drawn, it is blue in the file.
+    const pane = (await ada.locator(".board-canvas .react-flow").boundingBox())!;
+    const design = await flowPosition(ben, notes[1]!);
+    const at = await onScreen(ada, { x: design.x + noteSize.width / 2, y: design.y + noteSize.height - 10 });
+    const pixel = await ada.evaluate(
+      `(async () => {
+        const image = new Image();
+        image.src = "data:image/png;base64,${png.toString("base64")}";
+        await image.decode();
+        const c = document.createElement("canvas");
+        [c.width, c.height] = [image.width, image.height];
+        const ctx = c.getContext("2d");
+        ctx.drawImage(image, 0, 0);
+        return [...ctx.getImageData(${Math.round(at.x - pane.x)}, ${Math.round(at.y - pane.y)}, 1, 1).data];
+      })()`,
+    );
+    // Fill blue: #dbeafe.
+    expect(pixel).toEqual([219, 234, 254, 255]);
+
+    await ada.keyboard.press("Control+f");
+    await ada.getByRole("dialog", { name: "Search the board" }).waitFor();
+    await ada.keyboard.type("pricing");
+    await ada.keyboard.press("Enter");
+    await poll(async () => (await viewport(ada)).zoom).toBeGreaterThanOrEqual(0.8);
+    await ada.locator(`.react-flow__node[data-id="${notes[7]}"] .board-node.is-selected`).waitFor();
+    await poll(() => ben.locator(`.react-flow__node[data-id="${notes[7]}"] .peer-mark`).textContent()).toBe("Ada");
   });
 });

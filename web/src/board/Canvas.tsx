@@ -50,6 +50,8 @@ const MULTI_SELECT_KEYS = ["Meta", "Control", "Shift"];
 /** Every edge is drawn by BoardEdge, in its style (flow-model sets its type and arrowheads). */
 const EDGE_TYPES: EdgeTypes = { board: BoardEdge };
 const PRO_OPTIONS = { hideAttribution: true };
+/** The zoom buttons' fit: zoomed far out xyflow's nodes are hidden (FarBoard draws them) and must still count. */
+const CONTROLS_FIT = { includeHiddenNodes: true };
 
 /**
  * `memory` names the project (e.g. `org/project`) whose views' viewports are remembered in
@@ -231,7 +233,7 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
       >
         <Background gap={24} size={1.5} />
         {big || far ? <BoardMinimap /> : <MiniMap pannable zoomable nodeStrokeWidth={3} nodeColor={minimapColor} ariaLabel="Mini map" />}
-        <Controls showInteractive={false} />
+        <Controls showInteractive={false} fitViewOptions={CONTROLS_FIT} />
         <ZoomPercent onClick={actions.actualSize} />
         <FarBoard onNodeContextMenu={onNodeContextMenu} />
         <Cursors />
