@@ -16,6 +16,8 @@ import { users } from "./accounts";
 export const organizations = pgTable("organizations", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull(),
+  /** The org's name in its URLs (`/orgs/{slug}`): names may repeat, slugs do not. */
+  slug: text("slug").notNull().unique("organizations_slug_key"),
   createdBy: uuid("created_by").references(() => users.id, { onDelete: "set null" }),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });

@@ -4,7 +4,13 @@ import { OrgRoleSchema, ProjectRoleSchema, ProjectVisibilitySchema } from "../en
 import { TimestampSchema } from "./common";
 
 export const OrgSchema = z
-  .object({ id: z.uuid(), name: z.string(), role: OrgRoleSchema.meta({ description: "Your role in it." }), createdAt: TimestampSchema })
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    slug: z.string().meta({ description: "Its name in the app's URLs (`/orgs/{slug}`), unique; kept when the org is renamed.", example: "acme-labs" }),
+    role: OrgRoleSchema.meta({ description: "Your role in it." }),
+    createdAt: TimestampSchema,
+  })
   .meta({ id: "Org" });
 export type Org = z.infer<typeof OrgSchema>;
 export const OrgListSchema = z.object({ orgs: z.array(OrgSchema) }).meta({ id: "OrgList" });

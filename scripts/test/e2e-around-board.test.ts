@@ -90,6 +90,13 @@ async function lookAt(page: Page, name: string, ready: () => Promise<unknown>) {
 
 const connection = (page: Page) => page.getByTestId("connection-status");
 
+/** The gateway's path for an app address `/orgs/{slug}/…`: the gateway knows orgs by id, which the API gives for the slug. */
+async function gatewayPath(page: Page, url: string): Promise<string> {
+  const [, slug, ...rest] = new URL(url).pathname.split("/").slice(1);
+  const org = await page.evaluate(async (s) => (await (await fetch(`/api/orgs/${s}`)).json()) as { id: string }, slug!);
+  return ["", "gw", org.id, ...rest].join("/");
+}
+
 /** Resets sockets through the dev server as a browser tab killed mid-request does: a proxied WebSocket and a half-sent POST. */
 async function cutConnections(port: number, socketPath: string) {
   const cut = (request: string) =>
@@ -137,12 +144,13 @@ describe("around the board", () => {
     await adaPage.getByLabel("Name", { exact: true }).fill("Roadmap");
     await adaPage.getByRole("button", { name: "Create project" }).click();
     await connection(adaPage).getByText("Online").waitFor();
-    expect(adaPage.url()).toMatch(/\/orgs\/[0-9a-f-]{36}\/projects\/[0-9a-f-]{36}$/);
+    // The org by its slug in the address, the project by its id.
+    expect(new URL(adaPage.url()).pathname).toMatch(/^\/orgs\/acme-labs\/projects\/[0-9a-f-]{36}$/);
     roadmapUrl = adaPage.url();
     await adaPage.getByRole("navigation", { name: "Breadcrumb" }).getByText("Roadmap").waitFor();
 
     // A note sent as an event (the board's own tools belong to its tests): an edit by Ada.
-    const path = new URL(adaPage.url()).pathname.replace(/^\/orgs\//, "/gw/").replace(/$/, "/events");
+    const path = `${await gatewayPath(adaPage, adaPage.url())}/events`;
     const status = await adaPage.evaluate(
       async (p) => (await fetch(p, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ type: "notes:create", requestId: "e2e-1", viewId: "main", text: "first" }) })).status,
       path,
@@ -253,20 +261,25 @@ describe("around the board", () => {
     await lookAt(adaPage, "project-roles-words", () => chips.waitFor());
   });
 
-  it("tells two organizations of the same name apart by their handles", async () => {
+  it("tells two organizations of the same name apart by their slugs, which their addresses carry", async () => {
     await adaPage.goto(stack.url);
     await adaPage.getByLabel("Name", { exact: true }).fill("Acme Labs");
     await adaPage.getByRole("button", { name: "Create organization" }).click();
     await adaPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();
-    const second = new URL(adaPage.url()).pathname.split("/")[2]!;
-    const first = new URL(orgUrl).pathname.split("/")[2]!;
-    await adaPage.getByTitle("This organization's handle", { exact: false }).getByText(`#${second.slice(0, 6)}`).waitFor();
+    expect(new URL(adaPage.url()).pathname).toBe("/orgs/acme-labs-2");
+    expect(new URL(orgUrl).pathname).toBe("/orgs/acme-labs");
+    await adaPage.getByTitle("This organization's address", { exact: false }).getByText("@acme-labs-2").waitFor();
     await adaPage.goto(stack.url);
-    const tiles = adaPage.getByRole("link", { name: /^Acme Labs #/ });
+    const tiles = adaPage.getByRole("link", { name: /^Acme Labs @/ });
     await tiles.nth(1).waitFor();
-    const handles = (await tiles.allTextContents()).map((t) => /#([0-9a-f]{6})/.exec(t)?.[1]);
-    expect(handles.sort()).toEqual([first.slice(0, 6), second.slice(0, 6)].sort());
+    const slugs = await tiles.getByTitle("address", { exact: false }).allTextContents();
+    expect(slugs.sort()).toEqual(["@acme-labs", "@acme-labs-2"]);
     await lookAt(adaPage, "orgs-same-name", () => tiles.nth(1).waitFor());
+    // An older link naming the org by id still works, and the address becomes the slug's.
+    const id = (await gatewayPath(adaPage, `${orgUrl}/members`)).split("/")[2]!;
+    await adaPage.goto(`${stack.url}/orgs/${id}/members`);
+    await adaPage.waitForURL(`${stack.url}/orgs/acme-labs/members`);
+    await adaPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();
   });
 
   it("on a phone: the board fills the screen (no sideways scroll, the chats panel closed until asked for), a tap makes and selects a note", async () => {
@@ -298,7 +311,7 @@ describe("around the board", () => {
 
   it("kept npm start's terminal readable: no request lines, no stack traces when browsers leave, the next step after the URL", async () => {
     const port = Number(new URL(stack.url).port);
-    const socketPath = `${new URL(secretUrl).pathname.replace(/^\/orgs\//, "/gw/")}/ws?token=gone&json=1`;
+    const socketPath = `${await gatewayPath(adaPage, secretUrl)}/ws?token=gone&json=1`;
     await cutConnections(port, socketPath);
     for (const context of contexts.splice(0)) await context.close();
     await new Promise((resolve) => setTimeout(resolve, 3_000));

@@ -16,7 +16,7 @@ const adaMember: OrgMember = { user: { id: ada.id, email: ada.email, name: ada.n
 function orgApi(role: "owner" | "member", invitations: Invitation[] = []) {
   return stubApi({
     "GET /api/me": me([{ id: orgId, name: "Acme", role }]),
-    [`GET ${base}`]: { body: { id: orgId, name: "Acme", role, createdAt: "2026-01-01T00:00:00.000Z" } },
+    [`GET ${base}`]: { body: { id: orgId, name: "Acme", slug: "acme", role, createdAt: "2026-01-01T00:00:00.000Z" } },
     [`GET ${base}/members`]: { body: { members: [{ ...adaMember, role }, grace] } },
     [`GET ${base}/invitations`]: role === "member" ? error(403, "forbidden", "Admins only.") : { body: { invitations } },
     [`PATCH ${base}/members/${grace.user.id}`]: (body) => ({ body: { ...grace, role: (body as { role: string }).role } }),

@@ -9,7 +9,7 @@ afterEach(() => {
 
 const orgId = "22222222-2222-4222-8222-222222222222";
 const base = `/api/orgs/${orgId}`;
-const acme = (role: "owner" | "admin" | "member", name = "Acme") => ({ id: orgId, name, role, createdAt: "2026-01-01T00:00:00.000Z" });
+const acme = (role: "owner" | "admin" | "member", name = "Acme") => ({ id: orgId, name, slug: "acme", role, createdAt: "2026-01-01T00:00:00.000Z" });
 
 function settingsApi(role: "owner" | "admin" | "member", extra: Parameters<typeof stubApi>[0] = {}) {
   let name = "Acme";

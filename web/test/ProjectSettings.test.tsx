@@ -34,7 +34,7 @@ function projectSettingsApi(opts: { orgRole?: "owner" | "member"; projectRole?: 
   let members: ProjectMember[] = opts.members ?? [{ user: adaUser, role: "admin", addedAt: when }];
   return stubApi({
     "GET /api/me": me([{ id: orgId, name: "Acme", role: orgRole }]),
-    [`GET ${api}`]: { body: { id: orgId, name: "Acme", role: orgRole, createdAt: when } },
+    [`GET ${api}`]: { body: { id: orgId, name: "Acme", slug: "acme", role: orgRole, createdAt: when } },
     [`GET ${projectApi}`]: { body: { id: projectId, orgId, name: "Lab", visibility: opts.visibility ?? "members", role: opts.projectRole === undefined ? "admin" : opts.projectRole, createdAt: when } },
     [`GET ${api}/members`]: { body: { members: orgMembers } },
     [`GET ${projectApi}/members`]: () => ({ body: { members } }),

@@ -9,7 +9,7 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const org = { id: "11111111-1111-4111-8111-111111111111", name: "Acme", role: "owner" as const, createdAt: "2026-01-01T00:00:00.000Z" };
+const org = { id: "11111111-1111-4111-8111-111111111111", name: "Acme", slug: "acme", role: "owner" as const, createdAt: "2026-01-01T00:00:00.000Z" };
 const target = `/orgs/${org.id}/members`;
 const token = "t".repeat(43);
 

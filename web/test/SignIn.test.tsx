@@ -55,7 +55,7 @@ describe("sign-in page", () => {
 
   it("sends a signed-out visitor to /login and back to the page they asked for", async () => {
     let signedIn = false;
-    const org = { id: "11111111-1111-4111-8111-111111111111", name: "Acme", role: "owner", createdAt: "2026-01-01T00:00:00.000Z" };
+    const org = { id: "11111111-1111-4111-8111-111111111111", name: "Acme", slug: "acme", role: "owner", createdAt: "2026-01-01T00:00:00.000Z" };
     stubApi({
       ...base,
       "GET /api/me": () => (signedIn ? me([{ id: org.id, name: "Acme", role: "owner" }]) : signedOut),

@@ -69,7 +69,9 @@ describe("bad input", () => {
     const { org, owner } = await orgWithRoles();
     const before = await orgState(org.id);
     const cases: [string, string, string][] = [
-      ["GET", "/api/orgs/nope", "org"],
+      // Reading an org takes its slug too ("nope" is one nobody holds: a 404), not what no slug can be.
+      ["GET", "/api/orgs/No_pe", "org"],
+      ["GET", `/api/orgs/${"x".repeat(61)}`, "org"],
       ["DELETE", "/api/orgs/nope", "org"],
       ["PATCH", `/api/orgs/${org.id}/members/nope`, "user"],
       ["DELETE", `/api/orgs/${org.id}/invitations/nope`, "id"],

@@ -74,6 +74,8 @@ describe("formats in the API document", () => {
         for (const parameter of operation.parameters ?? []) {
           const where = `${method} ${path} ${parameter.in} ${parameter.name}`;
           if (parameter.in === "path" && parameter.name === "container") expectPattern(where, parameter.schema, "^[a-z0-9]{12}$");
+          // Reading an org, or whether one may open a project, takes the org's slug (the app's address) as well as its id.
+          else if (parameter.in === "path" && parameter.name === "org" && (path === "/api/orgs/{org}" || path === "/api/orgs/{org}/projects/{project}/access") && method === "get") expectPattern(where, parameter.schema, "^[a-z0-9-]+$");
           else if (parameter.in === "path" && parameter.name !== "provider") expectFormat(where, parameter.schema, "uuid");
           if (parameter.name === "login_hint") expectFormat(where, parameter.schema, "email");
         }

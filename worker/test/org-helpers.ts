@@ -10,6 +10,7 @@ import { type Client, type SignedUp, call, confirmEmail, expectJson, signUp, tok
 export interface Org {
   id: string;
   name: string;
+  slug: string;
   role: string;
 }
 

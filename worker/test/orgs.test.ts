@@ -51,6 +51,40 @@ describe("organizations", () => {
   });
 });
 
+describe("slugs", () => {
+  it("names each org in URLs: its name made plain, a number added when taken, kept when renamed", async () => {
+    const { client } = await signUp();
+    const tag = crypto.randomUUID().slice(0, 6);
+    const first = await createOrg(client, `Ünïcode  Labs ${tag}!`);
+    expect(first.slug).toBe(`unicode-labs-${tag}`);
+    // Another person's org of the same name: its own slug.
+    const second = await createOrg((await signUp()).client, `Unicode Labs ${tag}`);
+    expect(second.slug).toBe(`unicode-labs-${tag}-2`);
+    // Made at the same moment, three of one name still get three slugs.
+    const together = await Promise.all([1, 2, 3].map(() => createOrg(client, `Same ${tag}`)));
+    expect(new Set(together.map((o) => o.slug))).toEqual(new Set([`same-${tag}`, `same-${tag}-2`, `same-${tag}-3`]));
+    const renamed = await expectJson<Org>(call(client, `/api/orgs/${first.id}`, { method: "PATCH", body: { name: "Something else" } }), 200);
+    expect(renamed.slug).toBe(first.slug);
+    expect((await createOrg(client, "!!!")).slug).toMatch(/^org(-\d+)?$/);
+    // A name shaped like an id would make a URL that reads as one: not as a slug.
+    const idLike = await createOrg(client, crypto.randomUUID());
+    expect(idLike.slug).toMatch(/^org-[0-9a-f-]+$/);
+    expect(await expectJson<Org>(call(client, `/api/orgs/${idLike.slug}`), 200)).toMatchObject({ id: idLike.id });
+  });
+
+  it("finds an org by its slug for its members only: anyone else gets the 404 of a slug nobody holds", async () => {
+    const { client } = await signUp();
+    const org = await createOrg(client, `Slugged ${crypto.randomUUID().slice(0, 6)}`);
+    expect(await expectJson<Org>(call(client, `/api/orgs/${org.slug}`), 200)).toEqual(org);
+    const stranger = (await signUp()).client;
+    const hidden = await expectJson<ApiError>(call(stranger, `/api/orgs/${org.slug}`), 404);
+    const nobody = await expectJson<ApiError>(call(client, `/api/orgs/no-such-org-${crypto.randomUUID().slice(0, 6)}`), 404);
+    expect(hidden).toEqual(nobody);
+    expect(hidden.error.code).toBe("org_not_found");
+    for (const bad of ["Acme", "a_b", "a%2F..%2Fb"]) expect((await call(client, `/api/orgs/${bad}`)).status, bad).toBe(400);
+  });
+});
+
 describe("members and roles", () => {
   it("lets admins change roles, but only owners grant or take away owner", async () => {
     const { org, owner, admin, member } = await orgWithRoles();

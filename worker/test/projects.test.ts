@@ -195,5 +195,11 @@ describe("what the projects page shows", () => {
     const other = await createOrg(member.client);
     const elsewhere = await createProject(member.client, other.id, "org");
     expect(await access(member, org.id, elsewhere.id)).toEqual({ access: "not_found" });
+    // By the org's slug (the app's address): the same answers.
+    expect(await access(member, org.slug, secret.id)).toEqual({ access: "no_access", reason: "members_only", org: { name: org.name } });
+    expect(await access(owner, org.slug, secret.id)).toEqual({ access: "open" });
+    expect(await access(outsider, org.slug, secret.id)).toEqual({ access: "no_access", reason: "not_org_member", org: null });
+    expect(await access(member, other.slug, secret.id)).toEqual({ access: "not_found" });
+    expect(await access(outsider, `no-such-${crypto.randomUUID().slice(0, 6)}`, secret.id)).toEqual({ access: "not_found" });
   });
 });

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router";
+import { orgPath } from "./org-path";
 import { acceptInvitation, previewInvitation } from "../api/orgs";
 import type { InvitationPreview } from "../../../protocol/api/orgs";
 import { AuthLayout } from "../components/AuthLayout";
@@ -112,7 +113,7 @@ function AcceptAsMe({ token, invitation, intro, here }: { token: string; invitat
     const outcome = await run(() => acceptInvitation(token));
     if (!outcome.ok) return;
     await refresh();
-    navigate(`/orgs/${outcome.value.org.id}`, { replace: true });
+    navigate(orgPath(outcome.value.org), { replace: true });
   };
   const switchAccount = () => void signOut().then(() => navigate(`${loginPath(here)}&email=${encodeURIComponent(invitation.email)}`));
   return (

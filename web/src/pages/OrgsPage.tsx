@@ -9,7 +9,7 @@ import { useAction } from "../components/use-action";
 import { useDocumentTitle } from "../components/use-document-title";
 import { useResource } from "../components/use-resource";
 import { useMe, useSession } from "../session/session";
-import { orgHandle } from "./org-handle";
+import { orgPath } from "./org-path";
 
 /** `/`: the organizations you belong to; create one. */
 export function OrgsPage() {
@@ -54,15 +54,15 @@ export function OrgsPage() {
               <ul className="tile-list">
                 {resource.data.map((org) => (
                   <li key={org.id}>
-                    <Link to={`/orgs/${org.id}`} className="tile">
+                    <Link to={orgPath(org)} className="tile">
                       <span className="tile-mark" aria-hidden="true">
                         {org.name.slice(0, 1).toUpperCase()}
                       </span>
                       <span className="tile-body">
                         <span className="tile-title">
                           {org.name}{" "}
-                          <span className="org-handle" title={`Handle of ${org.name}: its address starts /orgs/${orgHandle(org.id)}`}>
-                            #{orgHandle(org.id)}
+                          <span className="org-handle" title={`${org.name}'s address: ${orgPath(org)}`}>
+                            @{org.slug}
                           </span>
                         </span>
                         <span className="tile-meta">
@@ -91,7 +91,7 @@ function CreateOrgForm() {
     const outcome = await run(() => createOrg(name.trim()));
     if (!outcome.ok) return;
     void refresh();
-    navigate(`/orgs/${outcome.value.id}`);
+    navigate(orgPath(outcome.value));
   };
   return (
     <section className="card side" aria-labelledby="new-org-title">

@@ -4,6 +4,7 @@ import { ProjectEditor } from "../board/ProjectEditor";
 import { PageMessage } from "../components/PageMessage";
 import { useDocumentTitle } from "../components/use-document-title";
 import { useResource } from "../components/use-resource";
+import { orgPath, useOrgAddress } from "./org-path";
 import { ProjectUnavailable } from "./project/ProjectUnavailable";
 
 /**
@@ -12,11 +13,17 @@ import { ProjectUnavailable } from "./project/ProjectUnavailable";
  * access, or no such project), never the board's shell.
  */
 export function ProjectPage() {
-  const { org = "", project = "" } = useParams();
-  const { resource } = useResource(() => Promise.all([getOrg(org), getProject(org, project)]), [org, project]);
-  const names = resource.status === "ready" ? { org: resource.data[0].name, project: resource.data[1].name } : null;
-  useDocumentTitle(names?.project ?? "Project");
-  if (resource.status === "error") return <ProjectUnavailable orgId={org} projectId={project} error={resource.error} />;
+  // The org's slug (or its id, in an older link); the gateway and the project's API want its id.
+  const { org: ref = "", project = "" } = useParams();
+  const address = useOrgAddress(ref);
+  const { resource } = useResource(async () => {
+    const org = await getOrg(ref);
+    const loaded = [org, await getProject(org.id, project)] as const;
+    address.loaded(org);
+    return loaded;
+  }, [address.key, project]);
+  useDocumentTitle(resource.status === "ready" ? resource.data[1].name : "Project");
+  if (resource.status === "error") return <ProjectUnavailable orgId={ref} projectId={project} error={resource.error} />;
   if (resource.status === "loading") {
     return (
       <main id="main" className="page narrow">
@@ -24,20 +31,21 @@ export function ProjectPage() {
       </main>
     );
   }
+  const [org, { name }] = resource.data;
   return (
     <main id="main" className="board-page">
       <div className="board-crumbs">
         <nav aria-label="Breadcrumb" className="breadcrumb">
           <Link to="/">Organizations</Link> <span aria-hidden="true">/</span>{" "}
-          <Link to={`/orgs/${org}`}>{names?.org ?? "Organization"}</Link> <span aria-hidden="true">/</span>{" "}
-          <span aria-current="page">{names?.project ?? "Project"}</span>
+          <Link to={orgPath(org)}>{org.name}</Link> <span aria-hidden="true">/</span>{" "}
+          <span aria-current="page">{name}</span>
         </nav>
-        <Link to={`/orgs/${org}/projects/${project}/settings`} className="crumb-action">
+        <Link to={`${orgPath(org)}/projects/${project}/settings`} className="crumb-action">
           Project settings
         </Link>
       </div>
       <div className="board-frame">
-        <ProjectEditor orgId={org} projectId={project} />
+        <ProjectEditor orgId={org.id} projectId={project} />
       </div>
     </main>
   );

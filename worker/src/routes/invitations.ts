@@ -19,7 +19,7 @@ import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../
 import { enforceRateLimits } from "../lib/rate-limit";
 import { checkInvitation } from "../orgs/access";
 import { lockOrgMember, refuse, requireOrgRole } from "../orgs/membership";
-import { InvitationParams, OrgParams, OrgRoleSchema } from "../orgs/schemas";
+import { InvitationParams, OrgParams, OrgRoleSchema, orgView } from "../orgs/schemas";
 
 export const INVITATION_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
@@ -199,7 +199,7 @@ export const invitationRoutes = createApp()
       await tx.update(invitations).set({ acceptedAt: new Date() }).where(eq(invitations.id, invitation.id));
       await audit(c, tx, { orgId: invitation.orgId, action: "org.invitation.accept", targetType: "invitation", targetId: invitation.id, data: { role: invitation.role } });
       const [org] = await tx.select().from(organizations).where(eq(organizations.id, invitation.orgId));
-      return { org: { id: org!.id, name: org!.name, role: joined.role, createdAt: org!.createdAt.toISOString() } };
+      return { org: orgView(org!, joined.role) };
     });
     await pushMembership(c, result.org.id);
     return c.json(result, 200);

@@ -7,8 +7,9 @@ import { NameSchema } from "../auth/schemas";
 import { pushMembership } from "../gateway/membership-push";
 import { audit } from "../lib/audit";
 import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
-import { lockOrgMember, refuse, requireOrgMember } from "../orgs/membership";
-import { OrgParams, OrgSchema } from "../orgs/schemas";
+import { isUniqueViolation, lockOrgMember, orgNotFound, refuse, requireOrgMember } from "../orgs/membership";
+import { OrgParams, OrgRefParams, OrgSchema, orgView } from "../orgs/schemas";
+import { freeSlug, isOrgId } from "../orgs/slugs";
 
 const OrgNameSchema = z.strictObject({ name: NameSchema }).openapi("OrgName");
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization, or you are not a member of it.") };
@@ -40,8 +41,8 @@ const getOrgRoute = defineRoute({
   operationId: "getOrg",
   access: "sessionOrApiKey",
   tags: ["orgs"],
-  summary: "One of your organizations",
-  request: { params: OrgParams },
+  summary: "One of your organizations, by id or by slug",
+  request: { params: OrgRefParams },
   responses: { 200: jsonResponse(OrgSchema, "The organization."), ...notFound },
 });
 
@@ -67,20 +68,23 @@ const deleteOrgRoute = defineRoute({
   responses: { 204: { description: "Deleted; its gateway closes every connection." }, ...notFound },
 });
 
-function orgView(org: { id: string; name: string; createdAt: Date }, role: z.infer<typeof OrgSchema>["role"]): z.infer<typeof OrgSchema> {
-  return { id: org.id, name: org.name, role, createdAt: org.createdAt.toISOString() };
-}
 
 export const orgs = createApp()
   .openapi(createOrgRoute, async (c) => {
     const auth = requireAuth(c, "orgs:write");
     const { name } = c.req.valid("json");
-    const org = await c.var.db().transaction(async (tx) => {
-      const [org] = await tx.insert(organizations).values({ name, createdBy: auth.user.id }).returning();
-      await tx.insert(organizationsMembers).values({ orgId: org!.id, userId: auth.user.id, role: "owner" });
-      await audit(c, tx, { orgId: org!.id, action: "org.create", targetType: "org", targetId: org!.id, data: { name } });
-      return org!;
-    });
+    const create = () =>
+      c.var.db().transaction(async (tx) => {
+        const [org] = await tx.insert(organizations).values({ name, slug: await freeSlug(tx, name), createdBy: auth.user.id }).returning();
+        await tx.insert(organizationsMembers).values({ orgId: org!.id, userId: auth.user.id, role: "owner" });
+        await audit(c, tx, { orgId: org!.id, action: "org.create", targetType: "org", targetId: org!.id, data: { name, slug: org!.slug } });
+        return org!;
+      });
+    // Orgs of one name made at once may pick the same free slug: the later ones look again.
+    let org: Awaited<ReturnType<typeof create>> | undefined;
+    for (let attempt = 1; !org; attempt++) {
+      org = await create().catch((error: unknown) => (isUniqueViolation(error) && attempt < 5 ? undefined : Promise.reject(error)));
+    }
     await pushMembership(c, org.id);
     return c.json(orgView(org, "owner"), 201);
   })
@@ -97,7 +101,12 @@ export const orgs = createApp()
   })
   .openapi(getOrgRoute, async (c) => {
     const auth = requireAuth(c, "orgs:read");
-    const { org, role } = await requireOrgMember(c.var.db(), c.req.valid("param").org, auth.user.id);
+    const ref = c.req.valid("param").org;
+    const db = c.var.db();
+    // A slug names the org only for its members: anyone else gets the same 404 as for a name nobody holds.
+    const id = isOrgId(ref) ? ref : (await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, ref)))[0]?.id;
+    if (!id) throw orgNotFound();
+    const { org, role } = await requireOrgMember(db, id, auth.user.id);
     return c.json(orgView(org, role), 200);
   })
   .openapi(renameOrgRoute, async (c) => {

@@ -14,7 +14,8 @@ import type { AppEnv } from "../env";
 import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../lib/openapi";
 import { canSeeProject } from "../orgs/access";
 import { isUniqueViolation, requireManagedProject, requireOrgMember, requireVisibleProject } from "../orgs/membership";
-import { OrgParams, ProjectNameSchema, ProjectParams, ProjectSchema, VisibilitySchema } from "../orgs/schemas";
+import { OrgParams, ProjectNameSchema, ProjectParams, ProjectRefParams, ProjectSchema, VisibilitySchema } from "../orgs/schemas";
+import { isOrgId } from "../orgs/slugs";
 
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it.") };
 const nameTaken = { 409: jsonResponse(ErrorSchema, "The organization has a project with this name.") };
@@ -59,8 +60,8 @@ const projectAccessRoute = defineRoute({
   access: "sessionOrApiKey",
   tags: ["projects"],
   summary: "Whether you may open a project, and why not: outside the organization, members only, or no such project",
-  description: "For a page to say why it cannot show a project. Someone outside the organization learns only that it exists, never whether the project does.",
-  request: { params: ProjectParams },
+  description: "For a page to say why it cannot show a project. The org is named by its id or its slug (the app's address). Someone outside the organization learns only that it exists, never whether the project does.",
+  request: { params: ProjectRefParams },
   responses: { 200: jsonResponse(ProjectAccessSchema, "Open, no access (and why), or not found.") },
 });
 
@@ -163,20 +164,20 @@ export const projectRoutes = createApp()
   })
   .openapi(projectAccessRoute, async (c) => {
     const auth = requireAuth(c, "projects:read");
-    const { org: orgId, project: projectId } = c.req.valid("param");
+    const { org: ref, project: projectId } = c.req.valid("param");
     const db = c.var.db();
     const [org] = await db
-      .select({ name: organizations.name, role: organizationsMembers.role })
+      .select({ id: organizations.id, name: organizations.name, role: organizationsMembers.role })
       .from(organizations)
       .leftJoin(organizationsMembers, and(eq(organizationsMembers.orgId, organizations.id), eq(organizationsMembers.userId, auth.user.id)))
-      .where(eq(organizations.id, orgId));
+      .where(isOrgId(ref) ? eq(organizations.id, ref) : eq(organizations.slug, ref));
     if (!org) return c.json({ access: "not_found" as const }, 200);
     if (!org.role) return c.json({ access: "no_access" as const, reason: "not_org_member" as const, org: null }, 200);
     const [row] = await db
       .select({ visibility: projects.visibility, role: projectsMembers.role })
       .from(projects)
       .leftJoin(projectsMembers, and(eq(projectsMembers.projectId, projects.id), eq(projectsMembers.userId, auth.user.id)))
-      .where(and(eq(projects.id, projectId), eq(projects.orgId, orgId)));
+      .where(and(eq(projects.id, projectId), eq(projects.orgId, org.id)));
     if (!row) return c.json({ access: "not_found" as const }, 200);
     if (!canSeeProject(org.role, row.visibility, row.role)) return c.json({ access: "no_access" as const, reason: "members_only" as const, org: { name: org.name } }, 200);
     return c.json({ access: "open" as const }, 200);

@@ -12,6 +12,7 @@ import { PersonSummary } from "../../components/PersonSummary";
 import { useAction } from "../../components/use-action";
 import { useResource } from "../../components/use-resource";
 import { useMe, useSession } from "../../session/session";
+import { orgPath } from "../org-path";
 import { useOrg } from "./OrgLayout";
 
 const ROLES: OrgRole[] = ["member", "admin", "owner"];
@@ -119,7 +120,7 @@ export function MembersTab() {
         <aside className="card side">
           <h2>Roles</h2>
           <RoleHelp roles={ROLES} help={ROLE_HELP} />
-          <CustomRolesHint orgId={org.id} />
+          <CustomRolesHint path={orgPath(org)} />
           <p className="hint">Ask an admin to invite someone.</p>
         </aside>
       )}
@@ -128,6 +129,7 @@ export function MembersTab() {
 }
 
 function InviteForm({ orgId, roles, onInvited }: { orgId: string; roles: OrgRole[]; onInvited: (invitation: Invitation) => void }) {
+  const { org } = useOrg();
   const [email, setEmail] = useState("");
   const [role, setRole] = useState<OrgRole>("member");
   const [sent, setSent] = useState<string | null>(null);
@@ -167,16 +169,16 @@ function InviteForm({ orgId, roles, onInvited }: { orgId: string; roles: OrgRole
           {pending ? "Sending…" : "Send invitation"}
         </button>
       </form>
-      <CustomRolesHint orgId={orgId} />
+      <CustomRolesHint path={orgPath(org)} />
     </section>
   );
 }
 
 /** Custom roles live in each project (its gateway doc): where to find them. */
-function CustomRolesHint({ orgId }: { orgId: string }) {
+function CustomRolesHint({ path }: { path: string }) {
   return (
     <p className="hint">
-      Finer roles — custom roles made of chosen permissions — are set per project: <Link to={`/orgs/${orgId}`}>Projects</Link> → Members and roles.
+      Finer roles — custom roles made of chosen permissions — are set per project: <Link to={path}>Projects</Link> → Members and roles.
     </p>
   );
 }

@@ -1,7 +1,7 @@
 import { Link, NavLink, Outlet, useOutletContext, useParams } from "react-router";
 import { getOrg } from "../../api/orgs";
 import type { Org } from "../../api/types";
-import { orgHandle } from "../org-handle";
+import { orgPath, useOrgAddress } from "../org-path";
 import { PageMessage } from "../../components/PageMessage";
 import { useDocumentTitle } from "../../components/use-document-title";
 import { useResource } from "../../components/use-resource";
@@ -19,8 +19,14 @@ export const useOrg = () => useOutletContext<OrgContext>();
 
 /** `/orgs/:org/*`: the organization's header and tabs (projects, members, audit log, settings). */
 export function OrgLayout() {
-  const { org: orgId = "" } = useParams();
-  const { resource, set } = useResource(() => getOrg(orgId), [orgId]);
+  // The org's slug, or its id in an older link.
+  const { org: ref = "" } = useParams();
+  const address = useOrgAddress(ref);
+  const { resource, set } = useResource(async () => {
+    const org = await getOrg(ref);
+    address.loaded(org);
+    return org;
+  }, [address.key]);
   useDocumentTitle(resource.status === "ready" ? resource.data.name : "Organization");
 
   if (resource.status === "loading") {
@@ -45,7 +51,7 @@ export function OrgLayout() {
   }
   const org = resource.data;
   const isAdmin = org.role !== "member";
-  const base = `/orgs/${org.id}`;
+  const base = orgPath(org);
   return (
     <main id="main" className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -56,8 +62,8 @@ export function OrgLayout() {
           <h1>{org.name}</h1>
           <p className="muted">
             You are <span className={`badge role-${org.role}`}>{org.role}</span> here ·{" "}
-            <span className="org-handle" title="This organization's handle: its address starts with it. Names may repeat; handles do not.">
-              #{orgHandle(org.id)}
+            <span className="org-handle" title={`This organization's address: ${base}. Names may repeat; addresses do not.`}>
+              @{org.slug}
             </span>
           </p>
         </div>

@@ -10,6 +10,7 @@ import { PageMessage } from "../../components/PageMessage";
 import { useAction } from "../../components/use-action";
 import { useResource } from "../../components/use-resource";
 import { VisibilityChoice } from "../../components/VisibilityChoice";
+import { orgPath } from "../org-path";
 import { useOrg } from "./OrgLayout";
 
 const byName = (a: Project, b: Project) => a.name.localeCompare(b.name);
@@ -84,7 +85,8 @@ function LastEdited({ project }: { project: ProjectListItem }) {
 function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(project.name);
-  const href = `/orgs/${project.orgId}/projects/${project.id}`;
+  const { org } = useOrg();
+  const href = `${orgPath(org)}/projects/${project.id}`;
   if (editing) {
     const save = async (event: FormEvent) => {
       event.preventDefault();
@@ -146,6 +148,7 @@ function ProjectRow({ project, canManage, onRename, onDelete }: RowProps) {
 
 /** Creates a project and opens its board: what someone creating one wants next. */
 function CreateProjectForm({ orgId }: { orgId: string }) {
+  const { org } = useOrg();
   const [name, setName] = useState("");
   const [visibility, setVisibility] = useState<Visibility>("org");
   const { run, pending, error } = useAction();
@@ -153,7 +156,7 @@ function CreateProjectForm({ orgId }: { orgId: string }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const outcome = await run(() => createProject(orgId, { name: name.trim(), visibility }));
-    if (outcome.ok) navigate(`/orgs/${outcome.value.orgId}/projects/${outcome.value.id}`);
+    if (outcome.ok) navigate(`${orgPath(org)}/projects/${outcome.value.id}`);
   };
   return (
     <section className="card side" aria-labelledby="new-project-title">

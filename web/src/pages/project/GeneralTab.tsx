@@ -7,6 +7,7 @@ import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
 import { VisibilityChoice } from "../../components/VisibilityChoice";
+import { orgPath } from "../org-path";
 import { useProjectSettings } from "./ProjectSettingsLayout";
 
 /** `…/settings`: the project's name and who sees it; managers change them or delete the project. */
@@ -30,7 +31,7 @@ export function GeneralTab() {
   };
   const destroy = async () => {
     const outcome = await remove.run(() => deleteProject(org.id, project.id));
-    if (outcome.ok) navigate(`/orgs/${org.id}`, { replace: true });
+    if (outcome.ok) navigate(orgPath(org), { replace: true });
   };
 
   return (

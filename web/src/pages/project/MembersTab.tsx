@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
+import { orgPath } from "../org-path";
 import { listMembers, listProjectMembers, removeProjectMember, setProjectMember } from "../../api/orgs";
 import type { OrgMember, ProjectMember, ProjectRole } from "../../api/types";
 import { ConfirmButton } from "../../components/ConfirmButton";
@@ -45,7 +46,7 @@ export function ProjectMembersTab() {
       setSaved(null);
       await removeProjectMember(org.id, project.id, member.user.id);
       // Leaving a members-only project you do not manage leaves you nothing to see here.
-      if (member.user.id === me.user.id && !canManage) return navigate(`/orgs/${org.id}`, { replace: true });
+      if (member.user.id === me.user.id && !canManage) return navigate(orgPath(org), { replace: true });
       members.set((list) => list.filter((m) => m.user.id !== member.user.id));
     });
 

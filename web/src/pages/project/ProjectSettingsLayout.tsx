@@ -1,6 +1,7 @@
 import { Link, NavLink, Outlet, useOutletContext, useParams } from "react-router";
 import { getOrg, getProject } from "../../api/orgs";
 import type { Org, Project } from "../../api/types";
+import { orgPath, useOrgAddress } from "../org-path";
 import { ProjectUnavailable } from "./ProjectUnavailable";
 import { PageMessage } from "../../components/PageMessage";
 import { useDocumentTitle } from "../../components/use-document-title";
@@ -20,8 +21,15 @@ export const useProjectSettings = () => useOutletContext<ProjectSettingsContext>
 
 /** `/orgs/:org/projects/:project/settings/*`: the project's header and tabs (general, members, roles). */
 export function ProjectSettingsLayout() {
-  const { org: orgId = "", project: projectId = "" } = useParams();
-  const { resource, set } = useResource(() => Promise.all([getOrg(orgId), getProject(orgId, projectId)]), [orgId, projectId]);
+  // The org's slug (or its id, in an older link); the project's API wants its id.
+  const { org: ref = "", project: projectId = "" } = useParams();
+  const address = useOrgAddress(ref);
+  const { resource, set } = useResource(async () => {
+    const org = await getOrg(ref);
+    const loaded: [Org, Project] = [org, await getProject(org.id, projectId)];
+    address.loaded(org);
+    return loaded;
+  }, [address.key, projectId]);
   useDocumentTitle(resource.status === "ready" ? `${resource.data[1].name} settings` : "Project settings");
 
   if (resource.status === "loading") {
@@ -31,14 +39,14 @@ export function ProjectSettingsLayout() {
       </main>
     );
   }
-  if (resource.status === "error") return <ProjectUnavailable orgId={orgId} projectId={projectId} error={resource.error} />;
+  if (resource.status === "error") return <ProjectUnavailable orgId={ref} projectId={projectId} error={resource.error} />;
   const [org, project] = resource.data;
   const canManage = org.role !== "member" || project.role === "admin";
-  const base = `/orgs/${org.id}/projects/${project.id}`;
+  const base = `${orgPath(org)}/projects/${project.id}`;
   return (
     <main id="main" className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
-        <Link to="/">Organizations</Link> <span aria-hidden="true">/</span> <Link to={`/orgs/${org.id}`}>{org.name}</Link> <span aria-hidden="true">/</span>{" "}
+        <Link to="/">Organizations</Link> <span aria-hidden="true">/</span> <Link to={orgPath(org)}>{org.name}</Link> <span aria-hidden="true">/</span>{" "}
         <span aria-current="page">{project.name}</span>
       </nav>
       <div className="page-head">
