@@ -95,9 +95,10 @@ const NO_MARKS: PeerMark[] = [];
 const HANDLE_PX = 10;
 const NO_HANDLES: NodeHandle[] = [];
 /**
- * Where a node's handles are, given to xyflow ahead of the DOM: it draws every node it has not
- * measured yet, in sight or not, to find them. Without them a board of 2,000 notes mounted
- * all 2,000 on open, whatever the zoom.
+ * Where a node's handles are, given to xyflow ahead of the DOM (with its size as `measured`): it
+ * draws every node it has not measured yet, in sight or not, to find them, and holds a fit view
+ * back until every node is measured. Without them a board of 2,000 notes mounted all 2,000 on
+ * open, whatever the zoom.
  */
 function handlesOf(width: number, height: number): NodeHandle[] {
   const y = height / 2 - HANDLE_PX / 2;
@@ -213,7 +214,8 @@ export function buildFlow(
           hidden: p.hidden,
           draggable: !p.locked && !parentLocked,
           zIndex: z,
-          ...(measured ? { measured } : {}),
+          // Until the DOM measures it, its size is the one it is drawn at (see handlesOf).
+          measured: measured ?? { width, height },
           ...(p.parent && placed.has(p.parent) ? { parentId: p.parent } : {}),
         };
         const data: GraphNodeData = { nodeId: p.nodeId, locked: p.locked || parentLocked, selectedBy: marks, style };
@@ -270,7 +272,7 @@ function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style:
     handles: NO_HANDLES,
     selected,
     draggable: !shape.locked,
-    ...(measured ? { measured } : {}),
+    measured: measured ?? { width: size?.width ?? shape.width, height: size?.height ?? shape.height },
     zIndex: z,
     data: { shape, locked: shape.locked, selectedBy: marks, style },
   }));
