@@ -282,7 +282,7 @@ describe("around the board", () => {
     await adaPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();
   });
 
-  it("on a phone: the board fills the screen (no sideways scroll, the chats panel closed until asked for), a tap makes and selects a note", async () => {
+  it("on a phone: the board fills the screen (no sideways scroll, the chats panel closed until asked for), a tap makes and selects a note, two fingers zoom, one pans", async () => {
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     contexts.push(context);
     await context.addCookies(await adaPage.context().cookies());
@@ -302,6 +302,29 @@ describe("around the board", () => {
     await phone.touchscreen.tap(box.x + box.width / 2, box.y + 8);
     await expect.poll(() => note.getAttribute("class")).toContain("selected");
     if (shots) await phone.screenshot({ path: join(shots, "board-phone.png") });
+    // Two fingers spread on the board zoom in; one finger dragged on it pans.
+    const zoom = async () => Number(/Zoom (\d+)%/.exec((await phone.locator(".zoom-percent").getAttribute("aria-label")) ?? "")?.[1]);
+    const pane = (await phone.locator(".board-canvas").boundingBox())!;
+    const touch = await context.newCDPSession(phone);
+    const fingers = async (type: "touchStart" | "touchMove" | "touchEnd", points: { x: number; y: number }[]) =>
+      touch.send("Input.dispatchTouchEvent", { type, touchPoints: points.map((p, id) => ({ ...p, id })) });
+    // A row of the board where both fingers are on its empty pane (not on a note, not on the minimap).
+    const onPane = (x: number, yy: number) => phone.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.classList.contains("react-flow__pane") === true, [x, yy]);
+    let y = pane.y + 20;
+    while (!((await onPane(pane.x + 60, y)) && (await onPane(pane.x + 330, y)) && (await onPane(pane.x + 150, y)) && (await onPane(pane.x + 240, y)))) {
+      y += 20;
+      expect(y, "an empty row on the phone's board").toBeLessThan(pane.y + pane.height);
+    }
+    const before = await zoom();
+    await fingers("touchStart", [{ x: pane.x + 150, y }, { x: pane.x + 240, y }]);
+    for (let step = 1; step <= 10; step++) await fingers("touchMove", [{ x: pane.x + 150 - step * 9, y }, { x: pane.x + 240 + step * 9, y }]);
+    await fingers("touchEnd", []);
+    await expect.poll(zoom).toBeGreaterThan(before);
+    const from = (await note.boundingBox())!;
+    await fingers("touchStart", [{ x: pane.x + 200, y }]);
+    for (let step = 1; step <= 10; step++) await fingers("touchMove", [{ x: pane.x + 200, y: y - step * 10 }]);
+    await fingers("touchEnd", []);
+    await expect.poll(async () => Math.round(from.y - (await note.boundingBox())!.y)).toBeGreaterThan(80);
     // The panel opens over the board when asked, and the page still does not scroll sideways.
     await chats.tap();
     await phone.locator(".chat-panel").waitFor();
