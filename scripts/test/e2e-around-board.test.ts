@@ -90,6 +90,9 @@ async function lookAt(page: Page, name: string, ready: () => Promise<unknown>) {
 
 const connection = (page: Page) => page.getByTestId("connection-status");
 
+/** What a page script reads of the page (the scripts' tsconfig has no DOM types). */
+type PageGlobals = { document: { elementFromPoint(x: number, y: number): { classList: { contains(name: string): boolean } } | null } };
+
 /** The gateway's path for an app address `/orgs/{slug}/…`: the gateway knows orgs by id, which the API gives for the slug. */
 async function gatewayPath(page: Page, url: string): Promise<string> {
   const [, slug, ...rest] = new URL(url).pathname.split("/").slice(1);
@@ -309,7 +312,7 @@ describe("around the board", () => {
     const fingers = async (type: "touchStart" | "touchMove" | "touchEnd", points: { x: number; y: number }[]) =>
       touch.send("Input.dispatchTouchEvent", { type, touchPoints: points.map((p, id) => ({ ...p, id })) });
     // A row of the board where both fingers are on its empty pane (not on a note, not on the minimap).
-    const onPane = (x: number, yy: number) => phone.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.classList.contains("react-flow__pane") === true, [x, yy]);
+    const onPane = (x: number, yy: number) => phone.evaluate(([px, py]) => (globalThis as unknown as PageGlobals).document.elementFromPoint(px!, py!)?.classList.contains("react-flow__pane") === true, [x, yy]);
     let y = pane.y + 20;
     while (!((await onPane(pane.x + 60, y)) && (await onPane(pane.x + 330, y)) && (await onPane(pane.x + 150, y)) && (await onPane(pane.x + 240, y)))) {
       y += 20;

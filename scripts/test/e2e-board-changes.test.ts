@@ -10,6 +10,7 @@ import { join } from "node:path";
 import type { BrowserContext, Locator, Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
+import { created, idsOf, nodeById, poll } from "./board-locators";
 
 const run = useStackAndBrowser("board-changes");
 
@@ -41,9 +42,6 @@ async function openAs(session: string, path: string, options: { flaky?: boolean;
 
 const status = (page: Page) => page.getByTestId("connection-status");
 const online = (page: Page, timeout = 30_000) => status(page).getByText("Online").waitFor({ timeout });
-const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-const nodeById = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const idsOf = (page: Page, type: string) => page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
 /** A node's flow position as xyflow draws it (whatever the zoom and pan). */
 const place = (node: Locator) =>
   node.evaluate((el) => {
@@ -63,14 +61,6 @@ async function menuAt(page: Page, x: number, y: number, item: RegExp) {
   const pane = await canvas(page);
   await page.mouse.click(pane.x + x, pane.y + y, { button: "right" });
   await page.getByRole("menu").getByRole("menuitem", { name: item }).click();
-}
-
-async function created(page: Page, type: string, act: () => Promise<unknown>): Promise<string> {
-  const before = new Set(await idsOf(page, type));
-  await act();
-  let id: string | undefined;
-  await poll(async () => (id = (await idsOf(page, type)).find((i) => !before.has(i)))).toBeTruthy();
-  return id!;
 }
 
 async function select(page: Page, id: string, modifiers: ("Control" | "Shift")[] = []) {

@@ -9,27 +9,17 @@
  * Every change is checked on Ben's screen. Screenshots go to docs/screenshots/board-*.png.
  */
 import { join } from "node:path";
-import type { Locator, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
+import { at, box, created, idsOf, isSelected, nodeById, poll, viewport } from "./board-locators";
 
 const run = useStackAndBrowser("board-create");
 
 const openAs = (session: string, path: string): Promise<Page> => run.openBoard(session, path);
 
-const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-const nodeById = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const idsOf = (page: Page, type: string) => page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
 const allIds = (page: Page) => page.locator(".react-flow__node").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
 const noteText = (page: Page, id: string) => nodeById(page, id).getByLabel("Note text").inputValue();
-/** A node's place and size in flow coordinates, as xyflow draws it. */
-const box = (node: Locator) =>
-  node.evaluate((el) => {
-    const style = (el as unknown as { style: { transform: string; width: string; height: string } }).style;
-    const [, x, y] = /translate\((-?[\d.]+)px, ?(-?[\d.]+)px\)/.exec(style.transform)!;
-    return { x: Number(x), y: Number(y), width: parseFloat(style.width), height: parseFloat(style.height) };
-  });
-const viewport = (page: Page) => page.locator(".react-flow__viewport").evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
 const zoomShown = (page: Page) => page.locator(".zoom-percent").textContent();
 /** What has the keyboard: the node it is in and its accessible name. */
 const focused = (page: Page) =>
@@ -44,22 +34,6 @@ const pasteFromElsewhere = (page: Page, text: string) =>
     data.setData("text/plain", ${JSON.stringify(text)});
     (document.activeElement ?? document.body).dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
   })()`);
-const isSelected = (page: Page, id: string) => nodeById(page, id).locator(".board-node.is-selected").count();
-
-/** The new node of `type` that `act` makes appear on `page`. */
-async function created(page: Page, type: string, act: () => Promise<unknown>): Promise<string> {
-  const before = new Set(await idsOf(page, type));
-  await act();
-  let id: string | undefined;
-  await poll(async () => (id = (await idsOf(page, type)).find((i) => !before.has(i)))).toBeTruthy();
-  return id!;
-}
-
-/** The canvas point (screen) at offset (x, y) from its corner. */
-async function at(page: Page, x: number, y: number) {
-  const pane = (await page.locator(".board-canvas").boundingBox())!;
-  return { x: pane.x + x, y: pane.y + y };
-}
 
 /** Where a screen point is on the board (flow coordinates), read from xyflow's transform. */
 async function toFlow(page: Page, point: { x: number; y: number }) {

@@ -12,22 +12,10 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
+import { at, box, created, edgeIds, idsOf, isSelected, nodeById, poll, viewport } from "./board-locators";
 
 const run = useStackAndBrowser("board-draw");
 
-const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-const nodeById = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const idsOf = (page: Page, type: string) => page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
-const edgeIds = (page: Page) => page.locator(".react-flow__edge").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
-/** A node's place and size in flow coordinates, as xyflow draws it. */
-const box = (node: Locator) =>
-  node.evaluate((el) => {
-    const style = (el as unknown as { style: { transform: string; width: string; height: string } }).style;
-    const [, x, y] = /translate\((-?[\d.]+)px, ?(-?[\d.]+)px\)/.exec(style.transform)!;
-    return { x: Number(x), y: Number(y), width: parseFloat(style.width), height: parseFloat(style.height) };
-  });
-const viewport = (page: Page) => page.locator(".react-flow__viewport").evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
-const isSelected = (page: Page, id: string) => nodeById(page, id).locator(".board-node.is-selected").count();
 const pressed = (page: Page, name: string) => page.getByRole("toolbar", { name: "Board tools" }).getByRole("button", { name }).getAttribute("aria-pressed");
 /** A drawing's outline as drawn. */
 const strokeOf = (page: Page, id: string) => nodeById(page, id).locator(".shape-draw path").getAttribute("d");
@@ -39,21 +27,6 @@ const endOf = (d: string) => {
   const numbers = [...d.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
   return { x: numbers.at(-2)!, y: numbers.at(-1)! };
 };
-
-/** The new node of `type` that `act` makes appear on `page`. */
-async function created(page: Page, type: string, act: () => Promise<unknown>): Promise<string> {
-  const before = new Set(await idsOf(page, type));
-  await act();
-  let id: string | undefined;
-  await poll(async () => (id = (await idsOf(page, type)).find((i) => !before.has(i)))).toBeTruthy();
-  return id!;
-}
-
-/** The canvas point (screen) at offset (x, y) from its corner. */
-async function at(page: Page, x: number, y: number) {
-  const pane = (await page.locator(".board-canvas").boundingBox())!;
-  return { x: pane.x + x, y: pane.y + y };
-}
 
 /** The board's zoom. */
 const zoomOf = async (page: Page) => Number(/scale\(([\d.]+)\)/.exec(await viewport(page))![1]);

@@ -12,33 +12,21 @@ import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { png } from "../../worker/test/image-files";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
+import { at, box, nodeById, viewport } from "./board-locators";
 
 const run = useStackAndBrowser("board-images");
 
 const poll = <T>(fn: () => Promise<T>, timeout = 15_000) => expect.poll(fn, { timeout, interval: 100 });
 const images = (page: Page) => page.locator(".react-flow__node-image");
 const imageIds = (page: Page) => images(page).evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
-const nodeById = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
 /** The picture's natural size once the browser decoded it (0×0 before, or when it failed). */
 const pixels = (node: Locator) =>
   node.locator("img").evaluate((img) => ({ width: (img as unknown as { naturalWidth: number }).naturalWidth, height: (img as unknown as { naturalHeight: number }).naturalHeight, src: img.getAttribute("src") }));
-const box = (node: Locator) =>
-  node.evaluate((el) => {
-    const style = (el as unknown as { style: { transform: string; width: string; height: string } }).style;
-    const [, x, y] = /translate\((-?[\d.]+)px, ?(-?[\d.]+)px\)/.exec(style.transform)!;
-    return { x: Number(x), y: Number(y), width: parseFloat(style.width), height: parseFloat(style.height) };
-  });
-const viewport = (page: Page) => page.locator(".react-flow__viewport").evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
 
 async function toFlow(page: Page, point: { x: number; y: number }) {
   const pane = (await page.locator(".react-flow").boundingBox())!;
   const [, tx, ty, k] = /translate\((-?[\d.]+)px, ?(-?[\d.]+)px\) scale\(([\d.]+)\)/.exec(await viewport(page))!;
   return { x: (point.x - pane.x - Number(tx)) / Number(k), y: (point.y - pane.y - Number(ty)) / Number(k) };
-}
-
-async function at(page: Page, x: number, y: number) {
-  const pane = (await page.locator(".board-canvas").boundingBox())!;
-  return { x: pane.x + x, y: pane.y + y };
 }
 
 interface FileSpec {

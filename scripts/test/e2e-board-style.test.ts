@@ -13,15 +13,12 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
+import { at, created, edgeIds, idsOf, nodeById, poll } from "./board-locators";
 
 const run = useStackAndBrowser("board-style");
 
 const openAs = (session: string, path: string): Promise<Page> => run.openBoard(session, path);
 
-const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
-const nodeById = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const idsOf = (page: Page, type: string) => page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
-const edgeIds = (page: Page) => page.locator(".react-flow__edge").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
 const edgePath = (page: Page, id: string) => page.locator(`.react-flow__edge[data-id="${id}"] path.react-flow__edge-path`);
 const edgeLabel = (page: Page, id: string) => page.locator(`[data-testid="edge-label"][data-edge="${id}"]`);
 /** Computed CSS properties of what `locator` finds. */
@@ -35,20 +32,6 @@ const stylePanel = (page: Page) => page.getByRole("region", { name: "Style" });
 /** The style bar's controls: there only while something is selected. */
 const styleLabels = (page: Page) => stylePanel(page).locator(".style-label");
 
-/** The new node of `type` that `act` makes appear on `page`. */
-async function created(page: Page, type: string, act: () => Promise<unknown>): Promise<string> {
-  const before = new Set(await idsOf(page, type));
-  await act();
-  let id: string | undefined;
-  await poll(async () => (id = (await idsOf(page, type)).find((i) => !before.has(i)))).toBeTruthy();
-  return id!;
-}
-
-/** The canvas point (screen) at offset (x, y) from its corner. */
-async function at(page: Page, x: number, y: number) {
-  const pane = (await page.locator(".board-canvas").boundingBox())!;
-  return { x: pane.x + x, y: pane.y + y };
-}
 const center = async (locator: Locator) => {
   const box = (await locator.boundingBox())!;
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };

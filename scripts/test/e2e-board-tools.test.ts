@@ -11,6 +11,7 @@ import { join } from "node:path";
 import type { BrowserContext, Locator, Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
+import { created, edgeIds, idsOf, nodeById, poll, viewport } from "./board-locators";
 
 const run = useStackAndBrowser("board-tools");
 
@@ -37,11 +38,7 @@ async function openAs(session: string, path: string, options: { interceptSockets
 }
 
 const online = (page: Page) => page.getByTestId("connection-status").getByText("Online").waitFor({ timeout: 30_000 });
-const poll = <T>(fn: () => Promise<T>, timeout = 10_000) => expect.poll(fn, { timeout, interval: 100 });
 
-const nodeById = (page: Page, id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
-const idsOf = (page: Page, type: string) => page.locator(`.react-flow__node-${type}`).evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
-const edgeIds = (page: Page) => page.locator(".react-flow__edge").evaluateAll((els) => els.map((el) => el.getAttribute("data-id")!).sort());
 /** A node's place and size as xyflow draws it (flow coordinates, whatever the zoom). */
 const geometry = (node: Locator) =>
   node.evaluate((el) => {
@@ -52,7 +49,6 @@ const noteText = (page: Page, id: string) => nodeById(page, id).getByLabel("Note
 /** A shape's text as drawn (not the name of whoever has it selected). */
 const shapeText = (page: Page, id: string) => nodeById(page, id).locator(".shape-label, .shape-text").textContent();
 /** Where the board is panned and zoomed to. */
-const viewport = (page: Page) => page.locator(".react-flow__viewport").evaluate((el) => (el as unknown as { style: { transform: string } }).style.transform);
 /** Zooms with a control button; the zoom is animated, so this waits for it to come to rest. */
 async function zoom(page: Page, button: "Zoom In" | "Zoom Out"): Promise<string> {
   const before = await viewport(page);
@@ -69,15 +65,6 @@ async function zoom(page: Page, button: "Zoom In" | "Zoom Out"): Promise<string>
 /** The open views' tabs, in order. */
 const tabs = (page: Page) => page.getByRole("tablist", { name: "Open views" }).getByRole("tab").allTextContents();
 const tab = (page: Page, name: string) => page.getByRole("tab", { name: new RegExp(`^${name}`) });
-
-/** The new node of `type` that `act` makes appear on `page`. */
-async function created(page: Page, type: string, act: () => Promise<unknown>): Promise<string> {
-  const before = new Set(await idsOf(page, type));
-  await act();
-  let id: string | undefined;
-  await poll(async () => (id = (await idsOf(page, type)).find((i) => !before.has(i)))).toBeTruthy();
-  return id!;
-}
 
 async function canvas(page: Page) {
   return (await page.locator(".board-canvas").boundingBox())!;
