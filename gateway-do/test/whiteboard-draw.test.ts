@@ -5,22 +5,12 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { runEvent, type EventOutcome } from "../src/events/pipeline";
+import type { EventOutcome } from "../src/events/pipeline";
 import type { Actor } from "../src/modules/kit";
 import { modules } from "../src/modules/registry";
 import { shapesOf } from "../src/modules/whiteboard/placements";
 import { MAX_STROKE_POINTS, POINT_GRID } from "../src/modules/whiteboard/schema";
-import { grantsFor } from "../src/permissions/roles";
-
-const member: Actor = { userId: "member", grants: grantsFor({ userId: "member", orgRole: "member", projectRole: "member", customGrants: [], hasCustomRoles: false }, "members") };
-
-let counter = 0;
-const run = (doc: Y.Doc, type: string, payload: Record<string, unknown>, actor = member): EventOutcome =>
-  runEvent(doc, { type, requestId: `r${++counter}`, ...payload }, actor, { newId: () => `id${++counter}` });
-function ok(outcome: EventOutcome): void {
-  if (!outcome.ok) throw new Error(`${outcome.type} refused: ${outcome.error.code} ${outcome.error.message}`);
-}
-const refusal = (outcome: EventOutcome) => (outcome.ok ? null : outcome.error);
+import { member, ok, refusal, run } from "./pipeline-helpers";
 
 function board() {
   const doc = new Y.Doc();

@@ -5,24 +5,15 @@
  */
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { runEvent, type EventOutcome } from "../src/events/pipeline";
+import type { EventOutcome } from "../src/events/pipeline";
 import { edgesOf, nodesOf } from "../src/modules/core-graph";
 import type { Actor } from "../src/modules/kit";
 import { modules } from "../src/modules/registry";
 import { groupNamesOf, shapesOf, viewsOf } from "../src/modules/whiteboard/placements";
 import { stylesOf } from "../src/modules/whiteboard/styles";
-import { grantsFor } from "../src/permissions/roles";
+import { member, ok, refusal, run } from "./pipeline-helpers";
 
-const member: Actor = { userId: "member", grants: grantsFor({ userId: "member", orgRole: "member", projectRole: "member", customGrants: [], hasCustomRoles: false }, "members") };
 const viewer: Actor = { userId: "viewer", grants: ["*:read"] };
-
-let counter = 0;
-const run = (doc: Y.Doc, type: string, payload: Record<string, unknown>, actor = member): EventOutcome =>
-  runEvent(doc, { type, requestId: `r${++counter}`, ...payload }, actor, { newId: () => `id${++counter}` });
-function ok(outcome: EventOutcome): void {
-  if (!outcome.ok) throw new Error(`${outcome.type} refused: ${outcome.error.code} ${outcome.error.message}`);
-}
-const refusal = (outcome: EventOutcome) => (outcome.ok ? null : outcome.error);
 
 /** A project with two notes joined by an edge and a rectangle, on the main view. */
 function board() {

@@ -4,7 +4,6 @@
  * the gateway's words after one, and the node drawing the project's image URL.
  */
 import { cleanup, fireEvent, screen } from "@testing-library/react";
-import type { Node, NodeProps } from "@xyflow/react";
 import { afterEach, describe, expect, it } from "vitest";
 import { nodesOf } from "../../gateway-do/src/modules/core-graph";
 import { placedSize, readImage } from "../../gateway-do/src/modules/images";
@@ -15,7 +14,7 @@ import { errorMessage, refusedBeforeUpload } from "../src/modules/images/upload"
 import { imageFiles } from "../src/modules/images/uploads";
 import { nodeViewOf } from "../src/modules/registry";
 import { fakeConnection, projectDoc } from "./board-fixtures";
-import { ORG, PROJECT, inBoard, me } from "./user-containers-fixtures";
+import { ORG, PROJECT, me, renderNodeView } from "./user-containers-fixtures";
 
 afterEach(cleanup);
 
@@ -65,21 +64,7 @@ describe("image nodes", () => {
 
   it("draws the project's image, and says so when it cannot be loaded", () => {
     const { doc, store } = boardWithImage();
-    const props = {
-      id: "i1",
-      type: "image",
-      data: { nodeId: "i1", locked: false, selectedBy: [], image: readImage(doc, "i1") },
-      selected: false,
-      dragging: false,
-      zIndex: 0,
-      isConnectable: true,
-      positionAbsoluteX: 0,
-      positionAbsoluteY: 0,
-      draggable: true,
-      selectable: true,
-      deletable: true,
-    } satisfies NodeProps<Node<ImageNodeData>>;
-    inBoard(store, <ImageNode {...props} />);
+    renderNodeView<ImageNodeData>(store, "image", ImageNode, "i1", { image: readImage(doc, "i1") });
     const img = screen.getByTestId("board-image");
     expect(img.getAttribute("src")).toBe(`/gw/${ORG}/m/images/file?project=${PROJECT}&id=${IMAGE.id}`);
     fireEvent.error(img);

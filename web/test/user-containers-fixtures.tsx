@@ -72,12 +72,13 @@ export function inBoard(store: BoardStore, children: ReactNode) {
   );
 }
 
-/** A node view as the board draws it (no xyflow canvas around it), for node `id` of `type`. */
-export function renderNodeView(store: BoardStore, type: string, View: ComponentType<NodeProps<Node<GraphNodeData>>>, id: string) {
-  const props: NodeProps<Node<GraphNodeData>> = {
+/** A node view as the board draws it (no xyflow canvas around it), for node `id` of `type`, with the data its kind adds. */
+export function renderNodeView<D extends GraphNodeData>(store: BoardStore, type: string, View: ComponentType<NodeProps<Node<D>>>, id: string, extra?: Omit<D, keyof GraphNodeData>) {
+  const props: NodeProps<Node<D>> = {
     id,
     type,
-    data: { nodeId: id, locked: false, selectedBy: [] },
+    // The kind's own fields, beside what every node carries.
+    data: { nodeId: id, locked: false, selectedBy: [], ...extra } as GraphNodeData as D,
     selected: false,
     dragging: false,
     zIndex: 0,
