@@ -1,4 +1,4 @@
-import { isAppPath } from "../../../worker/src/auth/app-path";
+import { isAppPath } from "../../../protocol/app-path";
 
 /** Where to go after signing in: a path inside this app only, never another site (the API checks the same). */
 export function safeRedirect(value: string | null | undefined): string {

@@ -1,7 +1,7 @@
 /** zod schemas shared by the account routes. */
 import { z } from "@hono/zod-openapi";
 import { PASSWORD_MAX, PASSWORD_MIN } from "./password";
-import { isAppPath } from "./app-path";
+import { isAppPath } from "../../../protocol/app-path";
 import type { User as PublicUser } from "../../../protocol/api/account";
 import { StorableTextSchema } from "../lib/storable-text";
 
