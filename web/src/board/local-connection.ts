@@ -4,7 +4,7 @@
  */
 import { Awareness } from "y-protocols/awareness";
 import * as Y from "yjs";
-import { runEvent } from "../../../gateway-do/src/events/pipeline";
+import { runEvent } from "../../../gateway-do/src/client";
 import { modules } from "../../../gateway-do/src/modules/registry";
 import type { Ack, GatewayEvent } from "../gateway/messages";
 import type { BoardConnection } from "./store";

@@ -9,7 +9,7 @@ import "../board.css";
 import { type ReactFlowInstance, ReactFlowProvider, useReactFlow } from "@xyflow/react";
 import * as Y from "yjs";
 import { createRoot } from "react-dom/client";
-import { runEvent } from "../../../../gateway-do/src/events/pipeline";
+import { runEvent } from "../../../../gateway-do/src/client";
 import { Canvas } from "../Canvas";
 import { localConnection } from "../local-connection";
 import { BoardStore } from "../store";

@@ -7,8 +7,7 @@
 import { useCallback, useEffect, useMemo } from "react";
 import type { OrgRole, ProjectRole, ProjectVisibility } from "../../../../protocol/enums";
 import { customGrants } from "../../../../gateway-do/src/modules/roles";
-import { isAllowed } from "../../../../gateway-do/src/permissions/permission";
-import { grantsFor } from "../../../../gateway-do/src/permissions/roles";
+import { grantsFor, isAllowed } from "../../../../gateway-do/src/client";
 import { getOrg, getProject } from "../../api/orgs";
 import { DocView, UiSlot } from "../../board/module-state";
 import type { BoardStore } from "../../board/store";

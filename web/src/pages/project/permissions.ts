@@ -1,7 +1,7 @@
 /** The permissions a custom role may hold, as the gateway's modules declare them, in the words
  * each module's web side gives (web/src/modules/; gateway-do/test/permissions.test.ts checks
  * that the declarations match what events check). */
-import { parsePermission } from "../../../../gateway-do/src/permissions/permission";
+import { parsePermission } from "../../../../gateway-do/src/client";
 import { modules } from "../../../../gateway-do/src/modules/registry";
 import { permissionLabelOf, webModuleOf } from "../../modules/registry";
 
