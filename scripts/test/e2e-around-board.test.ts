@@ -15,7 +15,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser";
-import { PASSWORD, clickMailboxLink, confirmEmail, signUp } from "./e2e-people";
+import { PASSWORD, clickMailboxLink, confirmEmail, expectNoSideScroll, signUp } from "./e2e-people";
 import { freeStackPorts, startStack, type RunningStack } from "./stack";
 
 const shots = process.env.KILN_SCREENSHOTS;
@@ -40,23 +40,6 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   return page;
-}
-
-/** Fails when the page scrolls sideways. */
-async function expectNoSideScroll(page: Page, where: string) {
-  // Strings run in the page: this file is type-checked for Node, without the DOM's types.
-  const { scroll, width, wide } = await page.evaluate<{ scroll: number; width: number; wide: string[] }>(
-    `(() => {
-      const width = document.documentElement.clientWidth;
-      // The innermost elements that stick out: what to fix when the page scrolls sideways.
-      const wide = [...document.querySelectorAll("body *")]
-        .filter((e) => e.getBoundingClientRect().right > width + 0.5 && ![...e.children].some((c) => c.getBoundingClientRect().right > width + 0.5))
-        .slice(0, 5)
-        .map((e) => e.tagName.toLowerCase() + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : "") + " → " + Math.round(e.getBoundingClientRect().right));
-      return { scroll: document.documentElement.scrollWidth, width, wide };
-    })()`,
-  );
-  expect(scroll, `${where} scrolls sideways (${wide.join(", ")})`).toBeLessThanOrEqual(width);
 }
 
 /**

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./browser";
-import { clickMailboxLink, confirmEmail, signUp } from "./e2e-people";
+import { clickMailboxLink, confirmEmail, expectNoSideScroll, signUp } from "./e2e-people";
 import { freeStackPorts, startStack, type RunningStack } from "./stack";
 
 const shots = process.env.KILN_SCREENSHOTS;
@@ -36,13 +36,6 @@ async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.setDefaultTimeout(20_000);
   return page;
-}
-
-/** Fails when the page scrolls sideways (a layout that does not hold at this width). */
-async function expectNoSideScroll(page: Page, where: string) {
-  // Strings run in the page: this file is type-checked for Node, without the DOM's types.
-  const { scroll, width } = await page.evaluate<{ scroll: number; width: number }>("({ scroll: document.documentElement.scrollWidth, width: document.documentElement.clientWidth })");
-  expect(scroll, `${where} scrolls sideways`).toBeLessThanOrEqual(width);
 }
 
 /**

@@ -1,5 +1,6 @@
-/** What the Chromium end-to-end tests do as a person: sign up, follow an emailed link. */
+/** What the Chromium end-to-end tests do as a person: sign up, follow an emailed link, look for a page scrolling sideways. */
 import type { Page } from "playwright-core";
+import { expect } from "vitest";
 
 export const PASSWORD = "a long enough password";
 
@@ -30,4 +31,21 @@ export async function clickMailboxLink(page: Page, baseUrl: string, email: strin
 export async function confirmEmail(page: Page, baseUrl: string, email: string) {
   await clickMailboxLink(page, baseUrl, email, "/verify-email?token=");
   await page.getByRole("heading", { name: "Email confirmed" }).waitFor();
+}
+
+/** Fails when the page scrolls sideways (a layout that does not hold at this width), naming what sticks out. */
+export async function expectNoSideScroll(page: Page, where: string) {
+  // Strings run in the page: this file is type-checked for Node, without the DOM's types.
+  const { scroll, width, wide } = await page.evaluate<{ scroll: number; width: number; wide: string[] }>(
+    `(() => {
+      const width = document.documentElement.clientWidth;
+      // The innermost elements that stick out: what to fix when the page scrolls sideways.
+      const wide = [...document.querySelectorAll("body *")]
+        .filter((e) => e.getBoundingClientRect().right > width + 0.5 && ![...e.children].some((c) => c.getBoundingClientRect().right > width + 0.5))
+        .slice(0, 5)
+        .map((e) => e.tagName.toLowerCase() + (e.className && typeof e.className === "string" ? "." + e.className.trim().split(/\\s+/).join(".") : "") + " → " + Math.round(e.getBoundingClientRect().right));
+      return { scroll: document.documentElement.scrollWidth, width, wide };
+    })()`,
+  );
+  expect(scroll, `${where} scrolls sideways (${wide.join(", ")})`).toBeLessThanOrEqual(width);
 }

@@ -37,3 +37,15 @@ export function fakeConnection(doc: Y.Doc, answer: (event: GatewayEvent) => Prom
     on: () => () => {},
   };
 }
+
+/** A connection that runs each event on the doc as the gateway would, and answers with its outcome. */
+export function gatewayConnection(doc: Y.Doc, event: (event: GatewayEvent) => void): BoardConnection & { sent: GatewayEvent[] } {
+  return fakeConnection(doc, async (e) => {
+    try {
+      event(e);
+      return { requestId: "r", ok: true };
+    } catch (error) {
+      return { requestId: "r", ok: false, error: { code: "refused", message: (error as Error).message } };
+    }
+  });
+}

@@ -9,7 +9,7 @@ import { buildFlow } from "../src/board/flow-model";
 import { BoardStore } from "../src/board/store";
 import { BoardContext, useBoard } from "../src/board/store-context";
 import type { Ack } from "../src/gateway/messages";
-import { fakeConnection, projectDoc } from "./board-fixtures";
+import { fakeConnection, gatewayConnection, projectDoc } from "./board-fixtures";
 
 afterEach(cleanup);
 
@@ -149,14 +149,7 @@ describe("the board store", () => {
 
   it("brings deleted notes, shapes, groups, edges and chat anchors back under the same ids on undo", async () => {
     const { doc, event } = projectDoc();
-    const connection = fakeConnection(doc, async (e) => {
-      try {
-        event(e);
-        return { requestId: "r", ok: true };
-      } catch (error) {
-        return { requestId: "r", ok: false, error: { code: "refused", message: (error as Error).message } };
-      }
-    });
+    const connection = gatewayConnection(doc, event);
     const store = new BoardStore(connection, me);
     event({ type: "notes:create", id: "a", viewId: "main", x: 10, y: 20, text: "# Alpha" });
     event({ type: "notes:create", id: "b", viewId: "main", x: 400, y: 20, text: "Beta" });

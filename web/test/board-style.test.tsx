@@ -11,20 +11,13 @@ import { connectCommand, deleteCommand, edgeCommand, groupCommand, renameGroupCo
 import { BoardStore } from "../src/board/store";
 import { findText } from "../src/board/Search";
 import { searchers } from "../src/modules/registry";
-import { fakeConnection, projectDoc } from "./board-fixtures";
+import { gatewayConnection, projectDoc } from "./board-fixtures";
 
 const me = { userId: "ada", name: "Ada", color: "#e11d48" };
 
 function board() {
   const { doc, event } = projectDoc();
-  const connection = fakeConnection(doc, async (e) => {
-    try {
-      event(e);
-      return { requestId: "r", ok: true };
-    } catch (error) {
-      return { requestId: "r", ok: false, error: { code: "refused", message: (error as Error).message } };
-    }
-  });
+  const connection = gatewayConnection(doc, event);
   const store = new BoardStore(connection, me);
   event({ type: "notes:create", id: "a", viewId: "main", x: 0, y: 0, text: "Alpha launch plan" });
   event({ type: "notes:create", id: "b", viewId: "main", x: 400, y: 0, text: "Beta" });

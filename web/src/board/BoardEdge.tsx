@@ -9,6 +9,7 @@ import { BaseEdge, EdgeLabelRenderer, type EdgeProps, getBezierPath } from "@xyf
 import { useRef, useState } from "react";
 import { edgeCommand } from "./commands";
 import { requestEdit, useEditRequest } from "./edit-request";
+import { InlineEditor } from "./InlineEditor";
 import { DEFAULT_EDGE_WIDTH, EDGE_INK, type BoardFlowEdge } from "./flow-model";
 import { DASHES } from "./style-palette";
 import { useBoardStore } from "./store-context";
@@ -65,21 +66,7 @@ export function BoardEdge({ id, data, selected, sourceX, sourceY, targetX, targe
           }}
         >
           {editing ? (
-            <input
-              className="edge-label-editor"
-              aria-label="Edge label"
-              autoFocus
-              defaultValue={data?.label ?? ""}
-              placeholder={data?.kind}
-              maxLength={MAX_LABEL}
-              onFocus={(e) => e.currentTarget.select()}
-              onBlur={(e) => finish(e.currentTarget.value)}
-              onKeyDown={(e) => {
-                e.stopPropagation();
-                if (e.key === "Enter") finish(e.currentTarget.value);
-                else if (e.key === "Escape") finish(null);
-              }}
-            />
+            <InlineEditor className="edge-label-editor" aria-label="Edge label" defaultValue={data?.label ?? ""} placeholder={data?.kind} maxLength={MAX_LABEL} onDone={finish} />
           ) : (
             (data?.label ?? data?.kind)
           )}

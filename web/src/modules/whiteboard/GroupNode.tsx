@@ -5,6 +5,7 @@
 import type { Node, NodeProps } from "@xyflow/react";
 import { useRef, useState } from "react";
 import { renameGroupCommand } from "../../board/commands";
+import { InlineEditor } from "../../board/InlineEditor";
 import type { GraphNodeData } from "../../board/flow-model";
 import { NodeFrame } from "../../board/nodes/NodeFrame";
 import { useBoardStore } from "../../board/store-context";
@@ -30,20 +31,7 @@ export function GroupNode({ id, data, selected }: NodeProps<Node<GroupNodeData>>
   return (
     <NodeFrame id={id} kind="group" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={data.style} connectable={false}>
       {editing ? (
-        <input
-          className="group-label group-label-editor nodrag"
-          aria-label="Group name"
-          autoFocus
-          defaultValue={name}
-          maxLength={MAX_NAME}
-          onFocus={(e) => e.currentTarget.select()}
-          onBlur={(e) => finish(e.currentTarget.value)}
-          onKeyDown={(e) => {
-            e.stopPropagation();
-            if (e.key === "Enter") finish(e.currentTarget.value);
-            else if (e.key === "Escape") finish(null);
-          }}
-        />
+        <InlineEditor className="group-label group-label-editor nodrag" aria-label="Group name" defaultValue={name} maxLength={MAX_NAME} onDone={finish} />
       ) : (
         <span
           className="group-label"
