@@ -60,6 +60,8 @@ export class JupyterExecutor {
         // The gateway already ended the run; whatever the kernel still says of it is not wanted.
         if (kernel) this.dropRun(kernel);
         await this.act(message.kernel, "restart", (server, id) => server.restart(id));
+        // Idle once the restarted kernel's outputs reach the bridge, not before (they would be lost).
+        await kernel?.channel?.ready();
         if (kernel?.info.jupyterId) this.report(kernel, "idle", null);
         return;
       }

@@ -161,6 +161,48 @@ export class KernelChannel {
     return msgId;
   }
 
+  /**
+   * Resolves once the kernel's iopub reaches this socket: after a restart Jupyter reconnects its
+   * streams, and what a kernel says on iopub before that is lost (a first cell's error, its idle).
+   * Asks `kernel_info` (a nudge, as Jupyter's own clients do) every 500 ms until a status of one
+   * of those requests comes back on iopub; gives up quietly after `ms`.
+   */
+  ready(ms = 10_000): Promise<void> {
+    return new Promise((resolve) => {
+      const asked = new Set<string>();
+      const done = () => {
+        clearInterval(timer);
+        clearTimeout(limit);
+        this.nudges = null;
+        resolve();
+      };
+      const ask = () => {
+        const msgId = randomUUID();
+        asked.add(msgId);
+        this.send(msgId, "kernel_info_request", {});
+      };
+      this.nudges = { asked, done };
+      const timer = setInterval(ask, 500);
+      const limit = setTimeout(done, ms);
+      ask();
+    });
+  }
+
+  private nudges: { asked: Set<string>; done: () => void } | null = null;
+
+  private send(msgId: string, type: string, content: object): void {
+    this.socket.send(
+      JSON.stringify({
+        header: { msg_id: msgId, username: "kiln", session: this.session, msg_type: type, version: "5.3", date: new Date().toISOString() },
+        parent_header: {},
+        metadata: {},
+        content,
+        channel: "shell",
+        buffers: [],
+      }),
+    );
+  }
+
   /** Forgets a run (its outputs and end are no longer heard). */
   forget(msgId: string): void {
     this.runs.delete(msgId);
@@ -178,6 +220,7 @@ export class KernelChannel {
       return;
     }
     const parent = message.parent_header?.msg_id;
+    if (parent && this.nudges?.asked.has(parent) && message.header?.msg_type === "status") return this.nudges.done();
     const run = parent ? this.runs.get(parent) : undefined;
     if (!run || !parent) return;
     const type = message.header?.msg_type;
