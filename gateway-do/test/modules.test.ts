@@ -136,6 +136,8 @@ function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
     "whiteboard:rename-group": { groupId, name: "Team A" },
     "whiteboard:set-style": { viewId: "main", items: [{ kind: "node", id: n }], style: { fill: "#bfdbfe" } },
     "whiteboard:create-shape": { viewId: "main", kind: "ellipse", x: 0, y: 0, width: 40, height: 40 },
+    "whiteboard:create-frame": { viewId: "main", x: 0, y: 0, width: 400, height: 300, name: "Plan" },
+    "whiteboard:set-frame": { viewId: "main", frameId: null, shapes: [{ id: [...shapesOf(doc).keys()][0], x: 10, y: 10 }] },
     "whiteboard:update-shape": { shapeId: [...shapesOf(doc).keys()][0], text: "label" },
     "whiteboard:delete-shapes": { shapeIds: [...shapesOf(doc).keys()] },
     "notes:create": { viewId: "main" },

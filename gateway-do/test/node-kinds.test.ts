@@ -17,7 +17,7 @@ const context = (): ReduceContext => ({
 
 describe("node kinds", () => {
   it("are gathered from the modules, each declared once", () => {
-    expect([...NODE_KINDS].sort()).toEqual(["cell", "chat", "container", "group", "image", "note"]);
+    expect([...NODE_KINDS].sort()).toEqual(["cell", "chat", "container", "frame", "group", "image", "note"]);
     expect(modules.find((m) => m.name === "jupyter")?.nodeKinds).toEqual(["cell"]);
   });
 

@@ -70,7 +70,7 @@ describe("a board of 400 notes", () => {
 
   it("closer in, draws only the notes in sight, in the DOM, and the canvas is blank", async () => {
     // Back over the board (the pan took its middle away), then in.
-    await page.keyboard.press("f");
+    await page.keyboard.press("Shift+Digit1");
     await page.waitForTimeout(400);
     while ((await zoom()) < 0.8) {
       await page.getByRole("button", { name: "Zoom In" }).click();

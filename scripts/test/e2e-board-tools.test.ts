@@ -121,7 +121,7 @@ describe("the whiteboard's tools", () => {
     await ada.mouse.click(pane.x + 40, pane.y + 340, { button: "right" });
     const menu = ada.getByRole("menu");
     await menu.waitFor();
-    expect(await menu.getByRole("menuitem").allTextContents()).toEqual(expect.arrayContaining(["New note hereN", "RectangleR", "EllipseO", "ArrowA", "TextT", "Fit to screenF"]));
+    expect(await menu.getByRole("menuitem").allTextContents()).toEqual(expect.arrayContaining(["New note hereN", "RectangleR", "EllipseO", "ArrowA", "TextT", "FrameF", "Fit to screenShift+1"]));
     await ada.screenshot({ path: join(screenshots, "board-context-menu.png") });
     ids.ellipse = await created(ada, "ellipse", () => menu.getByRole("menuitem", { name: "Ellipse" }).click());
     await menu.waitFor({ state: "detached" });
@@ -391,7 +391,7 @@ describe("the whiteboard's tools", () => {
     await ada.emulateMedia({ colorScheme: "dark" });
     const box = await canvas(ada);
     await ada.mouse.click(box.x + 300, box.y + box.height - 40);
-    await ada.keyboard.press("f");
+    await ada.keyboard.press("Shift+Digit1");
     await ada.waitForTimeout(400);
     // Fit view keeps the board clear of the minimap (bottom right), so every node can be reached.
     const minimap = (await ada.getByTestId("rf__minimap").boundingBox())!;

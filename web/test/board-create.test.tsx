@@ -205,7 +205,7 @@ describe("an empty view", () => {
     render(<EmptyBoardHint />);
     const hint = screen.getByTestId("empty-board-hint");
     expect(hint.textContent).toMatch(/Double-click anywhere for a new note/);
-    expect([...hint.querySelectorAll("li")].map((li) => li.textContent)).toEqual(["N New note", "C New code cell", "R Rectangle", "O Ellipse", "A Arrow", "T Text label", "P Pen"]);
+    expect([...hint.querySelectorAll("li")].map((li) => li.textContent)).toEqual(["N New note", "C New code cell", "R Rectangle", "O Ellipse", "A Arrow", "T Text label", "P Pen", "F Frame"]);
   });
 });
 

@@ -91,14 +91,30 @@ describe("what a drawing tool makes", () => {
     expect(edgesOf(doc).get((ids as string[])[0]!)).toMatchObject({ from: "a", to: "b", kind: "depends-on" });
   });
 
-  it("arrow ending on empty canvas, or on a shape: a free arrow from where it started to where it ended", async () => {
+  it("arrow on empty canvas (or on what is not on the board): a free arrow from where it started to where it ended", async () => {
     const { doc, store } = board();
-    const [id] = (await make("a", store, { gesture: "line", from: { x: 300, y: 100 }, to: { x: 100, y: 300 }, fromItem: "a", toItem: null, edgeKind: "relates-to" })) as string[];
+    const [id] = (await make("a", store, { gesture: "line", from: { x: 300, y: 100 }, to: { x: 100, y: 300 }, fromItem: "gone", toItem: null, edgeKind: "relates-to" })) as string[];
     const shape = shapesOf(doc).get(id!.replace("shape:", ""))!;
     expect(shape).toMatchObject({ kind: "arrow", x: 88, y: 88, width: 224, height: 224 });
     // Starts top right, ends bottom left.
     expect(shape.points![0]).toBeGreaterThan(shape.points![2]!);
     expect(shape.points![1]).toBeLessThan(shape.points![3]!);
+    expect(edgesOf(doc).size).toBe(0);
+  });
+
+  it("arrow from a shape, or onto one: bound to the shape and the node under its ends, never to another arrow", async () => {
+    const { doc, event, store } = board();
+    event({ type: "notes:create", id: "n", viewId: "main", x: 500, y: 0 });
+    event({ type: "whiteboard:create-shape", id: "r", viewId: "main", kind: "rectangle", x: 0, y: 0, width: 100, height: 60 });
+    event({ type: "whiteboard:create-shape", id: "old", viewId: "main", kind: "arrow", x: 0, y: 200, width: 100, height: 40 });
+    const line = (fromItem: string | null, toItem: string | null) => ({ gesture: "line" as const, from: { x: 50, y: 30 }, to: { x: 600, y: 60 }, fromItem, toItem, edgeKind: "relates-to" as const });
+    const [both] = (await make("a", store, line("shape:r", "n"))) as string[];
+    expect(shapesOf(doc).get(both!.slice(6))).toMatchObject({ kind: "arrow", from: "r", to: "n" });
+    const [one] = (await make("a", store, line(null, "shape:r"))) as string[];
+    expect(shapesOf(doc).get(one!.slice(6))).toMatchObject({ to: "r" });
+    expect(shapesOf(doc).get(one!.slice(6))).not.toHaveProperty("from");
+    const [free] = (await make("a", store, line("shape:old", null))) as string[];
+    expect(shapesOf(doc).get(free!.slice(6))).not.toHaveProperty("from");
     expect(edgesOf(doc).size).toBe(0);
   });
 

@@ -29,15 +29,15 @@ describe("the web registry", () => {
   });
 
   it("draws every node kind the gateway's modules declare", () => {
-    expect([...NODE_KINDS].sort()).toEqual(["cell", "chat", "container", "group", "image", "note"]);
+    expect([...NODE_KINDS].sort()).toEqual(["cell", "chat", "container", "frame", "group", "image", "note"]);
     expect(NODE_KINDS.filter((kind) => nodeViewOf(kind) === undefined)).toEqual([]);
     for (const kind of NODE_KINDS) expect(nodeTypes()[kind]).toBe(nodeViewOf(kind)!.component);
   });
 
   it("offers the modules' tools in the board's order: notes, chats, containers, code cells and images, then shapes", () => {
-    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "New container here", "New code cell here", "Image…", "Rectangle", "Ellipse", "Arrow", "Text", "Pen"]);
-    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "New code cell (C)", "Add an image from a file", "Rectangle (R)", "Ellipse (O)", "Arrow (A)", "Text label (T)", "Pen (P)"]);
-    expect(createTools().map((t) => t.key ?? null)).toEqual(["n", null, null, "c", null, "r", "o", "a", "t", "p"]);
+    expect(createTools().map((t) => t.menuLabel)).toEqual(["New note here", "New chat here", "New container here", "New code cell here", "Image…", "Rectangle", "Ellipse", "Arrow", "Text", "Pen", "Frame"]);
+    expect(createTools().map((t) => t.title)).toEqual(["New note (N)", "New chat on the board", "New container (a machine of yours on the board)", "New code cell (C)", "Add an image from a file", "Rectangle (R)", "Ellipse (O)", "Arrow (A)", "Text label (T)", "Pen (P)", "Frame (F)"]);
+    expect(createTools().map((t) => t.key ?? null)).toEqual(["n", null, null, "c", null, "r", "o", "a", "t", "p", "f"]);
     expect(memberWork()).toEqual(["notes", "chats", "views", "tabs", "containers", "code cells", "images"]);
   });
 });

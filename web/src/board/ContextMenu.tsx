@@ -89,7 +89,7 @@ export function ContextMenu({ menu, actions, onClose }: { menu: MenuState; actio
         <>
           {createTools().map((t) => <Fragment key={t.menuLabel}>{item(t.menuLabel, () => actions.create(t, { corner: menu.at }), t.key?.toUpperCase())}</Fragment>)}
           {actions.canPaste() && item("Paste here", () => actions.paste(menu.at), "Ctrl+V")}
-          {item("Fit to screen", actions.fit, "F")}
+          {item("Fit to screen", actions.fit, "Shift+1")}
         </>
       ) : (
         <>

@@ -1,9 +1,10 @@
 /** The toolbar's Export: the view or the selection, as PNG or SVG, downloaded as a file (export-image.ts). */
 import "./ExportMenu.css";
-import { useReactFlow } from "@xyflow/react";
+import { type ReactFlowInstance, useReactFlow } from "@xyflow/react";
 import { useEffect, useRef, useState } from "react";
 import { type ExportFormat, type ExportScope, boundsOf, download, exportFileName, exportedNodeIds, renderItems, renderView } from "./export-image";
 import { IN_DOM, NO_ITEMS_IN_DOM } from "./far-flow";
+import type { BoardStore } from "./store";
 import { Icon } from "./Icon";
 import { useBoard, useBoardStore } from "./store-context";
 import { FAR_ZOOM } from "./zoom";
@@ -34,39 +35,8 @@ export function ExportMenu() {
 
   const run = async (scope: ExportScope, format: ExportFormat) => {
     setOpen(false);
-    const pane = document.querySelector<HTMLElement>(".board-canvas .react-flow");
-    const viewport = pane?.querySelector<HTMLElement>(".react-flow__viewport");
-    if (!pane || !viewport) return;
-    const snapshot = store.getSnapshot();
-    const background = getComputedStyle(pane).getPropertyValue("--xy-background-color").trim() || getComputedStyle(document.body).backgroundColor || "#ffffff";
-    const name = exportFileName(snapshot.views.find((v) => v.id === snapshot.viewId)?.name ?? "board", scope, format);
     setBusy(true);
-    try {
-      if (scope === "view") {
-        download(await renderView(pane, format, background), name);
-        return;
-      }
-      const keep = exportedNodeIds(snapshot.nodes, store.selected);
-      // Zoomed far out the board is a canvas (FarBoard): the items exported are put in the DOM, measured, then drawn.
-      if (flow.getZoom() < FAR_ZOOM) {
-        store.setUi(IN_DOM, keep);
-        await frames(3);
-      }
-      const bounds = boundsOf(
-        [...keep].flatMap((id) => {
-          const node = flow.getInternalNode(id);
-          if (!node) return [];
-          return [{ ...node.internals.positionAbsolute, width: node.measured.width ?? node.width ?? 0, height: node.measured.height ?? node.height ?? 0 }];
-        }),
-      );
-      if (!bounds) return store.toast("Select what to export first.", "info");
-      download(await renderItems(viewport, bounds, keep, snapshot.edges, format, background), name);
-    } catch (error) {
-      store.toast(`The export failed: ${error instanceof Error ? error.message : String(error)}`);
-    } finally {
-      if (store.ui(IN_DOM) !== NO_ITEMS_IN_DOM) store.setUi(IN_DOM, NO_ITEMS_IN_DOM);
-      setBusy(false);
-    }
+    await exportBoard(store, flow, scope, format).finally(() => setBusy(false));
   };
 
   return (
@@ -95,4 +65,39 @@ export function ExportMenu() {
       )}
     </span>
   );
+}
+
+/** Downloads the view, or the selection with what it holds, as PNG or SVG; says why when it cannot. */
+export async function exportBoard(store: BoardStore, flow: Pick<ReactFlowInstance, "getZoom" | "getInternalNode">, scope: ExportScope, format: ExportFormat): Promise<void> {
+  const pane = document.querySelector<HTMLElement>(".board-canvas .react-flow");
+  const viewport = pane?.querySelector<HTMLElement>(".react-flow__viewport");
+  if (!pane || !viewport) return;
+  const snapshot = store.getSnapshot();
+  const background = getComputedStyle(pane).getPropertyValue("--xy-background-color").trim() || getComputedStyle(document.body).backgroundColor || "#ffffff";
+  const name = exportFileName(snapshot.views.find((v) => v.id === snapshot.viewId)?.name ?? "board", scope, format);
+  try {
+    if (scope === "view") {
+      download(await renderView(pane, format, background), name);
+      return;
+    }
+    const keep = exportedNodeIds(snapshot.nodes, store.selected);
+    // Zoomed far out the board is a canvas (FarBoard): the items exported are put in the DOM, measured, then drawn.
+    if (flow.getZoom() < FAR_ZOOM) {
+      store.setUi(IN_DOM, keep);
+      await frames(3);
+    }
+    const bounds = boundsOf(
+      [...keep].flatMap((id) => {
+        const node = flow.getInternalNode(id);
+        if (!node) return [];
+        return [{ ...node.internals.positionAbsolute, width: node.measured.width ?? node.width ?? 0, height: node.measured.height ?? node.height ?? 0 }];
+      }),
+    );
+    if (!bounds) return store.toast("Select what to export first.", "info");
+    download(await renderItems(viewport, bounds, keep, snapshot.edges, format, background), name);
+  } catch (error) {
+    store.toast(`The export failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    if (store.ui(IN_DOM) !== NO_ITEMS_IN_DOM) store.setUi(IN_DOM, NO_ITEMS_IN_DOM);
+  }
 }

@@ -6,13 +6,15 @@
  */
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EdgeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
-import { placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
+import { shapePosition } from "../../../gateway-do/src/modules/whiteboard/frames";
+import { absolutePosition, placementKey, placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import { type ItemStyle, type StyleChange, type StyleProperty, STYLED_KINDS, styleOf, stylesOf } from "../../../gateway-do/src/modules/whiteboard/styles";
 import type { GatewayEvent } from "../gateway/messages";
 import { type EdgeKind, type ShapeKind, shapeFlowId, shapeIdOf } from "./flow-model";
 import { newRecordId } from "../../../gateway-do/src/modules/kit";
 import { afterDeletes, allNodeViews, nodeViewOf } from "../modules/registry";
+import type { FrameChange } from "./frames";
 import type { BoardStore, Command } from "./store";
 
 type Point = { x: number; y: number };
@@ -63,7 +65,25 @@ export function resizeCommand(store: BoardStore, viewId: string, id: string, to:
   };
 }
 
-type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string; points?: number[] };
+type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string; points?: number[]; parent?: string; from?: string; to?: string };
+
+/** A shape's create-shape event, as made or as it was (its frame and bound ends included). */
+const createShapeEvent = (viewId: string, s: NewShape & { id: string }): GatewayEvent => ({
+  type: "whiteboard:create-shape",
+  id: s.id,
+  viewId,
+  kind: s.kind,
+  x: Math.round(s.x),
+  y: Math.round(s.y),
+  width: s.width,
+  height: s.height,
+  text: s.text ?? "",
+  ...(s.color ? { color: s.color } : {}),
+  ...(s.points ? { points: s.points } : {}),
+  ...(s.parent ? { parent: s.parent } : {}),
+  ...(s.from ? { from: s.from } : {}),
+  ...(s.to ? { to: s.to } : {}),
+});
 
 /** Adds free shapes; undo deletes them. */
 export function addShapesCommand(store: BoardStore, viewId: string, shapes: NewShape[]): Command & { ids: string[] } {
@@ -71,7 +91,7 @@ export function addShapesCommand(store: BoardStore, viewId: string, shapes: NewS
   const ids = withIds.map((s) => shapeFlowId(s.id));
   return {
     ids,
-    events: withIds.map((s) => ({ type: "whiteboard:create-shape", id: s.id, viewId, kind: s.kind, x: Math.round(s.x), y: Math.round(s.y), width: s.width, height: s.height, text: s.text ?? "", ...(s.color ? { color: s.color } : {}), ...(s.points ? { points: s.points } : {}) })),
+    events: withIds.map((s) => createShapeEvent(viewId, s)),
     inverse: () => deleteCommand(store, viewId, ids.filter((id) => shapesOf(store.doc).has(shapeIdOf(id)!))),
   };
 }
@@ -91,6 +111,10 @@ interface Deleted {
   modules: unknown[];
   /** Their styles, on every view: `{view}/{item}` → style. */
   styles: [string, ItemStyle][];
+  /** Deleted nodes that sat in a frame, where they lay on the board: they go back in it. */
+  framed: { id: string; frame: string; at: Point }[];
+  /** Where each deleted shape lay on the board, for one whose frame is gone by the time it comes back. */
+  shapesAt: Map<string, Point>;
 }
 
 /**
@@ -108,14 +132,19 @@ export function deleteCommand(store: BoardStore, viewId: string, named: readonly
   const shapeIds = ids.map(shapeIdOf).filter((id): id is string => id !== null && shapesOf(doc).has(id));
   const chosenEdges = ids.filter((id) => edgesOf(doc).has(id));
   const edgeIds = chosenEdges.filter((id) => !doomed.has(edgesOf(doc).get(id)!.from) && !doomed.has(edgesOf(doc).get(id)!.to));
-  const saved: Deleted = { nodes: [], shapes: [], edges: [], modules: [], styles: [] };
+  const saved: Deleted = { nodes: [], shapes: [], edges: [], modules: [], styles: [], framed: [], shapesAt: new Map() };
   for (const id of nodeIds) {
     const kind = nodesOf(doc).get(id)?.kind;
     const restore = kind ? nodeViewOf(kind)?.restore : undefined;
     const kept = kind && restore ? restore.save(doc, viewId, id) : null;
     if (kind && kept !== null) saved.nodes.push({ id, kind, saved: kept });
   }
+  for (const id of nodeIds) {
+    const placement = placementsOf(doc).get(placementKey(viewId, id));
+    if (placement?.parent && nodesOf(doc).get(placement.parent)?.kind === "frame") saved.framed.push({ id, frame: placement.parent, at: absolutePosition(doc, placement) });
+  }
   saved.shapes = shapeIds.map((id) => shapesOf(doc).get(id)).filter((s): s is ShapeRecord => s !== undefined);
+  for (const s of saved.shapes) saved.shapesAt.set(s.id, shapePosition(doc, s));
   saved.edges = [...edgesOf(doc).values()].filter((e) => doomed.has(e.from) || doomed.has(e.to) || chosenEdges.includes(e.id));
   saved.modules = afterDeletes().map((m) => m.save(doc, doomed));
   const gone = new Set<string>([...nodeIds, ...shapeIds, ...saved.edges.map((e) => e.id)]);
@@ -163,9 +192,20 @@ function restoreCommand(store: BoardStore, viewId: string, saved: Deleted): Comm
   const shapes = saved.shapes.filter((s) => !shapesOf(doc).has(s.id));
   const present = (id: string) => back.has(id) || nodesOf(doc).has(id);
   const edges = saved.edges.filter((e) => !edgesOf(doc).has(e.id) && present(e.from) && present(e.to));
+  // Nodes back in the frame they sat in, when it stayed (a frame brought back takes its own back).
+  const framed = saved.framed.filter((f) => back.has(f.id) && nodesOf(doc).has(f.frame));
+  const shapeBack = (s: ShapeRecord): NewShape & { id: string } => {
+    // Bound ends to what is still there or comes back; a shape whose frame is gone lies where it was.
+    const ends = { ...(s.from && (present(s.from) || shapes.some((o) => o.id === s.from)) ? { from: s.from } : {}), ...(s.to && (present(s.to) || shapes.some((o) => o.id === s.to)) ? { to: s.to } : {}) };
+    const { from: _f, to: _t, parent, ...rest } = s;
+    return parent && present(parent) ? { ...rest, ...ends, parent } : { ...rest, ...ends, ...saved.shapesAt.get(s.id) };
+  };
+  // Shapes an arrow is bound to come back before the arrow.
+  const ordered = [...shapes].sort((a, b) => Number(a.kind === "arrow") - Number(b.kind === "arrow"));
   const events: GatewayEvent[] = [
     ...nodeEvents,
-    ...shapes.map((s) => ({ type: "whiteboard:create-shape" as const, id: s.id, viewId: s.viewId, kind: s.kind, x: s.x, y: s.y, width: s.width, height: s.height, text: s.text, color: s.color, ...(s.points ? { points: s.points } : {}) })),
+    ...framed.map((f) => ({ type: "whiteboard:set-frame" as const, viewId, frameId: f.frame, nodes: [{ id: f.id, ...f.at }] })),
+    ...ordered.map((s) => createShapeEvent(s.viewId, shapeBack(s))),
     ...edges.map((e) => ({ type: "core-graph:connect" as const, id: e.id, from: e.from, to: e.to, kind: e.kind, ...(e.label ? { label: e.label } : {}) })),
     ...afterDeletes().flatMap((m, i) => m.restore(doc, saved.modules[i], back)),
   ];
@@ -275,6 +315,49 @@ export function edgeCommand(store: BoardStore, edgeId: string, change: { kind?: 
   return {
     events: [{ type: "core-graph:update-edge", edgeId, ...change }],
     inverse: () => (edgesOf(store.doc).has(edgeId) ? edgeCommand(store, edgeId, before) : null),
+  };
+}
+
+/**
+ * Puts items in frames or takes them out (frame null), each where it lies on the board; shown
+ * in its new frame at once. Undo puts each back in the frame it was in, where it was.
+ */
+export function frameCommand(store: BoardStore, viewId: string, changes: (FrameChange & { from: FrameChange })[]): Command {
+  const owner = Symbol("frame");
+  const frames = [...new Set(changes.map((c) => c.frame))];
+  const dropped = (c: FrameChange) => ({ id: shapeIdOf(c.id) ?? c.id, x: Math.round(c.at.x), y: Math.round(c.at.y) });
+  return {
+    events: frames.map((frameId) => {
+      const into = changes.filter((c) => c.frame === frameId);
+      return { type: "whiteboard:set-frame", viewId, frameId, nodes: into.filter((c) => shapeIdOf(c.id) === null).map(dropped), shapes: into.filter((c) => shapeIdOf(c.id) !== null).map(dropped) };
+    }),
+    apply: () =>
+      changes.forEach((c) => {
+        store.parents.set(c.id, { parent: c.frame, owner });
+        store.positions.set(c.id, { x: Math.round(c.relative.x), y: Math.round(c.relative.y), owner });
+      }),
+    settle: () =>
+      changes.forEach((c) => {
+        if (store.parents.get(c.id)?.owner === owner) store.parents.delete(c.id);
+        if (store.positions.get(c.id)?.owner === owner) store.positions.delete(c.id);
+      }),
+    inverse: () => frameCommand(store, viewId, changes.map((c) => ({ ...c.from, from: { id: c.id, frame: c.frame, at: c.at, relative: c.relative } }))),
+  };
+}
+
+/** Makes a frame over `box`, taking in the items given (wholly within it); undo deletes it, leaving them where they are. */
+export function createFrameCommand(store: BoardStore, viewId: string, box: Point & Size, name: string, items: { id: string; at: Point }[], id = newItemId()): Command & { id: string } {
+  const dropped = (list: typeof items) => list.map((i) => ({ id: shapeIdOf(i.id) ?? i.id, x: Math.round(i.at.x), y: Math.round(i.at.y) }));
+  const nodes = items.filter((i) => shapeIdOf(i.id) === null);
+  const shapes = items.filter((i) => shapeIdOf(i.id) !== null);
+  const frame = { x: Math.round(box.x), y: Math.round(box.y), width: Math.round(box.width), height: Math.round(box.height) };
+  return {
+    id,
+    events: [
+      { type: "whiteboard:create-frame", id, viewId, ...frame, name },
+      ...(items.length > 0 ? [{ type: "whiteboard:set-frame" as const, viewId, frameId: id, nodes: dropped(nodes), shapes: dropped(shapes) }] : []),
+    ],
+    inverse: () => (nodesOf(store.doc).has(id) ? deleteCommand(store, viewId, [id]) : null),
   };
 }
 

@@ -9,6 +9,8 @@ import type * as Y from "yjs";
 import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EDGE_KINDS, NodeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
 import type { NodeKind as DeclaredNodeKind } from "../../../gateway-do/src/modules/registry";
+import { drawnEnds } from "../../../gateway-do/src/modules/whiteboard/bindings";
+import { type Outline, arrowShape } from "../../../gateway-do/src/modules/whiteboard/geometry";
 import { placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { Placement, SHAPE_KINDS, ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import { type ItemStyle, styleOf } from "../../../gateway-do/src/modules/whiteboard/styles";
@@ -32,8 +34,11 @@ export interface GraphNodeData extends Record<string, unknown> {
   style?: ItemStyle;
 }
 export interface ShapeNodeData extends Record<string, unknown> {
+  /** The shape as drawn now: a bound arrow's box and points follow the items it is bound to. */
   shape: ShapeRecord;
   locked: boolean;
+  /** An arrow with an end bound to an item: it follows the item, so it is not dragged or resized itself. */
+  bound?: boolean;
   selectedBy: PeerMark[];
   style: ItemStyle;
 }
@@ -73,6 +78,8 @@ export interface LocalOverlay {
   /** Flow ids deleted here, awaiting the ack. */
   deleted: ReadonlySet<string>;
   selected: ReadonlySet<string>;
+  /** Items put in a frame (or taken out) here, awaiting the ack: their frame (null: none); their position is relative to it. */
+  parents?: ReadonlyMap<string, { parent: string | null }>;
   /** Sizes xyflow measured in the DOM (it needs them back to place handles and edges). */
   measured?: ReadonlyMap<string, { width: number; height: number }>;
 }
@@ -176,17 +183,23 @@ export function buildFlow(
   const lookups = new Map([...allNodeViews()].flatMap(([kind, view]) => (view.lookup ? [[kind, view.lookup(doc)] as const] : [])));
 
   const shapes = [...shapesOf(doc).values()].filter((shape) => shape.viewId === viewId && !local.deleted.has(shapeFlowId(shape.id)));
+  // Each item's frame or group: the one it is being put in here, else the doc's (when on the view).
+  const parentOf = (id: string, stored: string | null | undefined): string | null => {
+    const parent = local.parents?.get(id)?.parent ?? (local.parents?.has(id) ? null : (stored ?? null));
+    return parent !== null && placed.has(parent) ? parent : null;
+  };
   const order = paintOrder([
-    ...[...placed.values()].map((p) => ({ id: p.nodeId, z: p.z, parent: p.parent })),
-    ...shapes.map((s) => ({ id: shapeFlowId(s.id), z: s.z, parent: null })),
+    ...[...placed.values()].map((p) => ({ id: p.nodeId, z: p.z, parent: parentOf(p.nodeId, p.parent) })),
+    ...shapes.map((s) => ({ id: shapeFlowId(s.id), z: s.z, parent: parentOf(shapeFlowId(s.id), s.parent) })),
   ]);
+  const boxOf = boardBoxes(placed, shapes, local, peers, parentOf);
   const zIndex = new Map(order.map((id, rank) => [id, zIndexOf(rank)]));
   const shapeByFlowId = new Map(shapes.map((s) => [shapeFlowId(s.id), s]));
   const nodes: BoardFlowNode[] = [];
   for (const id of order) {
     const shape = shapeByFlowId.get(id);
     if (shape) {
-      nodes.push(shapeNode(cache, next, shape, shapeStyle(doc, shape), zIndex.get(id)!, local, peers));
+      nodes.push(shapeNode(cache, next, boundArrow(shape, boxOf, parentOf(id, shape.parent)), shapeStyle(doc, shape), zIndex.get(id)!, local, peers, parentOf(id, shape.parent)));
       continue;
     }
     const p = placed.get(id)!;
@@ -198,11 +211,12 @@ export function buildFlow(
     const marks = peers.selectedBy.get(p.nodeId) ?? NO_MARKS;
     const view = nodeViewOf(record.kind);
     const extra = lookups.get(record.kind)?.(p.nodeId);
-    const parentLocked = p.parent ? (placed.get(p.parent)?.locked ?? false) : false;
+    const parent = parentOf(p.nodeId, p.parent);
+    const parentLocked = parent ? (placed.get(parent)?.locked ?? false) : false;
     const measured = local.measured?.get(p.nodeId);
     const style = styleOf(doc, viewId, p.nodeId) ?? NO_STYLE;
     nodes.push(
-      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, extra, parentLocked, measured, z, style], () => {
+      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, extra, parentLocked, measured, z, style, parent], () => {
         const [width, height] = [size?.width ?? p.width, size?.height ?? p.height];
         const base = {
           id: p.nodeId,
@@ -216,7 +230,7 @@ export function buildFlow(
           zIndex: z,
           // Until the DOM measures it, its size is the one it is drawn at (see handlesOf).
           measured: measured ?? { width, height },
-          ...(p.parent && placed.has(p.parent) ? { parentId: p.parent } : {}),
+          ...(parent ? { parentId: parent } : {}),
         };
         const data: GraphNodeData = { nodeId: p.nodeId, locked: p.locked || parentLocked, selectedBy: marks, style };
         return { ...base, type: record.kind, ...(view?.dragHandle ? { dragHandle: view.dragHandle } : {}), data: view ? view.data(data, extra) : data };
@@ -254,26 +268,77 @@ function shapeStyle(doc: Y.Doc, shape: ShapeRecord): ItemStyle {
   return styleOf(doc, shape.viewId, shape.id) ?? NO_STYLE;
 }
 
+type BoxOf = (itemId: string) => Outline | undefined;
+
+/**
+ * Where items lie on the board now (their drags and resizes here and by others included),
+ * adding up the frames and groups holding them: asked only for the items bound arrows name.
+ */
+function boardBoxes(placed: ReadonlyMap<string, Placement>, shapes: readonly ShapeRecord[], local: LocalOverlay, peers: PeerOverlay, parentOf: (id: string, stored: string | null | undefined) => string | null): BoxOf {
+  const shapeById = new Map(shapes.map((s) => [s.id, s]));
+  const known = new Map<string, Outline | undefined>();
+  const boxOf = (itemId: string, hops = 0): Outline | undefined => {
+    if (known.has(itemId) || hops > 50) return known.get(itemId);
+    const shape = shapeById.get(itemId);
+    const p = shape ? undefined : placed.get(itemId);
+    const item = shape ?? p;
+    let box: Outline | undefined;
+    if (item && shape?.kind !== "arrow") {
+      const flowId = shape ? shapeFlowId(itemId) : itemId;
+      const at = peers.positions.get(flowId) ?? local.positions.get(flowId) ?? item;
+      const size = local.sizes.get(flowId) ?? item;
+      const parent = parentOf(flowId, shape ? shape.parent : p!.parent);
+      const origin = parent ? boxOf(parent, hops + 1) : undefined;
+      box = { x: at.x + (origin?.x ?? 0), y: at.y + (origin?.y ?? 0), width: size.width, height: size.height, round: shape?.kind === "ellipse" };
+    }
+    known.set(itemId, box);
+    return box;
+  };
+  return (itemId) => boxOf(itemId);
+}
+
+/** Bound arrows as drawn now: their box and points from the items they are bound to (the same arrow object while those stay put). */
+const followed = new WeakMap<ShapeRecord, { key: string; shape: ShapeRecord }>();
+function boundArrow(shape: ShapeRecord, boxOf: BoxOf, parent: string | null): ShapeRecord {
+  if (shape.kind !== "arrow" || (shape.from === undefined && shape.to === undefined)) return shape;
+  const origin = parent ? boxOf(parent) : undefined;
+  const at = { x: shape.x + (origin?.x ?? 0), y: shape.y + (origin?.y ?? 0) };
+  const [drawnFrom, drawnTo] = drawnEnds(shape, at);
+  const from = (shape.from !== undefined && boxOf(shape.from)) || drawnFrom;
+  const to = (shape.to !== undefined && boxOf(shape.to)) || drawnTo;
+  const { box, points } = arrowShape(from, to);
+  const now = { x: box.x - (origin?.x ?? 0), y: box.y - (origin?.y ?? 0), width: box.width, height: box.height, points };
+  const key = JSON.stringify(now);
+  const hit = followed.get(shape);
+  if (hit?.key === key) return hit.shape;
+  const drawn = { ...shape, ...now };
+  followed.set(shape, { key, shape: drawn });
+  return drawn;
+}
+
 /** The xyflow node of a free shape (kept as it was when nothing it shows changed). */
-function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style: ItemStyle, z: number, local: LocalOverlay, peers: PeerOverlay): BoardFlowNode {
+function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style: ItemStyle, z: number, local: LocalOverlay, peers: PeerOverlay, parent: string | null): BoardFlowNode {
   const id = shapeFlowId(shape.id);
-  const position = peers.positions.get(id) ?? local.positions.get(id);
-  const size = local.sizes.get(id);
+  const bound = shape.from !== undefined || shape.to !== undefined;
+  // A bound arrow is where its items put it, whatever was dragged here.
+  const position = bound ? undefined : (peers.positions.get(id) ?? local.positions.get(id));
+  const size = bound ? undefined : local.sizes.get(id);
   const selected = local.selected.has(id);
   const marks = peers.selectedBy.get(id) ?? NO_MARKS;
-  const measured = local.measured?.get(id);
-  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z, style], () => ({
+  const measured = bound ? undefined : local.measured?.get(id);
+  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z, style, parent], () => ({
     id,
     type: shape.kind,
+    ...(parent ? { parentId: parent } : {}),
     position: position ? { x: position.x, y: position.y } : { x: shape.x, y: shape.y },
     width: size?.width ?? shape.width,
     height: size?.height ?? shape.height,
     // Shapes have no handles (NodeFrame's connectable={false}).
     handles: NO_HANDLES,
     selected,
-    draggable: !shape.locked,
+    draggable: !shape.locked && !bound,
     measured: measured ?? { width: size?.width ?? shape.width, height: size?.height ?? shape.height },
     zIndex: z,
-    data: { shape, locked: shape.locked, selectedBy: marks, style },
+    data: { shape, locked: shape.locked, selectedBy: marks, style, ...(bound ? { bound } : {}) },
   }));
 }

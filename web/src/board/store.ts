@@ -87,6 +87,8 @@ export class BoardStore {
   readonly positions = new Map<string, { x: number; y: number; owner: symbol }>();
   readonly sizes = new Map<string, { width: number; height: number; owner: symbol }>();
   readonly deleted = new Map<string, symbol>();
+  /** Items put in a frame or taken out of one here, awaiting the ack (flow-model's LocalOverlay.parents). */
+  readonly parents = new Map<string, { parent: string | null; owner: symbol }>();
   readonly measured = new Map<string, { width: number; height: number }>();
   selected: ReadonlySet<string> = new Set();
   viewId: string | null = null;
@@ -254,7 +256,7 @@ export class BoardStore {
     const viewId = this.#currentView();
     this.#docParts ??= this.#buildDocParts();
     if (!this.#flow) {
-      const local = { positions: this.positions, sizes: this.sizes, deleted: new Set(this.deleted.keys()), selected: this.selected, measured: this.measured };
+      const local = { positions: this.positions, sizes: this.sizes, deleted: new Set(this.deleted.keys()), selected: this.selected, parents: this.parents, measured: this.measured };
       this.#flow = buildFlow(this.doc, viewId, local, this.#peerOverlay.overlay, this.#lastCache);
       this.#lastCache = this.#flow.cache;
     }

@@ -9,6 +9,7 @@ import { type Clipboard, copySelection, pasteCommand, pastePlace } from "./clipb
 import { type Alignment, type Axis, align, distribute } from "./arrange";
 import { deleteCommand, groupCommand, lockCommand, moveCommand, ungroupCommand } from "./commands";
 import { requestEdit } from "./edit-request";
+import { exportBoard } from "./ExportMenu";
 import { openSearch } from "./Search";
 import { shapeIdOf } from "./flow-model";
 import { type Box, PASTE_OFFSET, type Point, centredOn, freeSpot } from "./placement";
@@ -190,6 +191,8 @@ export function useBoardActions() {
       canPaste: () => clipboard !== null,
       /** Opens the board's search. */
       search: () => openSearch(store),
+      /** Downloads the selection (with what it holds) as an image. */
+      exportSelection: (format: "png" | "svg") => exportBoard(store, flow, "selection", format),
     };
   }, [store, flow]);
 }

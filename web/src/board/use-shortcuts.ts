@@ -1,6 +1,6 @@
 /**
  * Keyboard shortcuts: Delete, Escape (deselect), Ctrl+A, Ctrl+C/V, Ctrl+D (duplicate),
- * Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), Ctrl+G, Ctrl+L, Ctrl+F (search), F and Shift+1 to fit, Ctrl+0 / Ctrl+= /
+ * Ctrl+Z / Shift+Ctrl+Z (and Ctrl+Y), Ctrl+G, Ctrl+L, Ctrl+F (search), Shift+1 to fit, Ctrl+0 / Ctrl+= /
  * Ctrl+- to zoom, ] and [ to bring to front and send to back, and the modules' tool keys: N makes a
  * note at the pointer; R, O, A, T and P arm a drawing tool (tool.ts), V and Escape go back to select. Paste goes through the browser's
  * `paste` event, which carries the system clipboard: the board's own items paste as themselves,
@@ -54,7 +54,7 @@ export function useShortcuts(actions: BoardActions, store: BoardStore): void {
       if (mod && (key === "=" || key === "+")) return handled(), actions.zoomIn();
       if (mod && (key === "-" || key === "_")) return handled(), actions.zoomOut();
       if (mod || e.altKey) return;
-      if (key === "f" || (e.shiftKey && e.code === "Digit1")) return handled(), actions.fit();
+      if (e.shiftKey && e.code === "Digit1") return handled(), actions.fit();
       if (key === "]" || key === "[") return handled(), actions.stack(key === "]" ? "front" : "back");
       if (key === "v") return handled(), armTool(store, null);
       const tool = createTools().find((t) => t.key === key);

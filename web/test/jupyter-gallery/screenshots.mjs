@@ -31,7 +31,7 @@ try {
     await page.waitForSelector(".react-flow__node-cell", { timeout: 60_000 });
     await page.waitForTimeout(600);
     await page.locator(".react-flow__pane").click({ position: { x: 1400, y: 850 } });
-    await page.keyboard.press("f");
+    await page.keyboard.press("Shift+Digit1");
     await page.waitForTimeout(500);
   };
 

@@ -18,11 +18,11 @@ try {
   const open = async (scene, fit = true) => {
     await page.goto(`http://127.0.0.1:${port}/test/user-containers-gallery/index.html?scene=${scene}`);
     await page.waitForSelector(".react-flow__node", { timeout: 60_000 });
-    // The catalog and roles answered; then fit to the screen (F), as a person would.
+    // The catalog and roles answered; then fit to the screen (Shift+1), as a person would.
     await page.waitForTimeout(500);
     if (fit) {
       await page.locator(".react-flow__pane").click({ position: { x: 1300, y: 600 } });
-      await page.keyboard.press("f");
+      await page.keyboard.press("Shift+Digit1");
       await page.waitForTimeout(400);
       // One node fits at the highest zoom: one step back, to see it as on a board.
       if (scene.startsWith("node-")) await page.locator(".react-flow__controls-zoomout").click();

@@ -1,18 +1,19 @@
 /**
  * whiteboard: several views per project; in each, node positions, sizes, z-order, groups
- * (children sit relative to their group, so they move with it), lock/unlock, hide, and
- * free shapes (rectangle, ellipse, arrow, text label, pen drawing: its points on its box's grid,
- * schema.ts), group names, and how each item looks
- * on a view (styles.ts).
+ * (children sit relative to their group, so they move with it), frames (titled regions holding
+ * nodes and shapes, frames.ts), lock/unlock, hide, and free shapes (rectangle, ellipse, arrow,
+ * text label, pen drawing: its points on its box's grid, schema.ts; an arrow may bind its ends
+ * to items, bindings.ts), group and frame names, and how each item looks on a view (styles.ts).
  */
 import type * as Y from "yjs";
 import { chooseNodeId, deleteNodes, newNode, nodesOf, requireNode } from "../core-graph";
 import { type ModuleDefinition, EventError, defineEvent } from "../kit";
+import { releaseArrows, requireBindable } from "./bindings";
+import { frameEvents, releaseChildren, requireFrame, requireShapeUnlocked } from "./frames";
 import {
   DEFAULT_SIZE,
   GROUP_PADDING,
   WHITEBOARD,
-  absolutePosition,
   groupNamesOf,
   placementKey,
   placementsIn,
@@ -56,25 +57,26 @@ export function placeNode(doc: Y.Doc, p: { viewId: string; nodeId: string; x: nu
 
 export const whiteboard = {
   name: WHITEBOARD,
-  nodeKinds: ["group"] as const,
+  nodeKinds: ["group", "frame"] as const,
   tabKinds: ["view"] as const,
   dependencies: ["core-graph"],
   permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update", "whiteboard:[group:*]:update"],
-  errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400 },
+  errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400, invalid_frame: 400 },
   seed(doc, now) {
     viewsOf(doc).set("main", { id: "main", name: "Board", createdBy: "kiln", createdAt: now });
   },
   onNodeDeleted(doc, nodeId) {
     const placements = placementsOf(doc);
-    // Children of a deleted group keep their place on the board: free them first, while the
-    // group's position is still there to add up, then remove the node's own placements.
-    const freed = [...placements.entries()].filter(([, p]) => p.parent === nodeId).map(([key, p]) => [key, { ...p, ...absolutePosition(doc, p), parent: null }] as const);
-    for (const [key, p] of freed) placements.set(key, p);
+    // What a deleted group or frame held keeps its place on the board, and arrows bound to the
+    // node keep their ends: both first, while its position is still there to add up.
+    releaseChildren(doc, nodeId);
+    releaseArrows(doc, new Set([nodeId]));
     for (const [key, p] of [...placements.entries()]) if (p.nodeId === nodeId) placements.delete(key);
     dropStyles(doc, nodeId);
     groupNamesOf(doc).delete(nodeId);
   },
   events: {
+    ...frameEvents,
     "create-view": defineEvent({
       schema: CreateViewSchema,
       permission: () => "whiteboard:create",
@@ -195,7 +197,8 @@ export const whiteboard = {
       schema: RenameGroupSchema,
       permission: (p) => `whiteboard:[group:${p.groupId}]:update`,
       reduce: (ctx, p) => {
-        if (requireNode(ctx.doc, p.groupId).kind !== "group") throw new EventError("invalid_group", `Node ${p.groupId} is not a group.`);
+        const kind = requireNode(ctx.doc, p.groupId).kind;
+        if (kind !== "group" && kind !== "frame") throw new EventError("invalid_group", `Node ${p.groupId} is not a group or a frame.`);
         return () => groupNamesOf(ctx.doc).set(p.groupId, p.name);
       },
     }),
@@ -221,6 +224,8 @@ export const whiteboard = {
       reduce: (ctx, p) => {
         requireView(ctx.doc, p.viewId);
         if (p.id !== undefined && shapesOf(ctx.doc).has(p.id)) throw new EventError("conflict", `A shape ${p.id} already exists.`);
+        if (p.parent !== undefined) requireFrame(ctx.doc, p.viewId, p.parent);
+        for (const end of [p.from, p.to]) if (end !== undefined) requireBindable(ctx.doc, p.viewId, end);
         const { id = ctx.newId(), ...fields } = p;
         const shape: ShapeRecord = { id, ...fields, z: zRange(ctx.doc, p.viewId).max + 1, locked: false };
         return () => shapesOf(ctx.doc).set(shape.id, shape);
@@ -234,7 +239,7 @@ export const whiteboard = {
         if (!shape) throw new EventError("not_found", `There is no shape ${p.shapeId}.`);
         const { shapeId, ...changes } = p;
         const moving = Object.keys(changes).some((k) => k !== "locked");
-        if (shape.locked && moving) throw new EventError("locked", "This shape is locked: unlock it first.");
+        if (moving) requireShapeUnlocked(ctx.doc, shape);
         return () => shapesOf(ctx.doc).set(shapeId, { ...shape, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
       },
     }),
@@ -247,11 +252,13 @@ export const whiteboard = {
           if (!shape) throw new EventError("not_found", `There is no shape ${id}.`);
           if (shape.locked) throw new EventError("locked", `Shape ${id} is locked: unlock it first.`);
         }
-        return () =>
-          p.shapeIds.forEach((id) => {
+        return () => {
+          releaseArrows(ctx.doc, new Set(p.shapeIds));
+          for (const id of p.shapeIds) {
             shapesOf(ctx.doc).delete(id);
             dropStyles(ctx.doc, id);
-          });
+          }
+        };
       },
     }),
   },

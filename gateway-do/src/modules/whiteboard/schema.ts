@@ -48,6 +48,14 @@ export interface ShapeRecord {
   locked: boolean;
   /** A drawn stroke's points (kind `draw`), or an arrow's two ends (absent: left to right across its box). */
   points?: number[];
+  /** The frame holding it, if any: its x and y are then relative to the frame (as a placement's to its parent). */
+  parent?: string;
+  /**
+   * An arrow's bound ends: the item (a node on its view, or another shape) each end points at.
+   * A bound end follows its item (geometry.ts); its box and points keep where it was drawn.
+   */
+  from?: string;
+  to?: string;
 }
 
 const Coord = z.number().finite().min(-1e7).max(1e7);
@@ -85,6 +93,9 @@ export const CreateShapeSchema = z
     text: z.string().max(2000).default(""),
     color: z.string().regex(/^#[0-9a-f]{6}$/i).default("#57534e"),
     points: Points.optional(),
+    parent: IdSchema.optional(),
+    from: IdSchema.optional(),
+    to: IdSchema.optional(),
   })
   .superRefine((shape, ctx) => {
     const count = (shape.points?.length ?? 0) / 2;
@@ -92,6 +103,10 @@ export const CreateShapeSchema = z
     if (shape.kind === "draw" && count < 2) ctx.addIssue({ code: "custom", path: ["points"], message: "A drawing needs at least 2 points." });
     if (shape.kind === "arrow" && shape.points && count !== 2) ctx.addIssue({ code: "custom", path: ["points"], message: "An arrow's points are its 2 ends." });
     if (shape.kind !== "draw" && shape.kind !== "arrow" && shape.points) ctx.addIssue({ code: "custom", path: ["points"], message: `A ${shape.kind} has no points.` });
+    for (const end of ["from", "to"] as const) {
+      if (shape[end] !== undefined && shape.kind !== "arrow") ctx.addIssue({ code: "custom", path: [end], message: `Only an arrow binds to items; a ${shape.kind} does not.` });
+    }
+    if (shape.from !== undefined && shape.from === shape.to) ctx.addIssue({ code: "custom", path: ["to"], message: "An arrow binds its two ends to two different items." });
   });
 export const UpdateShapeSchema = z.strictObject({
   shapeId: IdSchema,
@@ -103,4 +118,10 @@ export const UpdateShapeSchema = z.strictObject({
   color: z.string().regex(/^#[0-9a-f]{6}$/i).optional(),
   locked: z.boolean().optional(),
 });
+export const CreateFrameSchema = z.strictObject({ id: ChosenIdSchema, viewId: IdSchema, x: Coord, y: Coord, width: Size, height: Size, name: Name.optional() });
+/** Items put in a frame or taken out of one, each where it now lies on the board (not relative to anything). */
+const Dropped = z.array(z.strictObject({ id: IdSchema, x: Coord, y: Coord })).max(500);
+export const SetFrameSchema = z
+  .strictObject({ viewId: IdSchema, frameId: IdSchema.nullable(), nodes: Dropped.default([]), shapes: Dropped.default([]) })
+  .refine((p) => p.nodes.length + p.shapes.length > 0, "Name the nodes or shapes to put in the frame (or take out).");
 export const DeleteShapesSchema = z.strictObject({ shapeIds: z.array(IdSchema).min(1).max(500) });

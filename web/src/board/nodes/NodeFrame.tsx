@@ -19,6 +19,8 @@ interface Props {
   connectable?: boolean;
   /** Drawn zoomed out: no resize handles. */
   far?: boolean;
+  /** An arrow bound to items follows them: it is not resized by hand. */
+  resizable?: boolean;
   /** Resizing keeps its width-to-height ratio (an image). */
   keepAspectRatio?: boolean;
   /** Its style on this view, handed to the kind's CSS as variables (--item-stroke, --item-fill…) that fall back to the kind's own look. */
@@ -38,7 +40,7 @@ export function lookVariables(look: ItemStyle | undefined): CSSProperties {
   return vars;
 }
 
-export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, far = false, keepAspectRatio = false, look, children }: Props) {
+export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 80, minHeight = 40, connectable = true, far = false, resizable = true, keepAspectRatio = false, look, children }: Props) {
   const store = useBoardStore();
   const from = useRef<{ x: number; y: number; width: number; height: number } | null>(null);
   const mark = selectedBy[0];
@@ -60,7 +62,7 @@ export function NodeFrame({ id, kind, selected, locked, selectedBy, minWidth = 8
         </span>
       )}
       <NodeResizer
-        isVisible={selected && !locked && !far}
+        isVisible={selected && !locked && !far && resizable}
         minWidth={minWidth}
         minHeight={minHeight}
         keepAspectRatio={keepAspectRatio}

@@ -133,7 +133,7 @@ export function ArrowShape({ id, data, selected, width, height }: NodeProps<Shap
     ? { x1: ends[0]![0], y1: ends[0]![1], x2: ends[1]![0], y2: ends[1]![1] }
     : { x1: arrowheads === "both" ? 6 : 4, y1: 50, x2: arrowheads === "none" ? 96 : 94, y2: 50 };
   return (
-    <NodeFrame id={id} kind="arrow" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={shapeLook(data)} connectable={false} minWidth={16} minHeight={16}>
+    <NodeFrame id={id} kind="arrow" selected={!!selected} locked={data.locked} selectedBy={data.selectedBy} look={shapeLook(data)} connectable={false} resizable={!data.bound} minWidth={16} minHeight={16}>
       <svg className="shape-arrow" {...(ends ? {} : { viewBox: "0 0 100 100", preserveAspectRatio: "none" })} aria-label="Arrow">
         <defs>
           <marker id={`head-${data.shape.id}`} viewBox="0 0 10 10" refX="8" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">

@@ -7,7 +7,7 @@ import type { SHAPE_KINDS } from "../../../../gateway-do/src/modules/whiteboard/
 import type { ShapeNodeData } from "../../board/flow-model";
 import type { FarLook } from "../kit";
 import type { GroupNodeData } from "./GroupNode";
-import { GROUP_NAME } from "./GroupNode";
+import { FRAME_NAME, GROUP_NAME } from "./GroupNode";
 import { shapeLook } from "./ShapeNodes";
 import { DEFAULT_PEN_WIDTH, penSize, pointsIn } from "./strokes";
 
@@ -31,6 +31,16 @@ export const GROUP_FAR: FarLook = {
   strokeWidth: 2,
   strokeStyle: "dashed",
   text: { line: (node) => (node.data as GroupNodeData).name ?? GROUP_NAME, ink: "var(--muted)", size: 12, weight: 600, at: "above" },
+};
+
+/** A frame: a sheet with a fine border, its name above it. */
+export const FRAME_FAR: FarLook = {
+  outline: "box",
+  radius: 6,
+  fill: "var(--card)",
+  stroke: "var(--border)",
+  strokeWidth: 1,
+  text: { line: (node) => (node.data as GroupNodeData).name ?? FRAME_NAME, ink: "var(--fg)", size: 13, weight: 600, at: "above" },
 };
 
 const BOX = { radius: 4, fill: "color-mix(in srgb, var(--card) 55%, transparent)", stroke: INK, strokeWidth: 2, style: shapeStyle } as const;

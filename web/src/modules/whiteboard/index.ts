@@ -1,24 +1,28 @@
 /**
- * whiteboard on the web: the group node (ungroup, and undo of a delete grouping its children
- * again), the free shapes with their tools and default sizes, and view tabs.
+ * whiteboard on the web: the group and frame nodes (ungroup; undo of a delete grouping or
+ * framing their children again; a frame's export), the free shapes with their tools and default
+ * sizes (an arrow drawn onto shapes binds to them), and view tabs.
  */
 import type * as Y from "yjs";
 import { nodesOf } from "../../../../gateway-do/src/modules/core-graph";
-import { groupNamesOf, placementKey, placementsOf, shapesOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
+import { outlineOf } from "../../../../gateway-do/src/modules/whiteboard/bindings";
+import { shapePosition } from "../../../../gateway-do/src/modules/whiteboard/frames";
+import { absolutePosition, groupNamesOf, placementKey, placementsOf, shapesOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
 import type { SHAPE_KINDS } from "../../../../gateway-do/src/modules/whiteboard/schema";
 import type { StyleProperty } from "../../../../gateway-do/src/modules/whiteboard/styles";
-import { addShapesCommand, connectCommand, newItemId } from "../../board/commands";
+import { addShapesCommand, connectCommand, createFrameCommand, newItemId } from "../../board/commands";
+import { FRAME, boardBoxes, frameAt, itemsWithin } from "../../board/frames";
 import { type ShapeFlowNode, shapeFlowId, shapeIdOf } from "../../board/flow-model";
 import type { IconSpec } from "../../board/Icon";
 import { centredOn } from "../../board/placement";
 import type { BoardStore } from "../../board/store";
 import { armTool } from "../../board/tool";
-import type { CreateTool, DrawTool, Drawn, FlowType, Point, WebModule } from "../kit";
+import type { Box, CreateTool, DrawTool, Drawn, FlowType, Point, WebModule } from "../kit";
 import { defineNodeView } from "../kit";
 import type { NodeProps, NodeTypes } from "@xyflow/react";
 import type { ComponentType } from "react";
-import { GROUP_FAR, SHAPE_FAR } from "./far";
-import { GROUP_NAME, GroupNode } from "./GroupNode";
+import { FRAME_FAR, GROUP_FAR, SHAPE_FAR } from "./far";
+import { FRAME_NAME, FrameNode, GROUP_NAME, GroupNode } from "./GroupNode";
 import { DrawShape } from "./DrawShape";
 import { ArrowShape, EllipseShape, RectangleShape, TextShape } from "./ShapeNodes";
 import { ARROW_MARGIN, STROKE_MARGIN, toShapePoints } from "./strokes";
@@ -28,16 +32,18 @@ type ShapeKind = (typeof SHAPE_KINDS)[number];
 /** Whether a node is a group (what Ungroup acts on). */
 export const isGroup = (doc: Y.Doc, nodeId: string) => nodesOf(doc).get(nodeId)?.kind === "group";
 
+/** A group's or frame's name, if it has one of its own. */
+const nameLookup = (doc: Y.Doc) => {
+  const names = groupNamesOf(doc);
+  return (nodeId: string) => {
+    const name = names.get(nodeId);
+    return typeof name === "string" ? name : undefined;
+  };
+};
+
 const group = defineNodeView({
   component: GroupNode,
-  // Its name, if it has one of its own.
-  lookup: (doc) => {
-    const names = groupNamesOf(doc);
-    return (nodeId) => {
-      const name = names.get(nodeId);
-      return typeof name === "string" ? name : undefined;
-    };
-  },
+  lookup: nameLookup,
   data: (base, name) => ({ ...base, name }),
   minimap: { small: "transparent", big: "#a8a29e" },
   far: GROUP_FAR,
@@ -59,6 +65,75 @@ const group = defineNodeView({
     order: 1,
   },
 });
+
+/** A frame's box, name, and what it holds on the view, each where it lies on the board (for undo of its delete). */
+interface SavedFrame {
+  box: Box;
+  name: string | undefined;
+  nodes: { id: string; x: number; y: number }[];
+  shapes: { id: string; x: number; y: number }[];
+}
+
+const frame = defineNodeView({
+  component: FrameNode,
+  lookup: nameLookup,
+  data: (base, name) => ({ ...base, name }),
+  minimap: { small: "#f5f5f4", big: "#d6d3d1" },
+  far: FRAME_FAR,
+  connectable: false,
+  styles: ["fill", "stroke", "strokeWidth", "strokeStyle"],
+  menu: [
+    { label: "Export frame as PNG", place: "arrange", run: ({ store, nodeId, actions }) => (store.setSelection(new Set([nodeId])), actions.exportSelection("png")) },
+    { label: "Export frame as SVG", place: "arrange", run: ({ store, nodeId, actions }) => (store.setSelection(new Set([nodeId])), actions.exportSelection("svg")) },
+  ],
+  restore: {
+    save: (doc, viewId, nodeId): SavedFrame | null => {
+      const placement = placementsOf(doc).get(placementKey(viewId, nodeId));
+      if (!placement) return null;
+      return {
+        box: { ...absolutePosition(doc, placement), width: placement.width, height: placement.height },
+        name: groupNamesOf(doc).get(nodeId),
+        nodes: [...placementsOf(doc).values()].filter((p) => p.viewId === viewId && p.parent === nodeId).map((p) => ({ id: p.nodeId, ...absolutePosition(doc, p) })),
+        shapes: [...shapesOf(doc).values()].filter((s) => s.viewId === viewId && s.parent === nodeId).map((s) => ({ id: s.id, ...shapePosition(doc, s) })),
+      };
+    },
+    // Back where it was, taking back what is there again (a shape brought back by the same undo comes back in it by itself).
+    restore: (doc, viewId, frameId, saved: SavedFrame, present) => {
+      const nodes = saved.nodes.filter((n) => present(n.id));
+      const shapes = saved.shapes.filter((s) => shapesOf(doc).has(s.id));
+      return [
+        { type: "whiteboard:create-frame", id: frameId, viewId, ...saved.box, ...(saved.name ? { name: saved.name } : {}) },
+        ...(nodes.length + shapes.length > 0 ? [{ type: "whiteboard:set-frame" as const, viewId, frameId, nodes, shapes }] : []),
+      ];
+    },
+    order: 1,
+  },
+});
+
+/** A frame's size made with a click (or from the menu). */
+const FRAME_SIZE = { width: 480, height: 320 };
+
+/** Makes a frame over `box`, taking in what lies wholly within it, named after the frames already on the view. */
+async function makeFrame(store: BoardStore, viewId: string, box: Box): Promise<string[]> {
+  const frames = [...placementsOf(store.doc).values()].filter((p) => p.viewId === viewId && nodesOf(store.doc).get(p.nodeId)?.kind === FRAME).length;
+  const sized = { ...box, width: Math.max(MIN_FRAME.width, box.width), height: Math.max(MIN_FRAME.height, box.height) };
+  const command = createFrameCommand(store, viewId, sized, `${FRAME_NAME} ${frames + 1}`, itemsWithin(store.getSnapshot().nodes, sized));
+  return (await store.run(command)) ? [command.id] : [];
+}
+const MIN_FRAME = { width: 120, height: 80 };
+
+const frameTool: CreateTool = {
+  section: "shapes",
+  icon: { d: "M7 3v18 M17 3v18 M3 7h18 M3 17h18" },
+  label: "",
+  title: "Frame (F)",
+  menuLabel: "Frame",
+  key: "f",
+  size: FRAME_SIZE,
+  edit: false,
+  draw: { gesture: "box", outline: "dashed", make: async (store, viewId, drawn) => (drawn.gesture === "box" ? makeFrame(store, viewId, drawn.box) : []) },
+  run: (store, viewId, at) => makeFrame(store, viewId, { ...at, ...FRAME_SIZE }),
+};
 
 /** Each shape kind: its view, the tool adding it, and the size and text it starts with. */
 const BOX_STYLES: readonly StyleProperty[] = ["stroke", "fill", "strokeWidth", "strokeStyle", "fontSize"];
@@ -88,9 +163,16 @@ const SHAPES = {
 /** The smallest side a dragged box gets (a flick of the pointer still makes a shape that can be grabbed). */
 const MIN_DRAWN = 16;
 
-/** Makes shapes and resolves to their flow ids (empty when refused). */
+/** Makes shapes and resolves to their flow ids (empty when refused). One made with its centre in a frame goes in it. */
 async function addShapes(store: BoardStore, viewId: string, shapes: Parameters<typeof addShapesCommand>[2]): Promise<string[]> {
-  const command = addShapesCommand(store, viewId, shapes);
+  const nodes = store.getSnapshot().nodes;
+  const boxes = boardBoxes(nodes);
+  const framed = shapes.map((s) => {
+    const parent = frameAt(nodes, boxes, { x: s.x + s.width / 2, y: s.y + s.height / 2 });
+    const origin = parent ? boxes.get(parent)! : null;
+    return origin ? { ...s, parent: parent!, x: s.x - origin.x, y: s.y - origin.y } : s;
+  });
+  const command = addShapesCommand(store, viewId, framed);
   return (await store.run(command)) ? command.ids : [];
 }
 
@@ -108,8 +190,9 @@ const boxTool = (kind: "rectangle" | "ellipse" | "text", outline: DrawTool["outl
 /**
  * The arrow: dragged from one board item to another (notes, chats, groups), an edge between them,
  * with its arrowhead, that follows them when they move (the board's own connection, of the kind
- * chosen for links); dragged anywhere else, a free arrow from where it started to where it ended;
- * a click, the default arrow there.
+ * chosen for links); from or onto a drawn shape, an arrow bound to what is under each of its ends,
+ * following it (geometry.ts); dragged anywhere else, a free arrow from where it started to where
+ * it ended; a click, the default arrow there.
  */
 const arrowTool: DrawTool = {
   gesture: "line",
@@ -122,8 +205,15 @@ const arrowTool: DrawTool = {
     }
     const { width, height } = SHAPES.arrow;
     if (Math.hypot(drawn.to.x - drawn.from.x, drawn.to.y - drawn.from.y) < MIN_DRAWN) return addShapes(store, viewId, [{ kind: "arrow", ...centredOn(drawn.from, { width, height }), width, height }]);
+    // What an end may bind to: a node or a shape on this view, not another arrow.
+    const bindable = (item: string | null) => {
+      const id = item === null ? null : (shapeIdOf(item) ?? item);
+      return id !== null && outlineOf(store.doc, viewId, id) ? id : undefined;
+    };
+    const from = bindable(fromItem);
+    const to = toItem !== fromItem ? bindable(toItem) : undefined;
     const { box, points } = toShapePoints([drawn.from, drawn.to], ARROW_MARGIN);
-    return addShapes(store, viewId, [{ kind: "arrow", ...box, points }]);
+    return addShapes(store, viewId, [{ kind: "arrow", ...box, points, ...(from ? { from } : {}), ...(to ? { to } : {}) }]);
   },
 };
 
@@ -169,9 +259,11 @@ const shapeKinds = Object.keys(SHAPES) as ShapeKind[];
 export const whiteboard = {
   title: "Whiteboard",
   memberWork: "views",
-  // Named groups and shapes with text on the view.
+  // Named groups and frames and shapes with text on the view.
   search: (doc, viewId) => [
-    ...[...groupNamesOf(doc).entries()].flatMap(([id, name]) => (typeof name === "string" && placementsOf(doc).has(placementKey(viewId, id)) ? [{ id, kind: "Group", text: name }] : [])),
+    ...[...groupNamesOf(doc).entries()].flatMap(([id, name]) =>
+      typeof name === "string" && placementsOf(doc).has(placementKey(viewId, id)) ? [{ id, kind: nodesOf(doc).get(id)?.kind === FRAME ? FRAME_NAME : GROUP_NAME, text: name }] : [],
+    ),
     ...[...shapesOf(doc).values()].flatMap((s) => (s.viewId === viewId && s.text.trim() !== "" ? [{ id: shapeFlowId(s.id), kind: SHAPES[s.kind].menuLabel, text: s.text }] : [])),
   ],
   permissions: {
@@ -179,13 +271,13 @@ export const whiteboard = {
     "whiteboard:delete": "Delete shapes",
     "whiteboard:[shape:*]:update": "Change shapes' text and colour",
     "whiteboard:[view:*]:update": "Change views: rename, group, lock, shapes, colours and styles",
-    "whiteboard:[group:*]:update": "Rename groups",
+    "whiteboard:[group:*]:update": "Rename groups and frames",
     "whiteboard:[view:*]:delete": "Delete views",
     "whiteboard:[view:*]:move": "Place, move and resize on views",
   },
-  nodes: { group },
+  nodes: { group, frame },
   flowTypes: Object.fromEntries(shapeKinds.map((kind) => [kind, { component: SHAPES[kind].component as NodeTypes[string], minimap: SHAPE_MINIMAP, far: SHAPE_FAR[kind], styles: SHAPES[kind].styles }])) as Record<ShapeKind, FlowType>,
-  tools: shapeKinds.map(shapeTool),
+  tools: [...shapeKinds.map(shapeTool), frameTool],
   tabs: {
     view: {
       resolve: (doc, tab) => {

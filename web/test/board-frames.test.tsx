@@ -1,0 +1,123 @@
+/**
+ * Issue #18's frames and bound arrows on the web: what a frame holds is drawn relative to it,
+ * a drop puts an item in a frame or takes it out, the frame tool takes in what it is drawn
+ * around, undo of a frame's delete puts back what it held, and a bound arrow follows its items
+ * (as they are dragged here, before any gateway answer).
+ */
+import { describe, expect, it } from "vitest";
+import { nodesOf } from "../../gateway-do/src/modules/core-graph";
+import { absolutePosition, placementKey, placementsOf, shapesOf } from "../../gateway-do/src/modules/whiteboard/placements";
+import { gridToBoard } from "../../gateway-do/src/modules/whiteboard/geometry";
+import { deleteCommand, frameCommand } from "../src/board/commands";
+import { buildFlow, shapeFlowId, type ShapeNodeData } from "../src/board/flow-model";
+import { frameChangesOnDrop } from "../src/board/frames";
+import { PALETTE } from "../src/board/presence";
+import { BoardStore } from "../src/board/store";
+import { createTools } from "../src/modules/registry";
+import type { Ack } from "../src/gateway/messages";
+import { fakeConnection, projectDoc } from "./board-fixtures";
+
+function board() {
+  const { doc, event } = projectDoc();
+  const connection = fakeConnection(doc, async (e) => {
+    event(e);
+    return { requestId: String(e.requestId), ok: true } satisfies Ack;
+  });
+  const store = new BoardStore(connection, { userId: "ada", name: "Ada", color: PALETTE[0]! });
+  return { doc, event, store };
+}
+const frameTool = () => createTools().find((t) => t.key === "f")!;
+
+describe("frames on the web", () => {
+  it("the frame tool takes in what lies wholly inside what was drawn, and what it holds is drawn relative to it", async () => {
+    const { doc, event, store } = board();
+    event({ type: "notes:create", id: "in", viewId: "main", x: 100, y: 100 });
+    event({ type: "notes:create", id: "across", viewId: "main", x: 550, y: 100 });
+    event({ type: "whiteboard:create-shape", id: "r", viewId: "main", kind: "rectangle", x: 120, y: 300, width: 100, height: 60 });
+    const [frameId] = (await frameTool().draw!.make(store, "main", { gesture: "box", box: { x: 50, y: 50, width: 600, height: 400 }, dragged: true })) as string[];
+    expect(nodesOf(doc).get(frameId!)?.kind).toBe("frame");
+    expect(placementsOf(doc).get(placementKey("main", "in"))).toMatchObject({ parent: frameId, x: 50, y: 50 });
+    expect(placementsOf(doc).get(placementKey("main", "across"))?.parent).toBeNull();
+    expect(shapesOf(doc).get("r")).toMatchObject({ parent: frameId, x: 70, y: 250 });
+    const { nodes } = buildFlow(doc, "main");
+    expect(nodes.find((n) => n.id === "in")).toMatchObject({ parentId: frameId, position: { x: 50, y: 50 } });
+    expect(nodes.find((n) => n.id === "shape:r")).toMatchObject({ parentId: frameId });
+    // The frame comes before what it holds, as xyflow needs.
+    expect(nodes.findIndex((n) => n.id === frameId)).toBeLessThan(nodes.findIndex((n) => n.id === "shape:r"));
+    // A shape drawn inside the frame is made in it.
+    const [made] = (await createTools().find((t) => t.key === "r")!.draw!.make(store, "main", { gesture: "box", box: { x: 400, y: 300, width: 40, height: 40 }, dragged: true })) as string[];
+    expect(shapesOf(doc).get(made!.slice(6))).toMatchObject({ parent: frameId, x: 350, y: 250 });
+  });
+
+  it("a drop with the item's centre in a frame puts it in; out of it, takes it out; a group's child stays; undo puts each back", async () => {
+    const { doc, event, store } = board();
+    event({ type: "whiteboard:create-frame", id: "f", viewId: "main", x: 1000, y: 0, width: 600, height: 400 });
+    event({ type: "notes:create", id: "a", viewId: "main", x: 0, y: 0 });
+    event({ type: "notes:create", id: "b", viewId: "main", x: 0, y: 500 });
+    event({ type: "notes:create", id: "c", viewId: "main", x: 400, y: 500 });
+    event({ type: "whiteboard:group", viewId: "main", nodeIds: ["b", "c"], groupId: "g" });
+    const nodes = store.getSnapshot().nodes;
+    // a dropped at 1100,100 (in f); b (in group g) dropped anywhere stays; a drop that lands outside any frame changes nothing.
+    const changes = frameChangesOnDrop(nodes, [{ id: "a", x: 1100, y: 100 }, { id: "b", x: 1100, y: -400 }]);
+    expect(changes).toEqual([{ id: "a", frame: "f", at: { x: 1100, y: 100 }, relative: { x: 100, y: 100 } }]);
+    expect(frameChangesOnDrop(nodes, [{ id: "a", x: 10, y: 10 }])).toEqual([]);
+    await store.run(frameCommand(store, "main", changes.map((c) => ({ ...c, from: { id: c.id, frame: null, at: { x: 0, y: 0 }, relative: { x: 0, y: 0 } } }))));
+    expect(placementsOf(doc).get(placementKey("main", "a"))).toMatchObject({ parent: "f", x: 100, y: 100 });
+    // Dragged out again, relative to the frame: it leaves it where it was dropped.
+    const out = frameChangesOnDrop(store.getSnapshot().nodes, [{ id: "a", x: -900, y: 100 }]);
+    expect(out).toEqual([{ id: "a", frame: null, at: { x: 100, y: 100 }, relative: { x: 100, y: 100 } }]);
+    await store.undo();
+    expect(placementsOf(doc).get(placementKey("main", "a"))).toMatchObject({ parent: null, x: 0, y: 0 });
+  });
+
+  it("undo of a frame's delete brings it back holding what it held, shapes deleted with it included", async () => {
+    const { doc, event, store } = board();
+    event({ type: "whiteboard:create-frame", id: "f", viewId: "main", x: 200, y: 200, width: 600, height: 400, name: "Plan" });
+    event({ type: "notes:create", id: "n", viewId: "main", x: 300, y: 300 });
+    event({ type: "whiteboard:create-shape", id: "s", viewId: "main", kind: "ellipse", x: 500, y: 400, width: 80, height: 80 });
+    event({ type: "whiteboard:set-frame", viewId: "main", frameId: "f", nodes: [{ id: "n", x: 300, y: 300 }], shapes: [{ id: "s", x: 500, y: 400 }] });
+    await store.run(deleteCommand(store, "main", ["f", shapeFlowId("s")]));
+    expect(nodesOf(doc).has("f")).toBe(false);
+    expect(absolutePosition(doc, placementsOf(doc).get(placementKey("main", "n"))!)).toEqual({ x: 300, y: 300 });
+    await store.undo();
+    expect(nodesOf(doc).get("f")?.kind).toBe("frame");
+    expect(placementsOf(doc).get(placementKey("main", "n"))).toMatchObject({ parent: "f", x: 100, y: 100 });
+    expect(shapesOf(doc).get("s")).toMatchObject({ parent: "f", x: 300, y: 200 });
+    // A note deleted alone from a frame comes back in it.
+    await store.run(deleteCommand(store, "main", ["n"]));
+    await store.undo();
+    expect(placementsOf(doc).get(placementKey("main", "n"))).toMatchObject({ parent: "f", x: 100, y: 100 });
+  });
+});
+
+describe("bound arrows on the web", () => {
+  it("follow their items as they are dragged here, and stay put themselves", () => {
+    const { doc, event, store } = board();
+    event({ type: "whiteboard:create-shape", id: "r", viewId: "main", kind: "rectangle", x: 0, y: 0, width: 100, height: 100 });
+    event({ type: "notes:create", id: "n", viewId: "main", x: 400, y: 0, width: 200, height: 100 });
+    event({ type: "whiteboard:create-shape", id: "a", viewId: "main", kind: "arrow", x: 100, y: 0, width: 300, height: 100, points: [0, 500, 1000, 500], from: "r", to: "n" });
+    const arrowOf = () => {
+      const node = store.getSnapshot().nodes.find((n) => n.id === "shape:a")!;
+      const shape = (node.data as ShapeNodeData).shape;
+      return { node, ends: gridToBoard(shape.points!, { ...node.position, width: node.width!, height: node.height! }) };
+    };
+    const before = arrowOf();
+    expect(before.node.draggable).toBe(false);
+    // Starts just right of the rectangle, ends just left of the note, on the line between their centres.
+    expect(before.ends[0]!.x).toBeGreaterThan(100);
+    expect(before.ends[0]!.x).toBeLessThan(112);
+    expect(before.ends[1]!.x).toBeGreaterThan(388);
+    expect(before.ends[1]!.x).toBeLessThan(400);
+    // The note dragged down here: the arrow's end goes with it at once.
+    store.positions.set("n", { x: 400, y: 600, owner: Symbol("drag") });
+    store.touch();
+    const after = arrowOf();
+    expect(after.ends[1]!.y).toBeGreaterThan(500);
+    expect(after.ends[0]!.y).toBeGreaterThan(50);
+    // Dragging the arrow itself moves nothing.
+    store.positions.set("shape:a", { x: -999, y: -999, owner: Symbol("drag") });
+    store.touch();
+    expect(arrowOf().node.position).toEqual(after.node.position);
+    expect(shapesOf(doc).get("a")).toMatchObject({ x: 100, y: 0 });
+  });
+});
