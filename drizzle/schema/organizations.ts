@@ -22,6 +22,24 @@ export const organizations = pgTable("organizations", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * Every slug an org has held, its current one (`organizations.slug`) included: who holds a
+ * slug. An org's old slugs stay with it, so an old link never leads into another org; it may
+ * take one back, and they go free only when the org is deleted. The primary key is what
+ * settles two orgs claiming one slug at once (worker/src/orgs/slugs.ts).
+ */
+export const organizationsSlugs = pgTable(
+  "organizations_slugs",
+  {
+    slug: text("slug").primaryKey(),
+    orgId: uuid("org_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("organizations_slugs_org_idx").on(t.orgId)],
+);
+
 export const organizationsMembers = pgTable(
   "organizations_members",
   {

@@ -1,6 +1,6 @@
 /**
  * Organization and project settings end to end, in Chromium against `npm start`: rename
- * the organization; a members-only project Bob cannot open until Ada adds him; a custom role
+ * the organization and change its address (an old link still opening it); a members-only project Bob cannot open until Ada adds him; a custom role
  * created and given to Bob through the gateway, and a role granting nothing that makes him a
  * read-only viewer of an open project; tabs kept per person; the pages holding at 1280×720
  * and 1920×1080 with their keyboard order; and the page someone was going to, kept through a
@@ -118,7 +118,7 @@ describe("organization and project settings in the browser", () => {
     expect(await adaPage.getByRole("button", { name: "Delete this organization" }).isDisabled()).toBe(true);
     await lookAt(adaPage, "org-settings");
     // Keyboard: the skip link first, the top bar (and the unconfirmed-email banner), the breadcrumb, the org's tabs, then the form.
-    expect(await focusOrder(adaPage, 13, () => adaPage.getByLabel("Organization name").waitFor())).toEqual([
+    expect(await focusOrder(adaPage, 14, () => adaPage.getByLabel("Organization name").waitFor())).toEqual([
       "Skip to content",
       "Kiln",
       "Organizations",
@@ -131,11 +131,56 @@ describe("organization and project settings in the browser", () => {
       "Audit log",
       "Settings",
       "Organization name",
+      "Organization address",
       "Type “Acme Labs” to confirm",
     ]);
     await adaPage.goto(`${stack.url}/`);
     await adaPage.getByRole("link", { name: /Acme Labs/ }).waitFor();
     expect(await adaPage.getByText("Acme Research").count()).toBe(0);
+  });
+
+  it("changes the organization's address in place, and an old link still opens it", async () => {
+    const oldUrl = orgUrl;
+    expect(oldUrl).toBe(`${stack.url}/orgs/acme-research`);
+    await adaPage.goto(`${oldUrl}/settings`);
+    const address = adaPage.getByLabel("Organization address", { exact: true });
+    expect(await address.inputValue()).toBe("acme-research");
+    const preview = adaPage.getByTestId("org-address-preview");
+    // A refusal the person can act on, under the field.
+    await address.fill("Acme Labs");
+    expect(await preview.textContent()).toMatch(/will be at .*\/orgs\/Acme Labs$/);
+    await adaPage.getByRole("button", { name: "Save address" }).click();
+    await adaPage.getByText(/^Use lowercase letters, digits and single hyphens/).waitFor();
+    expect(await address.getAttribute("aria-invalid")).toBe("true");
+
+    // Saved: said so, and the page moved to the new address without loading again.
+    await adaPage.evaluate("window.sameDocument = true");
+    await address.fill("acme-labs");
+    expect(await preview.textContent()).toMatch(/will be at .*\/orgs\/acme-labs$/);
+    await adaPage.getByRole("button", { name: "Save address" }).click();
+    await adaPage.getByRole("status").getByText("Saved. The address is now /orgs/acme-labs; links to /orgs/acme-research still lead here.").waitFor();
+    await adaPage.waitForURL(`${stack.url}/orgs/acme-labs/settings`);
+    expect(await adaPage.evaluate("window.sameDocument")).toBe(true);
+    expect(await adaPage.getByTitle(/This organization's address/).textContent()).toBe("@acme-labs");
+    await adaPage.setViewportSize({ width: 1440, height: 900 });
+    await expectNoSideScroll(adaPage, "the org's address saved, at 1440×900");
+    if (shots) {
+      // From the top, or as near it as shows the whole address card.
+      await adaPage.evaluate(`(() => {
+        window.scrollTo(0, 0);
+        const card = document.querySelector('[aria-labelledby="org-address-title"]');
+        window.scrollBy(0, Math.max(0, card.getBoundingClientRect().bottom + 24 - window.innerHeight));
+      })()`);
+      await adaPage.waitForTimeout(300); // colour transitions
+      await adaPage.screenshot({ path: join(shots, "org-address.png") });
+    }
+    await adaPage.setViewportSize({ width: 1280, height: 720 });
+
+    // The old link opens the org at its new address; so does the old link of a page in it.
+    await adaPage.goto(`${oldUrl}/members`);
+    await adaPage.waitForURL(`${stack.url}/orgs/acme-labs/members`);
+    await adaPage.getByRole("heading", { level: 1, name: "Acme Labs" }).waitFor();
+    orgUrl = `${stack.url}/orgs/acme-labs`;
   });
 
   it("keeps Bob out of a members-only project until Ada adds him", async () => {

@@ -45,3 +45,29 @@ describe("organization slugs (0004–0006)", () => {
     }
   });
 });
+
+describe("slugs an organization holds (0007–0008)", () => {
+  it("records every existing org's slug as held by it, and lets no second org hold one", async () => {
+    const tags = await journal();
+    const at = tags.indexOf("0007_org_slugs_held");
+    expect(at).toBeGreaterThan(tags.indexOf("0006_org_slugs_required"));
+    const db = new PGlite();
+    try {
+      await apply(db, tags.slice(0, at));
+      const orgs: [string, string, string][] = [
+        ["10000000-0000-4000-8000-000000000001", "Acme", "acme"],
+        ["20000000-0000-4000-8000-000000000002", "Acme", "acme-2"],
+      ];
+      for (const [id, name, slug] of orgs) await db.query("insert into organizations (id, name, slug) values ($1, $2, $3)", [id, name, slug]);
+      await apply(db, tags.slice(at));
+      const { rows } = await db.query<{ slug: string; org_id: string }>("select slug, org_id from organizations_slugs order by slug");
+      expect(rows).toEqual(orgs.map(([id, , slug]) => ({ slug, org_id: id })));
+      await expect(db.query("insert into organizations_slugs (slug, org_id) values ('acme', $1)", [orgs[1]![0]])).rejects.toThrow(/organizations_slugs_pkey/);
+      // Deleting an org lets its slugs go.
+      await db.query("delete from organizations where id = $1", [orgs[0]![0]]);
+      expect((await db.query("select slug from organizations_slugs")).rows).toEqual([{ slug: "acme-2" }]);
+    } finally {
+      await db.close();
+    }
+  });
+});

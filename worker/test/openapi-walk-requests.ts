@@ -146,6 +146,7 @@ export const GOOD_REQUESTS: Record<string, Build> = {
   listOrgs: async (w) => ({ client: w.owner.client }),
   getOrg: async (w) => ({ client: w.owner.client, params: { org: w.org.id } }),
   renameOrg: async (w) => ({ client: w.owner.client, params: { org: w.org.id }, body: { name: "Walk org, renamed" } }),
+  changeOrgSlug: async (w) => ({ client: w.owner.client, params: { org: (await createOrg(w.owner.client)).id }, body: { slug: `walk-${crypto.randomUUID().slice(0, 8)}` } }),
   deleteOrg: async (w) => ({ client: w.owner.client, params: { org: (await createOrg(w.owner.client)).id } }),
   listOrgMembers: async (w) => ({ client: w.owner.client, params: { org: w.org.id } }),
   changeOrgMemberRole: async (w) => ({ client: w.owner.client, params: { org: w.org.id, user: w.member.user.id }, body: { role: "member" } }),

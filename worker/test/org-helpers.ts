@@ -36,6 +36,11 @@ export async function createOrg(client: Client, name = `Org ${crypto.randomUUID(
   return expectJson<Org>(call(client, "/api/orgs", { body: { name } }), 201);
 }
 
+/** Asks to change the org's slug, as `client`. */
+export function changeSlug(client: Client, orgId: string, slug: string): Promise<Response> {
+  return call(client, `/api/orgs/${orgId}/slug`, { method: "PUT", body: { slug } });
+}
+
 /** Creates a project in `orgId` as `client`. */
 export async function createProject(client: Client, orgId: string, visibility: "org" | "members" = "org", name = `Project ${crypto.randomUUID().slice(0, 6)}`): Promise<Project> {
   return expectJson<Project>(call(client, `/api/orgs/${orgId}/projects`, { body: { name, visibility } }), 201);

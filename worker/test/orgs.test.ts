@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { app } from "../src/app";
 import { type ApiError, ORIGIN, call, confirmEmail, expectJson, mailbox, newClient, signUp, tokenFromEmail } from "./helpers";
-import { type Org, auditActions, createOrg, joinOrg, orgState, orgWithRoles, withDb } from "./org-helpers";
+import { type Org, auditActions, changeSlug, createOrg, createProject, joinOrg, orgState, orgWithRoles, withDb } from "./org-helpers";
 
 interface Member {
   user: { id: string; email: string; name: string };
@@ -82,6 +82,99 @@ describe("slugs", () => {
     expect(hidden).toEqual(nobody);
     expect(hidden.error.code).toBe("org_not_found");
     for (const bad of ["Acme", "a_b", "a%2F..%2Fb"]) expect((await call(client, `/api/orgs/${bad}`)).status, bad).toBe(400);
+  });
+});
+
+describe("changing an org's slug", () => {
+  const tag = () => crypto.randomUUID().slice(0, 8);
+
+  it("lets an admin change it; the old slug still finds the org (and its projects' access) for members only; audited old → new", async () => {
+    const { org, owner, admin } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id);
+    const wanted = `new-home-${tag()}`;
+    const changed = await expectJson<Org>(changeSlug(admin.client, org.id, wanted), 200);
+    expect(changed).toMatchObject({ id: org.id, name: org.name, slug: wanted, role: "admin" });
+    expect(await expectJson<Org>(call(owner.client, `/api/orgs/${wanted}`), 200)).toMatchObject({ id: org.id, slug: wanted });
+    // An old link: the org, with its current slug for the app to rewrite the address to.
+    expect(await expectJson<Org>(call(owner.client, `/api/orgs/${org.slug}`), 200)).toMatchObject({ id: org.id, slug: wanted });
+    expect(await expectJson(call(owner.client, `/api/orgs/${org.slug}/projects/${project.id}/access`), 200)).toEqual({ access: "open" });
+    // To anyone else an old slug is a slug nobody holds.
+    const stranger = (await signUp()).client;
+    const hidden = await expectJson<ApiError>(call(stranger, `/api/orgs/${org.slug}`), 404);
+    expect(hidden).toEqual(await expectJson<ApiError>(call(stranger, `/api/orgs/nobody-${tag()}`), 404));
+    expect(await expectJson(call(stranger, `/api/orgs/${org.slug}/projects/${project.id}/access`), 200)).toMatchObject({ access: "no_access", reason: "not_org_member" });
+
+    const entries = await withDb(async (db) => (await db.execute(sql`select action, actor_user_id, data from audit_log where org_id = ${org.id} and action = 'org.slug'`)).rows);
+    expect(entries).toEqual([{ action: "org.slug", actor_user_id: admin.user.id, data: { from: org.slug, to: wanted } }]);
+
+    // Its own old slug it may take back; asking for the slug it has changes nothing.
+    expect((await expectJson<Org>(changeSlug(owner.client, org.id, org.slug), 200)).slug).toBe(org.slug);
+    expect((await expectJson<Org>(changeSlug(owner.client, org.id, org.slug), 200)).slug).toBe(org.slug);
+    expect((await auditActions(org.id)).filter((a) => a === "org.slug")).toHaveLength(2);
+    expect((await expectJson<Org>(call(owner.client, `/api/orgs/${wanted}`), 200)).slug).toBe(org.slug);
+  });
+
+  it("refuses members, strangers and slugs a person may not choose, changing nothing", async () => {
+    const { org, owner, member } = await orgWithRoles();
+    const before = await orgState(org.id);
+    const forbidden = await expectJson<ApiError>(changeSlug(member.client, org.id, `by-member-${tag()}`), 403);
+    expect(forbidden.error).toEqual({ code: "forbidden", message: "Only the organization's admins and owners may change its address." });
+    // Another org's admin: this org does not exist for them.
+    const otherAdmin = (await signUp()).client;
+    await createOrg(otherAdmin);
+    expect((await expectJson<ApiError>(changeSlug(otherAdmin, org.id, `by-stranger-${tag()}`), 404)).error.code).toBe("org_not_found");
+    const bad = ["", "Acme", "acme labs", "a_b", "-acme", "acme-", "a--b", "ü-labs", "x".repeat(41), crypto.randomUUID(), "e4665e98-28ce-4e0c-9171-91165d4259fd"];
+    for (const slug of bad) {
+      const refused = await expectJson<ApiError>(changeSlug(owner.client, org.id, slug), 400);
+      expect(refused.error.code, slug).toBe("invalid_slug");
+      expect(refused.error.fields?.slug, slug).toEqual([refused.error.message]);
+    }
+    const idShaped = await expectJson<ApiError>(changeSlug(owner.client, org.id, crypto.randomUUID()), 400);
+    expect(idShaped.error.message).toContain("shaped like an id");
+    expect((await expectJson<ApiError>(call(owner.client, `/api/orgs/${org.id}/slug`, { method: "PUT", body: { slug: 7 } }), 400)).error.code).toBe("invalid_request");
+    expect(await orgState(org.id)).toEqual(before);
+    expect((await expectJson<Org>(call(member.client, `/api/orgs/${org.id}`), 200)).slug).toBe(org.slug);
+  });
+
+  it("never gives an org a slug another org has or had, nor a new org one", async () => {
+    const { client } = await signUp();
+    const first = await createOrg(client, `First ${tag()}`);
+    const second = await createOrg((await signUp()).client, `Second ${tag()}`);
+    const taken = await expectJson<ApiError>(changeSlug(client, first.id, second.slug), 409);
+    expect(taken.error).toMatchObject({ code: "slug_taken", fields: { slug: [taken.error.message] } });
+    expect(taken.error.message).toContain(`/orgs/${second.slug}`);
+
+    const moved = `moved-${tag()}`;
+    await expectJson(changeSlug(client, first.id, moved), 200);
+    // The slug it left stays with it: no other org may take it, and a new org of that name gets another.
+    const other = await signUp();
+    const third = await createOrg(other.client, `Third ${tag()}`);
+    expect((await expectJson<ApiError>(changeSlug(other.client, third.id, first.slug), 409)).error.code).toBe("slug_taken");
+    const namesake = await createOrg(other.client, first.name);
+    expect(namesake.slug).toBe(`${first.slug}-2`);
+    expect((await expectJson<Org>(call(client, `/api/orgs/${first.slug}`), 200)).id).toBe(first.id);
+
+    // Deleted, an org lets its slugs go.
+    expect((await call(client, `/api/orgs/${first.id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await expectJson<Org>(changeSlug(other.client, third.id, first.slug), 200)).slug).toBe(first.slug);
+    expect((await expectJson<Org>(changeSlug(other.client, third.id, moved), 200)).slug).toBe(moved);
+  });
+
+  it("gives a slug claimed by several orgs at once to one of them; the others get 409", async () => {
+    const people = await Promise.all([1, 2, 3, 4].map(() => signUp()));
+    const orgs = await Promise.all(people.map((p) => createOrg(p.client)));
+    const contested = `contested-${tag()}`;
+    const answers = await Promise.all(orgs.map((o, i) => changeSlug(people[i]!.client, o.id, contested)));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409, 409, 409]);
+    const winner = orgs[answers.findIndex((r) => r.status === 200)]!;
+    const held = await withDb(async (db) => (await db.execute(sql`select org_id from organizations_slugs where slug = ${contested}`)).rows);
+    expect(held).toEqual([{ org_id: winner.id }]);
+
+    // An org leaving a slug while another claims it: the slug stays with the first, whichever runs first.
+    const [leaving, claiming] = await Promise.all([signUp(), signUp()]);
+    const [from, to] = await Promise.all([createOrg(leaving.client), createOrg(claiming.client)]);
+    const [left, claimed] = await Promise.all([changeSlug(leaving.client, from.id, `left-${tag()}`), changeSlug(claiming.client, to.id, from.slug)]);
+    expect([left.status, claimed.status]).toEqual([200, 409]);
   });
 });
 

@@ -37,6 +37,11 @@ const lastOwner = (what: string): Refusal => ({
   message: `The organization's last owner cannot ${what}: make another member owner first, or delete the organization.`,
 });
 
+/** Whether `role` may change the org itself, its name or its address (`what`, e.g. "rename it"): its admins and owners. */
+export function checkOrgChange(role: OrgRole, what: string): Refusal | null {
+  return atLeast(role, "admin") ? null : { status: 403, code: "forbidden", message: `Only the organization's admins and owners may ${what}.` };
+}
+
 /** Whether `actorRole` may change a member from `targetRole` to `newRole`, given how many owners the org has. */
 export function checkRoleChange(input: { actorRole: OrgRole; targetRole: OrgRole; newRole: OrgRole; ownerCount: number }): Refusal | null {
   if (!atLeast(input.actorRole, "admin")) return needAdmin;

@@ -6,14 +6,14 @@ import { StorableTextSchema } from "../lib/storable-text";
 const pathId = (name: string, description: string) => z.uuid().openapi({ param: { name, in: "path" }, description });
 
 export const OrgParams = z.object({ org: pathId("org", "Organization id.") });
-/** An org named by its id or by its slug (the app's URLs carry the slug). */
+/** An org named by its id or by its slug, current or old (the app's URLs carry the slug). */
 export const OrgRefParams = z.object({
   org: z
     .string()
     .min(1)
     .max(60)
     .regex(/^[a-z0-9-]+$/, "An organization's id or slug.")
-    .openapi({ param: { name: "org", in: "path" }, description: "Organization id or slug.", example: "acme-labs" }),
+    .openapi({ param: { name: "org", in: "path" }, description: "Organization id or slug (a slug it had before leads to it too).", example: "acme-labs" }),
 });
 export const OrgUserParams = OrgParams.extend({ user: pathId("user", "User id.") });
 export const ProjectParams = OrgParams.extend({ project: pathId("project", "Project id.") });

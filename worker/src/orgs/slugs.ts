@@ -1,15 +1,22 @@
 /**
  * An organization's slug: its name as it appears in the app's URLs (`/orgs/acme-labs`).
- * Names may repeat; slugs do not. Made once, when the org is made, and kept when it is
- * renamed, so links keep working.
+ * Names may repeat; slugs do not. Made from the name when the org is made and kept when it
+ * is renamed; its admins may change it (`PUT /api/orgs/{org}/slug`).
+ *
+ * Who holds a slug is `organizations_slugs`: every slug an org has held, its current one
+ * included. Old slugs stay reserved for the org that had them, so a person following an old
+ * link lands in that org (and the app rewrites the address to its current slug), never in
+ * another one. The org itself may take an old slug back; its slugs go free when it is deleted.
  */
-import { eq, like, or } from "drizzle-orm";
-import { organizations } from "../../../drizzle/schema";
+import { type SQL, and, eq, like, or, sql } from "drizzle-orm";
+import { organizations, organizationsSlugs } from "../../../drizzle/schema";
 import type { Executor } from "../../../drizzle/client";
+import { ApiError } from "../lib/errors";
 
 /** Lowercase letters and digits in dash-separated runs; never shaped like an id (an org's URL takes either). */
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-const MAX_BASE = 40;
+/** The longest slug a person may choose, and the longest a name makes before any `-2`. */
+export const MAX_SLUG = 40;
 const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** The slug a name asks for: accents dropped, anything else than letters and digits a dash, at most 40 characters; "org" if nothing is left. */
@@ -19,19 +26,57 @@ export function slugOf(name: string): string {
     .replace(/\p{M}+/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
-    .slice(0, MAX_BASE)
+    .slice(0, MAX_SLUG)
     .replace(/^-+|-+$/g, "");
   if (base === "") return "org";
-  return UUID_SHAPE.test(base) ? `org-${base.slice(0, MAX_BASE - 4).replace(/-+$/, "")}` : base;
+  return UUID_SHAPE.test(base) ? `org-${base.slice(0, MAX_SLUG - 4).replace(/-+$/, "")}` : base;
 }
 
-/** The first of `acme`, `acme-2`, `acme-3`, … no org holds yet. */
+/** What is wrong with `slug` as a slug a person chose, said so they can fix it; null if nothing. */
+export function slugProblem(slug: string): string | null {
+  if (slug.length === 0 || slug.length > MAX_SLUG) return `An address has 1 to ${MAX_SLUG} characters.`;
+  if (!SLUG_PATTERN.test(slug)) return "Use lowercase letters, digits and single hyphens between them: no capitals, spaces or other signs, and no hyphen first or last.";
+  if (isOrgId(slug)) return "An address cannot be shaped like an id (8-4-4-4-12 hexadecimal digits): links would read it as one.";
+  return null;
+}
+
+/** The first of `acme`, `acme-2`, `acme-3`, … no org holds or held. */
 export async function freeSlug(db: Executor, name: string): Promise<string> {
   const base = slugOf(name);
-  const taken = new Set((await db.select({ slug: organizations.slug }).from(organizations).where(or(eq(organizations.slug, base), like(organizations.slug, `${base}-%`)))).map((r) => r.slug));
+  const held = await db
+    .select({ slug: organizationsSlugs.slug })
+    .from(organizationsSlugs)
+    .where(or(eq(organizationsSlugs.slug, base), like(organizationsSlugs.slug, `${base}-%`)));
+  const taken = new Set(held.map((r) => r.slug));
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
 }
 
+/**
+ * Records that `orgId` holds `slug`, in the transaction that gives it the slug; a slug it
+ * held before is its own already. No read decides whether another org holds it: the primary
+ * key does, so of two orgs claiming one slug at once the second waits for the first and fails
+ * with a unique violation (the caller's 409 `slug_taken`, `slugTaken`).
+ */
+export async function holdSlug(tx: Executor, orgId: string, slug: string): Promise<void> {
+  const [own] = await tx
+    .select({ slug: organizationsSlugs.slug })
+    .from(organizationsSlugs)
+    .where(and(eq(organizationsSlugs.slug, slug), eq(organizationsSlugs.orgId, orgId)));
+  if (!own) await tx.insert(organizationsSlugs).values({ slug, orgId });
+}
+
+/** 409 for a slug another org holds or held, naming the field so the form shows it there. */
+export function slugTaken(slug: string): ApiError {
+  const message = `The address /orgs/${slug} is taken: another organization has it, or had it and old links to it still lead there. Choose another.`;
+  return new ApiError(409, "slug_taken", message, { slug: [message] });
+}
+
 /** Whether an org reference in a URL is an id (else it is a slug). */
 export const isOrgId = (ref: string): boolean => UUID_SHAPE.test(ref);
+
+/** A condition on `organizations` for the org `ref` names: by its id, its slug, or a slug it had. */
+export function orgNamedBy(ref: string): SQL {
+  if (isOrgId(ref)) return eq(organizations.id, ref);
+  return eq(organizations.id, sql`(select ${organizationsSlugs.orgId} from ${organizationsSlugs} where ${organizationsSlugs.slug} = ${ref})`);
+}

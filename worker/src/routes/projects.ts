@@ -15,7 +15,7 @@ import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../
 import { canSeeProject } from "../orgs/access";
 import { isUniqueViolation, requireManagedProject, requireOrgMember, requireVisibleProject } from "../orgs/membership";
 import { OrgParams, ProjectNameSchema, ProjectParams, ProjectRefParams, ProjectSchema, VisibilitySchema } from "../orgs/schemas";
-import { isOrgId } from "../orgs/slugs";
+import { orgNamedBy } from "../orgs/slugs";
 
 const notFound = { 404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it.") };
 const nameTaken = { 409: jsonResponse(ErrorSchema, "The organization has a project with this name.") };
@@ -170,7 +170,7 @@ export const projectRoutes = createApp()
       .select({ id: organizations.id, name: organizations.name, role: organizationsMembers.role })
       .from(organizations)
       .leftJoin(organizationsMembers, and(eq(organizationsMembers.orgId, organizations.id), eq(organizationsMembers.userId, auth.user.id)))
-      .where(isOrgId(ref) ? eq(organizations.id, ref) : eq(organizations.slug, ref));
+      .where(orgNamedBy(ref));
     if (!org) return c.json({ access: "not_found" as const }, 200);
     if (!org.role) return c.json({ access: "no_access" as const, reason: "not_org_member" as const, org: null }, 200);
     const [row] = await db

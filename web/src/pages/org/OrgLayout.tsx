@@ -10,7 +10,7 @@ export interface OrgContext {
   org: Org;
   /** Admins and owners manage members, invitations and see the audit log. */
   isAdmin: boolean;
-  /** Replaces the org shown in the header (after a rename). */
+  /** Replaces the org shown in the header (after a rename); after a new slug the address follows. */
   setOrg: (org: Org) => void;
 }
 
@@ -19,7 +19,7 @@ export const useOrg = () => useOutletContext<OrgContext>();
 
 /** `/orgs/:org/*`: the organization's header and tabs (projects, members, audit log, settings). */
 export function OrgLayout() {
-  // The org's slug, or its id in an older link.
+  // The org's slug, or in an older link its id or a slug it had.
   const { org: ref = "" } = useParams();
   const address = useOrgAddress(ref);
   const { resource, set } = useResource(async () => {
@@ -52,6 +52,10 @@ export function OrgLayout() {
   const org = resource.data;
   const isAdmin = org.role !== "member";
   const base = orgPath(org);
+  const setOrg = (changed: Org) => {
+    set(() => changed);
+    address.loaded(changed);
+  };
   return (
     <main id="main" className="page">
       <nav aria-label="Breadcrumb" className="breadcrumb">
@@ -76,7 +80,7 @@ export function OrgLayout() {
         {isAdmin && <NavLink to={`${base}/audit-log`}>Audit log</NavLink>}
         {isAdmin && <NavLink to={`${base}/settings`}>Settings</NavLink>}
       </nav>
-      <Outlet context={{ org, isAdmin, setOrg: (renamed) => set(() => renamed) } satisfies OrgContext} />
+      <Outlet context={{ org, isAdmin, setOrg } satisfies OrgContext} />
     </main>
   );
 }

@@ -6,9 +6,10 @@ import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
 import { IdleSettings } from "../../modules/user-containers/IdleSettings";
 import { useSession } from "../../session/session";
+import { OrgAddress } from "./OrgAddress";
 import { useOrg } from "./OrgLayout";
 
-/** `/orgs/:org/settings` (admins and owners): rename the organization, stop idle containers; owners may delete it. */
+/** `/orgs/:org/settings` (admins and owners): rename the organization, change its address, stop idle containers; owners may delete it. */
 export function SettingsTab() {
   const { org, isAdmin } = useOrg();
   if (!isAdmin) {
@@ -21,6 +22,7 @@ export function SettingsTab() {
   return (
     <div className="settings">
       <RenameOrg />
+      <OrgAddress />
       <IdleSettings org={org.id} />
       <DeleteOrg />
       {org.role !== "owner" && <p className="hint">Only an owner may delete the organization.</p>}

@@ -38,6 +38,8 @@ export function describeEntry(entry: AuditEntry, names: AuditNames): string {
   switch (entry.action) {
     case "org.rename":
       return `renamed the organization from “${text(data.from) ?? "?"}” to “${text(data.to) ?? "?"}”`;
+    case "org.slug":
+      return `changed the organization’s address from /orgs/${from ?? "?"} to /orgs/${to ?? "?"}`;
     case "org.member.role":
       return `changed ${target}’s role from ${from ?? "?"} to ${to ?? "?"}`;
     case "org.member.remove":
