@@ -1,11 +1,16 @@
 /**
  * Images on the board through the real worker, gateway, R2 (miniflare's) and Postgres: who may
  * upload and see an image, what is accepted (by its bytes), how it is served, the size limit
- * whatever the request claims, and the bytes going with their project.
+ * whatever the request claims, the bytes going with their project, reclaiming what no node shows
+ * once its grace period is over (the org's alarm, run as the gateway runs it; time passes by
+ * ageing the table's marks), and the org's quota, under uploads side by side too.
  */
-import { SELF, env } from "cloudflare:test";
+import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { getServerByName } from "partyserver";
 import { describe, expect, it } from "vitest";
 import { MAX_IMAGE_BYTES, type UploadedImage } from "../../protocol/images";
+import { QUOTA_BYTES } from "../../gateway-do/src/modules/images/quota";
+import { GRACE_MS, RECLAIM_BATCH, RETRY_MS } from "../../gateway-do/src/modules/images/reclaim";
 import { sniffImage } from "../../gateway-do/src/modules/images/sniff";
 import { type ApiError, type Client, ORIGIN, call, expectJson, newClient, signUp } from "./helpers";
 import { gifHeader, jpegHeader, png, webpHeader } from "./image-files";
@@ -232,6 +237,206 @@ describe("image nodes", () => {
     expect(await env.IMAGES.head(key)).not.toBeNull();
     expect((await call(owner.client, `/api/orgs/${org.id}/projects/${project.id}`, { method: "DELETE" })).status).toBe(204);
     await expect.poll(async () => env.IMAGES.head(key), { timeout: 5000 }).toBeNull();
+  });
+});
+
+const DAY = 24 * 60 * 60_000;
+
+/** The org gateway's images table, as the tests read and age it. */
+type Row = { id: string; project: string; state: string; bytes: number; unreferenced_since: number | null };
+const gatewayOf = (org: string) => getServerByName(env.GATEWAY, org);
+async function imageRows(org: string): Promise<Map<string, Row>> {
+  const rows = await runInDurableObject(await gatewayOf(org), (_i, state) => state.storage.sql.exec<Row>("select id, project, state, bytes, unreferenced_since from images_objects").toArray());
+  return new Map(rows.map((r) => [r.id, r]));
+}
+/** Time passing for the images named: their "unshown since" marks move `ms` into the past. */
+async function age(org: string, ids: readonly string[], ms: number): Promise<void> {
+  await runInDurableObject(await gatewayOf(org), (_i, state) => {
+    state.storage.sql.exec("update images_objects set unreferenced_since = unreferenced_since - ? where id in (select value from json_each(?))", ms, JSON.stringify(ids));
+  });
+}
+/** The org's alarm, run now as the runtime would (set for later first, so it cannot fire by itself meanwhile). */
+async function sweep(org: string): Promise<void> {
+  const stub = await gatewayOf(org);
+  await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now() + 60_000));
+  expect(await runDurableObjectAlarm(stub)).toBe(true);
+}
+/** A stored image of `bytes` the test makes up (no upload: a gigabyte would take too long), shown by a node unless `unshownSince`. */
+async function fill(org: string, project: string, bytes: number, options: { unshownSince?: number; state?: string; deletingAt?: number } = {}): Promise<string> {
+  const id = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[b & 63]).join("");
+  await runInDurableObject(await gatewayOf(org), (_i, state) => {
+    state.storage.sql.exec(
+      "insert into images_objects (id, project, type, width, height, bytes, created_by, created_at, state, unreferenced_since, deleting_at) values (?, ?, 'image/png', 1, 1, ?, 'test', ?, ?, ?, ?)",
+      id,
+      project,
+      bytes,
+      Date.now(),
+      options.state ?? "stored",
+      options.unshownSince ?? null,
+      options.deletingAt ?? null,
+    );
+  });
+  return id;
+}
+const usedBytes = async (org: string) => [...(await imageRows(org)).values()].reduce((n, r) => n + r.bytes, 0);
+
+/** Places the uploaded `image` as node `nodeId` (an undo of its delete places it again under the same id). */
+async function place(client: Client, org: string, project: string, image: UploadedImage, nodeId: string): Promise<Response> {
+  const { id, type, width, height } = image;
+  return call(client, eventsPath(org, project), { body: { type: "images:create", requestId: crypto.randomUUID(), id: nodeId, viewId: "main", image: { id, type, width, height } } });
+}
+async function deleteNodes(client: Client, org: string, project: string, nodeIds: string[]): Promise<void> {
+  await expectJson(call(client, eventsPath(org, project), { body: { type: "core-graph:delete-nodes", requestId: crypto.randomUUID(), nodeIds } }), 200);
+}
+
+describe("reclaiming images no node shows", () => {
+  it("deletes an image unshown for the grace period and keeps the shown, the pasted and the recently unshown; its URL then answers 404", async () => {
+    const { org, owner } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id, "org");
+    const send = async (shade: number) => expectJson<UploadedImage>(upload(owner.client, uploadPath(org.id, project.id), await png(6, 6, () => [shade, 0, 0])), 201);
+    const [shown, pasted, neverPlaced, unshown, undone, recent] = [await send(10), await send(20), await send(30), await send(40), await send(50), await send(60)];
+    for (const [image, node] of [[shown, "n-shown"], [pasted, "n-pasted"], [pasted, "n-pasted-copy"], [unshown, "n-unshown"], [undone, "n-undone"], [recent, "n-recent"]] as const) {
+      await expectJson(place(owner.client, org.id, project.id, image, node), 200);
+    }
+    // Placing clears an upload's mark; deleting a node marks its image (even one another node still shows: the copy of the paste).
+    await deleteNodes(owner.client, org.id, project.id, ["n-pasted", "n-unshown", "n-undone"]);
+    await expectJson(place(owner.client, org.id, project.id, undone, "n-undone"), 200); // undo of the delete, within the grace period
+    // Only the module's alarm reclaims: a member sending its event is refused.
+    const forged = await call(owner.client, eventsPath(org.id, project.id), { body: { type: "images:reclaim", requestId: "f1", images: [neverPlaced.id] } });
+    expect(forged.status).toBe(403);
+    expect((await errorOf(forged)).code).toBe("forbidden");
+    let rows = await imageRows(org.id);
+    expect(rows.get(shown.id)!.unreferenced_since).toBeNull();
+    for (const image of [pasted, neverPlaced, unshown]) expect(rows.get(image.id)!.unreferenced_since, image.id).toBeGreaterThan(Date.now() - 60_000);
+
+    // A week and a day pass for all of them; then the last node showing `recent` goes.
+    await age(org.id, [...rows.keys()], GRACE_MS + DAY);
+    await deleteNodes(owner.client, org.id, project.id, ["n-recent"]);
+    await sweep(org.id);
+
+    const key = (image: UploadedImage) => `${org.id}/${project.id}/${image.id}`;
+    for (const gone of [neverPlaced, unshown]) {
+      const res = await call(owner.client, filePath(org.id, project.id, gone.id));
+      expect(res.status, gone.id).toBe(404);
+      expect((await errorOf(res)).code).toBe("not_found");
+      await expect.poll(() => env.IMAGES.head(key(gone)), { timeout: 5000 }).toBeNull();
+    }
+    await expect.poll(async () => [...(await imageRows(org.id)).keys()].sort(), { timeout: 5000 }).toEqual([shown.id, pasted.id, undone.id, recent.id].sort());
+    for (const kept of [shown, pasted, undone, recent]) {
+      const res = await call(owner.client, filePath(org.id, project.id, kept.id));
+      expect(res.status, kept.id).toBe(200);
+      await res.arrayBuffer();
+      expect(await env.IMAGES.head(key(kept))).not.toBeNull();
+    }
+    // What the doc shows is no longer due; a reclaimed image cannot be placed again (an undo past the grace period).
+    rows = await imageRows(org.id);
+    expect([pasted, undone].map((i) => rows.get(i.id)!.unreferenced_since)).toEqual([null, null]);
+    const res = await place(owner.client, org.id, project.id, unshown, "n-unshown");
+    expect(res.status).toBe(404);
+    expect((await errorOf(res)).message).toMatch(/upload the file here again/);
+
+    // `recent` goes only once its own grace period is over: a minute short, then a minute past.
+    await age(org.id, [recent.id], GRACE_MS - 60_000);
+    await sweep(org.id);
+    expect((await imageRows(org.id)).get(recent.id)!.state).toBe("stored");
+    await age(org.id, [recent.id], 2 * 60_000);
+    await sweep(org.id);
+    await expect.poll(() => env.IMAGES.head(key(recent)), { timeout: 5000 }).toBeNull();
+    expect((await call(owner.client, filePath(org.id, project.id, recent.id))).status).toBe(404);
+  });
+
+  it("looks at a bounded batch per alarm, the next alarm taking the rest, and sends a failed delete again", async () => {
+    const { org, owner } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id, "org");
+    const long = Date.now() - GRACE_MS - DAY;
+    const due = await Promise.all(Array.from({ length: RECLAIM_BATCH + 3 }, () => fill(org.id, project.id, 10, { unshownSince: long })));
+    // Reclaimed earlier, its delete lost (the gateway stopped): its bytes are still in the bucket.
+    const lost = await fill(org.id, project.id, 10, { state: "deleting", deletingAt: Date.now() - RETRY_MS - 1 });
+    for (const id of [...due, lost]) await env.IMAGES.put(`${org.id}/${project.id}/${id}`, "x");
+
+    const stub = await gatewayOf(org.id);
+    const left = await runInDurableObject(stub, async (instance, state) => {
+      await state.storage.setAlarm(Date.now() + 60_000);
+      await instance.alarm();
+      // Read at once, before any other alarm can run: one batch was looked at, no more.
+      return state.storage.sql.exec<{ n: number }>("select count(*) as n from images_objects where state = 'stored'").one().n;
+    });
+    expect(left).toBe(3);
+    // The rest is due at once: the gateway's own alarm (or this one) takes it; every byte goes.
+    await sweep(org.id).catch(() => undefined);
+    await expect.poll(async () => (await imageRows(org.id)).size, { timeout: 10_000 }).toBe(0);
+    expect((await env.IMAGES.list({ prefix: `${org.id}/` })).objects).toEqual([]);
+    // Nothing left to do: no alarm for images (the room's own may remain).
+    await sweep(org.id);
+    expect((await imageRows(org.id)).size).toBe(0);
+  });
+
+  it("never reclaims an image of a project whose doc it cannot look in, and looks again a grace period later", async () => {
+    const { org, owner } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id, "org");
+    const orphan = await fill(org.id, "00000000-0000-4000-8000-000000000000", 10, { unshownSince: Date.now() - GRACE_MS - DAY });
+    await fill(org.id, project.id, 10); // the org's gateway knows the project
+    await sweep(org.id);
+    const row = (await imageRows(org.id)).get(orphan)!;
+    expect(row.state).toBe("stored");
+    expect(row.unreferenced_since).toBeGreaterThan(Date.now() - 60_000);
+  });
+});
+
+describe("the org's quota", () => {
+  it("refuses an upload past it before storing anything, with the code, what is used of what and what to do; every project counts", async () => {
+    const { org, owner } = await orgWithRoles();
+    const [first, second] = [await createProject(owner.client, org.id, "org"), await createProject(owner.client, org.id, "org")];
+    const bytes = await png(8, 8, red, new Uint8Array(40_000));
+    const filler = await fill(org.id, first.id, QUOTA_BYTES - bytes.length + 1);
+
+    const res = await upload(owner.client, uploadPath(org.id, second.id), bytes);
+    expect(res.status).toBe(507);
+    const error = await errorOf(res);
+    expect(error.code).toBe("quota_exceeded");
+    const kb = (n: number) => `${Math.floor((n / 1024) * 10) / 10} KB`;
+    expect(error.message).toBe(
+      `Your organization's images take 1023.9 MB of the 1 GB it may store (${kb(bytes.length - 1)} left), and this one is ${kb(bytes.length)}. ` +
+        "Delete images you no longer need from the boards: their space is freed 7 days later (undo works until then).",
+    );
+    expect((await env.IMAGES.list({ prefix: `${org.id}/` })).objects).toEqual([]);
+    expect([...(await imageRows(org.id)).keys()]).toEqual([filler]);
+
+    // Exactly at the quota fits.
+    await runInDurableObject(await gatewayOf(org.id), (_i, state) => {
+      state.storage.sql.exec("update images_objects set bytes = bytes - 1 where id = ?", filler);
+    });
+    await expectJson(upload(owner.client, uploadPath(org.id, second.id), bytes), 201);
+    expect(await usedBytes(org.id)).toBe(QUOTA_BYTES);
+  });
+
+  it("lets uploads side by side near it take no more than it", async () => {
+    const { org, owner } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id, "org");
+    const bytes = await png(8, 8, red, new Uint8Array(200_000));
+    const files = Array.from({ length: 8 }, () => bytes);
+    const size = bytes.length;
+    // Room for two and a half.
+    await fill(org.id, project.id, QUOTA_BYTES - Math.floor(2.5 * size));
+    const answers = await Promise.all(files.map((bytes) => upload(owner.client, uploadPath(org.id, project.id), bytes)));
+    const statuses = answers.map((r) => r.status).sort();
+    await Promise.all(answers.map((r) => r.arrayBuffer()));
+    expect(statuses).toEqual([201, 201, 507, 507, 507, 507, 507, 507]);
+    expect(await usedBytes(org.id)).toBeLessThanOrEqual(QUOTA_BYTES);
+    expect((await env.IMAGES.list({ prefix: `${org.id}/` })).objects).toHaveLength(2);
+  });
+
+  it("lets an upload in once reclaimed bytes freed the space", async () => {
+    const { org, owner } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id, "org");
+    const bytes = await png(8, 8, red, new Uint8Array(10_000));
+    // Most of the quota, in images no node has shown for over a week.
+    await fill(org.id, project.id, QUOTA_BYTES / 2, { unshownSince: Date.now() - GRACE_MS - DAY });
+    await fill(org.id, project.id, QUOTA_BYTES / 2 - bytes.length + 1, { unshownSince: Date.now() - GRACE_MS - DAY });
+    expect((await upload(owner.client, uploadPath(org.id, project.id), bytes)).status).toBe(507);
+    await sweep(org.id);
+    await expect.poll(() => usedBytes(org.id), { timeout: 5000 }).toBe(0);
+    await expectJson(upload(owner.client, uploadPath(org.id, project.id), bytes), 201);
   });
 });
 

@@ -1,37 +1,22 @@
 /**
  * images: pictures on the board. A member uploads a file (`POST /gw/{org}/m/images/upload`,
- * routes.ts: checked by its bytes, stored in the org's R2 bucket), then places it as an `image`
- * node with `images:create`; copies, pastes and undo place the same stored image again. The
- * bytes outlive a deleted node (undo brings it back) and go with their project.
+ * routes.ts: checked by its bytes and the org's quota, quota.ts; stored in the org's R2 bucket),
+ * then places it as an `image` node with `images:create`; copies, pastes and undo place the same
+ * stored image again. The bytes outlive a deleted node for a grace period (undo and paste still
+ * find them), then the module's alarm reclaims them (reclaim.ts); all go with their project.
  */
-import type * as Y from "yjs";
 import { z } from "zod";
 import { ImageTypeSchema } from "../../../../protocol/images";
 import { chooseNodeId, newNode, nodesOf } from "../core-graph";
 import { ChosenIdSchema } from "../core-graph/schema";
-import { type ModuleDefinition, EventError, collection, defineEvent, defineRecord, readRecord } from "../kit";
+import { type ModuleDefinition, EventError, defineEvent } from "../kit";
 import { PlaceOnView, checkPlace, placeAsAsked } from "../whiteboard/place";
-import { MIGRATIONS, OBJECT_ID, forgetProject, objectKey, storedImage } from "./objects";
+import { MIGRATIONS, OBJECT_ID, forgetProject, markReferenced, markUnreferenced, objectKey, storedImage } from "./objects";
+import { IMAGES, type ImageRecord, ImageRecordType, imagesOf, readImage, shownBy } from "./records";
+import { nextReclaim, reclaimEvent, runReclaim } from "./reclaim";
 import { CREATE, fileRoute, uploadRoute } from "./routes";
 
-export const IMAGES = "images";
-
-const ImageRecordSchema = z.strictObject({
-  /** The uploaded image (its id in the module's table and bucket). */
-  image: z.string().regex(OBJECT_ID),
-  type: ImageTypeSchema,
-  /** Its size in pixels: the node keeps this aspect ratio. */
-  width: z.int().min(1),
-  height: z.int().min(1),
-});
-export type ImageRecord = z.infer<typeof ImageRecordSchema>;
-export const ImageRecordType = defineRecord<ImageRecord>({ name: "image", version: 1, schema: ImageRecordSchema, up: [] });
-
-/** Root map of image nodes' records, by node id. */
-export const imagesOf = (doc: Y.Doc) => collection<ImageRecord>(doc, IMAGES, "images");
-
-/** An image node's record, in its current shape; undefined when absent or unreadable. */
-export const readImage = (doc: Y.Doc, nodeId: string): ImageRecord | undefined => readRecord(ImageRecordType, imagesOf(doc).get(nodeId), nodeId);
+export { IMAGES, type ImageRecord, ImageRecordType, imagesOf, readImage };
 
 /** The largest side a new image node gets on the board, in px: a photo lands the size of a few notes, not of the screen. */
 export const MAX_PLACED_SIDE = 480;
@@ -58,8 +43,13 @@ export const images = {
   records: { images: ImageRecordType },
   storage: { migrations: MIGRATIONS },
   routes: [uploadRoute, fileRoute],
-  onNodeDeleted(doc, nodeId) {
+  nextAlarm: nextReclaim,
+  onAlarm: runReclaim,
+  onNodeDeleted(doc, nodeId, sql) {
+    const shown = shownBy(doc, nodeId);
     imagesOf(doc).delete(nodeId);
+    // A hint of when to look: another node may show the same image (a paste), which the sweep sees.
+    if (sql && shown) markUnreferenced(sql, [shown], Date.now());
   },
   onProjectDeleted(host, project) {
     const keys = forgetProject(host.sql, project).map((id) => objectKey(host.org, { project, id }));
@@ -76,12 +66,15 @@ export const images = {
         if (!known) throw new EventError("not_found", "This image was not uploaded to this project: upload the file here again.");
         const record: ImageRecord = { image: known.id, type: known.type, width: known.width, height: known.height };
         const node = newNode(ctx, "image", chooseNodeId(ctx, p.id));
+        const sql = ctx.sql;
         return () => {
           nodesOf(ctx.doc).set(node.id, node);
           imagesOf(ctx.doc).set(node.id, record);
           placeAsAsked(ctx.doc, node.id, p, placedSize(record));
+          if (sql) markReferenced(sql, [known.id]);
         };
       },
     }),
+    reclaim: reclaimEvent,
   },
 } satisfies ModuleDefinition;

@@ -6,7 +6,9 @@
 import { MAX_IMAGE_BYTES } from "../../../../protocol/images";
 import { isAllowed } from "../../permissions/permission";
 import { type RouteAnswer, type RouteSpec, newRecordId } from "../kit";
-import { OBJECT_ID, objectKey, recordImage, storedImage } from "./objects";
+import { OBJECT_ID, markDeleting, objectKey, reserveImage, storeImage, storedImage } from "./objects";
+import { quotaRefusal, usedBytes } from "./quota";
+import { deleteBytes } from "./reclaim";
 import { sniffImage } from "./sniff";
 
 /** The permission to add images to a project (upload and place them); members hold it, a read-only role does not. */
@@ -14,6 +16,14 @@ export const CREATE = "images:create";
 
 const refuse = (status: number, code: string, message: string): RouteAnswer => ({ status, body: { error: { code, message } } });
 const noProject = () => refuse(404, "not_found", "No such project, or you may not see it.");
+/**
+ * An upload past the org's quota: 507 Insufficient Storage, as WebDAV answers an exceeded quota
+ * (RFC 4918 §11.5, RFC 4331). 413 already says "this file is over the per-file limit", which a
+ * client fixes by sending a smaller file; here the org's storage is full, which freeing space
+ * fixes, and 507 is a condition that passes (reclaimed bytes free it).
+ */
+export const QUOTA_STATUS = 507;
+
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1).replace(/\.0$/, "")} MB`;
 
 /**
@@ -46,10 +56,24 @@ export const uploadRoute: RouteSpec = {
     if (bytes.byteLength > MAX_IMAGE_BYTES) return refuse(413, "too_large", `The image is over ${mib(MAX_IMAGE_BYTES)}.`);
     const sniffed = sniffImage(bytes);
     if (!sniffed.ok) return refuse(sniffed.code === "invalid_image" ? 400 : 415, sniffed.code, sniffed.message);
+    // Checked and reserved before the first await: uploads side by side each count the others' bytes.
+    const quota = quotaRefusal(usedBytes(host.sql), bytes.byteLength);
+    if (quota) return refuse(QUOTA_STATUS, "quota_exceeded", quota);
     const image = { id: newRecordId(), project, ...sniffed.image, bytes: bytes.byteLength };
-    await host.blobs.put(objectKey(host.org, image), bytes, image.type);
-    // Recorded once stored: an image the table names always has its bytes.
-    recordImage(host.sql, image, request.principal.id, Date.now());
+    reserveImage(host.sql, image, request.principal.id, Date.now());
+    try {
+      await host.blobs.put(objectKey(host.org, image), bytes, image.type);
+    } catch (error) {
+      // Its reservation goes once the bytes are surely not there (a put that failed late may have written them).
+      markDeleting(host.sql, [image.id], Date.now());
+      deleteBytes(host, [image]);
+      throw error;
+    }
+    // Served and placeable only once stored. Its project deleted meanwhile took the row: the bytes go too.
+    if (!storeImage(host.sql, image.id)) {
+      void host.blobs.delete([objectKey(host.org, image)]).catch((error: unknown) => console.error(`images: deleting an upload to deleted project ${project} failed`, error));
+      return noProject();
+    }
     return { status: 201, body: { id: image.id, type: image.type, width: image.width, height: image.height, bytes: image.bytes } };
   },
 };
