@@ -21,8 +21,7 @@ import {
 import { type MouseEvent as ReactMouseEvent, useCallback, useEffect, useRef, useState } from "react";
 import { BoardEdge } from "./BoardEdge";
 import { BoardMinimap } from "./BoardMinimap";
-import { combine, connectCommand, frameCommand, moveCommand } from "./commands";
-import { boardBoxes, frameChangesOnDrop } from "./frames";
+import { connectCommand, dropCommand } from "./commands";
 import { ContextMenu, type MenuState } from "./ContextMenu";
 import { Cursors } from "./Cursors";
 import { DrawLayer } from "./DrawLayer";
@@ -124,21 +123,10 @@ export function Canvas({ edgeKind, memory }: { edgeKind: EdgeKind; memory?: stri
         .map((n) => ({ id: n.id, x: round(n.position.x), y: round(n.position.y), from: dragFrom.current.get(n.id) ?? n.position }))
         .filter((m) => m.x !== round(m.from.x) || m.y !== round(m.from.y));
       store.setPresence({ drag: null });
-      // Dropped into a frame, or out of the one holding it: it changes frame where it was dropped.
-      const nodes = store.getSnapshot().nodes;
-      const changes = frameChangesOnDrop(nodes, moves);
-      const reframed = new Set(changes.map((c) => c.id));
-      const boxes = changes.length > 0 ? boardBoxes(nodes) : null;
-      const framed = changes.map((c) => {
-        const node = nodes.find((n) => n.id === c.id)!;
-        const relative = dragFrom.current.get(c.id) ?? node.position;
-        const origin = node.parentId ? boxes!.get(node.parentId)! : { x: 0, y: 0 };
-        return { ...c, from: { id: c.id, frame: node.parentId ?? null, at: { x: origin.x + relative.x, y: origin.y + relative.y }, relative } };
-      });
+      // Dropped into a frame, or out of the one holding it, an item changes frame where it was dropped.
+      const drop = moves.length > 0 ? dropCommand(store, viewId, moves) : null;
       for (const n of dragged) if (store.positions.get(n.id)?.owner === DRAG) store.positions.delete(n.id);
-      const moved = moves.filter((m) => !reframed.has(m.id));
-      const parts = [...(moved.length > 0 ? [moveCommand(store, viewId, moved)] : []), ...(framed.length > 0 ? [frameCommand(store, viewId, framed)] : [])];
-      if (parts.length > 0) void store.run(parts.length === 1 ? parts[0]! : combine(parts));
+      if (drop) void store.run(drop);
       else store.touch();
     },
     [store, viewId],

@@ -14,7 +14,7 @@ import type { GatewayEvent } from "../gateway/messages";
 import { type EdgeKind, type ShapeKind, shapeFlowId, shapeIdOf } from "./flow-model";
 import { newRecordId } from "../../../gateway-do/src/modules/kit";
 import { afterDeletes, allNodeViews, nodeViewOf } from "../modules/registry";
-import type { FrameChange } from "./frames";
+import { type FrameChange, boardBoxes, frameChangesOnDrop } from "./frames";
 import type { BoardStore, Command } from "./store";
 
 type Point = { x: number; y: number };
@@ -343,6 +343,27 @@ export function frameCommand(store: BoardStore, viewId: string, changes: (FrameC
       }),
     inverse: () => frameCommand(store, viewId, changes.map((c) => ({ ...c.from, from: { id: c.id, frame: c.frame, at: c.at, relative: c.relative } }))),
   };
+}
+
+/**
+ * A drop of dragged items (positions relative to their parent; `from` where each was): the
+ * move, and for each item dropped into a frame or out of the one holding it, the change of
+ * frame; one undo step. Null when nothing moved. Read before the drag's own positions go.
+ */
+export function dropCommand(store: BoardStore, viewId: string, moves: (Point & { id: string; from: Point })[]): Command | null {
+  const nodes = store.getSnapshot().nodes;
+  const changes = frameChangesOnDrop(nodes, moves);
+  const reframed = new Set(changes.map((c) => c.id));
+  const boxes = changes.length > 0 ? boardBoxes(nodes) : null;
+  const framed = changes.map((c) => {
+    const node = nodes.find((n) => n.id === c.id)!;
+    const relative = moves.find((m) => m.id === c.id)!.from;
+    const origin = node.parentId ? boxes!.get(node.parentId)! : { x: 0, y: 0 };
+    return { ...c, from: { id: c.id, frame: node.parentId ?? null, at: { x: origin.x + relative.x, y: origin.y + relative.y }, relative } };
+  });
+  const moved = moves.filter((m) => !reframed.has(m.id));
+  const parts = [...(moved.length > 0 ? [moveCommand(store, viewId, moved)] : []), ...(framed.length > 0 ? [frameCommand(store, viewId, framed)] : [])];
+  return parts.length === 0 ? null : parts.length === 1 ? parts[0]! : combine(parts);
 }
 
 /** Makes a frame over `box`, taking in the items given (wholly within it); undo deletes it, leaving them where they are. */

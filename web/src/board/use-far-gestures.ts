@@ -2,12 +2,12 @@
  * The far board's pointer: zoomed far out no DOM node is under the pointer, so clicks are
  * hit-tested on the scene's geometry (far-scene.ts). On an item, a click selects it (Shift, Ctrl
  * or Cmd adds or removes it), a drag moves the selection (shared live like a DOM drag, one
- * `whiteboard:move` on drop), a double-click zooms in to it, a right-click opens its menu. On
+ * `whiteboard:move` on drop, in or out of frames as in the DOM), a double-click zooms in to it, a right-click opens its menu. On
  * empty canvas the pane pans and zooms as ever (xyflow), and Shift+drag selects a box.
  */
 import { useReactFlow } from "@xyflow/react";
 import { type RefObject, useEffect } from "react";
-import { moveCommand } from "./commands";
+import { dropCommand } from "./commands";
 import type { BoardFlowNode } from "./flow-model";
 import { type FarItem, type FarScene, hitAt, itemsInside } from "./far-scene";
 import type { Box } from "./spatial-index";
@@ -131,8 +131,9 @@ export function useFarGestures(canvas: RefObject<HTMLCanvasElement | null>, far:
         return at && at.owner === FAR_DRAG && (at.x !== m.from.x || at.y !== m.from.y) ? [{ id: m.id, x: at.x, y: at.y, from: m.from }] : [];
       });
       store.setPresence({ drag: null });
+      const drop = moves.length > 0 ? dropCommand(store, store.getSnapshot().viewId, moves) : null;
       for (const m of moving) if (store.positions.get(m.id)?.owner === FAR_DRAG) store.positions.delete(m.id);
-      if (moves.length > 0) void store.run(moveCommand(store, store.getSnapshot().viewId, moves));
+      if (drop) void store.run(drop);
       else store.touch();
     };
 

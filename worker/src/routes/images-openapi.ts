@@ -38,6 +38,7 @@ export function registerImageRoutes(registry: OpenAPIHono["openAPIRegistry"]): v
         404: jsonResponse(ErrorSchema, "No such organization or project, or you may not see it."),
         413: jsonResponse(ErrorSchema, `Over ${MAX_IMAGE_BYTES / 1024 / 1024} MB, counted as read whatever Content-Length says.`),
         415: jsonResponse(ErrorSchema, "Not a PNG, JPEG, GIF or WebP image (`unsupported_type`), or an SVG (`svg_refused`)."),
+        507: jsonResponse(ErrorSchema, "The organization's images would pass its 1 GiB (`quota_exceeded`: the message says how much is used); images no board shows are deleted 7 days later, freeing room."),
       },
     }),
   );
