@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { nodesOf } from "../../gateway-do/src/modules/core-graph";
-import { absolutePosition, placementKey, placementsOf, shapesOf } from "../../gateway-do/src/modules/whiteboard/placements";
+import { absolutePosition, groupNamesOf, placementKey, placementsOf, shapesOf } from "../../gateway-do/src/modules/whiteboard/placements";
+import { copySelection, pasteCommand } from "../src/board/clipboard";
 import { gridToBoard } from "../../gateway-do/src/modules/whiteboard/geometry";
 import { deleteCommand, frameCommand } from "../src/board/commands";
 import { buildFlow, shapeFlowId, type ShapeNodeData } from "../src/board/flow-model";
@@ -87,6 +88,33 @@ describe("frames on the web", () => {
     await store.run(deleteCommand(store, "main", ["n"]));
     await store.undo();
     expect(placementsOf(doc).get(placementKey("main", "n"))).toMatchObject({ parent: "f", x: 100, y: 100 });
+  });
+});
+
+describe("copying frames", () => {
+  it("a frame copied alone is pasted holding copies of what it held; a shape copied out of a frame lands where it was seen", async () => {
+    const { doc, event, store } = board();
+    event({ type: "whiteboard:create-frame", id: "f", viewId: "main", x: 100, y: 100, width: 600, height: 400, name: "Plan" });
+    event({ type: "notes:create", id: "n", viewId: "main", x: 150, y: 150, text: "inside" });
+    event({ type: "whiteboard:create-shape", id: "s", viewId: "main", kind: "rectangle", x: 400, y: 300, width: 100, height: 60 });
+    event({ type: "whiteboard:set-frame", viewId: "main", frameId: "f", nodes: [{ id: "n", x: 150, y: 150 }], shapes: [{ id: "s", x: 400, y: 300 }] });
+    store.setSelection(new Set(["f"]));
+    const clip = copySelection(store)!;
+    const paste = pasteCommand(store, "main", clip, { x: 1000, y: 100 });
+    expect(await store.run(paste)).toBe(true);
+    const [copy] = paste.ids;
+    expect(nodesOf(doc).get(copy!)?.kind).toBe("frame");
+    expect(groupNamesOf(doc).get(copy!)).toBe("Plan");
+    const held = [...placementsOf(doc).values()].filter((p) => p.parent === copy);
+    expect(held).toHaveLength(1);
+    expect(held[0]).toMatchObject({ x: 50, y: 50 });
+    const shapes = [...shapesOf(doc).values()].filter((sh) => sh.parent === copy);
+    expect(shapes).toHaveLength(1);
+    expect(shapes[0]).toMatchObject({ x: 300, y: 200 });
+    // The shape alone, copied out of the frame: where it lay on the board.
+    store.setSelection(new Set(["shape:s"]));
+    const alone = copySelection(store)!;
+    expect(alone.origin).toEqual({ x: 400, y: 300 });
   });
 });
 

@@ -10,7 +10,8 @@ import { shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements"
 import type { Box } from "../modules/kit";
 import { nodeViewOf } from "../modules/registry";
 import { addShapesCommand, combine } from "./commands";
-import { type ShapeKind, shapeIdOf } from "./flow-model";
+import { type BoardFlowNode, type ShapeKind, type ShapeNodeData, shapeIdOf } from "./flow-model";
+import { FRAME, boardBoxes } from "./frames";
 import { PASTE_OFFSET, type Point, centredOn } from "./placement";
 import type { BoardStore, Command } from "./store";
 
@@ -30,13 +31,17 @@ export interface Clipboard {
 /** The selection as a clipboard; null when nothing selected can be copied. */
 export function copySelection(store: BoardStore): Clipboard | null {
   const { doc } = store;
-  const viewId = store.getSnapshot().viewId;
+  const { viewId, nodes: flow } = store.getSnapshot();
   const nodes = new Map<string, Box[]>();
   const shapes: Clipboard["shapes"] = [];
-  for (const id of store.selected) {
+  // Shapes as drawn now (a bound arrow where its items put it), where they lie on the board.
+  const drawn = new Map(flow.map((n) => [n.id, n]));
+  const boxes = boardBoxes(flow);
+  for (const id of withWhatFramesHold(flow, store.selected)) {
     const shapeId = shapeIdOf(id);
-    const shape = shapeId ? shapesOf(doc).get(shapeId) : undefined;
-    if (shape) shapes.push({ kind: shape.kind, x: shape.x, y: shape.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color, ...(shape.points ? { points: shape.points } : {}) });
+    const shape = shapeId && shapesOf(doc).has(shapeId) ? (drawn.get(id)?.data as ShapeNodeData | undefined)?.shape : undefined;
+    const at = boxes.get(id);
+    if (shape && at) shapes.push({ kind: shape.kind, x: at.x, y: at.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color, ...(shape.points ? { points: shape.points } : {}) });
     const kind = nodesOf(doc).get(id)?.kind;
     const copied = kind ? nodeViewOf(kind)?.clipboard?.copy(doc, viewId, id) : null;
     if (kind && copied) nodes.set(kind, [...(nodes.get(kind) ?? []), copied]);
@@ -57,6 +62,21 @@ export function copySelection(store: BoardStore): Clipboard | null {
   };
 }
 
+/** The selected items and, for each selected frame, what it holds (copied with it). */
+function withWhatFramesHold(flow: readonly BoardFlowNode[], selected: ReadonlySet<string>): string[] {
+  const ids = [...selected];
+  const taken = new Set(ids);
+  // The flow lists a frame before what it holds, so one pass takes in frames within frames too.
+  for (const n of flow) {
+    const parent = n.parentId ? flow.find((p) => p.id === n.parentId) : undefined;
+    if (parent?.type === FRAME && taken.has(parent.id) && !taken.has(n.id)) {
+      taken.add(n.id);
+      ids.push(n.id);
+    }
+  }
+  return ids;
+}
+
 /** Where a paste of `clip` goes: at `corner` if given, centred on the pointer if on the board, else one offset further from the original. */
 export function pastePlace(clip: Clipboard, where: { corner?: Point; pointer: Point | null }): Point {
   if (where.corner) return where.corner;
@@ -68,10 +88,34 @@ export function pastePlace(clip: Clipboard, where: { corner?: Point; pointer: Po
 /** The command pasting `clip` with its corner at `at`, one undo step, and the flow ids it creates. */
 export function pasteCommand(store: BoardStore, viewId: string, clip: Clipboard, at: Point): Command & { ids: string[] } {
   const parts: (Command & { ids: string[] })[] = [];
+  // What each pasted item is and where it lands, to put pasted items in the pasted frames around them.
+  const pasted: { id: string; frame: boolean; box: Box }[] = [];
   for (const [kind, items] of clip.nodes) {
     const paste = nodeViewOf(kind)?.clipboard?.paste;
-    if (paste) parts.push(paste(store, viewId, items.map((n) => ({ ...n, x: n.x + at.x, y: n.y + at.y }))));
+    if (!paste) continue;
+    const placed = items.map((n) => ({ ...n, x: n.x + at.x, y: n.y + at.y }));
+    const part = paste(store, viewId, placed);
+    parts.push(part);
+    part.ids.forEach((id, i) => placed[i] && pasted.push({ id, frame: kind === FRAME, box: placed[i] }));
   }
-  parts.push(addShapesCommand(store, viewId, clip.shapes.map((s) => ({ ...s, x: s.x + at.x, y: s.y + at.y }))));
-  return { ...combine(parts.filter((c) => c.events.length > 0)), ids: parts.flatMap((c) => c.ids) };
+  const shapes = addShapesCommand(store, viewId, clip.shapes.map((s) => ({ ...s, x: s.x + at.x, y: s.y + at.y })));
+  parts.push(shapes);
+  shapes.ids.forEach((id, i) => pasted.push({ id, frame: false, box: { ...clip.shapes[i]!, x: clip.shapes[i]!.x + at.x, y: clip.shapes[i]!.y + at.y } }));
+  const command = combine([...parts.filter((c) => c.events.length > 0), ...framing(viewId, pasted)]);
+  return { ...command, ids: parts.flatMap((c) => c.ids) };
+}
+
+/** Pasted items go in the smallest pasted frame lying around them, as the copies were. */
+function framing(viewId: string, pasted: { id: string; frame: boolean; box: Box }[]): Command[] {
+  const within = (a: Box, b: Box) => a.x >= b.x && a.y >= b.y && a.x + a.width <= b.x + b.width && a.y + a.height <= b.y + b.height;
+  const frames = pasted.filter((p) => p.frame).sort((a, b) => a.box.width * a.box.height - b.box.width * b.box.height);
+  const into = new Map<string, typeof pasted>();
+  for (const item of pasted) {
+    const frame = frames.find((f) => f.id !== item.id && within(item.box, f.box));
+    if (frame) into.set(frame.id, [...(into.get(frame.id) ?? []), item]);
+  }
+  const dropped = (items: typeof pasted) => items.map((i) => ({ id: shapeIdOf(i.id) ?? i.id, x: Math.round(i.box.x), y: Math.round(i.box.y) }));
+  return [...into].map(([frameId, items]) => ({
+    events: [{ type: "whiteboard:set-frame", viewId, frameId, nodes: dropped(items.filter((i) => shapeIdOf(i.id) === null)), shapes: dropped(items.filter((i) => shapeIdOf(i.id) !== null)) }],
+  }));
 }

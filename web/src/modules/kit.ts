@@ -35,6 +35,7 @@ export interface NodeMenuItem {
 /** Copy and paste of a node kind: what Ctrl+C keeps (its absolute box and content), and the command pasting them. */
 export interface NodeClipboard<I extends Box> {
   copy: (doc: Y.Doc, viewId: string, nodeId: string) => I | null;
+  /** Its `ids` are those of the items made, in the order of `items` (a frame pasted with them takes them in). */
   paste: (store: BoardStore, viewId: string, items: I[]) => Command & { ids: string[] };
 }
 

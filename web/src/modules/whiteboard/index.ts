@@ -10,7 +10,7 @@ import { shapePosition } from "../../../../gateway-do/src/modules/whiteboard/fra
 import { absolutePosition, groupNamesOf, placementKey, placementsOf, shapesOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
 import type { SHAPE_KINDS } from "../../../../gateway-do/src/modules/whiteboard/schema";
 import type { StyleProperty } from "../../../../gateway-do/src/modules/whiteboard/styles";
-import { addShapesCommand, connectCommand, createFrameCommand, newItemId } from "../../board/commands";
+import { addShapesCommand, combine, connectCommand, createFrameCommand, newItemId } from "../../board/commands";
 import { FRAME, boardBoxes, frameAt, itemsWithin } from "../../board/frames";
 import { type ShapeFlowNode, shapeFlowId, shapeIdOf } from "../../board/flow-model";
 import type { IconSpec } from "../../board/Icon";
@@ -82,6 +82,17 @@ const frame = defineNodeView({
   far: FRAME_FAR,
   connectable: false,
   styles: ["fill", "stroke", "strokeWidth", "strokeStyle"],
+  // Copied with what it holds (board/clipboard.ts), pasted holding the copies.
+  clipboard: {
+    copy: (doc, viewId, nodeId): (Box & { name: string | undefined }) | null => {
+      const placement = placementsOf(doc).get(placementKey(viewId, nodeId));
+      return placement ? { ...absolutePosition(doc, placement), width: placement.width, height: placement.height, name: groupNamesOf(doc).get(nodeId) } : null;
+    },
+    paste: (store, viewId, items) => {
+      const made = items.map((f) => createFrameCommand(store, viewId, f, f.name ?? FRAME_NAME, []));
+      return { ...combine(made), ids: made.map((c) => c.id) };
+    },
+  },
   menu: [
     { label: "Export frame as PNG", place: "arrange", run: ({ store, nodeId, actions }) => (store.setSelection(new Set([nodeId])), actions.exportSelection("png")) },
     { label: "Export frame as SVG", place: "arrange", run: ({ store, nodeId, actions }) => (store.setSelection(new Set([nodeId])), actions.exportSelection("svg")) },
