@@ -31,6 +31,12 @@ describe("drawn shapes", () => {
     expect(shapesOf(doc).has("s")).toBe(false);
   });
 
+  it("keeps a pen's pressure, one per point", () => {
+    const doc = board();
+    ok(run(doc, "whiteboard:create-shape", { ...stroke([0, 0, 500, 1000, 1000, 250]), pressure: [10, 80, 35] }));
+    expect(shapesOf(doc).get("s")?.pressure).toEqual([10, 80, 35]);
+  });
+
   it("keeps a drawn arrow's two ends; an arrow without points is still one", () => {
     const doc = board();
     ok(run(doc, "whiteboard:create-shape", stroke([1000, 0, 0, 1000], "arrow")));
@@ -61,6 +67,10 @@ describe("drawn shapes", () => {
       [stroke([0, 0, 10, 10, 20, 20], "arrow"), "points", /2 ends/],
       [stroke([0, 0, 10, 10], "rectangle"), "points", /A rectangle has no points/],
       [{ ...stroke([0, 0, 1000, 1000]), width: Number.NaN }, "width", /./],
+      [{ ...stroke([0, 0, 1000, 1000]), pressure: [50] }, "pressure", /one pressure per point/],
+      [{ ...stroke([0, 0, 1000, 1000]), pressure: [50, 101] }, "pressure.1", /whole number from 0 to 100/],
+      [{ ...stroke([0, 0, 1000, 1000]), pressure: [50, 0.5] }, "pressure.1", /whole number from 0 to 100/],
+      [{ ...stroke([0, 0, 1000, 1000], "arrow"), pressure: [50, 50] }, "pressure", /other shapes none/],
     ];
     for (const [payload, field, message] of cases) {
       const error = refusal(run(doc, "whiteboard:create-shape", payload as Record<string, unknown>));

@@ -126,6 +126,26 @@ describe("what a drawing tool makes", () => {
     expect(shapesOf(doc).get(thin!.slice(6))).toMatchObject({ kind: "ellipse", height: 16 });
   });
 
+  it("the pen keeps a pen's pressure at each kept point, thinned alongside; a mouse's stroke keeps none", async () => {
+    const { doc, store } = board();
+    const points = Array.from({ length: 3000 }, (_, i) => ({ x: i, y: 100 + (i % 7) }));
+    const pressure = points.map((_, i) => (i < 1500 ? 0.2 : 0.9));
+    const [id] = (await make("p", store, { gesture: "stroke", points, pressure })) as string[];
+    const shape = shapesOf(doc).get(id!.slice(6))!;
+    expect(shape.pressure).toHaveLength(shape.points!.length / 2);
+    expect(shape.pressure![0]).toBe(20);
+    expect(shape.pressure!.at(-1)).toBe(90);
+    const [mouse] = (await make("p", store, { gesture: "stroke", points: points.slice(0, 50) })) as string[];
+    expect(shapesOf(doc).get(mouse!.slice(6))).not.toHaveProperty("pressure");
+    // Pressed hard, the outline is wider than pressed lightly.
+    const line: [number, number][] = Array.from({ length: 20 }, (_, i) => [i * 10, 50]);
+    const thick = (d: string) => {
+      const ys = [...d.matchAll(/-?[\d.]+,(-?[\d.]+)/g)].map((m) => Number(m[1]));
+      return Math.max(...ys) - Math.min(...ys);
+    };
+    expect(thick(strokePath(line, 4, line.map(() => 100)))).toBeGreaterThan(thick(strokePath(line, 4, line.map(() => 10))) * 1.5);
+  });
+
   it("the pen: a draw shape the gateway takes, however long the stroke; a tap is a dot", async () => {
     const { doc, store, connection } = board();
     const points = Array.from({ length: 4000 }, (_, i) => ({ x: i / 4, y: 100 + Math.cos(i / 100) * 80 }));

@@ -28,6 +28,8 @@ interface Gesture {
   client: Point[];
   fromItem: string | null;
   shift: boolean;
+  /** A pen's pressure at each point (a mouse or a finger reports none worth keeping). */
+  pressure: number[] | null;
 }
 
 /** The board item (flow id) under a client point, beneath this layer; null on empty canvas. */
@@ -87,7 +89,7 @@ export function DrawLayer({ edgeKind }: { edgeKind: EdgeKind }) {
     e.preventDefault();
     e.currentTarget.setPointerCapture(e.pointerId);
     const client = { x: e.clientX, y: e.clientY };
-    gesture.current = { pointerId: e.pointerId, tool, points: [local(e)], client: [client], fromItem: draw.gesture === "line" ? itemAt(client) : null, shift: e.shiftKey };
+    gesture.current = { pointerId: e.pointerId, tool, points: [local(e)], client: [client], fromItem: draw.gesture === "line" ? itemAt(client) : null, shift: e.shiftKey, pressure: e.pointerType === "pen" ? [e.pressure] : null };
     setShift(e.shiftKey);
     setFrame((n) => n + 1);
   };
@@ -104,6 +106,7 @@ export function DrawLayer({ edgeKind }: { edgeKind: EdgeKind }) {
       if (draw.gesture === "stroke") {
         g.points.push(point);
         g.client.push(client);
+        g.pressure?.push(ev.pressure);
       } else {
         g.points = [g.points[0]!, point];
         g.client = [g.client[0]!, client];
@@ -138,7 +141,7 @@ export function DrawLayer({ edgeKind }: { edgeKind: EdgeKind }) {
     const start = toFlow(first);
     const end = toFlow(last);
     if (draw.gesture === "line") return { gesture: "line", from: start, to: end, fromItem: g.fromItem, toItem: dragged ? itemAt(last) : g.fromItem, edgeKind };
-    if (draw.gesture === "stroke") return { gesture: "stroke", points: g.client.map(toFlow) };
+    if (draw.gesture === "stroke") return { gesture: "stroke", points: g.client.map(toFlow), ...(g.pressure ? { pressure: g.pressure } : {}) };
     if (!dragged) return { gesture: "box", box: { ...centredOn(start, g.tool.size ?? DEFAULT_SIZE), ...(g.tool.size ?? DEFAULT_SIZE) }, dragged: false };
     return { gesture: "box", box: boxOf(start, end, g.shift || shift), dragged: true };
   };
@@ -161,7 +164,7 @@ export function DrawLayer({ edgeKind }: { edgeKind: EdgeKind }) {
     >
       {g && g.points.length > 0 && (
         <svg className="draw-preview" aria-hidden="true">
-          <Preview draw={draw} points={g.points} square={g.shift || shift} zoom={zoom} />
+          <Preview draw={draw} points={g.points} pressure={g.pressure} square={g.shift || shift} zoom={zoom} />
         </svg>
       )}
     </div>
@@ -169,11 +172,11 @@ export function DrawLayer({ edgeKind }: { edgeKind: EdgeKind }) {
 }
 
 /** What the drag draws so far, in screen px. */
-function Preview({ draw, points, square, zoom }: { draw: NonNullable<CreateTool["draw"]>; points: Point[]; square: boolean; zoom: number }) {
+function Preview({ draw, points, pressure, square, zoom }: { draw: NonNullable<CreateTool["draw"]>; points: Point[]; pressure: number[] | null; square: boolean; zoom: number }) {
   const first = points[0]!;
   const last = points[points.length - 1]!;
   if (draw.gesture === "stroke") {
-    return <path className="draw-preview-stroke" d={strokePath(points.map((p) => [p.x / zoom, p.y / zoom] as [number, number]), DEFAULT_PEN_WIDTH)} transform={`scale(${zoom})`} />;
+    return <path className="draw-preview-stroke" d={strokePath(points.map((p) => [p.x / zoom, p.y / zoom] as [number, number]), DEFAULT_PEN_WIDTH, pressure?.map((p) => p * 100))} transform={`scale(${zoom})`} />;
   }
   if (draw.gesture === "line") {
     return (

@@ -19,7 +19,7 @@ import type { BoardStore, Command } from "./store";
 export interface Clipboard {
   /** By node kind, in the order first copied. */
   nodes: Map<string, (Box & { text?: unknown })[]>;
-  shapes: { kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string; points?: number[] }[];
+  shapes: { kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string; points?: number[]; pressure?: number[] }[];
   origin: Point;
   size: { width: number; height: number };
   /** Pastes so far at an offset from the origin: the next one lands one offset further. */
@@ -41,7 +41,7 @@ export function copySelection(store: BoardStore): Clipboard | null {
     const shapeId = shapeIdOf(id);
     const shape = shapeId && shapesOf(doc).has(shapeId) ? (drawn.get(id)?.data as ShapeNodeData | undefined)?.shape : undefined;
     const at = boxes.get(id);
-    if (shape && at) shapes.push({ kind: shape.kind, x: at.x, y: at.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color, ...(shape.points ? { points: shape.points } : {}) });
+    if (shape && at) shapes.push({ kind: shape.kind, x: at.x, y: at.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color, ...(shape.points ? { points: shape.points } : {}), ...(shape.pressure ? { pressure: shape.pressure } : {}) });
     const kind = nodesOf(doc).get(id)?.kind;
     const copied = kind ? nodeViewOf(kind)?.clipboard?.copy(doc, viewId, id) : null;
     if (kind && copied) nodes.set(kind, [...(nodes.get(kind) ?? []), copied]);

@@ -65,7 +65,7 @@ export function resizeCommand(store: BoardStore, viewId: string, id: string, to:
   };
 }
 
-type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string; points?: number[]; parent?: string; from?: string; to?: string };
+type NewShape = Point & Size & { id?: string; kind: ShapeKind; text?: string; color?: string; points?: number[]; pressure?: number[]; parent?: string; from?: string; to?: string };
 
 /** A shape's create-shape event, as made or as it was (its frame and bound ends included). */
 const createShapeEvent = (viewId: string, s: NewShape & { id: string }): GatewayEvent => ({
@@ -80,6 +80,7 @@ const createShapeEvent = (viewId: string, s: NewShape & { id: string }): Gateway
   text: s.text ?? "",
   ...(s.color ? { color: s.color } : {}),
   ...(s.points ? { points: s.points } : {}),
+  ...(s.pressure ? { pressure: s.pressure } : {}),
   ...(s.parent ? { parent: s.parent } : {}),
   ...(s.from ? { from: s.from } : {}),
   ...(s.to ? { to: s.to } : {}),

@@ -175,8 +175,8 @@ export type Drawn =
   | { gesture: "box"; box: Box; dragged: boolean }
   /** A line from one point to another, with the flow ids of the items under each end (null: empty canvas). */
   | { gesture: "line"; from: Point; to: Point; fromItem: string | null; toItem: string | null; edgeKind: EdgeKind }
-  /** The points of a freehand stroke, in the order drawn. */
-  | { gesture: "stroke"; points: Point[] };
+  /** The points of a freehand stroke, in the order drawn; with a pen that reports it, its pressure at each (0 to 1). */
+  | { gesture: "stroke"; points: Point[]; pressure?: number[] };
 
 /** How a tool draws: the gesture, its preview's outline (box gestures), and what it makes of a drawing. */
 export interface DrawTool {

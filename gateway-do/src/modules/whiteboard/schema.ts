@@ -48,6 +48,8 @@ export interface ShapeRecord {
   locked: boolean;
   /** A drawn stroke's points (kind `draw`), or an arrow's two ends (absent: left to right across its box). */
   points?: number[];
+  /** A pen stroke's pressure at each point (0 to 100), when drawn with a pen that reports it; absent: even, shaped by speed. */
+  pressure?: number[];
   /** The frame holding it, if any: its x and y are then relative to the frame (as a placement's to its parent). */
   parent?: string;
   /**
@@ -81,6 +83,9 @@ const Points = z
   .refine((points) => points.length % 2 === 0, "Points come in x, y pairs.")
   .refine((points) => points.every((n) => Number.isInteger(n) && n >= 0 && n <= POINT_GRID), `Each point is a whole number from 0 to ${POINT_GRID} (its place across the box).`);
 
+const PRESSURE = "Each pressure is a whole number from 0 to 100.";
+const Pressure = z.array(z.int(PRESSURE).min(0, PRESSURE).max(100, PRESSURE)).max(MAX_STROKE_POINTS, `A stroke keeps at most ${MAX_STROKE_POINTS} points.`);
+
 export const CreateShapeSchema = z
   .strictObject({
     id: ChosenIdSchema,
@@ -93,6 +98,7 @@ export const CreateShapeSchema = z
     text: z.string().max(2000).default(""),
     color: z.string().regex(/^#[0-9a-f]{6}$/i).default("#57534e"),
     points: Points.optional(),
+    pressure: Pressure.optional(),
     parent: IdSchema.optional(),
     from: IdSchema.optional(),
     to: IdSchema.optional(),
@@ -103,6 +109,7 @@ export const CreateShapeSchema = z
     if (shape.kind === "draw" && count < 2) ctx.addIssue({ code: "custom", path: ["points"], message: "A drawing needs at least 2 points." });
     if (shape.kind === "arrow" && shape.points && count !== 2) ctx.addIssue({ code: "custom", path: ["points"], message: "An arrow's points are its 2 ends." });
     if (shape.kind !== "draw" && shape.kind !== "arrow" && shape.points) ctx.addIssue({ code: "custom", path: ["points"], message: `A ${shape.kind} has no points.` });
+    if (shape.pressure && (shape.kind !== "draw" || shape.pressure.length !== count)) ctx.addIssue({ code: "custom", path: ["pressure"], message: "A pen stroke has one pressure per point (and other shapes none)." });
     for (const end of ["from", "to"] as const) {
       if (shape[end] !== undefined && shape.kind !== "arrow") ctx.addIssue({ code: "custom", path: [end], message: `Only an arrow binds to items; a ${shape.kind} does not.` });
     }

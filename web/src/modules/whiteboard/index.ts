@@ -25,7 +25,7 @@ import { FRAME_FAR, GROUP_FAR, SHAPE_FAR } from "./far";
 import { FRAME_NAME, FrameNode, GROUP_NAME, GroupNode } from "./GroupNode";
 import { DrawShape } from "./DrawShape";
 import { ArrowShape, EllipseShape, RectangleShape, TextShape } from "./ShapeNodes";
-import { ARROW_MARGIN, STROKE_MARGIN, toShapePoints } from "./strokes";
+import { ARROW_MARGIN, STROKE_MARGIN, thin, toShapePoints } from "./strokes";
 
 type ShapeKind = (typeof SHAPE_KINDS)[number];
 
@@ -228,15 +228,22 @@ const arrowTool: DrawTool = {
   },
 };
 
-/** The pen: a freehand stroke, kept as its points on its box's grid. */
+/** The pen: a freehand stroke, kept as its points on its box's grid, with a pen's pressure at each when it reports one. */
 const penTool: DrawTool = {
   gesture: "stroke",
   make: async (store, viewId, drawn) => {
     if (drawn.gesture !== "stroke" || drawn.points.length === 0) return [];
+    // Repeated points dropped and a long stroke thinned here, so each kept point keeps its own pressure.
+    const pressed = drawn.points.map((p, i) => ({ ...p, pressure: drawn.pressure?.[i] ?? 0.5 }));
+    const kept = thin(pressed.filter((p, i) => i === 0 || p.x !== pressed[i - 1]!.x || p.y !== pressed[i - 1]!.y));
     // A tap is a dot: the same point twice (a stroke needs two).
-    const dot = drawn.points.length === 1 ? [drawn.points[0]!, drawn.points[0]!] : drawn.points;
-    const { box, points } = toShapePoints(dot, STROKE_MARGIN);
-    return addShapes(store, viewId, [{ kind: "draw", ...box, points: points.length >= 4 ? points : [...points, ...points] }]);
+    const stroke = kept.length === 1 ? [kept[0]!, kept[0]!] : kept;
+    const { box, points } = toShapePoints(stroke, STROKE_MARGIN);
+    const twice = points.length < 4;
+    const pressure = drawn.pressure ? stroke.map((p) => Math.round(Math.min(1, Math.max(0, p.pressure)) * 100)) : undefined;
+    return addShapes(store, viewId, [
+      { kind: "draw", ...box, points: twice ? [...points, ...points] : points, ...(pressure ? { pressure: twice ? [pressure[0]!, pressure[0]!] : pressure } : {}) },
+    ]);
   },
 };
 

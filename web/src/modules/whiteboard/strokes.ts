@@ -25,10 +25,12 @@ export const penSize = (strokeWidth: number) => 2 + strokeWidth * 2.5;
 
 /**
  * The filled outline of a pen stroke through `points` (px), as an SVG path. Its thickness follows
- * the drawing's speed (the doc keeps no pressure), so every screen draws a stroke alike.
+ * the pen's `pressure` at each point (0 to 100) when it was kept, else the drawing's speed; either
+ * way every screen draws a stroke alike.
  */
-export function strokePath(points: readonly (readonly [number, number])[], strokeWidth: number): string {
-  const outline = getStroke(points.map(([x, y]) => [x, y]), { size: penSize(strokeWidth), thinning: 0.5, smoothing: 0.5, streamline: 0.5, simulatePressure: true, last: true });
+export function strokePath(points: readonly (readonly [number, number])[], strokeWidth: number, pressure?: readonly number[]): string {
+  const input = points.map(([x, y], i) => (pressure ? [x, y, (pressure[i] ?? 50) / 100] : [x, y]));
+  const outline = getStroke(input, { size: penSize(strokeWidth), thinning: 0.5, smoothing: 0.5, streamline: 0.5, simulatePressure: !pressure, last: true });
   if (outline.length === 0) return "";
   // Quadratic curves through the midpoints of the outline: smooth, and a quarter of the size of a polyline.
   const r = (n: number) => Math.round(n * 100) / 100;
