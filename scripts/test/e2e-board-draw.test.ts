@@ -4,7 +4,7 @@
  * (previewed while she drags) and a Shift-square ellipse, draws with the pen and styles the
  * stroke, copies it; binds an arrow between two notes and moves one, and the arrow follows; a
  * drag ending on empty canvas makes a free arrow. Ben draws a stroke with his finger (touch
- * events). Every result is checked on Ben's screen and again after his reload.
+ * events) and one with a pen, lightly then hard (its pressure kept). Every result is checked on Ben's screen and again after his reload.
  * Screenshots: docs/screenshots/board-draw-*.png.
  */
 import { readFile } from "node:fs/promises";
@@ -256,6 +256,33 @@ describe("drawing on the board", () => {
     await ada.screenshot({ path: join(screenshots, "board-draw-ada.png") });
   });
 
+  it("draws with a pen's pressure: Ben's stroke, light then hard, is thicker where he pressed, on Ada's screen too", async () => {
+    await ben.keyboard.press("p");
+    const cdp = await ben.context().newCDPSession(ben);
+    const start = await at(ben, 0, 0);
+    const pane = (await ben.locator(".board-canvas").boundingBox())!;
+    const point = (i: number) => ({ x: Math.round(pane.x + pane.width - 420 + i * 10), y: Math.round(start.y + 330) });
+    const pen = (type: "mousePressed" | "mouseMoved" | "mouseReleased", i: number) =>
+      cdp.send("Input.dispatchMouseEvent", { type, ...point(i), button: "left", buttons: type === "mouseReleased" ? 0 : 1, clickCount: 1, pointerType: "pen", force: i < 15 ? 0.1 : 1 });
+    ids.pressed = await created(ben, "draw", async () => {
+      await pen("mousePressed", 0);
+      for (let i = 1; i <= 30; i++) await pen("mouseMoved", i);
+      await pen("mouseReleased", 30);
+    });
+    const stroke = await strokeOf(ben, ids.pressed);
+    await poll(() => strokeOf(ada, ids.pressed!)).toBe(stroke);
+    seen.pressed = stroke;
+    // The outline's height over its light first third and its hard last third.
+    const points = [...stroke!.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]) }));
+    const xs = points.map((p) => p.x);
+    const [left, right] = [Math.min(...xs), Math.max(...xs)];
+    const thickness = (from: number, to: number) => {
+      const ys = points.filter((p) => p.x >= left + (right - left) * from && p.x <= left + (right - left) * to).map((p) => p.y);
+      return Math.max(...ys) - Math.min(...ys);
+    };
+    expect(thickness(0.65, 0.9)).toBeGreaterThan(thickness(0.1, 0.35) * 1.5);
+  });
+
   it("still zooms the board with the wheel while a tool is armed", async () => {
     await ada.keyboard.press("p");
     const before = await viewport(ada);
@@ -272,7 +299,7 @@ describe("drawing on the board", () => {
   it("keeps it all for Ben after a reload", async () => {
     await ben.context().close();
     ben = await run.openBoard(benSession, path);
-    await poll(() => idsOf(ben, "draw")).toEqual([ids.pen, ids.touch].sort());
+    await poll(() => idsOf(ben, "draw")).toEqual([ids.pen, ids.touch, ids.pressed].sort());
     expect(await box(nodeById(ben, ids.rect!))).toEqual(seen.rect);
     expect(await box(nodeById(ben, ids.ellipse!))).toEqual(seen.ellipse);
     expect(await box(nodeById(ben, ids.b!))).toEqual(await box(nodeById(ada, ids.b!)));
@@ -280,6 +307,7 @@ describe("drawing on the board", () => {
     // A reload may fit the board differently: the outlines are the same at the same size.
     expect(await strokeOf(ben, ids.pen!)).toBe(seen.pen);
     expect(await strokeOf(ben, ids.touch!)).toBe(seen.touch);
+    expect(await strokeOf(ben, ids.pressed!)).toBe(seen.pressed);
     expect(await computed(nodeById(ben, ids.pen!).locator(".shape-draw"), "fill")).toBe("rgb(220, 38, 38)");
     expect(await idsOf(ben, "arrow")).toEqual([ids.arrow]);
     await ben.screenshot({ path: join(screenshots, "board-draw-ben-reload.png") });
