@@ -129,6 +129,7 @@ function samplePayloads(doc: Y.Doc): Record<string, Record<string, unknown>> {
     "whiteboard:move": { viewId: "main", moves: [{ nodeId: n, x: 5, y: 5 }] },
     "whiteboard:resize": { viewId: "main", nodeId: n, width: 300, height: 200 },
     "whiteboard:arrange": { viewId: "main", nodeIds: [n], to: "front" },
+    "whiteboard:restack": { viewId: "main", nodes: [{ id: n, z: -5 }] },
     "whiteboard:set-locked": { viewId: "main", nodeIds: [n], value: true },
     "whiteboard:set-hidden": { viewId: "main", nodeIds: [n], value: true },
     "whiteboard:group": { viewId: "main", nodeIds: [n, n2] },

@@ -98,8 +98,8 @@ export function ContextMenu({ menu, actions, onClose }: { menu: MenuState; actio
           {/* Grouping is for several nodes: never offered on one item alone (a group). */}
           {actions.selectedNodes() > 1 && item("Group selection", actions.group, "Ctrl+G")}
           {kindItems("arrange")}
-          {actions.selectedNodes() > 0 && item("Bring to front", () => actions.stack("front"), "]")}
-          {actions.selectedNodes() > 0 && item("Send to back", () => actions.stack("back"), "[")}
+          {actions.selectedCount() > 0 && item("Bring to front", () => actions.stack("front"), "]")}
+          {actions.selectedCount() > 0 && item("Send to back", () => actions.stack("back"), "[")}
           {actions.selectedCount() > 1 && ALIGN.map(([label, to]) => <Fragment key={to}>{item(label, () => actions.align(to))}</Fragment>)}
           {actions.selectedCount() > 2 && item("Distribute horizontally", () => actions.distribute("horizontal"))}
           {actions.selectedCount() > 2 && item("Distribute vertically", () => actions.distribute("vertical"))}

@@ -383,6 +383,30 @@ export function createFrameCommand(store: BoardStore, viewId: string, box: Point
   };
 }
 
+/** Brings nodes and shapes (flow ids) to the front of the view or sends them to the back; undo puts each back at its height. */
+export function arrangeCommand(store: BoardStore, viewId: string, ids: readonly string[], to: "front" | "back"): Command | null {
+  const doc = store.doc;
+  const nodes = ids.flatMap((id) => {
+    const placement = shapeIdOf(id) === null ? placementsOf(doc).get(placementKey(viewId, id)) : undefined;
+    return placement ? [{ id, z: placement.z }] : [];
+  });
+  const shapes = ids.flatMap((id) => {
+    const shape = shapesOf(doc).get(shapeIdOf(id) ?? "");
+    return shape && shape.viewId === viewId ? [{ id: shape.id, z: shape.z }] : [];
+  });
+  if (nodes.length + shapes.length === 0) return null;
+  // Kept in their stacking order among themselves.
+  const ordered = <T extends { z: number }>(list: T[]) => [...list].sort((a, b) => a.z - b.z);
+  const restack = (): Command => ({
+    events: [{ type: "whiteboard:restack", viewId, nodes: nodes.filter((n) => placementsOf(store.doc).has(placementKey(viewId, n.id))), shapes: shapes.filter((s) => shapesOf(store.doc).has(s.id)) }],
+    inverse: () => arrangeCommand(store, viewId, ids, to),
+  });
+  return {
+    events: [{ type: "whiteboard:arrange", viewId, nodeIds: ordered(nodes).map((n) => n.id), shapeIds: ordered(shapes).map((s) => s.id), to }],
+    inverse: restack,
+  };
+}
+
 /** Renames a group; undo puts its old name back. */
 export function renameGroupCommand(store: BoardStore, groupId: string, name: string, before: string): Command {
   return {

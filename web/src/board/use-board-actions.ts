@@ -7,7 +7,7 @@ import { createTools, fileTakers } from "../modules/registry";
 import { isGroup } from "../modules/whiteboard";
 import { type Clipboard, copySelection, pasteCommand, pastePlace } from "./clipboard";
 import { type Alignment, type Axis, align, distribute } from "./arrange";
-import { deleteCommand, groupCommand, lockCommand, moveCommand, ungroupCommand } from "./commands";
+import { arrangeCommand, deleteCommand, groupCommand, lockCommand, moveCommand, ungroupCommand } from "./commands";
 import { requestEdit } from "./edit-request";
 import { exportBoard } from "./ExportMenu";
 import { openSearch } from "./Search";
@@ -172,14 +172,14 @@ export function useBoardActions() {
         const boxes = arrangeable();
         if (boxes) moveTo(distribute(boxes, axis));
       },
-      /** Brings the selected nodes above (or sends them below) everything else on the view: the doc's stacking, for everyone. */
+      /** Brings the selected nodes and shapes above (or sends them below) everything else on the view: the doc's stacking, for everyone; one undo step. */
       stack: (to: "front" | "back") => {
-        const nodeIds = graphSelection();
-        if (nodeIds.length > 0) void store.run({ events: [{ type: "whiteboard:arrange", viewId: viewId(), nodeIds, to }] });
+        const command = arrangeCommand(store, viewId(), [...store.selected], to);
+        if (command) void store.run(command);
       },
       /** How many nodes and shapes are selected (the menu offers what fits). */
       selectedCount: () => store.selected.size,
-      /** How many selected are graph nodes (grouping, stacking). */
+      /** How many selected are graph nodes (grouping). */
       selectedNodes: () => graphSelection().length,
       undo: () => void store.undo(),
       redo: () => void store.redo(),

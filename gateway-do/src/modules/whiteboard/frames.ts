@@ -16,6 +16,13 @@ export function requireFrame(doc: Y.Doc, viewId: string, frameId: string): Place
   return requirePlacement(doc, viewId, frameId);
 }
 
+/** The shape, refused when it is not on the view. */
+export function requireShapeOn(doc: Y.Doc, viewId: string, shapeId: string): ShapeRecord {
+  const shape = shapesOf(doc).get(shapeId);
+  if (!shape || shape.viewId !== viewId) throw new EventError("not_found", `There is no shape ${shapeId} on view ${viewId}.`);
+  return shape;
+}
+
 /** The frame placement holding a shape on its view, if it holds one. */
 const frameOf = (doc: Y.Doc, shape: ShapeRecord) => (shape.parent ? placementsOf(doc).get(placementKey(shape.viewId, shape.parent)) : undefined);
 
@@ -95,8 +102,7 @@ export const frameEvents = {
         return { placement, at: { x: n.x - origin.x, y: n.y - origin.y } };
       });
       const shapes = p.shapes.map((s) => {
-        const shape = shapesOf(doc).get(s.id);
-        if (!shape || shape.viewId !== p.viewId) throw new EventError("not_found", `There is no shape ${s.id} on view ${p.viewId}.`);
+        const shape = requireShapeOn(doc, p.viewId, s.id);
         requireShapeUnlocked(doc, shape);
         return { shape, at: { x: s.x - origin.x, y: s.y - origin.y } };
       });

@@ -9,7 +9,7 @@ import type * as Y from "yjs";
 import { chooseNodeId, deleteNodes, newNode, nodesOf, requireNode } from "../core-graph";
 import { type ModuleDefinition, EventError, defineEvent } from "../kit";
 import { releaseArrows, requireBindable } from "./bindings";
-import { frameEvents, releaseChildren, requireFrame, requireShapeUnlocked } from "./frames";
+import { frameEvents, releaseChildren, requireFrame, requireShapeOn, requireShapeUnlocked } from "./frames";
 import {
   DEFAULT_SIZE,
   GROUP_PADDING,
@@ -29,6 +29,7 @@ import {
 import {
   CreateShapeSchema,
   ArrangeSchema,
+  RestackSchema,
   CreateViewSchema,
   DeleteShapesSchema,
   DeleteViewSchema,
@@ -140,9 +141,27 @@ export const whiteboard = {
       permission: viewPermission("move"),
       reduce: (ctx, p) => {
         const placements = p.nodeIds.map((id) => requirePlacement(ctx.doc, p.viewId, id));
+        const shapes = p.shapeIds.map((id) => requireShapeOn(ctx.doc, p.viewId, id));
         const { min, max } = zRange(ctx.doc, p.viewId);
-        return () =>
-          placements.forEach((placement, i) => updatePlacement(ctx.doc, placement, { z: p.to === "front" ? max + 1 + i : min - placements.length + i }));
+        const count = placements.length + shapes.length;
+        // In the order named, nodes first: above everything (or below), keeping their order among themselves.
+        const height = (i: number) => (p.to === "front" ? max + 1 + i : min - count + i);
+        return () => {
+          placements.forEach((placement, i) => updatePlacement(ctx.doc, placement, { z: height(i) }));
+          shapes.forEach((shape, i) => shapesOf(ctx.doc).set(shape.id, { ...shape, z: height(placements.length + i) }));
+        };
+      },
+    }),
+    restack: defineEvent({
+      schema: RestackSchema,
+      permission: viewPermission("move"),
+      reduce: (ctx, p) => {
+        const placements = p.nodes.map((n) => ({ placement: requirePlacement(ctx.doc, p.viewId, n.id), z: n.z }));
+        const shapes = p.shapes.map((s) => ({ shape: requireShapeOn(ctx.doc, p.viewId, s.id), z: s.z }));
+        return () => {
+          for (const { placement, z } of placements) updatePlacement(ctx.doc, placement, { z });
+          for (const { shape, z } of shapes) shapesOf(ctx.doc).set(shape.id, { ...shape, z });
+        };
       },
     }),
     "set-locked": defineEvent({

@@ -71,7 +71,15 @@ export const DeleteViewSchema = z.strictObject({ viewId: IdSchema });
 export const PlaceSchema = z.strictObject({ viewId: IdSchema, nodeId: IdSchema, x: Coord, y: Coord, width: Size.optional(), height: Size.optional() });
 export const MoveSchema = z.strictObject({ viewId: IdSchema, moves: z.array(z.strictObject({ nodeId: IdSchema, x: Coord, y: Coord })).min(1).max(500) });
 export const ResizeSchema = z.strictObject({ viewId: IdSchema, nodeId: IdSchema, width: Size, height: Size });
-export const ArrangeSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, to: z.enum(["front", "back"]) });
+const Items = z.array(IdSchema).max(500).default([]);
+export const ArrangeSchema = z
+  .strictObject({ viewId: IdSchema, nodeIds: Items, shapeIds: Items, to: z.enum(["front", "back"]) })
+  .refine((p) => p.nodeIds.length + p.shapeIds.length > 0, "Name the nodes or shapes to bring to the front or send to the back.");
+/** Puts items back at the heights they had (undo of an arrange). */
+const Heights = z.array(z.strictObject({ id: IdSchema, z: z.number().finite() })).max(500).default([]);
+export const RestackSchema = z
+  .strictObject({ viewId: IdSchema, nodes: Heights, shapes: Heights })
+  .refine((p) => p.nodes.length + p.shapes.length > 0, "Name the nodes or shapes to restack.");
 export const SetFlagSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, value: z.boolean() });
 export const GroupSchema = z.strictObject({ viewId: IdSchema, nodeIds: NodeIds, groupId: ChosenIdSchema });
 export const UngroupSchema = z.strictObject({ viewId: IdSchema, groupId: IdSchema });
