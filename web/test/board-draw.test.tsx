@@ -118,6 +118,15 @@ describe("what a drawing tool makes", () => {
     expect(edgesOf(doc).size).toBe(0);
   });
 
+  it("arrow from a note to a frame or a group (which have no handles): a bound arrow, not an edge no one could see", async () => {
+    const { doc, event, store } = board();
+    event({ type: "notes:create", id: "n", viewId: "main", x: 0, y: 0 });
+    event({ type: "whiteboard:create-frame", id: "f", viewId: "main", x: 600, y: 0, width: 400, height: 300 });
+    const [id] = (await make("a", store, { gesture: "line", from: { x: 50, y: 50 }, to: { x: 700, y: 100 }, fromItem: "n", toItem: "f", edgeKind: "relates-to" })) as string[];
+    expect(shapesOf(doc).get(id!.slice(6))).toMatchObject({ kind: "arrow", from: "n", to: "f" });
+    expect(edgesOf(doc).size).toBe(0);
+  });
+
   it("a box tool: the dragged box, at least 16 px a side; a click: the default size", async () => {
     const { doc, store } = board();
     const [big] = (await make("r", store, { gesture: "box", box: { x: 10, y: 20, width: 300, height: 150 }, dragged: true })) as string[];

@@ -199,7 +199,7 @@ const boxTool = (kind: "rectangle" | "ellipse" | "text", outline: DrawTool["outl
 });
 
 /**
- * The arrow: dragged from one board item to another (notes, chats, groups), an edge between them,
+ * The arrow: dragged from one board node to another (notes, chats, cells: those with handles), an edge between them,
  * with its arrowhead, that follows them when they move (the board's own connection, of the kind
  * chosen for links); from or onto a drawn shape, an arrow bound to what is under each of its ends,
  * following it (geometry.ts); dragged anywhere else, a free arrow from where it started to where
@@ -210,9 +210,12 @@ const arrowTool: DrawTool = {
   make: async (store, viewId, drawn: Drawn) => {
     if (drawn.gesture !== "line") return [];
     const { fromItem, toItem } = drawn;
-    if (fromItem && toItem && fromItem !== toItem && shapeIdOf(fromItem) === null && shapeIdOf(toItem) === null) {
+    // Nodes with handles (notes, chats, cells…) are linked by an edge; groups and frames have none, and bind an arrow like shapes.
+    const nodes = store.getSnapshot().nodes;
+    const linkable = (item: string | null) => item !== null && shapeIdOf(item) === null && (nodes.find((n) => n.id === item)?.handles?.length ?? 0) > 0;
+    if (fromItem !== toItem && linkable(fromItem) && linkable(toItem)) {
       const id = newItemId();
-      return (await store.run(connectCommand(store, fromItem, toItem, drawn.edgeKind, id))) ? [id] : [];
+      return (await store.run(connectCommand(store, fromItem!, toItem!, drawn.edgeKind, id))) ? [id] : [];
     }
     const { width, height } = SHAPES.arrow;
     if (Math.hypot(drawn.to.x - drawn.from.x, drawn.to.y - drawn.from.y) < MIN_DRAWN) return addShapes(store, viewId, [{ kind: "arrow", ...centredOn(drawn.from, { width, height }), width, height }]);
