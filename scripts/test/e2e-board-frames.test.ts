@@ -194,5 +194,10 @@ describe("frames and bound arrows", () => {
     await ada.keyboard.press("Shift+Digit1");
     await ada.waitForTimeout(500);
     await ada.screenshot({ path: join(screenshots, "board-frames.png") });
+    // Zoomed far out the board is one canvas: the frame is drawn there, with its name, and the DOM holds none.
+    for (let i = 0; i < 8; i++) await ada.getByRole("button", { name: "Zoom Out" }).click();
+    await poll(() => ada.locator(".react-flow__node-frame:visible").count()).toBe(0);
+    await ada.waitForTimeout(400);
+    await ada.screenshot({ path: join(screenshots, "board-frames-far.png") });
   });
 });
