@@ -109,6 +109,22 @@ describe("frames", () => {
     expect(refusal(run(doc, "whiteboard:update-shape", { shapeId: "r", x: 99 }))).toMatchObject({ code: "locked" });
   });
 
+  it("a node made with its centre in a frame goes in the innermost one (not a locked one); one made outside stays on the board", () => {
+    const doc = board();
+    ok(run(doc, "whiteboard:create-frame", { id: "outer", viewId: "main", x: 0, y: 0, width: 2000, height: 2000 }));
+    ok(run(doc, "whiteboard:create-frame", { id: "inner", viewId: "main", x: 100, y: 100, width: 800, height: 800 }));
+    ok(run(doc, "whiteboard:set-frame", { viewId: "main", frameId: "outer", nodes: [{ id: "inner", x: 100, y: 100 }] }));
+    note(doc, "in", 200, 300);
+    expect(placed(doc, "in")).toMatchObject({ parent: "inner", x: 100, y: 200 });
+    note(doc, "edge", 1200, 100);
+    expect(placed(doc, "edge")).toMatchObject({ parent: "outer", x: 1200, y: 100 });
+    note(doc, "out", 3000, 0);
+    expect(placed(doc, "out")).toMatchObject({ parent: null, x: 3000, y: 0 });
+    ok(run(doc, "whiteboard:set-locked", { viewId: "main", nodeIds: ["inner"], value: true }));
+    note(doc, "beside", 200, 300);
+    expect(placed(doc, "beside").parent).toBe("outer");
+  });
+
   it("a group or frame is renamed; a note is not", () => {
     const doc = board();
     note(doc, "n", 0, 0);

@@ -1,7 +1,7 @@
 /**
  * Frames and arrows bound to shapes (issue #18) end to end: `npm start`, Ada and Ben in two
  * Chromium contexts at 1440×900. Ada draws a frame around a note and a rectangle (F), which
- * takes them in; dragging the frame moves them, on Ben's screen too. She drops an ellipse into
+ * takes them in, and makes a note inside it; dragging the frame moves them, on Ben's screen too. She drops an ellipse into
  * the frame and drags it out again, renames the frame, and exports it as PNG from its menu.
  * She draws an arrow from the rectangle to the ellipse: bound, it follows the ellipse as Ben
  * drags it, on both screens and after a reload; deleting the ellipse leaves the arrow where it
@@ -71,8 +71,14 @@ describe("frames and bound arrows", () => {
     ids.frame = await created(ada, "frame", async () => drag(ada, await at(ada, 120, 130), await at(ada, 720, 520)));
     await poll(() => isSelected(ada, ids.frame!)).toBe(1);
     await poll(() => ben.getByTestId("frame-name").textContent()).toBe("Frame 1");
-    // Under what it holds: the note is still what a click on it reaches.
-    const before = { note: await box(nodeById(ada, ids.note)), rect: await box(nodeById(ada, ids.rect)), ellipse: await box(nodeById(ada, ids.ellipse)) };
+    // A note made inside the frame (N at the pointer) is in it too.
+    await ada.keyboard.press("Escape");
+    const inside = await at(ada, 300, 440);
+    await ada.mouse.move(inside.x, inside.y);
+    ids.later = await created(ada, "note", () => ada.keyboard.press("n"));
+    await ada.keyboard.press("Escape");
+    await ada.keyboard.press("Escape");
+    const before = { note: await box(nodeById(ada, ids.note)), rect: await box(nodeById(ada, ids.rect)), later: await box(nodeById(ada, ids.later)), ellipse: await box(nodeById(ada, ids.ellipse)) };
     await ada.screenshot({ path: join(screenshots, "board-frames-drawn.png") });
 
     // Dragged by its name, the frame takes what it holds, as far as it went; the ellipse outside stays.
@@ -82,7 +88,7 @@ describe("frames and bound arrows", () => {
     const moved = { x: frameAfter.x - frameBefore.x, y: frameAfter.y - frameBefore.y };
     expect(moved.x).toBeGreaterThan(100);
     expect(moved.y).toBeGreaterThan(80);
-    for (const id of ["note", "rect"] as const) {
+    for (const id of ["note", "rect", "later"] as const) {
       const after = await box(nodeById(ada, ids[id]!));
       expect(after.x - before[id].x).toBeCloseTo(moved.x, 0);
       expect(after.y - before[id].y).toBeCloseTo(moved.y, 0);

@@ -9,7 +9,7 @@ import type * as Y from "yjs";
 import { chooseNodeId, deleteNodes, newNode, nodesOf, requireNode } from "../core-graph";
 import { type ModuleDefinition, EventError, defineEvent } from "../kit";
 import { releaseArrows, requireBindable } from "./bindings";
-import { frameEvents, releaseChildren, requireFrame, requireShapeOn, requireShapeUnlocked } from "./frames";
+import { frameAround, frameEvents, releaseChildren, requireFrame, requireShapeOn, requireShapeUnlocked } from "./frames";
 import {
   DEFAULT_SIZE,
   GROUP_PADDING,
@@ -49,10 +49,16 @@ import { SetStyleSchema, changedStyle, dropStyles, requireStylable, styleOf, sty
 
 const viewPermission = (action: string) => (p: { viewId: string }) => `whiteboard:[view:${p.viewId}]:${action}`;
 
-/** Places a node on a view (for modules creating nodes of their kind). */
+/**
+ * Places a node on a view (for modules creating nodes of their kind) at x, y on the board; one
+ * placed with its centre in a frame goes in it (the innermost), as a shape drawn there does.
+ */
 export function placeNode(doc: Y.Doc, p: { viewId: string; nodeId: string; x: number; y: number; width?: number; height?: number }): void {
   const z = zRange(doc, p.viewId).max + 1;
-  const placement: Placement = { viewId: p.viewId, nodeId: p.nodeId, x: p.x, y: p.y, width: p.width ?? DEFAULT_SIZE.width, height: p.height ?? DEFAULT_SIZE.height, z, parent: null, locked: false, hidden: false };
+  const [width, height] = [p.width ?? DEFAULT_SIZE.width, p.height ?? DEFAULT_SIZE.height];
+  const frame = frameAround(doc, p.viewId, { x: p.x + width / 2, y: p.y + height / 2 });
+  const at = frame ? { x: p.x - frame.x, y: p.y - frame.y } : { x: p.x, y: p.y };
+  const placement: Placement = { viewId: p.viewId, nodeId: p.nodeId, ...at, width, height, z, parent: frame?.id ?? null, locked: false, hidden: false };
   placementsOf(doc).set(placementKey(p.viewId, p.nodeId), placement);
 }
 
