@@ -192,7 +192,7 @@ export function buildFlow(
     ...[...placed.values()].map((p) => ({ id: p.nodeId, z: p.z, parent: parentOf(p.nodeId, p.parent) })),
     ...shapes.map((s) => ({ id: shapeFlowId(s.id), z: s.z, parent: parentOf(shapeFlowId(s.id), s.parent) })),
   ]);
-  const boxOf = boardBoxes(placed, shapes, local, peers, parentOf);
+  const boxOf = liveBoxes(placed, shapes, local, peers, parentOf);
   const zIndex = new Map(order.map((id, rank) => [id, zIndexOf(rank)]));
   const shapeByFlowId = new Map(shapes.map((s) => [shapeFlowId(s.id), s]));
   const nodes: BoardFlowNode[] = [];
@@ -274,7 +274,7 @@ type BoxOf = (itemId: string) => Outline | undefined;
  * Where items lie on the board now (their drags and resizes here and by others included),
  * adding up the frames and groups holding them: asked only for the items bound arrows name.
  */
-function boardBoxes(placed: ReadonlyMap<string, Placement>, shapes: readonly ShapeRecord[], local: LocalOverlay, peers: PeerOverlay, parentOf: (id: string, stored: string | null | undefined) => string | null): BoxOf {
+function liveBoxes(placed: ReadonlyMap<string, Placement>, shapes: readonly ShapeRecord[], local: LocalOverlay, peers: PeerOverlay, parentOf: (id: string, stored: string | null | undefined) => string | null): BoxOf {
   const shapeById = new Map(shapes.map((s) => [s.id, s]));
   const known = new Map<string, Outline | undefined>();
   const boxOf = (itemId: string, hops = 0): Outline | undefined => {
