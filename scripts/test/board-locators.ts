@@ -33,3 +33,11 @@ export async function at(page: Page, x: number, y: number) {
   const pane = (await page.locator(".board-canvas").boundingBox())!;
   return { x: pane.x + x, y: pane.y + y };
 }
+
+/** A drag by hand: down, `steps` small moves, up. */
+export async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, steps = 12) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps });
+  await page.mouse.up();
+}

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import type { BrowserContext, Locator, Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
-import { created, idsOf, nodeById, poll } from "./board-locators";
+import { created, drag, idsOf, nodeById, poll } from "./board-locators";
 
 const run = useStackAndBrowser("board-changes");
 
@@ -69,12 +69,6 @@ async function select(page: Page, id: string, modifiers: ("Control" | "Shift")[]
   await ((await header.count()) > 0 ? header : node).click({ modifiers, position: (await header.count()) > 0 ? { x: 30, y: 8 } : undefined });
 }
 
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
 
 // The two probes below run in the page (as text: this file is typed for Node, without the DOM).
 

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
-import { at, box, created, edgeIds, idsOf, isSelected, nodeById, poll, viewport } from "./board-locators";
+import { at, box, created, drag, edgeIds, idsOf, isSelected, nodeById, poll, viewport } from "./board-locators";
 
 const run = useStackAndBrowser("board-draw");
 
@@ -31,13 +31,6 @@ const endOf = (d: string) => {
 /** The board's zoom. */
 const zoomOf = async (page: Page) => Number(/scale\(([\d.]+)\)/.exec(await viewport(page))![1]);
 
-/** A drag by hand: down, small steps, up. */
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, steps = 12) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps });
-  await page.mouse.up();
-}
 
 let ada: Page;
 let ben: Page;

@@ -12,17 +12,10 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
-import { at, box, created, idsOf, isSelected, nodeById, poll } from "./board-locators";
+import { at, box, created, drag, idsOf, isSelected, nodeById, poll } from "./board-locators";
 
 const run = useStackAndBrowser("board-frames");
 
-/** A drag by hand: down, small steps, up. */
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }, steps = 14) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps });
-  await page.mouse.up();
-}
 /** The screen point at a node's centre, or at (dx, dy) from its top-left corner. */
 async function on(page: Page, id: string, dx?: number, dy?: number) {
   const b = (await nodeById(page, id).boundingBox())!;

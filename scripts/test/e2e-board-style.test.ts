@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
-import { at, created, edgeIds, idsOf, nodeById, poll } from "./board-locators";
+import { at, created, drag, edgeIds, idsOf, nodeById, poll } from "./board-locators";
 
 const run = useStackAndBrowser("board-style");
 
@@ -36,12 +36,6 @@ const center = async (locator: Locator) => {
   const box = (await locator.boundingBox())!;
   return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
 };
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
 /** Selects a note by its header (a click on its body would edit it), a shape by its middle. */
 async function select(page: Page, id: string) {
   const header = nodeById(page, id).locator("header");

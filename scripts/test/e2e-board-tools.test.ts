@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { BrowserContext, Locator, Page, WebSocketRoute } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { screenshots, twoMembersOnOneProject, useStackAndBrowser } from "./e2e-board-setup";
-import { created, edgeIds, idsOf, nodeById, poll, viewport } from "./board-locators";
+import { created, drag, edgeIds, idsOf, nodeById, poll, viewport } from "./board-locators";
 
 const run = useStackAndBrowser("board-tools");
 
@@ -84,13 +84,6 @@ async function select(page: Page, id: string, modifiers: ("Control" | "Shift")[]
   await ((await header.count()) > 0 ? header : node).click({ modifiers, position: (await header.count()) > 0 ? { x: 30, y: 8 } : undefined });
 }
 
-/** Drags with the mouse in small steps, as a hand does. */
-async function drag(page: Page, from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
 
 const center = async (locator: Locator) => {
   const box = (await locator.boundingBox())!;

@@ -1,6 +1,6 @@
 /** Test helpers: the API stubbed at `fetch`, and the app rendered at a URL. */
 import { render } from "@testing-library/react";
-import { MemoryRouter } from "react-router";
+import { MemoryRouter, useLocation } from "react-router";
 import { vi } from "vitest";
 import { AppRoutes } from "../src/routes";
 import { SessionProvider } from "../src/session/session";
@@ -68,4 +68,19 @@ export function renderAt(url: string) {
       </SessionProvider>
     </MemoryRouter>,
   );
+}
+
+/** The app at `url`, with the path it is at now (read it after the app moves). */
+export function renderTracked(url: string): { path: string } {
+  const at = { path: "" };
+  const Where = () => ((at.path = useLocation().pathname), null);
+  render(
+    <MemoryRouter initialEntries={[url]}>
+      <SessionProvider>
+        <AppRoutes />
+        <Where />
+      </SessionProvider>
+    </MemoryRouter>,
+  );
+  return at;
 }

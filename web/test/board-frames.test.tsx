@@ -15,16 +15,11 @@ import { frameChangesOnDrop } from "../src/board/frames";
 import { PALETTE } from "../src/board/presence";
 import { BoardStore } from "../src/board/store";
 import { createTools } from "../src/modules/registry";
-import type { Ack } from "../src/gateway/messages";
-import { fakeConnection, projectDoc } from "./board-fixtures";
+import { gatewayConnection, projectDoc } from "./board-fixtures";
 
 function board() {
   const { doc, event } = projectDoc();
-  const connection = fakeConnection(doc, async (e) => {
-    event(e);
-    return { requestId: String(e.requestId), ok: true } satisfies Ack;
-  });
-  const store = new BoardStore(connection, { userId: "ada", name: "Ada", color: PALETTE[0]! });
+  const store = new BoardStore(gatewayConnection(doc, event), { userId: "ada", name: "Ada", color: PALETTE[0]! });
   return { doc, event, store };
 }
 const frameTool = () => createTools().find((t) => t.key === "f")!;

@@ -1,10 +1,7 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { MemoryRouter, useLocation } from "react-router";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AppRoutes } from "../src/routes";
 import { describeEntry } from "../src/pages/org/audit-words";
-import { SessionProvider } from "../src/session/session";
-import { error, me, stubApi } from "./api-stub";
+import { error, me, renderTracked, stubApi } from "./api-stub";
 
 afterEach(() => {
   cleanup();
@@ -13,21 +10,6 @@ afterEach(() => {
 
 const orgId = "22222222-2222-4222-8222-222222222222";
 const acme = (slug: string) => ({ id: orgId, name: "Acme", slug, role: "admin" as const, createdAt: "2026-01-01T00:00:00.000Z" });
-
-/** The app at `url`, with where it is now. */
-function renderTracked(url: string) {
-  const at = { path: "" };
-  const Where = () => ((at.path = useLocation().pathname), null);
-  render(
-    <MemoryRouter initialEntries={[url]}>
-      <SessionProvider>
-        <AppRoutes />
-        <Where />
-      </SessionProvider>
-    </MemoryRouter>,
-  );
-  return at;
-}
 
 /** The API of an org whose slug is `acme`, reachable by it and by `old-acme`, a slug it had. */
 function addressApi(put: Parameters<typeof stubApi>[0][string]) {

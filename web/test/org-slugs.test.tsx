@@ -1,9 +1,6 @@
-import { cleanup, render, screen, waitFor, within } from "@testing-library/react";
-import { MemoryRouter, useLocation } from "react-router";
+import { cleanup, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AppRoutes } from "../src/routes";
-import { SessionProvider } from "../src/session/session";
-import { me, renderAt, stubApi } from "./api-stub";
+import { me, renderAt, renderTracked, stubApi } from "./api-stub";
 
 afterEach(() => {
   cleanup();
@@ -12,21 +9,6 @@ afterEach(() => {
 
 const first = { id: "e4665e98-28ce-4e0c-9171-91165d4259fd", name: "Acme", slug: "acme", role: "owner" as const, createdAt: "2026-01-01T00:00:00.000Z" };
 const second = { id: "7b20c4d1-0a9e-4f51-8d47-3e1f0b2c9a11", name: "Acme", slug: "acme-2", role: "member" as const, createdAt: "2026-02-01T00:00:00.000Z" };
-
-/** The app at `url`, with where it is now. */
-function renderTracked(url: string) {
-  const at = { path: "" };
-  const Where = () => ((at.path = useLocation().pathname), null);
-  render(
-    <MemoryRouter initialEntries={[url]}>
-      <SessionProvider>
-        <AppRoutes />
-        <Where />
-      </SessionProvider>
-    </MemoryRouter>,
-  );
-  return at;
-}
 
 describe("organizations with the same name", () => {
   it("are told apart by their slugs, in the list and on the org's page, and their addresses carry them", async () => {
