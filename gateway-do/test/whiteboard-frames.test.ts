@@ -125,6 +125,16 @@ describe("frames", () => {
     expect(placed(doc, "beside").parent).toBe("outer");
   });
 
+  it("a frame drawn inside a frame goes in it, and can take in what that frame holds", () => {
+    const doc = board();
+    ok(run(doc, "whiteboard:create-frame", { id: "big", viewId: "main", x: 0, y: 0, width: 2000, height: 2000 }));
+    note(doc, "n", 300, 300);
+    ok(run(doc, "whiteboard:create-frame", { id: "small", viewId: "main", x: 200, y: 200, width: 600, height: 600 }));
+    expect(placed(doc, "small")).toMatchObject({ parent: "big", x: 200, y: 200 });
+    ok(run(doc, "whiteboard:set-frame", { viewId: "main", frameId: "small", nodes: [{ id: "n", x: 300, y: 300 }] }));
+    expect(placed(doc, "n")).toMatchObject({ parent: "small", x: 100, y: 100 });
+  });
+
   it("a group or frame is renamed; a note is not", () => {
     const doc = board();
     note(doc, "n", 0, 0);

@@ -40,6 +40,10 @@ describe("frames on the web", () => {
     expect(nodes.find((n) => n.id === "shape:r")).toMatchObject({ parentId: frameId });
     // The frame comes before what it holds, as xyflow needs.
     expect(nodes.findIndex((n) => n.id === frameId)).toBeLessThan(nodes.findIndex((n) => n.id === "shape:r"));
+    // A frame drawn inside it goes in it, taking in what it holds there.
+    const [inner] = (await frameTool().draw!.make(store, "main", { gesture: "box", box: { x: 80, y: 80, width: 320, height: 260 }, dragged: true })) as string[];
+    expect(placementsOf(doc).get(placementKey("main", inner!))).toMatchObject({ parent: frameId, x: 30, y: 30 });
+    expect(placementsOf(doc).get(placementKey("main", "in"))).toMatchObject({ parent: inner, x: 20, y: 20 });
     // A shape drawn inside the frame is made in it.
     const [made] = (await createTools().find((t) => t.key === "r")!.draw!.make(store, "main", { gesture: "box", box: { x: 400, y: 300, width: 40, height: 40 }, dragged: true })) as string[];
     expect(shapesOf(doc).get(made!.slice(6))).toMatchObject({ parent: frameId, x: 350, y: 250 });

@@ -75,12 +75,16 @@ export function frameChangesOnDrop(nodes: readonly BoardFlowNode[], dropped: rea
   return changes;
 }
 
-/** The top-level items lying wholly within `box` (what a frame drawn around them takes in). */
+/**
+ * What a frame drawn over `box` takes in: the items lying wholly within it that sit where the
+ * new frame goes (on the board, or in the frame around the box's centre, which will hold it).
+ */
 export function itemsWithin(nodes: readonly BoardFlowNode[], box: Box): { id: string; at: Point }[] {
   const boxes = boardBoxes(nodes);
+  const holder = frameAt(nodes, boxes, centreOf(box));
   return nodes.flatMap((n) => {
     const b = boxes.get(n.id)!;
     const within = b.x >= box.x && b.y >= box.y && b.x + b.width <= box.x + box.width && b.y + b.height <= box.y + box.height;
-    return !n.parentId && !n.hidden && within ? [{ id: n.id, at: { x: b.x, y: b.y } }] : [];
+    return (n.parentId ?? null) === holder && !n.hidden && within ? [{ id: n.id, at: { x: b.x, y: b.y } }] : [];
   });
 }

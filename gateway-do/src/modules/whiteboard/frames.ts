@@ -87,11 +87,14 @@ export const frameEvents = {
     reduce: (ctx, p) => {
       requireView(ctx.doc, p.viewId);
       const frame = newNode(ctx, "frame", chooseNodeId(ctx, p.id));
-      // At the back of the view: a frame drawn over items never hides them.
+      // At the back of the view: a frame drawn over items never hides them. Drawn inside a
+      // frame, it goes in it (drawn over it, not hidden under its sheet).
       const z = zRange(ctx.doc, p.viewId).min - 1;
+      const around = frameAround(ctx.doc, p.viewId, { x: p.x + p.width / 2, y: p.y + p.height / 2 });
+      const at = around ? { x: p.x - around.x, y: p.y - around.y } : { x: p.x, y: p.y };
       return () => {
         nodesOf(ctx.doc).set(frame.id, frame);
-        placementsOf(ctx.doc).set(placementKey(p.viewId, frame.id), { viewId: p.viewId, nodeId: frame.id, x: p.x, y: p.y, width: p.width, height: p.height, z, parent: null, locked: false, hidden: false });
+        placementsOf(ctx.doc).set(placementKey(p.viewId, frame.id), { viewId: p.viewId, nodeId: frame.id, ...at, width: p.width, height: p.height, z, parent: around?.id ?? null, locked: false, hidden: false });
         if (p.name) groupNamesOf(ctx.doc).set(frame.id, p.name);
       };
     },
