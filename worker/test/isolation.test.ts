@@ -64,6 +64,7 @@ export const routes: Route[] = [
   { method: "POST", path: (i) => `/api/orgs/${i.org}/containers/${i.container}/launch`, scope: "org" },
   { method: "GET", path: (i) => `/api/orgs/${i.org}/container-settings`, scope: "org" },
   { method: "PUT", path: (i) => `/api/orgs/${i.org}/container-settings`, body: { idleMinutes: 30 }, scope: "org", privileged: true },
+  { method: "PUT", path: (i) => `/api/orgs/${i.org}/slug`, body: { slug: "sneaky-slug" }, scope: "org", privileged: true },
 ];
 
 /** An org with every kind of row a route could touch, plus the callers to refuse. */
@@ -138,9 +139,9 @@ describe("tenant isolation", () => {
         checked++;
       }
     }
-    // 30 routes × 2 credential cases + 1 public route × 2 callers + 24 org/project routes for the outsider + 8 project routes + 13 privileged ones.
-    expect(routes).toHaveLength(31);
-    expect(checked).toBe(30 * 2 + 2 + 24 + 8 + 13);
+    // 31 routes × 2 credential cases + 1 public route × 2 callers + 25 org/project routes for the outsider + 8 project routes + 14 privileged ones.
+    expect(routes).toHaveLength(32);
+    expect(checked).toBe(31 * 2 + 2 + 25 + 8 + 14);
 
     expect(await orgState(ids.org)).toEqual(before.a);
     expect(await orgState(fx.otherOrg.id)).toEqual(before.b);
