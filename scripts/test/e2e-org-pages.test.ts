@@ -146,12 +146,12 @@ describe("organization and project settings in the browser", () => {
     const address = adaPage.getByLabel("Organization address", { exact: true });
     expect(await address.inputValue()).toBe("acme-research");
     const preview = adaPage.getByTestId("org-address-preview");
-    // A refusal the person can act on, under the field.
+    // A refusal the person can act on, under the field, as they type; Save waits for a good one.
     await address.fill("Acme Labs");
     expect(await preview.textContent()).toMatch(/will be at .*\/orgs\/Acme Labs$/);
-    await adaPage.getByRole("button", { name: "Save address" }).click();
     await adaPage.getByText(/^Use lowercase letters, digits and single hyphens/).waitFor();
     expect(await address.getAttribute("aria-invalid")).toBe("true");
+    expect(await adaPage.getByRole("button", { name: "Save address" }).isDisabled()).toBe(true);
 
     // Saved: said so, and the page moved to the new address without loading again.
     await adaPage.evaluate("window.sameDocument = true");

@@ -51,7 +51,7 @@ describe("org settings: the address", () => {
     expect(screen.getByRole("status").textContent).toContain("/orgs/acme-labs");
   });
 
-  it("shows why an address is refused under the field, and stays where it is", async () => {
+  it("shows why an address is refused under the field, as typed or as answered, and stays where it is", async () => {
     const taken = "The address /orgs/beta is taken: another organization has it, or had it and old links to it still lead there. Choose another.";
     const invalid = "Use lowercase letters, digits and single hyphens between them: no capitals, spaces or other signs, and no hyphen first or last.";
     addressApi((body) =>
@@ -64,9 +64,15 @@ describe("org settings: the address", () => {
     await screen.findByText(taken);
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(input.getAttribute("aria-describedby")).toBe(screen.getByText(taken).id);
+    // What the rules refuse is said as it is typed, and not sent.
+    const sent = vi.mocked(fetch).mock.calls.length;
     fireEvent.change(input, { target: { value: "Acme Labs" } });
-    fireEvent.click(screen.getByRole("button", { name: "Save address" }));
-    await screen.findByText(invalid);
+    expect(screen.getByText(invalid)).toBeTruthy();
+    expect((screen.getByRole("button", { name: "Save address" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.submit(input.closest("form")!);
+    expect(vi.mocked(fetch).mock.calls.length).toBe(sent);
+    fireEvent.change(input, { target: { value: "3fa85f64-5717-4562-b3fc-2c963f66afa6" } });
+    expect(screen.getByText(/cannot be shaped like an id/)).toBeTruthy();
     expect(screen.queryByRole("status")).toBeNull();
     expect(at.path).toBe("/orgs/acme/settings");
     expect(screen.getByTitle(/This organization's address/).textContent).toBe("@acme");

@@ -24,6 +24,8 @@ export const listOrgs = () => api("GET", "/orgs", OrgListSchema);
 export const createOrg = (name: string) => api("POST", "/orgs", OrgSchema, { body: { name } });
 export const getOrg = (id: string) => api("GET", org(id), OrgSchema);
 export const renameOrg = (id: string, name: string) => api("PATCH", org(id), OrgSchema, { body: { name } });
+/** The org with its new slug; its old slugs keep leading to it. */
+export const changeOrgSlug = (id: string, slug: string) => api("PUT", `${org(id)}/slug`, OrgSchema, { body: { slug } });
 export const deleteOrg = (id: string) => send("DELETE", org(id));
 
 export const listMembers = (orgId: string) => api("GET", `${org(orgId)}/members`, OrgMemberListSchema);

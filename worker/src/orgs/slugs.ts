@@ -13,11 +13,10 @@ import { organizations, organizationsSlugs } from "../../../drizzle/schema";
 import type { Executor } from "../../../drizzle/client";
 import { ApiError } from "../lib/errors";
 
-/** Lowercase letters and digits in dash-separated runs; never shaped like an id (an org's URL takes either). */
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-/** The longest slug a person may choose, and the longest a name makes before any `-2`. */
-export const MAX_SLUG = 40;
-const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+import { MAX_SLUG, isOrgId } from "../../../protocol/org-slugs";
+
+// The rules of a slug a person chooses are shared with the settings form.
+export { MAX_SLUG, SLUG_PATTERN, isOrgId, slugProblem } from "../../../protocol/org-slugs";
 
 /** The slug a name asks for: accents dropped, anything else than letters and digits a dash, at most 40 characters; "org" if nothing is left. */
 export function slugOf(name: string): string {
@@ -29,15 +28,7 @@ export function slugOf(name: string): string {
     .slice(0, MAX_SLUG)
     .replace(/^-+|-+$/g, "");
   if (base === "") return "org";
-  return UUID_SHAPE.test(base) ? `org-${base.slice(0, MAX_SLUG - 4).replace(/-+$/, "")}` : base;
-}
-
-/** What is wrong with `slug` as a slug a person chose, said so they can fix it; null if nothing. */
-export function slugProblem(slug: string): string | null {
-  if (slug.length === 0 || slug.length > MAX_SLUG) return `An address has 1 to ${MAX_SLUG} characters.`;
-  if (!SLUG_PATTERN.test(slug)) return "Use lowercase letters, digits and single hyphens between them: no capitals, spaces or other signs, and no hyphen first or last.";
-  if (isOrgId(slug)) return "An address cannot be shaped like an id (8-4-4-4-12 hexadecimal digits): links would read it as one.";
-  return null;
+  return isOrgId(base) ? `org-${base.slice(0, MAX_SLUG - 4).replace(/-+$/, "")}` : base;
 }
 
 /** The first of `acme`, `acme-2`, `acme-3`, … no org holds or held. */
@@ -71,9 +62,6 @@ export function slugTaken(slug: string): ApiError {
   const message = `The address /orgs/${slug} is taken: another organization has it, or had it and old links to it still lead there. Choose another.`;
   return new ApiError(409, "slug_taken", message, { slug: [message] });
 }
-
-/** Whether an org reference in a URL is an id (else it is a slug). */
-export const isOrgId = (ref: string): boolean => UUID_SHAPE.test(ref);
 
 /** A condition on `organizations` for the org `ref` names: by its id, its slug, or a slug it had. */
 export function orgNamedBy(ref: string): SQL {

@@ -1,19 +1,16 @@
 /**
  * The org settings' card for its address, `/orgs/{slug}`: an admin changes the slug, seeing
- * the new address as they type, and the page moves to it in place. The old address keeps
+ * the new address and what is wrong with it as they type, and the page moves to it in place. The old address keeps
  * leading here: the API keeps every slug an org had for that org alone.
  */
 import { useState, type FormEvent } from "react";
-import { OrgSchema } from "../../../../protocol/api/orgs";
-import { api } from "../../api/client";
+import { slugProblem } from "../../../../protocol/org-slugs";
+import { changeOrgSlug } from "../../api/orgs";
 import { ErrorMessage } from "../../components/ErrorMessage";
 import { Field } from "../../components/Field";
 import { useAction } from "../../components/use-action";
 import { orgPath } from "../org-path";
 import { useOrg } from "./OrgLayout";
-
-/** `PUT /api/orgs/{org}/slug`: the org with its new slug. */
-const changeOrgSlug = (orgId: string, slug: string) => api("PUT", `/orgs/${encodeURIComponent(orgId)}/slug`, OrgSchema, { body: { slug } });
 
 export function OrgAddress() {
   const { org, setOrg } = useOrg();
@@ -22,8 +19,13 @@ export function OrgAddress() {
   const [left, setLeft] = useState<string | null>(null);
   const { run, pending, error } = useAction();
   const wanted = slug.trim();
+  const unchanged = wanted === org.slug;
+  // The API's own rules, said as the person types (whether another org has it, only the API knows).
+  const problem = wanted === "" || unchanged ? null : slugProblem(wanted);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    // Enter in the field submits too: what the rules refuse (shown already) is not sent.
+    if (problem !== null || unchanged || wanted === "") return;
     const before = org.slug;
     setLeft(null);
     const outcome = await run(() => changeOrgSlug(org.id, wanted));
@@ -32,7 +34,6 @@ export function OrgAddress() {
     setSlug(outcome.value.slug);
     setLeft(before === outcome.value.slug ? null : before);
   };
-  const unchanged = wanted === org.slug;
   return (
     <section className="card" aria-labelledby="org-address-title">
       <h2 id="org-address-title">Address</h2>
@@ -49,7 +50,7 @@ export function OrgAddress() {
             setSlug(e.target.value);
             setLeft(null);
           }}
-          error={error?.field("slug")}
+          error={problem ?? error?.field("slug")}
           hint="Lowercase letters, digits and single hyphens. Links to an old address keep leading here."
         />
         <p className="hint" data-testid="org-address-preview">
@@ -66,7 +67,7 @@ export function OrgAddress() {
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="button primary" disabled={pending || unchanged || !wanted}>
+          <button type="submit" className="button primary" disabled={pending || unchanged || !wanted || problem !== null}>
             {pending ? "Saving…" : "Save address"}
           </button>
         </div>
