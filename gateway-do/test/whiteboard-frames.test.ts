@@ -109,7 +109,7 @@ describe("frames", () => {
     expect(refusal(run(doc, "whiteboard:update-shape", { shapeId: "r", x: 99 }))).toMatchObject({ code: "locked" });
   });
 
-  it("a node made with its centre in a frame goes in the innermost one (not a locked one); one made outside stays on the board", () => {
+  it("a node made with its centre in a frame goes in the innermost one (not a locked one, nor one in a locked one); one made outside stays on the board", () => {
     const doc = board();
     ok(run(doc, "whiteboard:create-frame", { id: "outer", viewId: "main", x: 0, y: 0, width: 2000, height: 2000 }));
     ok(run(doc, "whiteboard:create-frame", { id: "inner", viewId: "main", x: 100, y: 100, width: 800, height: 800 }));
@@ -123,6 +123,12 @@ describe("frames", () => {
     ok(run(doc, "whiteboard:set-locked", { viewId: "main", nodeIds: ["inner"], value: true }));
     note(doc, "beside", 200, 300);
     expect(placed(doc, "beside").parent).toBe("outer");
+    // A frame inside a locked frame takes nothing in either.
+    ok(run(doc, "whiteboard:set-locked", { viewId: "main", nodeIds: ["inner"], value: false }));
+    ok(run(doc, "whiteboard:set-locked", { viewId: "main", nodeIds: ["outer"], value: true }));
+    note(doc, "under-lock", 200, 300);
+    expect(placed(doc, "under-lock").parent).toBe(null);
+    expect(refusal(run(doc, "whiteboard:move", { viewId: "main", moves: [{ nodeId: "in", x: 0, y: 0 }] }))).toMatchObject({ code: "locked", message: /in a locked group or frame/ });
   });
 
   it("a frame drawn inside a frame goes in it, and can take in what that frame holds", () => {

@@ -49,6 +49,24 @@ describe("frames on the web", () => {
     expect(shapesOf(doc).get(made!.slice(6))).toMatchObject({ parent: frameId, x: 350, y: 250 });
   });
 
+  it("what sits in a locked frame, or in a frame inside one, is locked on the board; a locked frame takes in no drop", () => {
+    const { event, store } = board();
+    event({ type: "whiteboard:create-frame", id: "outer", viewId: "main", x: 0, y: 0, width: 1000, height: 1000 });
+    event({ type: "whiteboard:create-frame", id: "inner", viewId: "main", x: 100, y: 100, width: 500, height: 500 });
+    event({ type: "whiteboard:set-frame", viewId: "main", frameId: "outer", nodes: [{ id: "inner", x: 100, y: 100 }] });
+    event({ type: "notes:create", id: "n", viewId: "main", x: 150, y: 150 });
+    event({ type: "whiteboard:create-shape", id: "r", viewId: "main", kind: "rectangle", x: 200, y: 300, width: 100, height: 60 });
+    event({ type: "whiteboard:set-frame", viewId: "main", frameId: "inner", shapes: [{ id: "r", x: 200, y: 300 }] });
+    event({ type: "notes:create", id: "loose", viewId: "main", x: 2000, y: 0 });
+    const item = (id: string) => store.getSnapshot().nodes.find((n) => n.id === id)!;
+    expect(item("n")).toMatchObject({ parentId: "inner", draggable: true, data: { locked: false } });
+    expect(item("shape:r")).toMatchObject({ parentId: "inner", draggable: true, data: { locked: false } });
+    event({ type: "whiteboard:set-locked", viewId: "main", nodeIds: ["outer"], value: true });
+    for (const id of ["inner", "n", "shape:r"]) expect(item(id)).toMatchObject({ draggable: false, data: { locked: true } });
+    // Dropped over them, the loose note joins neither.
+    expect(frameChangesOnDrop(store.getSnapshot().nodes, [{ id: "loose", x: 300, y: 300 }])).toEqual([]);
+  });
+
   it("a drop with the item's centre in a frame puts it in; out of it, takes it out; a group's child stays; undo puts each back", async () => {
     const { doc, event, store } = board();
     event({ type: "whiteboard:create-frame", id: "f", viewId: "main", x: 1000, y: 0, width: 600, height: 400 });
@@ -146,5 +164,30 @@ describe("bound arrows on the web", () => {
     store.touch();
     expect(arrowOf().node.position).toEqual(after.node.position);
     expect(shapesOf(doc).get("a")).toMatchObject({ x: 100, y: 0 });
+  });
+
+  it("pasted with the items they are bound to, are bound to the copies; an end whose item was not copied pastes free", async () => {
+    const { doc, event, store } = board();
+    event({ type: "whiteboard:create-shape", id: "r", viewId: "main", kind: "rectangle", x: 0, y: 0, width: 100, height: 100 });
+    event({ type: "notes:create", id: "n", viewId: "main", x: 400, y: 0, width: 200, height: 100 });
+    event({ type: "whiteboard:create-shape", id: "q", viewId: "main", kind: "ellipse", x: 400, y: 400, width: 100, height: 100 });
+    event({ type: "whiteboard:create-shape", id: "a", viewId: "main", kind: "arrow", x: 100, y: 0, width: 300, height: 100, points: [0, 500, 1000, 500], from: "r", to: "n" });
+    event({ type: "whiteboard:create-shape", id: "b", viewId: "main", kind: "arrow", x: 450, y: 100, width: 10, height: 300, points: [0, 0, 1000, 1000], from: "n", to: "q" });
+    // The arrows first in the selection: they still paste after what they are bound to.
+    store.setSelection(new Set(["shape:a", "shape:b", "shape:r", "n"]));
+    const clip = copySelection(store)!;
+    const paste = pasteCommand(store, "main", clip, { x: 1000, y: 1000 });
+    await store.run(paste);
+    const made = paste.ids.map((id) => shapesOf(doc).get(id.replace(/^shape:/, ""))).filter((s) => s !== undefined);
+    const noteCopy = paste.ids.find((id) => nodesOf(doc).get(id)?.kind === "note")!;
+    const rectCopy = made.find((s) => s.kind === "rectangle")!;
+    const arrows = made.filter((s) => s.kind === "arrow");
+    expect(arrows).toHaveLength(2);
+    expect(arrows).toContainEqual(expect.objectContaining({ from: rectCopy.id, to: noteCopy }));
+    const half = arrows.find((s) => s.from === noteCopy)!;
+    expect(half).not.toHaveProperty("to");
+    // The originals keep their bindings.
+    expect(shapesOf(doc).get("a")).toMatchObject({ from: "r", to: "n" });
+    expect(shapesOf(doc).get("b")).toMatchObject({ from: "n", to: "q" });
   });
 });

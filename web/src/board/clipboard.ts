@@ -3,13 +3,14 @@
  * web/src/modules/, and the free shapes), and where a paste lands — at the pointer when the
  * person points at the board, else offset from the original, a little further at each paste,
  * so copies never stack on each other. The system clipboard gets the items' text too: pasted
- * into another app it is text, and text copied from another app pastes as a note.
+ * into another app it is text, and text copied from another app pastes as a note. An arrow
+ * bound to items copied with it is bound to their copies; its other ends paste free.
  */
 import { nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import { shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { Box } from "../modules/kit";
 import { nodeViewOf } from "../modules/registry";
-import { addShapesCommand, combine } from "./commands";
+import { addShapesCommand, combine, newItemId } from "./commands";
 import { type BoardFlowNode, type ShapeKind, type ShapeNodeData, shapeIdOf } from "./flow-model";
 import { FRAME, boardBoxes } from "./frames";
 import { PASTE_OFFSET, type Point, centredOn } from "./placement";
@@ -19,7 +20,9 @@ import type { BoardStore, Command } from "./store";
 export interface Clipboard {
   /** By node kind, in the order first copied. */
   nodes: Map<string, (Box & { text?: unknown })[]>;
-  shapes: { kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string; points?: number[]; pressure?: number[] }[];
+  /** The copied node ids, by kind, in the order of `nodes`: arrows bound to them are bound to their copies. */
+  nodeIds: Map<string, string[]>;
+  shapes: { id: string; kind: ShapeKind; x: number; y: number; width: number; height: number; text: string; color: string; points?: number[]; pressure?: number[]; from?: string; to?: string }[];
   origin: Point;
   size: { width: number; height: number };
   /** Pastes so far at an offset from the origin: the next one lands one offset further. */
@@ -33,6 +36,7 @@ export function copySelection(store: BoardStore): Clipboard | null {
   const { doc } = store;
   const { viewId, nodes: flow } = store.getSnapshot();
   const nodes = new Map<string, Box[]>();
+  const nodeIds = new Map<string, string[]>();
   const shapes: Clipboard["shapes"] = [];
   // Shapes as drawn now (a bound arrow where its items put it), where they lie on the board.
   const drawn = new Map(flow.map((n) => [n.id, n]));
@@ -41,10 +45,16 @@ export function copySelection(store: BoardStore): Clipboard | null {
     const shapeId = shapeIdOf(id);
     const shape = shapeId && shapesOf(doc).has(shapeId) ? (drawn.get(id)?.data as ShapeNodeData | undefined)?.shape : undefined;
     const at = boxes.get(id);
-    if (shape && at) shapes.push({ kind: shape.kind, x: at.x, y: at.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color, ...(shape.points ? { points: shape.points } : {}), ...(shape.pressure ? { pressure: shape.pressure } : {}) });
+    if (shape && at) {
+      const ends = { ...(shape.from ? { from: shape.from } : {}), ...(shape.to ? { to: shape.to } : {}) };
+      shapes.push({ id: shape.id, kind: shape.kind, x: at.x, y: at.y, width: shape.width, height: shape.height, text: shape.text, color: shape.color, ...(shape.points ? { points: shape.points } : {}), ...(shape.pressure ? { pressure: shape.pressure } : {}), ...ends });
+    }
     const kind = nodesOf(doc).get(id)?.kind;
     const copied = kind ? nodeViewOf(kind)?.clipboard?.copy(doc, viewId, id) : null;
-    if (kind && copied) nodes.set(kind, [...(nodes.get(kind) ?? []), copied]);
+    if (kind && copied) {
+      nodes.set(kind, [...(nodes.get(kind) ?? []), copied]);
+      nodeIds.set(kind, [...(nodeIds.get(kind) ?? []), id]);
+    }
   }
   const items: (Box & { text?: unknown })[] = [...[...nodes.values()].flat(), ...shapes];
   if (items.length === 0) return null;
@@ -54,6 +64,7 @@ export function copySelection(store: BoardStore): Clipboard | null {
   const bottom = Math.max(...items.map((i) => i.y + i.height));
   return {
     nodes: new Map([...nodes].map(([kind, list]) => [kind, list.map((n) => ({ ...n, x: n.x - left, y: n.y - top }))])),
+    nodeIds,
     shapes: shapes.map((s) => ({ ...s, x: s.x - left, y: s.y - top })),
     origin: { x: left, y: top },
     size: { width: right - left, height: bottom - top },
@@ -90,6 +101,8 @@ export function pasteCommand(store: BoardStore, viewId: string, clip: Clipboard,
   const parts: (Command & { ids: string[] })[] = [];
   // What each pasted item is and where it lands, to put pasted items in the pasted frames around them.
   const pasted: { id: string; frame: boolean; box: Box }[] = [];
+  // Each copied item's copy (node and shape ids), for the arrows bound to them.
+  const copies = new Map<string, string>();
   for (const [kind, items] of clip.nodes) {
     const paste = nodeViewOf(kind)?.clipboard?.paste;
     if (!paste) continue;
@@ -97,10 +110,19 @@ export function pasteCommand(store: BoardStore, viewId: string, clip: Clipboard,
     const part = paste(store, viewId, placed);
     parts.push(part);
     part.ids.forEach((id, i) => placed[i] && pasted.push({ id, frame: kind === FRAME, box: placed[i] }));
+    clip.nodeIds.get(kind)?.forEach((original, i) => part.ids[i] && copies.set(original, part.ids[i]!));
   }
-  const shapes = addShapesCommand(store, viewId, clip.shapes.map((s) => ({ ...s, x: s.x + at.x, y: s.y + at.y })));
+  // Arrows after the shapes they may be bound to (an arrow binds to no arrow).
+  const shapeList = [...clip.shapes].sort((a, b) => Number(a.kind === "arrow") - Number(b.kind === "arrow"));
+  for (const s of shapeList) copies.set(s.id, newItemId());
+  const copyOf = (end: string | undefined) => (end ? copies.get(end) : undefined);
+  const shapes = addShapesCommand(
+    store,
+    viewId,
+    shapeList.map(({ id, from, to, ...s }) => ({ ...s, id: copies.get(id)!, x: s.x + at.x, y: s.y + at.y, ...(copyOf(from) ? { from: copyOf(from) } : {}), ...(copyOf(to) ? { to: copyOf(to) } : {}) })),
+  );
   parts.push(shapes);
-  shapes.ids.forEach((id, i) => pasted.push({ id, frame: false, box: { ...clip.shapes[i]!, x: clip.shapes[i]!.x + at.x, y: clip.shapes[i]!.y + at.y } }));
+  shapes.ids.forEach((id, i) => pasted.push({ id, frame: false, box: { ...shapeList[i]!, x: shapeList[i]!.x + at.x, y: shapeList[i]!.y + at.y } }));
   const command = combine([...parts.filter((c) => c.events.length > 0), ...framing(viewId, pasted)]);
   return { ...command, ids: parts.flatMap((c) => c.ids) };
 }

@@ -193,13 +193,23 @@ export function buildFlow(
     ...shapes.map((s) => ({ id: shapeFlowId(s.id), z: s.z, parent: parentOf(shapeFlowId(s.id), s.parent) })),
   ]);
   const boxOf = liveBoxes(placed, shapes, local, peers, parentOf);
+  // Whether a frame or group, or one around it, is locked: the gateway refuses changing what it holds.
+  const lockedAround = (parent: string | null): boolean => {
+    for (let id = parent, hops = 0; id !== null && hops < 50; hops++) {
+      const p = placed.get(id)!;
+      if (p.locked) return true;
+      id = parentOf(id, p.parent);
+    }
+    return false;
+  };
   const zIndex = new Map(order.map((id, rank) => [id, zIndexOf(rank)]));
   const shapeByFlowId = new Map(shapes.map((s) => [shapeFlowId(s.id), s]));
   const nodes: BoardFlowNode[] = [];
   for (const id of order) {
     const shape = shapeByFlowId.get(id);
     if (shape) {
-      nodes.push(shapeNode(cache, next, boundArrow(shape, boxOf, parentOf(id, shape.parent)), shapeStyle(doc, shape), zIndex.get(id)!, local, peers, parentOf(id, shape.parent)));
+      const parent = parentOf(id, shape.parent);
+      nodes.push(shapeNode(cache, next, boundArrow(shape, boxOf, parent), shapeStyle(doc, shape), zIndex.get(id)!, local, peers, parent, lockedAround(parent)));
       continue;
     }
     const p = placed.get(id)!;
@@ -212,7 +222,7 @@ export function buildFlow(
     const view = nodeViewOf(record.kind);
     const extra = lookups.get(record.kind)?.(p.nodeId);
     const parent = parentOf(p.nodeId, p.parent);
-    const parentLocked = parent ? (placed.get(parent)?.locked ?? false) : false;
+    const parentLocked = lockedAround(parent);
     const measured = local.measured?.get(p.nodeId);
     const style = styleOf(doc, viewId, p.nodeId) ?? NO_STYLE;
     nodes.push(
@@ -317,7 +327,7 @@ function boundArrow(shape: ShapeRecord, boxOf: BoxOf, parent: string | null): Sh
 }
 
 /** The xyflow node of a free shape (kept as it was when nothing it shows changed). */
-function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style: ItemStyle, z: number, local: LocalOverlay, peers: PeerOverlay, parent: string | null): BoardFlowNode {
+function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style: ItemStyle, z: number, local: LocalOverlay, peers: PeerOverlay, parent: string | null, parentLocked: boolean): BoardFlowNode {
   const id = shapeFlowId(shape.id);
   const bound = shape.from !== undefined || shape.to !== undefined;
   // A bound arrow is where its items put it, whatever was dragged here.
@@ -326,7 +336,8 @@ function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style:
   const selected = local.selected.has(id);
   const marks = peers.selectedBy.get(id) ?? NO_MARKS;
   const measured = bound ? undefined : local.measured?.get(id);
-  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z, style, parent], () => ({
+  const locked = shape.locked || parentLocked;
+  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z, style, parent, locked], () => ({
     id,
     type: shape.kind,
     ...(parent ? { parentId: parent } : {}),
@@ -336,9 +347,9 @@ function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style:
     // Shapes have no handles (NodeFrame's connectable={false}).
     handles: NO_HANDLES,
     selected,
-    draggable: !shape.locked && !bound,
+    draggable: !locked && !bound,
     measured: measured ?? { width: size?.width ?? shape.width, height: size?.height ?? shape.height },
     zIndex: z,
-    data: { shape, locked: shape.locked, selectedBy: marks, style, ...(bound ? { bound } : {}) },
+    data: { shape, locked, selectedBy: marks, style, ...(bound ? { bound } : {}) },
   }));
 }

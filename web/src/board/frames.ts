@@ -29,11 +29,11 @@ export function boardBoxes(nodes: readonly BoardFlowNode[]): Map<string, Box> {
 const inside = (p: Point, b: Box) => p.x >= b.x && p.x <= b.x + b.width && p.y >= b.y && p.y <= b.y + b.height;
 const centreOf = (b: Box): Point => ({ x: b.x + b.width / 2, y: b.y + b.height / 2 });
 
-/** The frame drawn topmost at `at` (not one of `skip`), or null. */
+/** The unlocked frame drawn topmost at `at` (not one of `skip`), or null: a locked frame takes nothing in. */
 export function frameAt(nodes: readonly BoardFlowNode[], boxes: ReadonlyMap<string, Box>, at: Point, skip: ReadonlySet<string> = new Set()): string | null {
   let best: BoardFlowNode | null = null;
   for (const n of nodes) {
-    if (n.type !== FRAME || n.hidden || skip.has(n.id) || !inside(at, boxes.get(n.id)!)) continue;
+    if (n.type !== FRAME || n.hidden || n.data.locked || skip.has(n.id) || !inside(at, boxes.get(n.id)!)) continue;
     if (!best || (n.zIndex ?? 0) > (best.zIndex ?? 0)) best = n;
   }
   return best?.id ?? null;

@@ -7,7 +7,7 @@
 import type * as Y from "yjs";
 import { chooseNodeId, newNode, nodesOf } from "../core-graph";
 import { EventError, defineEvent } from "../kit";
-import { absolutePosition, groupNamesOf, placementKey, placementsIn, placementsOf, requirePlacement, requireUnlocked, requireView, shapesOf, updatePlacement, zRange } from "./placements";
+import { absolutePosition, groupNamesOf, lockedAlong, placementKey, placementsIn, placementsOf, requirePlacement, requireUnlocked, requireView, shapesOf, updatePlacement, zRange } from "./placements";
 import { CreateFrameSchema, SetFrameSchema, type Placement, type ShapeRecord } from "./schema";
 
 /** A frame's placement on a view, refused when the node is not a frame there. */
@@ -23,12 +23,12 @@ export function requireShapeOn(doc: Y.Doc, viewId: string, shapeId: string): Sha
   return shape;
 }
 
-/** The innermost unlocked frame on a view around a point of the board, with where it lies; undefined when none. */
+/** The innermost frame on a view around a point of the board that takes things in (not locked, nor in a locked one), with where it lies; undefined when none. */
 export function frameAround(doc: Y.Doc, viewId: string, at: { x: number; y: number }): { id: string; x: number; y: number } | undefined {
   let best: { id: string; x: number; y: number; area: number } | undefined;
   const nodes = nodesOf(doc);
   for (const p of placementsIn(doc, viewId)) {
-    if (nodes.get(p.nodeId)?.kind !== "frame" || p.hidden || p.locked) continue;
+    if (nodes.get(p.nodeId)?.kind !== "frame" || p.hidden || lockedAlong(doc, p)) continue;
     const { x, y } = absolutePosition(doc, p);
     const area = p.width * p.height;
     if (at.x >= x && at.x <= x + p.width && at.y >= y && at.y <= y + p.height && (!best || area < best.area)) best = { id: p.nodeId, x, y, area };

@@ -108,10 +108,18 @@ export function requirePlacement(doc: Y.Doc, viewId: string, nodeId: string): Pl
 /** The placement, refused if it or a group holding it is locked. */
 export function requireUnlocked(doc: Y.Doc, viewId: string, nodeId: string): Placement {
   const placement = requirePlacement(doc, viewId, nodeId);
-  for (let p: Placement | undefined = placement; p; p = p.parent ? placementsOf(doc).get(placementKey(viewId, p.parent)) : undefined) {
-    if (p.locked) throw new EventError("locked", p === placement ? `Node ${nodeId} is locked: unlock it first.` : `Node ${nodeId} is in a locked group.`);
-  }
+  const locked = lockedAlong(doc, placement);
+  if (locked) throw new EventError("locked", locked === placement ? `Node ${nodeId} is locked: unlock it first.` : `Node ${nodeId} is in a locked group or frame.`);
   return placement;
+}
+
+/** The first locked placement from this one out through the groups and frames holding it; undefined when none is. */
+export function lockedAlong(doc: Y.Doc, placement: Placement): Placement | undefined {
+  let hops = 0;
+  for (let p: Placement | undefined = placement; p && hops < 50; p = p.parent ? placementsOf(doc).get(placementKey(placement.viewId, p.parent)) : undefined, hops++) {
+    if (p.locked) return p;
+  }
+  return undefined;
 }
 
 /** Every placement of a view. */
