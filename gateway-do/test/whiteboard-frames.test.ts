@@ -167,6 +167,39 @@ describe("bound arrows", () => {
     expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
   });
 
+  it("an arrow's ends are moved, rebound and freed by update-shape; bad bindings are refused, changing nothing", () => {
+    const doc = board();
+    rect(doc, "r", 0, 0);
+    rect(doc, "e", 600, 300, "ellipse");
+    note(doc, "n", 0, 600);
+    ok(run(doc, "whiteboard:create-shape", { id: "a", viewId: "main", kind: "arrow", x: 100, y: 0, width: 500, height: 300, points: [0, 0, 1000, 1000], from: "r", to: "e" }));
+    ok(run(doc, "whiteboard:create-shape", { id: "b", viewId: "main", kind: "arrow", x: 0, y: 0, width: 100, height: 100, points: [0, 0, 1000, 1000] }));
+    // The end on e dragged onto the note: bound to it, the other end still to r.
+    ok(run(doc, "whiteboard:update-shape", { shapeId: "a", x: 50, y: 50, width: 100, height: 600, points: [0, 0, 1000, 1000], to: "n" }));
+    expect(shapesOf(doc).get("a")).toMatchObject({ from: "r", to: "n", x: 50, height: 600, points: [0, 0, 1000, 1000] });
+    // Dragged to empty board: freed.
+    ok(run(doc, "whiteboard:update-shape", { shapeId: "a", to: null }));
+    expect(shapesOf(doc).get("a")).toMatchObject({ from: "r" });
+    expect(shapesOf(doc).get("a")).not.toHaveProperty("to");
+    const before = Y.encodeStateAsUpdate(doc);
+    const cases: [Record<string, unknown>, object][] = [
+      [{ shapeId: "a", to: "r" }, { code: "invalid_arrow", message: /two different items/ }],
+      [{ shapeId: "a", to: "b" }, { code: "not_found", message: /to bind the arrow to/ }],
+      [{ shapeId: "a", from: "a" }, { code: "not_found" }],
+      [{ shapeId: "a", to: "nobody" }, { code: "not_found" }],
+      [{ shapeId: "r", to: "n" }, { code: "invalid_arrow", message: /is a rectangle/ }],
+      [{ shapeId: "r", points: [0, 0, 1000, 1000] }, { code: "invalid_arrow" }],
+      [{ shapeId: "a", points: [0, 0, 500, 500, 1000, 1000] }, { code: "invalid_arrow", message: /2 ends/ }],
+      [{ shapeId: "a", points: [0, 0, 5000, 1000] }, { code: "invalid_payload" }],
+    ];
+    for (const [payload, error] of cases) expect(refusal(run(doc, "whiteboard:update-shape", payload))).toMatchObject(error);
+    expect(refusal(run(doc, "whiteboard:update-shape", { shapeId: "b", to: "e" }, viewer))).toMatchObject({ code: "forbidden" });
+    expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+    ok(run(doc, "whiteboard:update-shape", { shapeId: "a", locked: true }));
+    expect(refusal(run(doc, "whiteboard:update-shape", { shapeId: "a", to: "e" }))).toMatchObject({ code: "locked" });
+    expect(shapesOf(doc).get("a")).not.toHaveProperty("to");
+  });
+
   it("an arrow's end bound to an ellipse meets its outline, not its box", () => {
     const ellipse = { x: 0, y: 0, width: 200, height: 100, round: true };
     const [start] = arrowEnds(ellipse, { x: 100 + 400, y: 50 + 400 });

@@ -4,8 +4,8 @@
  * takes them in, and makes a note inside it; dragging the frame moves them, on Ben's screen too. She drops an ellipse into
  * the frame and drags it out again, renames the frame, and exports it as PNG from its menu.
  * She draws an arrow from the rectangle to the ellipse: bound, it follows the ellipse as Ben
- * drags it, on both screens and after a reload; deleting the ellipse leaves the arrow where it
- * was. Screenshots: docs/screenshots/board-frames-*.png (1440×900 and 390×844).
+ * drags it, on both screens and after a reload; she drags its end onto the note, which binds it
+ * there, and undoes that; deleting the ellipse leaves the arrow where it was. Screenshots: docs/screenshots/board-frames-*.png (1440×900 and 390×844).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -158,6 +158,35 @@ describe("frames and bound arrows", () => {
     const held = await where(ada, ids.arrow!);
     await drag(ada, await on(ada, ids.arrow!), { x: (await on(ada, ids.arrow!)).x + 80, y: (await on(ada, ids.arrow!)).y - 160 });
     expect(await where(ada, ids.arrow!)).toBe(held);
+  });
+
+  it("Ada drags the arrow's end from the ellipse onto the note: it binds there, on Ben's screen too; undo binds it back", async () => {
+    const before = await arrowEnds(ada, ids.arrow!);
+    await ada.keyboard.press("Escape");
+    await ada.mouse.click((await on(ada, ids.arrow!)).x, (await on(ada, ids.arrow!)).y);
+    await poll(() => isSelected(ada, ids.arrow!)).toBe(1);
+    const handle = nodeById(ada, ids.arrow!).getByTestId("arrow-end-to");
+    await expect(handle.getAttribute("class")).resolves.toContain("is-bound");
+    const grip = (await handle.boundingBox())!;
+    await drag(ada, { x: grip.x + grip.width / 2, y: grip.y + grip.height / 2 }, await on(ada, ids.note!));
+    // Dropped on the note's centre, the end is drawn on its outline: bound, on both screens.
+    const note = await box(nodeById(ada, ids.note!));
+    const onOutline = async (page: Page) => {
+      const { to } = await arrowEnds(page, ids.arrow!);
+      const gap = Math.max(note.x - to.x, to.x - (note.x + note.width), note.y - to.y, to.y - (note.y + note.height));
+      return gap > -2 && gap < 16;
+    };
+    await poll(() => onOutline(ada)).toBe(true);
+    await poll(() => onOutline(ben)).toBe(true);
+    await ada.screenshot({ path: join(screenshots, "board-frames-arrow-rebound.png") });
+    // Undo: bound to the ellipse again, where it was.
+    await ada.keyboard.press("Control+z");
+    for (const page of [ada, ben]) {
+      await poll(async () => {
+        const { to } = await arrowEnds(page, ids.arrow!);
+        return Math.abs(to.x - before.to.x) + Math.abs(to.y - before.to.y) < 3;
+      }).toBe(true);
+    }
   });
 
   it("after Ben's reload the arrow is still bound; deleting the ellipse leaves the arrow where it was", async () => {

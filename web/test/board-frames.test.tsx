@@ -15,6 +15,7 @@ import { frameChangesOnDrop } from "../src/board/frames";
 import { PALETTE } from "../src/board/presence";
 import { BoardStore } from "../src/board/store";
 import { createTools } from "../src/modules/registry";
+import { arrowEndsCommand, arrowEndsOf, movedEnd } from "../src/modules/whiteboard/arrow-ends";
 import { gatewayConnection, projectDoc } from "./board-fixtures";
 
 function board() {
@@ -164,6 +165,31 @@ describe("bound arrows on the web", () => {
     store.touch();
     expect(arrowOf().node.position).toEqual(after.node.position);
     expect(shapesOf(doc).get("a")).toMatchObject({ x: 100, y: 0 });
+  });
+
+  it("an end dragged onto an item binds to it, onto the other end's item or empty board is free; undo binds it back", async () => {
+    const { doc, event, store } = board();
+    event({ type: "whiteboard:create-frame", id: "f", viewId: "main", x: 1000, y: 1000, width: 2000, height: 2000 });
+    event({ type: "whiteboard:create-shape", id: "r", viewId: "main", kind: "rectangle", x: 1100, y: 1100, width: 100, height: 100 });
+    event({ type: "notes:create", id: "n", viewId: "main", x: 1500, y: 1100, width: 200, height: 100 });
+    event({ type: "whiteboard:create-shape", id: "a", viewId: "main", kind: "arrow", x: 1200, y: 1100, width: 300, height: 100, points: [0, 500, 1000, 500], from: "r", to: "n", parent: "f" });
+    const stored = () => shapesOf(doc).get("a")!;
+    // Its end dragged from the note to (1800, 1600) on the board, over the rectangle's id: bound to nothing (r holds the other end).
+    const freed = movedEnd(stored(), 1, { x: 1210, y: 1150 }, { x: 1800, y: 1600 }, "r", { x: 1000, y: 1000 });
+    expect(freed).toMatchObject({ from: "r", to: null });
+    // Its box is relative to the frame holding it; its ends are where they were put.
+    const [start, end] = gridToBoard(freed.points, { x: freed.x + 1000, y: freed.y + 1000, width: freed.width, height: freed.height });
+    expect(Math.abs(start!.x - 1210) + Math.abs(start!.y - 1150)).toBeLessThan(3);
+    expect(Math.abs(end!.x - 1800) + Math.abs(end!.y - 1600)).toBeLessThan(3);
+    await store.run(arrowEndsCommand("a", freed, arrowEndsOf(stored())));
+    expect(stored()).toMatchObject({ from: "r", parent: "f" });
+    expect(stored()).not.toHaveProperty("to");
+    // Its start dragged onto the note: bound to it.
+    await store.run(arrowEndsCommand("a", movedEnd(stored(), 0, { x: 1800, y: 1600 }, { x: 1550, y: 1150 }, "n", { x: 1000, y: 1000 }), arrowEndsOf(stored())));
+    expect(stored()).toMatchObject({ from: "n" });
+    await store.undo();
+    await store.undo();
+    expect(stored()).toMatchObject({ from: "r", to: "n" });
   });
 
   it("pasted with the items they are bound to, are bound to the copies; an end whose item was not copied pastes free", async () => {

@@ -12,6 +12,7 @@ import { DEFAULT_PEN_WIDTH, strokePath } from "../modules/whiteboard/strokes";
 import { requestEdit } from "./edit-request";
 import type { EdgeKind } from "./flow-model";
 import { centredOn, type Point } from "./placement";
+import { itemAt } from "./item-at";
 import { armTool, useArmedTool } from "./tool";
 import { useBoardStore } from "./store-context";
 
@@ -30,15 +31,6 @@ interface Gesture {
   shift: boolean;
   /** A pen's pressure at each point (a mouse or a finger reports none worth keeping). */
   pressure: number[] | null;
-}
-
-/** The board item (flow id) under a client point, beneath this layer; null on empty canvas. */
-function itemAt(at: Point): string | null {
-  for (const el of document.elementsFromPoint(at.x, at.y)) {
-    const node = el.closest(".react-flow__node");
-    if (node instanceof HTMLElement && node.dataset.id) return node.dataset.id;
-  }
-  return null;
 }
 
 /** The box from a to b, a square (on the longer side) with `square`. */

@@ -26,6 +26,19 @@ export function requireBindable(doc: Y.Doc, viewId: string, itemId: string): voi
   if (!outlineOf(doc, viewId, itemId)) throw new EventError("not_found", `There is no node or shape ${itemId} on view ${viewId} to bind the arrow to.`);
 }
 
+/** A shape with changed arrow ends (`update-shape`'s points, from, to), refused when it is not an arrow or binds badly. */
+export function withArrowEnds(doc: Y.Doc, shape: ShapeRecord, change: { points?: number[]; from?: string | null; to?: string | null }): ShapeRecord {
+  const { points, from, to } = change;
+  if (points === undefined && from === undefined && to === undefined) return shape;
+  if (shape.kind !== "arrow") throw new EventError("invalid_arrow", `Only an arrow has ends to move or bind; shape ${shape.id} is a ${shape.kind}.`);
+  if (points !== undefined && points.length !== 4) throw new EventError("invalid_arrow", "An arrow's points are its 2 ends.");
+  for (const end of [from, to]) if (end) requireBindable(doc, shape.viewId, end);
+  const { from: oldFrom, to: oldTo, ...rest } = shape;
+  const next = { from: from === undefined ? oldFrom : (from ?? undefined), to: to === undefined ? oldTo : (to ?? undefined) };
+  if (next.from !== undefined && next.from === next.to) throw new EventError("invalid_arrow", "An arrow binds its two ends to two different items.");
+  return { ...rest, ...(points ? { points } : {}), ...(next.from ? { from: next.from } : {}), ...(next.to ? { to: next.to } : {}) };
+}
+
 /** An arrow's ends as drawn: its grid points on its box on the board (left to right across it without points). */
 export function drawnEnds(arrow: ShapeRecord, at: Point): [Point, Point] {
   const box = { ...at, width: arrow.width, height: arrow.height };

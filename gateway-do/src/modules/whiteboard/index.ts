@@ -8,7 +8,7 @@
 import type * as Y from "yjs";
 import { chooseNodeId, deleteNodes, newNode, nodesOf, requireNode } from "../core-graph";
 import { type ModuleDefinition, EventError, defineEvent } from "../kit";
-import { releaseArrows, requireBindable } from "./bindings";
+import { releaseArrows, requireBindable, withArrowEnds } from "./bindings";
 import { frameAround, frameEvents, releaseChildren, requireFrame, requireShapeOn, requireShapeUnlocked } from "./frames";
 import {
   DEFAULT_SIZE,
@@ -68,7 +68,7 @@ export const whiteboard = {
   tabKinds: ["view"] as const,
   dependencies: ["core-graph"],
   permissions: ["whiteboard:create", "whiteboard:delete", "whiteboard:[view:*]:update", "whiteboard:[view:*]:delete", "whiteboard:[view:*]:move", "whiteboard:[shape:*]:update", "whiteboard:[group:*]:update"],
-  errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400, invalid_frame: 400 },
+  errors: { not_found: 404, conflict: 409, locked: 409, last_view: 409, invalid_group: 400, invalid_frame: 400, invalid_arrow: 400 },
   seed(doc, now) {
     viewsOf(doc).set("main", { id: "main", name: "Board", createdBy: "kiln", createdAt: now });
   },
@@ -262,10 +262,11 @@ export const whiteboard = {
       reduce: (ctx, p) => {
         const shape = shapesOf(ctx.doc).get(p.shapeId);
         if (!shape) throw new EventError("not_found", `There is no shape ${p.shapeId}.`);
-        const { shapeId, ...changes } = p;
-        const moving = Object.keys(changes).some((k) => k !== "locked");
+        const { shapeId, points, from, to, ...changes } = p;
+        const moving = Object.keys(p).some((k) => k !== "locked" && k !== "shapeId");
         if (moving) requireShapeUnlocked(ctx.doc, shape);
-        return () => shapesOf(ctx.doc).set(shapeId, { ...shape, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
+        const ended = withArrowEnds(ctx.doc, shape, { points, from, to });
+        return () => shapesOf(ctx.doc).set(shapeId, { ...ended, ...Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined)) });
       },
     }),
     "delete-shapes": defineEvent({

@@ -132,6 +132,11 @@ export const UpdateShapeSchema = z.strictObject({
   text: z.string().max(2000).optional(),
   color: z.string().regex(/^#[0-9a-f]{6}$/i).optional(),
   locked: z.boolean().optional(),
+  /** An arrow's two ends on its box's grid, when an end is dragged (with its new box). */
+  points: Points.optional(),
+  /** What an arrow's end is bound to now; null frees it. */
+  from: IdSchema.nullable().optional(),
+  to: IdSchema.nullable().optional(),
 });
 export const CreateFrameSchema = z.strictObject({ id: ChosenIdSchema, viewId: IdSchema, x: Coord, y: Coord, width: Size, height: Size, name: Name.optional() });
 /** Items put in a frame or taken out of one, each where it now lies on the board (not relative to anything). */

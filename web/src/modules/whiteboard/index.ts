@@ -5,7 +5,6 @@
  */
 import type * as Y from "yjs";
 import { nodesOf } from "../../../../gateway-do/src/modules/core-graph";
-import { outlineOf } from "../../../../gateway-do/src/modules/whiteboard/bindings";
 import { shapePosition } from "../../../../gateway-do/src/modules/whiteboard/frames";
 import { absolutePosition, groupNamesOf, placementKey, placementsOf, shapesOf, viewsOf } from "../../../../gateway-do/src/modules/whiteboard/placements";
 import type { SHAPE_KINDS } from "../../../../gateway-do/src/modules/whiteboard/schema";
@@ -25,6 +24,7 @@ import { FRAME_FAR, GROUP_FAR, SHAPE_FAR } from "./far";
 import { FRAME_NAME, FrameNode, GROUP_NAME, GroupNode } from "./GroupNode";
 import { DrawShape } from "./DrawShape";
 import { ArrowShape, EllipseShape, RectangleShape, TextShape } from "./ShapeNodes";
+import { bindableItem } from "./arrow-ends";
 import { ARROW_MARGIN, STROKE_MARGIN, thin, toShapePoints } from "./strokes";
 
 type ShapeKind = (typeof SHAPE_KINDS)[number];
@@ -219,13 +219,8 @@ const arrowTool: DrawTool = {
     }
     const { width, height } = SHAPES.arrow;
     if (Math.hypot(drawn.to.x - drawn.from.x, drawn.to.y - drawn.from.y) < MIN_DRAWN) return addShapes(store, viewId, [{ kind: "arrow", ...centredOn(drawn.from, { width, height }), width, height }]);
-    // What an end may bind to: a node or a shape on this view, not another arrow.
-    const bindable = (item: string | null) => {
-      const id = item === null ? null : (shapeIdOf(item) ?? item);
-      return id !== null && outlineOf(store.doc, viewId, id) ? id : undefined;
-    };
-    const from = bindable(fromItem);
-    const to = toItem !== fromItem ? bindable(toItem) : undefined;
+    const from = bindableItem(store, viewId, fromItem);
+    const to = toItem !== fromItem ? bindableItem(store, viewId, toItem) : undefined;
     const { box, points } = toShapePoints([drawn.from, drawn.to], ARROW_MARGIN);
     return addShapes(store, viewId, [{ kind: "arrow", ...box, points, ...(from ? { from } : {}), ...(to ? { to } : {}) }]);
   },
