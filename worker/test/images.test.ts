@@ -9,6 +9,9 @@ import { SELF, env, runDurableObjectAlarm, runInDurableObject } from "cloudflare
 import { getServerByName } from "partyserver";
 import { describe, expect, it } from "vitest";
 import { MAX_IMAGE_BYTES, type UploadedImage } from "../../protocol/images";
+import { migrateModules } from "../../gateway-do/src/host/module-storage";
+import { images } from "../../gateway-do/src/modules/images";
+import { MIGRATIONS } from "../../gateway-do/src/modules/images/objects";
 import { QUOTA_BYTES } from "../../gateway-do/src/modules/images/quota";
 import { GRACE_MS, RECLAIM_BATCH, RETRY_MS } from "../../gateway-do/src/modules/images/reclaim";
 import { sniffImage } from "../../gateway-do/src/modules/images/sniff";
@@ -261,9 +264,11 @@ async function sweep(org: string): Promise<void> {
   await runInDurableObject(stub, (_i, state) => state.storage.setAlarm(Date.now() + 60_000));
   expect(await runDurableObjectAlarm(stub)).toBe(true);
 }
+/** An id such as an upload gets. */
+const newImageId = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[b & 63]).join("");
 /** A stored image of `bytes` the test makes up (no upload: a gigabyte would take too long), shown by a node unless `unshownSince`. */
 async function fill(org: string, project: string, bytes: number, options: { unshownSince?: number; state?: string; deletingAt?: number } = {}): Promise<string> {
-  const id = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[b & 63]).join("");
+  const id = newImageId();
   await runInDurableObject(await gatewayOf(org), (_i, state) => {
     state.storage.sql.exec(
       "insert into images_objects (id, project, type, width, height, bytes, created_by, created_at, state, unreferenced_since, deleting_at) values (?, ?, 'image/png', 1, 1, ?, 'test', ?, ?, ?, ?)",
@@ -380,6 +385,36 @@ describe("reclaiming images no node shows", () => {
     const row = (await imageRows(org.id)).get(orphan)!;
     expect(row.state).toBe("stored");
     expect(row.unreferenced_since).toBeGreaterThan(Date.now() - 60_000);
+  });
+
+  it("images stored before reclaiming existed are each looked at once, a grace period after the gateway learned to reclaim", async () => {
+    const { org, owner } = await orgWithRoles();
+    const project = await createProject(owner.client, org.id, "org");
+    const old = [newImageId(), newImageId()].sort();
+    const rows = await runInDurableObject(await gatewayOf(org.id), (_i, state) => {
+      const { sql } = state.storage;
+      const transaction = (f: () => void) => state.storage.transactionSync(f);
+      // The images table as it was before reclaiming (its first 3 migrations), holding two images.
+      sql.exec("drop table images_objects");
+      sql.exec("delete from module_migrations where module = 'images'");
+      migrateModules(sql, [{ ...images, storage: { migrations: MIGRATIONS.slice(0, 3) } }], transaction);
+      for (const id of old) sql.exec("insert into images_objects (id, project, type, width, height, bytes, created_by, created_at) values (?, ?, 'image/png', 1, 1, 10, 'test', 0)", id, project.id);
+      const before = Date.now();
+      migrateModules(sql, [images], transaction);
+      return { before, after: Date.now(), rows: sql.exec<Row & { deleting_at: number | null }>("select id, project, state, bytes, unreferenced_since, deleting_at from images_objects order by id").toArray() };
+    });
+    expect(rows.rows.map((r) => [r.id, r.state, r.deleting_at])).toEqual(old.map((id) => [id, "stored", null]));
+    for (const r of rows.rows) {
+      // strftime('%s') has whole seconds.
+      expect(r.unreferenced_since).toBeGreaterThanOrEqual(Math.floor(rows.before / 1000) * 1000);
+      expect(r.unreferenced_since).toBeLessThanOrEqual(rows.after);
+    }
+    // Within the grace period a sweep keeps them; past it, no node shows them and they go.
+    await sweep(org.id);
+    expect([...(await imageRows(org.id)).values()].map((r) => r.state)).toEqual(["stored", "stored"]);
+    await age(org.id, old, GRACE_MS + DAY);
+    await sweep(org.id);
+    await expect.poll(async () => [...(await imageRows(org.id)).keys()], { timeout: 5000 }).toEqual([]);
   });
 });
 
