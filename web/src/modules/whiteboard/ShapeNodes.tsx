@@ -194,6 +194,18 @@ function useArrowEndDrag(id: string, data: ShapeNodeData, drawn: [number, number
   const internal = useInternalNode(id);
   const [ends, setEnds] = useState<[number, number][] | null>(null);
   const dragging = useRef<{ end: 0 | 1; pointerId: number; start: Point } | null>(null);
+  // The item the end would bind to if dropped now, outlined (a class on its xyflow node, taken off after).
+  const target = useRef<Element | null>(null);
+  const outline = (item: string | undefined) => {
+    const flowId = item === undefined ? null : shapesOf(store.doc).has(item) ? shapeFlowId(item) : item;
+    const el = flowId === null ? null : document.querySelector(`.react-flow__node[data-id="${CSS.escape(flowId)}"]`);
+    if (el === target.current) return;
+    target.current?.classList.remove("is-bind-target");
+    el?.classList.add("is-bind-target");
+    target.current = el;
+  };
+  useEffect(() => () => target.current?.classList.remove("is-bind-target"), []);
+  const under = (e: ReactPointerEvent) => bindableItem(store, store.getSnapshot().viewId, itemAt({ x: e.clientX, y: e.clientY }, id));
   // Where the arrow's box lies on the board, and where its frame does (the board's origin when in none).
   const origin = (): { box: Point; frame: Point } => {
     const box = internal?.internals.positionAbsolute ?? { x: 0, y: 0 };
@@ -221,6 +233,7 @@ function useArrowEndDrag(id: string, data: ShapeNodeData, drawn: [number, number
       const next = [...drawn] as [number, number][];
       next[d.end] = local(e);
       setEnds(next);
+      outline(under(e));
     },
     end(e: ReactPointerEvent) {
       const d = dragging.current;
@@ -228,18 +241,20 @@ function useArrowEndDrag(id: string, data: ShapeNodeData, drawn: [number, number
       e.stopPropagation();
       dragging.current = null;
       setEnds(null);
+      outline(undefined);
       const stored = shapesOf(store.doc).get(data.shape.id);
       if (!stored || Math.hypot(e.clientX - d.start.x, e.clientY - d.start.y) < 3) return;
       const { box, frame } = origin();
       const [fx, fy] = drawn[d.end === 0 ? 1 : 0]!;
       const [tx, ty] = local(e);
-      const item = bindableItem(store, store.getSnapshot().viewId, itemAt({ x: e.clientX, y: e.clientY }, id));
+      const item = under(e);
       const next = movedEnd(stored, d.end, { x: box.x + fx, y: box.y + fy }, { x: box.x + tx, y: box.y + ty }, item, frame);
       void store.run(arrowEndsCommand(stored.id, next, arrowEndsOf(stored)));
     },
     cancel() {
       dragging.current = null;
       setEnds(null);
+      outline(undefined);
     },
   };
 }
