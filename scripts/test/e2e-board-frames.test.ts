@@ -5,7 +5,8 @@
  * the frame and drags it out again, renames the frame, and exports it as PNG from its menu.
  * She draws an arrow from the rectangle to the ellipse: bound, it follows the ellipse as Ben
  * drags it, on both screens and after a reload; she drags its end onto the note, which binds it
- * there, and undoes that; deleting the ellipse leaves the arrow where it was. Screenshots: docs/screenshots/board-frames-*.png (1440×900 and 390×844).
+ * there, and undoes that; deleting the ellipse leaves the arrow where it was. A note dragged
+ * partly out of the frame has what sticks out clipped, on both screens, until it is selected. Screenshots: docs/screenshots/board-frames-*.png (1440×900 and 390×844).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -235,5 +236,34 @@ describe("frames and bound arrows", () => {
     await poll(() => ada.locator(".react-flow__node-frame:visible").count()).toBe(0);
     await ada.waitForTimeout(400);
     await ada.screenshot({ path: join(screenshots, "board-frames-far.png") });
+  });
+
+  it("what sticks out of the frame is not drawn, on Ben's screen too; selected, it is drawn whole", async () => {
+    for (const page of [ada, ben]) {
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("Shift+Digit1");
+      await poll(() => page.locator(".react-flow__node-frame:visible").count()).toBe(1);
+      // Until the fit's animation ends, what is measured on screen moves.
+      await page.waitForTimeout(500);
+    }
+    // Ada drags the note made in the frame right, until it sticks out of the frame's right side (its centre still in).
+    const frame = (await nodeById(ada, ids.frame!).boundingBox())!;
+    const note = (await nodeById(ada, ids.later!).boundingBox())!;
+    // By its header (a note's body is for its text).
+    const from = { x: note.x + note.width / 2, y: note.y + 12 };
+    await drag(ada, from, { x: frame.x + frame.width - note.width / 2 + 40, y: from.y });
+    await ada.keyboard.press("Escape");
+    await poll(() => isSelected(ada, ids.later!)).toBe(0);
+    const clipOf = (page: Page) => nodeById(page, ids.later!).evaluate((el) => (el as unknown as { style: { clipPath: string } }).style.clipPath);
+    for (const page of [ada, ben]) await poll(() => clipOf(page)).toMatch(/^inset\(0px [1-9]\d*px 0px 0px\)$/);
+    // Still in the frame: it moves with it.
+    await poll(() => where(ben, ids.later!)).toBe(await where(ada, ids.later!));
+    await ada.screenshot({ path: join(screenshots, "board-frames-clipped.png") });
+    // Clicked (on its part inside the frame), it is drawn whole for Ada, still clipped for Ben.
+    const now = (await nodeById(ada, ids.later!).boundingBox())!;
+    await ada.mouse.click(now.x + 30, now.y + now.height / 2);
+    await poll(() => isSelected(ada, ids.later!)).toBe(1);
+    await poll(() => clipOf(ada)).toBe("");
+    expect(await clipOf(ben)).toMatch(/^inset\(/);
   });
 });

@@ -11,6 +11,7 @@ import { copySelection, pasteCommand } from "../src/board/clipboard";
 import { gridToBoard } from "../../gateway-do/src/modules/whiteboard/geometry";
 import { deleteCommand, frameCommand } from "../src/board/commands";
 import { buildFlow, shapeFlowId, type ShapeNodeData } from "../src/board/flow-model";
+import { farScene, hitAt } from "../src/board/far-scene";
 import { frameChangesOnDrop } from "../src/board/frames";
 import { PALETTE } from "../src/board/presence";
 import { BoardStore } from "../src/board/store";
@@ -66,6 +67,38 @@ describe("frames on the web", () => {
     for (const id of ["inner", "n", "shape:r"]) expect(item(id)).toMatchObject({ draggable: false, data: { locked: true } });
     // Dropped over them, the loose note joins neither.
     expect(frameChangesOnDrop(store.getSnapshot().nodes, [{ id: "loose", x: 300, y: 300 }])).toEqual([]);
+  });
+
+  it("what sticks out of a frame is not drawn (DOM and far canvas), unless selected or dragged; frames within frames clip by both", () => {
+    const { doc, event, store } = board();
+    event({ type: "whiteboard:create-frame", id: "f", viewId: "main", x: 0, y: 0, width: 600, height: 400 });
+    event({ type: "notes:create", id: "n", viewId: "main", x: 450, y: 100, width: 200, height: 100 });
+    event({ type: "notes:create", id: "inside", viewId: "main", x: 100, y: 100, width: 200, height: 100 });
+    event({ type: "whiteboard:create-shape", id: "r", viewId: "main", kind: "rectangle", x: 20, y: 350, width: 100, height: 100 });
+    event({ type: "whiteboard:set-frame", viewId: "main", frameId: "f", shapes: [{ id: "r", x: 20, y: 350 }] });
+    const item = (id: string) => store.getSnapshot().nodes.find((n) => n.id === id)!;
+    expect(item("n")).toMatchObject({ parentId: "f", style: { clipPath: "inset(0px 50px 0px 0px)" } });
+    expect(item("shape:r")).toMatchObject({ style: { clipPath: "inset(0px 0px 50px 0px)" } });
+    expect(item("inside").style).toBeUndefined();
+    // The far canvas draws it in the same part of the board.
+    const scene = farScene(store.getSnapshot().nodes, [], doc);
+    expect(scene.items.find((i) => i.id === "n")?.clip).toEqual({ x: 450, y: 100, width: 150, height: 100 });
+    expect(scene.items.find((i) => i.id === "inside")?.clip).toBeUndefined();
+    // A click on the part not drawn is on what lies beneath (the board), one on the part drawn on the note.
+    expect(hitAt(scene, 620, 150, 0)).toBeNull();
+    expect(hitAt(scene, 580, 150, 0)).toMatchObject({ kind: "node", item: { id: "n" } });
+    // Selected, or dragged here, it is drawn whole.
+    store.setSelection(new Set(["n"]));
+    expect(item("n").style).toBeUndefined();
+    store.setSelection(new Set());
+    store.positions.set("shape:r", { x: 20, y: 360, owner: Symbol("drag") });
+    store.touch();
+    expect(item("shape:r").style).toBeUndefined();
+    store.positions.delete("shape:r");
+    // A frame shrunk clips more; in a frame within a frame, by both.
+    event({ type: "whiteboard:create-frame", id: "outer", viewId: "main", x: -100, y: -100, width: 640, height: 1100 });
+    event({ type: "whiteboard:set-frame", viewId: "main", frameId: "outer", nodes: [{ id: "f", x: 0, y: 0 }] });
+    expect(item("n")).toMatchObject({ style: { clipPath: "inset(0px 110px 0px 0px)" } });
   });
 
   it("a drop with the item's centre in a frame puts it in; out of it, takes it out; a group's child stays; undo puts each back", async () => {

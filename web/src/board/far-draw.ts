@@ -40,8 +40,8 @@ export const viewBox = (view: FarView): Box => ({ x: -view.x / view.zoom, y: -vi
 
 const meets = (a: Box, b: Box) => a.x <= b.x + b.width && a.x + a.width >= b.x && a.y <= b.y + b.height && a.y + a.height >= b.y;
 
-/** Items drawn with one path share this. */
-const batchKey = (d: Drawn) => `${d.outline}|${d.radius}|${d.fill}|${d.stroke}|${d.strokeWidth}|${d.screenStroke}|${d.strokeStyle}`;
+/** Items drawn with one path share this (a look, and the frame clip they are drawn in, if any). */
+const batchKey = ({ drawn: d, clip: c }: FarItem) => `${d.outline}|${d.radius}|${d.fill}|${d.stroke}|${d.strokeWidth}|${d.screenStroke}|${d.strokeStyle}|${c ? `${c.x},${c.y},${c.width},${c.height}` : ""}`;
 
 /** Screen-px dash patterns per stroke style (as the DOM's dashed and dotted borders read). */
 const DASH = { solid: [], dashed: [6, 4], dotted: [1.5, 3] } as const;
@@ -57,13 +57,21 @@ export function drawFar(ctx: CanvasRenderingContext2D, scene: FarScene, view: Fa
 
   // Outlines, one path per run of items that look alike.
   for (let start = 0; start < inView.length; ) {
-    const key = batchKey(inView[start]!.drawn);
+    const key = batchKey(inView[start]!);
     let end = start + 1;
-    while (end < inView.length && batchKey(inView[end]!.drawn) === key) end++;
-    // Each run's text over its outlines, under what is stacked higher.
+    while (end < inView.length && batchKey(inView[end]!) === key) end++;
+    // Each run's text over its outlines, under what is stacked higher; what sticks out of a frame is not drawn.
     const run = inView.slice(start, end);
+    const clip = run[0]!.clip;
+    if (clip) {
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(clip.x, clip.y, clip.width, clip.height);
+      ctx.clip();
+    }
     drawBatch(ctx, run, zoom, ink);
     drawLines(ctx, run, zoom, ink);
+    if (clip) ctx.restore();
     start = end;
   }
   drawEdges(ctx, scene, seen, zoom, ink);

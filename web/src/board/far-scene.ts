@@ -8,7 +8,7 @@ import type * as Y from "yjs";
 import type { ItemStyle } from "../../../gateway-do/src/modules/whiteboard/styles";
 import type { FarLook } from "../modules/kit";
 import { farLookOf } from "../modules/registry";
-import { type BoardFlowEdge, type BoardFlowNode, DEFAULT_EDGE_WIDTH, EDGE_INK, type PeerMark } from "./flow-model";
+import { type BoardFlowEdge, type BoardFlowNode, DEFAULT_EDGE_WIDTH, EDGE_INK, type PeerMark, clippedTo } from "./flow-model";
 import { type Box, SpatialIndex } from "./spatial-index";
 
 /** A look with the item's style applied: what is drawn. */
@@ -40,6 +40,8 @@ export interface FarItem extends Box {
   locked: boolean;
   draggable: boolean;
   parentId: string | undefined;
+  /** The part of the board it is drawn in when the frames holding it clip it (flow-model's frameClips); else undefined. */
+  clip?: Box;
 }
 
 export interface FarEdge extends Box {
@@ -115,6 +117,8 @@ export function farScene(nodes: readonly BoardFlowNode[], edges: readonly BoardF
       draggable: node.draggable !== false,
       parentId: node.parentId,
     };
+    const clip = clippedTo(node, width, height);
+    if (clip) item.clip = { ...clip, x: x + clip.x, y: y + clip.y };
     items.push(item);
     byId.set(node.id, item);
   }
@@ -173,6 +177,9 @@ function distanceToCurve(c: FarEdge["curve"], x: number, y: number): number {
 }
 
 /** Whether an item's drawn outline holds the point (`slack` flow px around a line counts). */
+/** Whether (x, y) is in the part of an item drawn: none of what a frame clips away. */
+const drawnAt = ({ clip }: FarItem, x: number, y: number) => !clip || (x >= clip.x && x <= clip.x + clip.width && y >= clip.y && y <= clip.y + clip.height);
+
 function holds(item: FarItem, x: number, y: number, slack: number): boolean {
   const { x: left, y: top, width, height } = item;
   if (item.drawn.outline === "ellipse") {
@@ -192,7 +199,7 @@ export function hitAt(scene: FarScene, x: number, y: number, slack: number): { k
   let best: FarItem | FarEdge | null = null;
   for (const thing of scene.index.at(x, y, slack)) {
     if (best && thing.z <= best.z) continue;
-    if (isEdge(thing) ? distanceToCurve(thing.curve, x, y) <= slack + thing.strokeWidth / 2 : holds(thing, x, y, 0)) best = thing;
+    if (isEdge(thing) ? distanceToCurve(thing.curve, x, y) <= slack + thing.strokeWidth / 2 : holds(thing, x, y, 0) && drawnAt(thing, x, y)) best = thing;
   }
   if (!best) return null;
   return isEdge(best) ? { kind: "edge", edge: best } : { kind: "node", item: best };

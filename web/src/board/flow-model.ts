@@ -10,11 +10,12 @@ import { edgesOf, nodesOf } from "../../../gateway-do/src/modules/core-graph";
 import type { EDGE_KINDS, NodeRecord } from "../../../gateway-do/src/modules/core-graph/schema";
 import type { NodeKind as DeclaredNodeKind } from "../../../gateway-do/src/modules/registry";
 import { drawnEnds } from "../../../gateway-do/src/modules/whiteboard/bindings";
-import { type Outline, arrowShape } from "../../../gateway-do/src/modules/whiteboard/geometry";
+import { type Box, type Outline, arrowShape } from "../../../gateway-do/src/modules/whiteboard/geometry";
 import { placementsOf, shapesOf } from "../../../gateway-do/src/modules/whiteboard/placements";
 import type { Placement, SHAPE_KINDS, ShapeRecord } from "../../../gateway-do/src/modules/whiteboard/schema";
 import { type ItemStyle, styleOf } from "../../../gateway-do/src/modules/whiteboard/styles";
 import { allNodeViews, nodeViewOf } from "../modules/registry";
+import { FRAME } from "./frames";
 
 export type NodeKind = DeclaredNodeKind;
 export type ShapeKind = (typeof SHAPE_KINDS)[number];
@@ -202,6 +203,7 @@ export function buildFlow(
     }
     return false;
   };
+  const clip = frameClips(placed, records, boxOf, parentOf, local, peers);
   const zIndex = new Map(order.map((id, rank) => [id, zIndexOf(rank)]));
   const shapeByFlowId = new Map(shapes.map((s) => [shapeFlowId(s.id), s]));
   const nodes: BoardFlowNode[] = [];
@@ -209,7 +211,11 @@ export function buildFlow(
     const shape = shapeByFlowId.get(id);
     if (shape) {
       const parent = parentOf(id, shape.parent);
-      nodes.push(shapeNode(cache, next, boundArrow(shape, boxOf, parent), shapeStyle(doc, shape), zIndex.get(id)!, local, peers, parent, lockedAround(parent)));
+      const drawn = boundArrow(shape, boxOf, parent);
+      const at = drawn === shape ? (peers.positions.get(id) ?? local.positions.get(id) ?? shape) : drawn;
+      const size = drawn === shape ? (local.sizes.get(id) ?? shape) : drawn;
+      const clipPath = clip(id, parent, { x: at.x, y: at.y, width: size.width, height: size.height });
+      nodes.push(shapeNode(cache, next, drawn, shapeStyle(doc, shape), zIndex.get(id)!, local, peers, parent, lockedAround(parent), clipPath));
       continue;
     }
     const p = placed.get(id)!;
@@ -225,8 +231,9 @@ export function buildFlow(
     const parentLocked = lockedAround(parent);
     const measured = local.measured?.get(p.nodeId);
     const style = styleOf(doc, viewId, p.nodeId) ?? NO_STYLE;
+    const clipPath = clip(p.nodeId, parent, { x: (position ?? p).x, y: (position ?? p).y, width: size?.width ?? p.width, height: size?.height ?? p.height });
     nodes.push(
-      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, extra, parentLocked, measured, z, style, parent], () => {
+      reuse(cache, next, p.nodeId, [p, record, position, size, selected, marks, extra, parentLocked, measured, z, style, parent, clipPath], () => {
         const [width, height] = [size?.width ?? p.width, size?.height ?? p.height];
         const base = {
           id: p.nodeId,
@@ -241,6 +248,7 @@ export function buildFlow(
           // Until the DOM measures it, its size is the one it is drawn at (see handlesOf).
           measured: measured ?? { width, height },
           ...(parent ? { parentId: parent } : {}),
+          ...(clipPath ? { style: { clipPath } } : {}),
         };
         const data: GraphNodeData = { nodeId: p.nodeId, locked: p.locked || parentLocked, selectedBy: marks, style };
         return { ...base, type: record.kind, ...(view?.dragHandle ? { dragHandle: view.dragHandle } : {}), data: view ? view.data(data, extra) : data };
@@ -307,6 +315,57 @@ function liveBoxes(placed: ReadonlyMap<string, Placement>, shapes: readonly Shap
   return (itemId) => boxOf(itemId);
 }
 
+/**
+ * What sticks out of the frames holding an item is not drawn (as in tldraw and Figma): a CSS
+ * clip for an item at `box` (relative to its parent) that overflows the frames around it, or
+ * undefined. An item selected or dragged here, or dragged by someone else, is drawn whole.
+ */
+function frameClips(
+  placed: ReadonlyMap<string, Placement>,
+  records: ReturnType<typeof nodesOf>,
+  boxOf: BoxOf,
+  parentOf: (id: string, stored: string | null | undefined) => string | null,
+  local: LocalOverlay,
+  peers: PeerOverlay,
+): (id: string, parent: string | null, box: Box) => string | undefined {
+  const within = new Map<string, Box | undefined>();
+  // The part of the board a frame or group lets what it holds be seen in: inside every frame around it.
+  const windowOf = (id: string, hops = 0): Box | undefined => {
+    if (within.has(id) || hops > 50) return within.get(id);
+    const p = placed.get(id)!;
+    const outer = (() => {
+      const parent = parentOf(id, p.parent);
+      return parent === null ? undefined : windowOf(parent, hops + 1);
+    })();
+    const own = records.get(id)?.kind === FRAME ? boxOf(id) : undefined;
+    const box = own && outer ? intersection(own, outer) : (own ?? outer);
+    within.set(id, box);
+    return box;
+  };
+  return (id, parent, box) => {
+    if (parent === null || local.selected.has(id) || local.positions.has(id) || peers.positions.has(id)) return undefined;
+    const window = windowOf(parent);
+    const origin = boxOf(parent);
+    if (!window || !origin) return undefined;
+    const [x, y] = [box.x + origin.x, box.y + origin.y];
+    const inset = [window.y - y, x + box.width - (window.x + window.width), y + box.height - (window.y + window.height), window.x - x].map((n) => Math.max(0, Math.round(n)));
+    return inset.every((n) => n === 0) ? undefined : `inset(${inset.map((n) => `${n}px`).join(" ")})`;
+  };
+}
+
+/** The part of a node drawn when a frame clips it (frameClips), relative to its corner; null when drawn whole. */
+export function clippedTo(node: BoardFlowNode, width: number, height: number): Box | null {
+  const match = /^inset\((\d+)px (\d+)px (\d+)px (\d+)px\)$/.exec(String(node.style?.clipPath ?? ""));
+  if (!match) return null;
+  const [top, right, bottom, left] = match.slice(1).map(Number) as [number, number, number, number];
+  return { x: left, y: top, width: Math.max(0, width - left - right), height: Math.max(0, height - top - bottom) };
+}
+
+const intersection = (a: Box, b: Box): Box => {
+  const [x, y] = [Math.max(a.x, b.x), Math.max(a.y, b.y)];
+  return { x, y, width: Math.max(0, Math.min(a.x + a.width, b.x + b.width) - x), height: Math.max(0, Math.min(a.y + a.height, b.y + b.height) - y) };
+};
+
 /** Bound arrows as drawn now: their box and points from the items they are bound to (the same arrow object while those stay put). */
 const followed = new WeakMap<ShapeRecord, { key: string; shape: ShapeRecord }>();
 function boundArrow(shape: ShapeRecord, boxOf: BoxOf, parent: string | null): ShapeRecord {
@@ -327,7 +386,18 @@ function boundArrow(shape: ShapeRecord, boxOf: BoxOf, parent: string | null): Sh
 }
 
 /** The xyflow node of a free shape (kept as it was when nothing it shows changed). */
-function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style: ItemStyle, z: number, local: LocalOverlay, peers: PeerOverlay, parent: string | null, parentLocked: boolean): BoardFlowNode {
+function shapeNode(
+  cache: FlowCache,
+  next: FlowCache,
+  shape: ShapeRecord,
+  style: ItemStyle,
+  z: number,
+  local: LocalOverlay,
+  peers: PeerOverlay,
+  parent: string | null,
+  parentLocked: boolean,
+  clipPath: string | undefined,
+): BoardFlowNode {
   const id = shapeFlowId(shape.id);
   const bound = shape.from !== undefined || shape.to !== undefined;
   // A bound arrow is where its items put it, whatever was dragged here.
@@ -337,10 +407,11 @@ function shapeNode(cache: FlowCache, next: FlowCache, shape: ShapeRecord, style:
   const marks = peers.selectedBy.get(id) ?? NO_MARKS;
   const measured = bound ? undefined : local.measured?.get(id);
   const locked = shape.locked || parentLocked;
-  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z, style, parent, locked], () => ({
+  return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z, style, parent, locked, clipPath], () => ({
     id,
     type: shape.kind,
     ...(parent ? { parentId: parent } : {}),
+    ...(clipPath ? { style: { clipPath } } : {}),
     position: position ? { x: position.x, y: position.y } : { x: shape.x, y: shape.y },
     width: size?.width ?? shape.width,
     height: size?.height ?? shape.height,
