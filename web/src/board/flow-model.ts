@@ -290,7 +290,8 @@ type BoxOf = (itemId: string) => Outline | undefined;
 
 /**
  * Where items lie on the board now (their drags and resizes here and by others included),
- * adding up the frames and groups holding them: asked only for the items bound arrows name.
+ * adding up the frames and groups holding them: asked only for the items bound arrows name and
+ * for the frames clipping what they hold.
  */
 function liveBoxes(placed: ReadonlyMap<string, Placement>, shapes: readonly ShapeRecord[], local: LocalOverlay, peers: PeerOverlay, parentOf: (id: string, stored: string | null | undefined) => string | null): BoxOf {
   const shapeById = new Map(shapes.map((s) => [s.id, s]));
@@ -344,11 +345,11 @@ function frameClips(
   };
   return (id, parent, box) => {
     if (parent === null || local.selected.has(id) || local.positions.has(id) || peers.positions.has(id)) return undefined;
-    const window = windowOf(parent);
+    const seen = windowOf(parent);
     const origin = boxOf(parent);
-    if (!window || !origin) return undefined;
+    if (!seen || !origin) return undefined;
     const [x, y] = [box.x + origin.x, box.y + origin.y];
-    const inset = [window.y - y, x + box.width - (window.x + window.width), y + box.height - (window.y + window.height), window.x - x].map((n) => Math.max(0, Math.round(n)));
+    const inset = [seen.y - y, x + box.width - (seen.x + seen.width), y + box.height - (seen.y + seen.height), seen.x - x].map((n) => Math.max(0, Math.round(n)));
     return inset.every((n) => n === 0) ? undefined : `inset(${inset.map((n) => `${n}px`).join(" ")})`;
   };
 }
