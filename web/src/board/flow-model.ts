@@ -211,11 +211,7 @@ export function buildFlow(
     const shape = shapeByFlowId.get(id);
     if (shape) {
       const parent = parentOf(id, shape.parent);
-      const drawn = boundArrow(shape, boxOf, parent);
-      const at = drawn === shape ? (peers.positions.get(id) ?? local.positions.get(id) ?? shape) : drawn;
-      const size = drawn === shape ? (local.sizes.get(id) ?? shape) : drawn;
-      const clipPath = clip(id, parent, { x: at.x, y: at.y, width: size.width, height: size.height });
-      nodes.push(shapeNode(cache, next, drawn, shapeStyle(doc, shape), zIndex.get(id)!, local, peers, parent, lockedAround(parent), clipPath));
+      nodes.push(shapeNode(cache, next, boundArrow(shape, boxOf, parent), shapeStyle(doc, shape), zIndex.get(id)!, local, peers, parent, lockedAround(parent), clip));
       continue;
     }
     const p = placed.get(id)!;
@@ -316,6 +312,8 @@ function liveBoxes(placed: ReadonlyMap<string, Placement>, shapes: readonly Shap
   return (itemId) => boxOf(itemId);
 }
 
+type FrameClip = (id: string, parent: string | null, box: Box) => string | undefined;
+
 /**
  * What sticks out of the frames holding an item is not drawn (as in tldraw and Figma): a CSS
  * clip for an item at `box` (relative to its parent) that overflows the frames around it, or
@@ -328,7 +326,7 @@ function frameClips(
   parentOf: (id: string, stored: string | null | undefined) => string | null,
   local: LocalOverlay,
   peers: PeerOverlay,
-): (id: string, parent: string | null, box: Box) => string | undefined {
+): FrameClip {
   const within = new Map<string, Box | undefined>();
   // The part of the board a frame or group lets what it holds be seen in: inside every frame around it.
   const windowOf = (id: string, hops = 0): Box | undefined => {
@@ -397,7 +395,7 @@ function shapeNode(
   peers: PeerOverlay,
   parent: string | null,
   parentLocked: boolean,
-  clipPath: string | undefined,
+  clip: FrameClip,
 ): BoardFlowNode {
   const id = shapeFlowId(shape.id);
   const bound = shape.from !== undefined || shape.to !== undefined;
@@ -408,6 +406,7 @@ function shapeNode(
   const marks = peers.selectedBy.get(id) ?? NO_MARKS;
   const measured = bound ? undefined : local.measured?.get(id);
   const locked = shape.locked || parentLocked;
+  const clipPath = clip(id, parent, { ...(position ?? shape), width: size?.width ?? shape.width, height: size?.height ?? shape.height });
   return reuse(cache, next, id, [shape, position, size, selected, marks, measured, z, style, parent, locked, clipPath], () => ({
     id,
     type: shape.kind,

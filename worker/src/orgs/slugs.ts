@@ -11,12 +11,8 @@
 import { type SQL, and, eq, like, or, sql } from "drizzle-orm";
 import { organizations, organizationsSlugs } from "../../../drizzle/schema";
 import type { Executor } from "../../../drizzle/client";
-import { ApiError } from "../lib/errors";
-
 import { MAX_SLUG, isOrgId } from "../../../protocol/org-slugs";
-
-// The rules of a slug a person chooses are shared with the settings form.
-export { MAX_SLUG, SLUG_PATTERN, isOrgId, slugProblem } from "../../../protocol/org-slugs";
+import { ApiError } from "../lib/errors";
 
 /** The slug a name asks for: accents dropped, anything else than letters and digits a dash, at most 40 characters; "org" if nothing is left. */
 export function slugOf(name: string): string {

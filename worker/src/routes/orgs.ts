@@ -11,7 +11,8 @@ import { ErrorSchema, createApp, defineRoute, jsonBody, jsonResponse } from "../
 import { checkOrgChange } from "../orgs/access";
 import { isUniqueViolation, lockOrgMember, orgNotFound, refuse, requireOrgMember } from "../orgs/membership";
 import { OrgParams, OrgRefParams, OrgSchema, orgView } from "../orgs/schemas";
-import { MAX_SLUG, SLUG_PATTERN, freeSlug, holdSlug, orgNamedBy, slugProblem, slugTaken } from "../orgs/slugs";
+import { MAX_SLUG, SLUG_PATTERN, slugProblem } from "../../../protocol/org-slugs";
+import { freeSlug, holdSlug, orgNamedBy, slugTaken } from "../orgs/slugs";
 
 const OrgNameSchema = z.strictObject({ name: NameSchema }).openapi("OrgName");
 const OrgSlugSchema = z

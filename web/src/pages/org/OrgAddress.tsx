@@ -22,10 +22,11 @@ export function OrgAddress() {
   const unchanged = wanted === org.slug;
   // The API's own rules, said as the person types (whether another org has it, only the API knows).
   const problem = wanted === "" || unchanged ? null : slugProblem(wanted);
+  const sendable = !unchanged && wanted !== "" && problem === null;
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     // Enter in the field submits too: what the rules refuse (shown already) is not sent.
-    if (problem !== null || unchanged || wanted === "") return;
+    if (!sendable) return;
     const before = org.slug;
     setLeft(null);
     const outcome = await run(() => changeOrgSlug(org.id, wanted));
@@ -67,7 +68,7 @@ export function OrgAddress() {
           </p>
         )}
         <div className="actions">
-          <button type="submit" className="button primary" disabled={pending || unchanged || !wanted || problem !== null}>
+          <button type="submit" className="button primary" disabled={pending || !sendable}>
             {pending ? "Saving…" : "Save address"}
           </button>
         </div>
